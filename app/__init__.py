@@ -1,0 +1,1 @@
+"""mentorbot: micro-mentoring and coffee roulette for Slack."""

@@ -1,0 +1,116 @@
+"""The command line: ``mentorbot run`` and ``mentorbot migrate``. Parsing only; bootstrap wires."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from types import FrameType
+
+from app.config import SettingsError, load_settings
+
+EXIT_CONFIG = 2
+
+log = logging.getLogger("mentorbot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mentorbot", description="Micro-mentoring and coffee roulette for Slack.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="upgrade the database, then serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)")
+    sub.add_parser("migrate", help="upgrade the database to the latest revision, then exit")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "migrate":
+        return _migrate()
+    return _run()
+
+
+def _database_url() -> str:
+    # migrate needs only the database, not the Slack tokens.
+    from app.config import DEFAULT_DATABASE_URL
+    import os
+
+    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def _migrate(url: str | None = None) -> int:
+    from app.db.migrate import upgrade_to_head
+
+    try:
+        upgrade_to_head(url or _database_url())
+    except Exception as exc:  # a clear line, not a traceback
+        print(f"mentorbot: could not upgrade the database: {type(exc).__name__}: {exc}".splitlines()[0],
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    status = _migrate(settings.database_url)
+    if status:
+        return status
+
+    from app.bootstrap import create_bot
+    from app.jobs.scheduler import create_scheduler
+
+    bot = create_bot(settings)
+    scheduler = create_scheduler(bot.services, bot.dispatcher) if settings.scheduler_enabled else None
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        if settings.socket_mode:
+            return _serve_socket_mode(bot)
+        return _serve_http(bot)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        bot.engine.dispose()
+        log.info("stopped")
+
+
+def _serve_http(bot: object) -> int:
+    from app.bootstrap import Bot
+    from app.slack.http import serve
+
+    assert isinstance(bot, Bot)
+    server = serve(bot.wsgi_app(), host=bot.settings.host, port=bot.settings.port, threads=bot.settings.http_threads)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: finishing in-flight requests", signum)
+        server.close()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("serving Slack at http://%s:%s/slack/events", bot.settings.host, bot.settings.port)
+    try:
+        server.run()
+    except OSError as exc:
+        if server.socket is not None and server.socket.fileno() != -1:
+            print(f"mentorbot: HTTP server stopped: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def _serve_socket_mode(bot: object) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from app.bootstrap import Bot
+
+    assert isinstance(bot, Bot)
+    assert bot.settings.slack_app_token is not None
+    handler = SocketModeHandler(bot.bolt_app, bot.settings.slack_app_token.get_secret_value())
+    log.info("connecting to Slack in Socket Mode")
+    handler.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The tables, as typed SQLAlchemy 2 models. Every change here ships with an Alembic revision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.db.types import UTCDateTime
+
+# Stable constraint names so migrations can refer to them on both databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Member(Base):
+    """Anyone the bot has met, with what Slack's profile told us (name, time zone)."""
+
+    __tablename__ = "members"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    team: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MentorProfile(Base):
+    """A member's place on the mentor register. ``active`` is False once they left the register."""
+
+    __tablename__ = "mentor_profiles"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("members.user_id", ondelete="CASCADE"), primary_key=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    windows: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"windows": [[weekday, "HH:MM", "HH:MM"], …]}
+    windows_customised: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity_per_week: Mapped[int] = mapped_column(Integer, default=2)
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    away_until: Mapped[datetime | None]
+    reverse_ok: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    joined_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MentorTopic(Base):
+    """One topic a mentor offers; a table of its own so a topic can be looked up by index."""
+
+    __tablename__ = "mentor_topics"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("mentor_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class Ask(Base):
+    """Someone's wish for a conversation: a goal and topics."""
+
+    __tablename__ = "asks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    asker_id: Mapped[str] = mapped_column(ForeignKey("members.user_id", ondelete="CASCADE"), index=True)
+    goal: Mapped[str] = mapped_column(String(300))
+    topics: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"topics": [..]}
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Meeting(Base):
+    """A requested or confirmed 15-minute conversation between an asker and a mentor.
+
+    A slot is held by setting ``hold_start`` (unique per mentor); an ask has at most one request in
+    flight by setting ``active_ask_id`` (unique). Both are cleared when the meeting stops holding its
+    slot, so the database itself makes double booking impossible, on SQLite and PostgreSQL alike
+    (NULLs never collide in a unique constraint).
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        UniqueConstraint("mentor_id", "hold_start"),
+        Index("ix_meetings_status_expires_at", "status", "expires_at"),
+        Index("ix_meetings_status_start_at", "status", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"), index=True)
+    active_ask_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    asker_id: Mapped[str] = mapped_column(String(32), index=True)
+    mentor_id: Mapped[str] = mapped_column(String(32), index=True)
+    start_at: Mapped[datetime]
+    hold_start: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime]
+    requested_at: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+    cancelled_by: Mapped[str | None] = mapped_column(String(32))
+    feedback_requested_at: Mapped[datetime | None]
+
+
+class Feedback(Base):
+    """One person's answer about one conversation."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(8))  # "asker" | "mentor"
+    rating: Mapped[int | None] = mapped_column(Integer)
+    goal_met: Mapped[str | None] = mapped_column(String(8))
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class Notice(Base):
+    """The outbox: a message that must reach someone, written in the transaction that caused it.
+
+    ``key`` makes enqueueing idempotent; ``status`` moves queued -> sending -> sent | failed, and a
+    claim (``claimed_until``) lets one dispatcher among several replicas send it.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_status_due_at", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

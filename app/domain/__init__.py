@@ -1,0 +1,1 @@
+"""The pure domain: standard library only. No I/O, no clock, no global random, no environment."""

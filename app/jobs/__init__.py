@@ -1,0 +1,1 @@
+"""Scheduled work: a metronome that calls services."""

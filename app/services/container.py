@@ -1,0 +1,18 @@
+"""The set of services the adapters call, built once by bootstrap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.services.feedback import FeedbackService
+from app.services.mentoring import MentoringService
+from app.services.outbox import Outbox
+from app.services.register import RegisterService
+
+
+@dataclass(frozen=True)
+class Services:
+    mentoring: MentoringService
+    register: RegisterService
+    feedback: FeedbackService
+    outbox: Outbox

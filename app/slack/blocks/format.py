@@ -1,0 +1,38 @@
+"""Small text helpers shared by the builders: times in a person's zone, escaping user text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(instant: datetime, tz: str) -> str:
+    """'Tue 1 Dec, 14:00 CET': the instant on the reader's own clock."""
+    local = instant.astimezone(zone(tz))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname()}"
+
+
+def short_time(instant: datetime, tz: str) -> str:
+    """'Tue 14:00' for buttons (Slack cuts button text at 75 characters)."""
+    local = instant.astimezone(zone(tz))
+    return f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
+
+
+def escape(text: str) -> str:
+    """Show what people typed as text: no mentions, links or markup of theirs gets interpreted."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def topics_text(topics: list[str] | tuple[str, ...]) -> str:
+    return " ".join(f"`#{t}`" for t in topics)
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"

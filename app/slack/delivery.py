@@ -1,0 +1,106 @@
+"""The outbox dispatcher: claim due notices, render them, send them through the Web API.
+
+Slack's limits are honoured in two layers: the SDK's retry handlers wait out a short ``Retry-After``
+and retry connection drops and 5xx answers a few times; whatever still fails for a passing reason
+goes back to the outbox with a backoff. Errors that will never heal (a user who left, a DM that
+cannot be opened) fail the notice for good, with the reason kept for admins.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from app.services.outbox import ClaimedNotice, Outbox, SentRef
+from app.slack.blocks import messages
+from app.slack.blocks.messages import Message
+
+log = logging.getLogger(__name__)
+
+# From Slack's reference for conversations.open / chat.postMessage / chat.update: errors that a retry
+# cannot fix.
+PERMANENT_ERRORS = frozenset({
+    "user_not_found", "users_not_found", "user_disabled", "account_inactive", "cannot_dm_bot",
+    "channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "no_text", "invalid_blocks",
+    "invalid_auth", "not_authed", "token_revoked", "missing_scope", "restricted_action",
+    "message_not_found", "cant_update_message", "edit_window_closed", "not_allowed_token_type",
+})
+WAIT_FOR_ORIGINAL = timedelta(seconds=15)
+
+
+class DeliveryError(Exception):
+    def __init__(self, error: str, *, permanent: bool, retry_after: float | None = None) -> None:
+        super().__init__(error)
+        self.error, self.permanent, self.retry_after = error, permanent, retry_after
+
+
+class Dispatcher:
+    def __init__(self, outbox: Outbox, client: WebClient) -> None:
+        self._outbox = outbox
+        self._client = client
+        self._renderers: dict[str, Callable[[dict[str, Any]], Message]] = {
+            "mentor_request": messages.mentor_request,
+            "confirmation": messages.confirmation,
+            "request_declined": lambda p: messages.request_fell_through(p, expired=False),
+            "request_expired": lambda p: messages.request_fell_through(p, expired=True),
+            "meeting_cancelled": messages.meeting_cancelled,
+            "feedback_question": messages.feedback_question,
+        }
+
+    def deliver_due(self, limit: int = 50) -> int:
+        """Send what is due now; returns how many notices were settled (sent or failed for good)."""
+        settled = 0
+        for notice in self._outbox.claim_due(limit):
+            try:
+                ref = self._send(notice)
+            except DeliveryError as exc:
+                if exc.permanent:
+                    log.warning("notice %s (%s) failed for good: %s", notice.id, notice.kind, exc.error)
+                    self._outbox.mark_failed(notice.id, error=exc.error)
+                    settled += 1
+                else:
+                    backoff = timedelta(seconds=exc.retry_after or min(300, 2 ** notice.attempts))
+                    log.info("notice %s (%s) will be retried in %s: %s", notice.id, notice.kind, backoff, exc.error)
+                    self._outbox.mark_retry(notice.id, after=backoff, error=exc.error)
+                continue
+            self._outbox.mark_sent(notice.id, ref)
+            settled += 1
+        return settled
+
+    def _send(self, notice: ClaimedNotice) -> SentRef | None:
+        p = notice.payload
+        if notice.kind == "request_closed":
+            return self._update_original(p)
+        render = self._renderers.get(notice.kind)
+        if render is None:
+            raise DeliveryError(f"unknown notice kind {notice.kind}", permanent=True)
+        users = p["users"] if "users" in p else [p["to"]]
+        channel = self._call("conversations_open", users=",".join(users))["channel"]["id"]
+        answer = self._call("chat_postMessage", channel=channel, **render(p).as_kwargs())
+        return SentRef(answer["channel"], answer["ts"])
+
+    def _update_original(self, p: dict[str, Any]) -> SentRef | None:
+        """Replace the mentor's request DM so its Accept/Decline buttons are gone."""
+        original = self._outbox.sent_ref(p["update_of"])
+        if original is None:
+            # The original may still be on its way; if it never went out there is nothing to update.
+            raise DeliveryError("original not sent yet", permanent=False, retry_after=WAIT_FOR_ORIGINAL.total_seconds())
+        message = messages.request_answered(p["asker_id"], p["why"])
+        self._call("chat_update", channel=original.channel_id, ts=original.message_ts, **message.as_kwargs())
+        return original
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._client, method)(**kwargs)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+            retry_after = exc.response.headers.get("Retry-After") if exc.response.status_code == 429 else None
+            raise DeliveryError(error, permanent=error in PERMANENT_ERRORS,
+                                retry_after=float(retry_after) if retry_after else None) from None
+        except OSError as exc:  # connection refused, reset, timed out
+            raise DeliveryError(type(exc).__name__, permanent=False) from None

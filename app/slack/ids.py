@@ -1,0 +1,54 @@
+"""Every command, action_id, callback_id and block_id, defined once."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+COMMAND = "/mentor"
+
+
+class Action(StrEnum):
+    PICK_SLOT = "pick_slot"  # value: {"a": ask_id, "m": mentor_id, "s": epoch seconds}
+    ACCEPT_REQUEST = "accept_request"  # value: meeting id
+    DECLINE_REQUEST = "decline_request"  # value: meeting id
+    CANCEL_MEETING = "cancel_meeting"  # value: meeting id
+    SHOW_OPTIONS = "show_options"  # value: ask id
+    WITHDRAW_ASK = "withdraw_ask"  # value: ask id
+    LEAVE_CONFIRM = "leave_confirm"
+    LEAVE_STAY = "leave_stay"
+    EDIT_PROFILE = "edit_profile"
+    RATE = "rate"  # prefix: rate_1 … rate_5, value: meeting id
+    GOAL_MET = "goal_met"  # prefix: goal_met_yes|partly|no, value: meeting id
+
+
+# Slack wants action_ids unique within a block, so one-of-five buttons carry the choice in the id.
+RATE_PATTERN = re.compile(r"^rate_([1-5])$")
+GOAL_MET_PATTERN = re.compile(r"^goal_met_(yes|partly|no)$")
+PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
+
+
+class View(StrEnum):
+    PROFILE = "mentor_profile"
+
+
+class Block(StrEnum):
+    TOPICS = "topics"
+    BIO = "bio"
+    WINDOWS = "windows"
+    CAPACITY = "capacity"
+    TEAM = "team"
+    LEVEL = "level"
+    REVERSE = "reverse"
+
+
+class Field(StrEnum):
+    """The action_id of the single input inside each profile block."""
+
+    TOPICS = "topics_input"
+    BIO = "bio_input"
+    WINDOWS = "windows_input"
+    CAPACITY = "capacity_input"
+    TEAM = "team_input"
+    LEVEL = "level_input"
+    REVERSE = "reverse_input"

@@ -1,0 +1,157 @@
+"""Buttons: ack at once, decode the small payload in the value, call one service, render.
+
+A button clicked twice, late, or after its request changed reaches a service that refuses with a
+Conflict; the message is then replaced by what actually happened, so stale buttons disappear.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.model import GoalMet
+from app.services.container import Services
+from app.services.mentoring import SlotTaken
+from app.slack.blocks import messages
+from app.slack.ids import GOAL_MET_PATTERN, PICK_SLOT_PATTERN, RATE_PATTERN, Action
+from app.slack.listeners.commands import open_profile_modal
+from app.slack.people import PeopleDirectory
+
+
+def register(app: App) -> None:
+    app.action(PICK_SLOT_PATTERN)(pick_slot)
+    app.action(Action.ACCEPT_REQUEST)(accept_request)
+    app.action(Action.DECLINE_REQUEST)(decline_request)
+    app.action(Action.CANCEL_MEETING)(cancel_meeting)
+    app.action(Action.SHOW_OPTIONS)(show_options)
+    app.action(Action.LEAVE_CONFIRM)(leave_confirm)
+    app.action(Action.LEAVE_STAY)(leave_stay)
+    app.action(Action.EDIT_PROFILE)(edit_profile)
+    app.action(RATE_PATTERN)(rate)
+    app.action(GOAL_MET_PATTERN)(goal_met)
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    return body["actions"][0]
+
+
+def _int_value(body: dict[str, Any]) -> int:
+    try:
+        return int(_action(body)["value"])
+    except (KeyError, ValueError):
+        raise InvalidInput("That button doesn't carry what I expected. Please run the command again.") from None
+
+
+def _replace(respond: Respond, message: messages.Message) -> None:
+    respond(replace_original=True, **message.as_kwargs())
+
+
+def pick_slot(ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory) -> None:
+    ack()
+    try:
+        value = json.loads(_action(body)["value"])
+        ask_id, mentor_id, start = int(value["a"]), str(value["m"]), datetime.fromtimestamp(int(value["s"]), UTC)
+    except (KeyError, ValueError, TypeError):
+        raise InvalidInput("That button doesn't carry a slot I understand. Please run `/mentor ask` again.") from None
+    person = people.get(body["user"]["id"])
+    try:
+        view = services.mentoring.request_slot(person, ask_id, mentor_id, start)
+    except SlotTaken as taken:
+        _replace(respond, messages.ask_offers(taken.outcome, lead=":hourglass: Sorry, that slot was just taken."))
+        return
+    _replace(respond, messages.request_sent(view, person.tz))
+
+
+def accept_request(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
+                   people: PeopleDirectory) -> None:
+    ack()
+    person = people.get(body["user"]["id"])
+    try:
+        view = services.mentoring.accept(person, _int_value(body))
+    except (Conflict, NotFound) as exc:
+        _replace(respond, messages.plain(exc.message))
+        return
+    _replace(respond, messages.request_answered(
+        view.other_id, "accepted :white_check_mark: I've started a group DM with you both"))
+
+
+def decline_request(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
+                    people: PeopleDirectory) -> None:
+    ack()
+    person = people.get(body["user"]["id"])
+    try:
+        view = services.mentoring.decline(person, _int_value(body))
+    except (Conflict, NotFound) as exc:
+        _replace(respond, messages.plain(exc.message))
+        return
+    _replace(respond, messages.request_answered(view.other_id, "declined. They'll be offered other mentors"))
+
+
+def cancel_meeting(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
+                   people: PeopleDirectory) -> None:
+    ack()
+    person = people.get(body["user"]["id"])
+    try:
+        services.mentoring.cancel(person, _int_value(body))
+        lead = "Cancelled; the other person has been told."
+    except (Conflict, NotFound) as exc:
+        lead = exc.message
+    mine = services.mentoring.my_conversations(person)
+    listing = messages.my_conversations(mine)
+    _replace(respond, messages.Message(text=lead, blocks=[*messages.plain(lead).blocks, *listing.blocks]))
+
+
+def show_options(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
+                 people: PeopleDirectory) -> None:
+    ack()
+    person = people.get(body["user"]["id"])
+    outcome = services.mentoring.options(person, _int_value(body))
+    respond(replace_original=False, response_type="ephemeral", **messages.ask_offers(outcome).as_kwargs())
+
+
+def leave_confirm(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
+                  people: PeopleDirectory) -> None:
+    ack()
+    person = people.get(body["user"]["id"])
+    try:
+        services.register.leave(person)
+    except NotFound as exc:
+        _replace(respond, messages.plain(exc.message))
+        return
+    _replace(respond, messages.plain("You've left the mentor register. Thank you for mentoring! "
+                                     "Come back any time with `/mentor join #topic`."))
+
+
+def leave_stay(ack: Ack, respond: Respond) -> None:
+    ack()
+    _replace(respond, messages.plain("Great, you stay on the register. :relieved:"))
+
+
+def edit_profile(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, services: Services,
+                 people: PeopleDirectory) -> None:
+    ack()
+    person = people.get(body["user"]["id"])
+    open_profile_modal(client, services, person, body["trigger_id"], respond, response_url=body.get("response_url", ""))
+
+
+def rate(ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory) -> None:
+    ack()
+    match = RATE_PATTERN.match(_action(body)["action_id"])
+    assert match is not None  # the listener's own pattern
+    person = people.get(body["user"]["id"])
+    view = services.feedback.record(person, _int_value(body), rating=int(match[1]))
+    _replace(respond, messages.feedback_thanks(view, person.tz))
+
+
+def goal_met(ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory) -> None:
+    ack()
+    match = GOAL_MET_PATTERN.match(_action(body)["action_id"])
+    assert match is not None
+    person = people.get(body["user"]["id"])
+    view = services.feedback.record(person, _int_value(body), goal_met=GoalMet(match[1]))
+    _replace(respond, messages.feedback_thanks(view, person.tz))

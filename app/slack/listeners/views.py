@@ -1,0 +1,84 @@
+"""Modal submissions: validate in the ack (Slack shows errors beside the fields), then save."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.webhook import WebhookClient
+
+from app.domain.errors import InvalidInput
+from app.domain.slots import parse_windows
+from app.services.container import Services
+from app.services.register import ProfileInput
+from app.slack import command_text
+from app.slack.blocks import messages
+from app.slack.blocks.modals import REVERSE_VALUE
+from app.slack.ids import Block, Field, View
+from app.slack.people import PeopleDirectory
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.view(View.PROFILE)(save_profile)
+
+
+def _value(values: dict[str, Any], block: Block, field: Field) -> dict[str, Any]:
+    return values.get(block, {}).get(field, {}) or {}
+
+
+def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict[str, str]]:
+    """The modal's state as a ProfileInput, or per-block error messages."""
+    errors: dict[str, str] = {}
+    topics: tuple[str, ...] = ()
+    try:
+        topics = command_text.parse_topics(_value(values, Block.TOPICS, Field.TOPICS).get("value") or "")
+        if not topics:
+            errors[Block.TOPICS] = "Add at least one topic, e.g. python, career."
+    except InvalidInput as exc:
+        errors[Block.TOPICS] = exc.message
+    windows = ()
+    try:
+        windows = parse_windows(_value(values, Block.WINDOWS, Field.WINDOWS).get("value") or "")
+    except InvalidInput as exc:
+        errors[Block.WINDOWS] = exc.message
+    capacity = 0
+    try:
+        capacity = int(_value(values, Block.CAPACITY, Field.CAPACITY).get("value") or "")
+        if not 0 <= capacity <= 20:
+            raise ValueError
+    except ValueError:
+        errors[Block.CAPACITY] = "A whole number from 0 to 20."
+    level_option = _value(values, Block.LEVEL, Field.LEVEL).get("selected_option")
+    reverse = _value(values, Block.REVERSE, Field.REVERSE).get("selected_options") or []
+    if errors:
+        return None, errors
+    return ProfileInput(
+        topics=topics,
+        bio=(_value(values, Block.BIO, Field.BIO).get("value") or "").strip(),
+        windows=windows,
+        capacity_per_week=capacity,
+        reverse_ok=any(o.get("value") == REVERSE_VALUE for o in reverse),
+        team=(_value(values, Block.TEAM, Field.TEAM).get("value") or "").strip() or None,
+        level=int(level_option["value"]) if level_option else None,
+    ), {}
+
+
+def save_profile(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services,
+                 people: PeopleDirectory) -> None:
+    data, errors = read_profile_form(view["state"]["values"])
+    if data is None:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    person = people.get(body["user"]["id"])
+    saved = services.register.save_profile(person, data)
+    response_url = view.get("private_metadata") or ""
+    if response_url.startswith("https://") or response_url.startswith("http://"):
+        message = messages.profile_summary(saved, lead="Your mentor profile is saved. :white_check_mark:")
+        try:
+            WebhookClient(response_url).send(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+        except Exception:  # the profile is saved; a lost confirmation is not worth an error
+            log.warning("could not confirm the saved profile")

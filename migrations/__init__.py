@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package so ``mentorbot migrate`` works from any install."""
