@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from types import FrameType
 
-from app.config import SettingsError, load_settings
+from app.config import DEFAULT_DATABASE_URL, SettingsError, load_settings
 
 EXIT_CONFIG = 2
 
@@ -16,9 +17,13 @@ log = logging.getLogger("mentorbot")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mentorbot", description="Micro-mentoring and coffee roulette for Slack.")
+    parser = argparse.ArgumentParser(
+        prog="mentorbot", description="Micro-mentoring and coffee roulette for Slack."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="upgrade the database, then serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)")
+    sub.add_parser(
+        "run", help="upgrade the database, then serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)"
+    )
     sub.add_parser("migrate", help="upgrade the database to the latest revision, then exit")
     args = parser.parse_args(argv)
 
@@ -29,10 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _database_url() -> str:
-    # migrate needs only the database, not the Slack tokens.
-    from app.config import DEFAULT_DATABASE_URL
-    import os
-
+    """migrate needs only the database, not the Slack tokens."""
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
@@ -42,8 +44,10 @@ def _migrate(url: str | None = None) -> int:
     try:
         upgrade_to_head(url or _database_url())
     except Exception as exc:  # a clear line, not a traceback
-        print(f"mentorbot: could not upgrade the database: {type(exc).__name__}: {exc}".splitlines()[0],
-              file=sys.stderr)
+        print(
+            f"mentorbot: could not upgrade the database: {type(exc).__name__}: {exc}".splitlines()[0],
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -81,7 +85,9 @@ def _serve_http(bot: object) -> int:
     from app.slack.http import serve
 
     assert isinstance(bot, Bot)
-    server = serve(bot.wsgi_app(), host=bot.settings.host, port=bot.settings.port, threads=bot.settings.http_threads)
+    server = serve(
+        bot.wsgi_app(), host=bot.settings.host, port=bot.settings.port, threads=bot.settings.http_threads
+    )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: finishing in-flight requests", signum)
@@ -100,15 +106,32 @@ def _serve_http(bot: object) -> int:
 
 
 def _serve_socket_mode(bot: object) -> int:
+    """Socket Mode for the Slack traffic; /healthz is still served over HTTP for orchestrators."""
+    import threading
+
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from app.bootstrap import Bot
+    from app.slack.http import serve
 
     assert isinstance(bot, Bot)
     assert bot.settings.slack_app_token is not None
+    health = serve(bot.wsgi_app(), host=bot.settings.host, port=bot.settings.port, threads=2)
+    threading.Thread(target=health.run, name="healthz", daemon=True).start()
     handler = SocketModeHandler(bot.bolt_app, bot.settings.slack_app_token.get_secret_value())
+    stopped = threading.Event()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: disconnecting", signum)
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     log.info("connecting to Slack in Socket Mode")
-    handler.start()
+    handler.connect()
+    stopped.wait()
+    handler.close()
+    health.close()
     return 0
 
 

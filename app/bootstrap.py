@@ -9,8 +9,11 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
-from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from sqlalchemy import Engine, text
 
 from app.config import Settings
@@ -62,8 +65,12 @@ def create_web_client(settings: Settings) -> WebClient:
 
 def create_services(engine: Engine, settings: Settings, clock: Clock = utc_now) -> Services:
     sessions = create_session_factory(engine)
-    mentoring = MentoringService(sessions, clock=clock, default_tz=settings.default_timezone,
-                                 request_expiry=timedelta(hours=settings.request_expiry_hours))
+    mentoring = MentoringService(
+        sessions,
+        clock=clock,
+        default_tz=settings.default_timezone,
+        request_expiry=timedelta(hours=settings.request_expiry_hours),
+    )
     return Services(
         mentoring=mentoring,
         register=RegisterService(sessions, mentoring, clock=clock),
@@ -72,8 +79,13 @@ def create_services(engine: Engine, settings: Settings, clock: Clock = utc_now) 
     )
 
 
-def create_bot(settings: Settings, *, clock: Clock = utc_now, engine: Engine | None = None,
-               client: WebClient | None = None) -> Bot:
+def create_bot(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    engine: Engine | None = None,
+    client: WebClient | None = None,
+) -> Bot:
     engine = engine or create_db_engine(settings.database_url)
     client = client or create_web_client(settings)
     services = create_services(engine, settings, clock)

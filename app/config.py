@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 DEFAULT_DATABASE_URL = "sqlite:///mentorbot.sqlite3"
 
@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             ids = [part.strip() for part in value.split(",") if part.strip()]
             for user_id in ids:
-                if not user_id[:1] in ("U", "W") or not user_id.isalnum():
+                if user_id[:1] not in ("U", "W") or not user_id.isalnum():
                     raise ValueError(f"Slack user IDs such as U012ABC, separated by commas (got {user_id!r})")
             return frozenset(ids)
         return value
@@ -116,7 +116,9 @@ def describe_validation_error(exc: ValidationError) -> str:
             lines.append(f"{name} is not set: it wants {wants}.")
         else:
             reason = str(error.get("msg", "")).removeprefix("Value error, ")
-            lines.append(f"{name} is malformed: it wants {reason if error['type'] == 'value_error' else wants}.")
+            lines.append(
+                f"{name} is malformed: it wants {reason if error['type'] == 'value_error' else wants}."
+            )
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012 (SQLAlchemy's API)
 
 
 class Member(Base):
@@ -46,7 +46,9 @@ class MentorProfile(Base):
 
     user_id: Mapped[str] = mapped_column(ForeignKey("members.user_id", ondelete="CASCADE"), primary_key=True)
     bio: Mapped[str] = mapped_column(Text, default="")
-    windows: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"windows": [[weekday, "HH:MM", "HH:MM"], …]}
+    windows: Mapped[dict[str, Any]] = mapped_column(
+        default=dict
+    )  # {"windows": [[weekday, "HH:MM", "HH:MM"], …]}
     windows_customised: Mapped[bool] = mapped_column(Boolean, default=False)
     capacity_per_week: Mapped[int] = mapped_column(Integer, default=2)
     available: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.models import Ask, Feedback, Meeting, Member, MentorProfile, MentorTopic
-from app.domain.model import DEFAULT_WINDOWS, Mentor, MentorLoad, MeetingStatus, WeeklyWindow
+from app.domain.model import DEFAULT_WINDOWS, MeetingStatus, Mentor, MentorLoad, WeeklyWindow
 
 HOLDING = (MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)
 
@@ -35,7 +35,10 @@ def member_tz(session: Session, user_id: str, default: str) -> str:
 
 def member_tzs(session: Session, user_ids: Iterable[str], default: str) -> dict[str, str]:
     ids = list(set(user_ids))
-    found = {uid: tz for uid, tz in session.execute(select(Member.user_id, Member.tz).where(Member.user_id.in_(ids)))}
+    found = {
+        uid: tz
+        for uid, tz in session.execute(select(Member.user_id, Member.tz).where(Member.user_id.in_(ids)))
+    }
     return {user_id: found.get(user_id, default) for user_id in ids}
 
 
@@ -55,7 +58,9 @@ def windows_from_json(data: dict[str, object] | None) -> tuple[WeeklyWindow, ...
 
 def mentor_topics(session: Session, user_id: str) -> list[str]:
     return list(
-        session.scalars(select(MentorTopic.topic).where(MentorTopic.user_id == user_id).order_by(MentorTopic.topic))
+        session.scalars(
+            select(MentorTopic.topic).where(MentorTopic.user_id == user_id).order_by(MentorTopic.topic)
+        )
     )
 
 
@@ -110,7 +115,9 @@ def load_mentor(session: Session, user_id: str) -> Mentor | None:
     return to_domain_mentor(row[0], row[1], mentor_topics(session, user_id))
 
 
-def mentor_loads(session: Session, mentor_ids: Sequence[str] | None, *, now: datetime) -> dict[str, MentorLoad]:
+def mentor_loads(
+    session: Session, mentor_ids: Sequence[str] | None, *, now: datetime
+) -> dict[str, MentorLoad]:
     """Held slot starts from a week ago on (covers the current week in any zone) and 30-day counts."""
     held_query = select(Meeting.mentor_id, Meeting.hold_start).where(
         Meeting.hold_start.is_not(None), Meeting.hold_start >= now - timedelta(days=8)
@@ -128,7 +135,9 @@ def mentor_loads(session: Session, mentor_ids: Sequence[str] | None, *, now: dat
         held[mentor_id].append(start)  # type: ignore[arg-type]
     recent = {mentor_id: count for mentor_id, count in session.execute(recent_query)}
     return {
-        mentor_id: MentorLoad(held_starts=tuple(sorted(held.get(mentor_id, ()))), recent_conversations=recent.get(mentor_id, 0))
+        mentor_id: MentorLoad(
+            held_starts=tuple(sorted(held.get(mentor_id, ()))), recent_conversations=recent.get(mentor_id, 0)
+        )
         for mentor_id in set(held) | set(recent)
     }
 
@@ -154,7 +163,10 @@ def meetings_of(session: Session, user_id: str, *, statuses: Iterable[str], sinc
 def open_asks_of(session: Session, user_id: str) -> list[Ask]:
     return list(
         session.scalars(
-            select(Ask).where(Ask.asker_id == user_id, Ask.status == "open").order_by(Ask.created_at.desc()).limit(10)
+            select(Ask)
+            .where(Ask.asker_id == user_id, Ask.status == "open")
+            .order_by(Ask.created_at.desc())
+            .limit(10)
         )
     )
 
@@ -196,10 +208,14 @@ def _skip_locked(session: Session, query: Select[tuple[Meeting]]) -> Select[tupl
 
 
 def feedback_row(session: Session, meeting_id: int, user_id: str) -> Feedback | None:
-    return session.scalar(select(Feedback).where(Feedback.meeting_id == meeting_id, Feedback.user_id == user_id))
+    return session.scalar(
+        select(Feedback).where(Feedback.meeting_id == meeting_id, Feedback.user_id == user_id)
+    )
 
 
-def claim_meeting_transition(session: Session, meeting_id: int, *, from_status: str, to_status: str, now: datetime) -> bool:
+def claim_meeting_transition(
+    session: Session, meeting_id: int, *, from_status: str, to_status: str, now: datetime
+) -> bool:
     """Move a meeting from one status to another only if nobody else did first (compare-and-set)."""
     result = session.execute(
         update(Meeting)

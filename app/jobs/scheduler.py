@@ -18,8 +18,9 @@ SWEEP_EVERY_SECONDS = 60
 
 
 def create_scheduler(services: Services, dispatcher: Dispatcher) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
-                                                                  "misfire_grace_time": 30})
+    scheduler = BackgroundScheduler(
+        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
+    )
     jobs: list[tuple[str, Callable[[], object], int]] = [
         ("deliver_due_notices", dispatcher.deliver_due, DELIVERY_EVERY_SECONDS),
         ("expire_stale_requests", services.mentoring.expire_stale_requests, SWEEP_EVERY_SECONDS),

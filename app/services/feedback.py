@@ -29,7 +29,9 @@ class FeedbackView:
 
 
 class FeedbackService:
-    def __init__(self, sessions: sessionmaker[Session], *, clock: Clock = utc_now, default_tz: str = "UTC") -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, clock: Clock = utc_now, default_tz: str = "UTC"
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._default_tz = default_tz
@@ -39,7 +41,9 @@ class FeedbackService:
         now = now or self._clock()
         asked = 0
         with self._sessions.begin() as session:
-            for meeting in queries.meetings_due_for_feedback(session, ended_before=now - SLOT_LENGTH, limit=batch):
+            for meeting in queries.meetings_due_for_feedback(
+                session, ended_before=now - SLOT_LENGTH, limit=batch
+            ):
                 meeting.feedback_requested_at = now
                 ask = session.get(Ask, meeting.ask_id)
                 assert ask is not None
@@ -49,16 +53,27 @@ class FeedbackService:
                     (meeting.mentor_id, "mentor", meeting.asker_id),
                 ):
                     session.add(Feedback(meeting_id=meeting.id, user_id=user_id, role=role, asked_at=now))
-                    outbox.enqueue(session, key=f"meeting:{meeting.id}:feedback:{user_id}", kind="feedback_question",
-                                   now=now, payload={
-                                       "to": user_id, "meeting_id": meeting.id, "role": role, "other_id": other,
-                                       "goal": ask.goal, "start": meeting.start_at.isoformat(), "tz": tzs[user_id],
-                                   })
+                    outbox.enqueue(
+                        session,
+                        key=f"meeting:{meeting.id}:feedback:{user_id}",
+                        kind="feedback_question",
+                        now=now,
+                        payload={
+                            "to": user_id,
+                            "meeting_id": meeting.id,
+                            "role": role,
+                            "other_id": other,
+                            "goal": ask.goal,
+                            "start": meeting.start_at.isoformat(),
+                            "tz": tzs[user_id],
+                        },
+                    )
                 asked += 1
         return asked
 
-    def record(self, person: Person, meeting_id: int, *, rating: int | None = None,
-               goal_met: GoalMet | None = None) -> FeedbackView:
+    def record(
+        self, person: Person, meeting_id: int, *, rating: int | None = None, goal_met: GoalMet | None = None
+    ) -> FeedbackView:
         if rating is not None and not 1 <= rating <= 5:
             raise InvalidInput("Ratings go from 1 to 5.")
         with self._sessions.begin() as session:
@@ -81,5 +96,13 @@ class FeedbackService:
             ask = session.get(Ask, meeting.ask_id)
             assert ask is not None
             other = meeting.mentor_id if row.role == "asker" else meeting.asker_id
-            return FeedbackView(meeting_id, row.role, other, ask.goal, meeting.start_at, row.rating,
-                                GoalMet(row.goal_met) if row.goal_met else None, changed)
+            return FeedbackView(
+                meeting_id,
+                row.role,
+                other,
+                ask.goal,
+                meeting.start_at,
+                row.rating,
+                GoalMet(row.goal_met) if row.goal_met else None,
+                changed,
+            )

@@ -87,8 +87,14 @@ class SlotTaken(Conflict):
 
 
 class MentoringService:
-    def __init__(self, sessions: sessionmaker[Session], *, clock: Clock = utc_now, default_tz: str = "UTC",
-                 request_expiry: timedelta = timedelta(hours=24)) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        clock: Clock = utc_now,
+        default_tz: str = "UTC",
+        request_expiry: timedelta = timedelta(hours=24),
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._default_tz = default_tz
@@ -99,15 +105,25 @@ class MentoringService:
     def ask(self, person: Person, goal: str, topics: tuple[str, ...]) -> AskOutcome:
         goal = " ".join(goal.split())
         if not goal:
-            raise InvalidInput("Tell me what you'd like to get out of the conversation, "
-                               "e.g. `/mentor ask How do I prepare for on-call? #sre`")
+            raise InvalidInput(
+                "Tell me what you'd like to get out of the conversation, "
+                "e.g. `/mentor ask How do I prepare for on-call? #sre`"
+            )
         if len(goal) > MAX_GOAL_LENGTH:
-            raise InvalidInput(f"Please keep the goal under {MAX_GOAL_LENGTH} characters (yours has {len(goal)}).")
+            raise InvalidInput(
+                f"Please keep the goal under {MAX_GOAL_LENGTH} characters (yours has {len(goal)})."
+            )
         now = self._clock()
         with self._sessions.begin() as session:
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
-            ask = Ask(asker_id=person.user_id, goal=goal, topics={"topics": list(topics)},
-                      status=AskStatus.OPEN.value, created_at=now, updated_at=now)
+            ask = Ask(
+                asker_id=person.user_id,
+                goal=goal,
+                topics={"topics": list(topics)},
+                status=AskStatus.OPEN.value,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(ask)
             session.flush()
             ranking = self._rank(session, ask, now=now)
@@ -124,19 +140,33 @@ class MentoringService:
                 ask.status = AskStatus.OPEN.value
             self._require_open(ask)
             ranking = self._rank(session, ask, now=now)
-            return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, queries.member_tz(
-                session, person.user_id, person.tz))
+            return AskOutcome(
+                ask.id,
+                ask.goal,
+                queries.ask_topics(ask),
+                ranking,
+                queries.member_tz(session, person.user_id, person.tz),
+            )
 
     def _rank(self, session: Session, ask: Ask, *, now: datetime) -> Ranking:
         asker = session.get(queries.Member, ask.asker_id)
-        declined_by = set(session.scalars(
-            select(Meeting.mentor_id).where(Meeting.ask_id == ask.id, Meeting.status == MeetingStatus.DECLINED.value)
-        ))
-        mentors = [m for m in queries.load_matchable_mentors(session, now=now) if m.user_id not in declined_by]
+        declined_by = set(
+            session.scalars(
+                select(Meeting.mentor_id).where(
+                    Meeting.ask_id == ask.id, Meeting.status == MeetingStatus.DECLINED.value
+                )
+            )
+        )
+        mentors = [
+            m for m in queries.load_matchable_mentors(session, now=now) if m.user_id not in declined_by
+        ]
         loads = queries.mentor_loads(session, None, now=now)
         spec = AskSpec(
-            asker_id=ask.asker_id, goal=ask.goal, topics=frozenset(queries.ask_topics(ask)),
-            asker_level=asker.level if asker else None, asker_team=asker.team if asker else None,
+            asker_id=ask.asker_id,
+            goal=ask.goal,
+            topics=frozenset(queries.ask_topics(ask)),
+            asker_level=asker.level if asker else None,
+            asker_team=asker.team if asker else None,
         )
         return rank_mentors(spec, mentors, loads, now=now)
 
@@ -154,8 +184,9 @@ class MentoringService:
                 self._require_open(ask)
             raise SlotTaken(self.options(person, ask_id)) from None
 
-    def _request_slot(self, session: Session, person: Person, ask_id: int, mentor_id: str, start: datetime,
-                      now: datetime) -> MeetingView:
+    def _request_slot(
+        self, session: Session, person: Person, ask_id: int, mentor_id: str, start: datetime, now: datetime
+    ) -> MeetingView:
         ask = self._own_ask(session, person.user_id, ask_id)
         self._require_open(ask)
         # Serialise requests per mentor on PostgreSQL so capacity can't be overrun by a race.
@@ -163,34 +194,63 @@ class MentoringService:
             select(MentorProfile).where(MentorProfile.user_id == mentor_id).with_for_update()
         )
         mentor = queries.load_mentor(session, mentor_id)
-        if profile is None or mentor is None or not profile.active or not profile.available or (
-            profile.away_until is not None and profile.away_until > now
+        if (
+            profile is None
+            or mentor is None
+            or not profile.active
+            or not profile.available
+            or (profile.away_until is not None and profile.away_until > now)
         ):
             raise SlotTaken(self._outcome(session, ask, person, now))
         if start <= now:
             raise InvalidInput("That time has passed. Here are the current options: `/mentor list`.")
         load = queries.mentor_loads(session, [mentor_id], now=now).get(mentor_id)
-        free = free_slots(mentor.windows, mentor.tz, load.held_starts if load else (), mentor.capacity_per_week,
-                          now=now, horizon=SLOT_HORIZON)
+        free = free_slots(
+            mentor.windows,
+            mentor.tz,
+            load.held_starts if load else (),
+            mentor.capacity_per_week,
+            now=now,
+            horizon=SLOT_HORIZON,
+        )
         if start not in set(free):
             raise SlotTaken(self._outcome(session, ask, person, now))
         meeting = Meeting(
-            ask_id=ask.id, active_ask_id=ask.id, asker_id=person.user_id, mentor_id=mentor_id,
-            start_at=start, hold_start=start, status=MeetingStatus.REQUESTED.value,
-            expires_at=min(now + self._request_expiry, start), requested_at=now,
+            ask_id=ask.id,
+            active_ask_id=ask.id,
+            asker_id=person.user_id,
+            mentor_id=mentor_id,
+            start_at=start,
+            hold_start=start,
+            status=MeetingStatus.REQUESTED.value,
+            expires_at=min(now + self._request_expiry, start),
+            requested_at=now,
         )
         session.add(meeting)
         ask.status, ask.updated_at = AskStatus.REQUESTED.value, now
         session.flush()
-        outbox.enqueue(session, key=f"meeting:{meeting.id}:request", kind="mentor_request", now=now, payload={
-            "to": mentor_id, "meeting_id": meeting.id, "asker_id": person.user_id, "goal": ask.goal,
-            "topics": list(queries.ask_topics(ask)), "start": start.isoformat(), "tz": mentor.tz,
-            "expires_at": meeting.expires_at.isoformat(),
-        })
+        outbox.enqueue(
+            session,
+            key=f"meeting:{meeting.id}:request",
+            kind="mentor_request",
+            now=now,
+            payload={
+                "to": mentor_id,
+                "meeting_id": meeting.id,
+                "asker_id": person.user_id,
+                "goal": ask.goal,
+                "topics": list(queries.ask_topics(ask)),
+                "start": start.isoformat(),
+                "tz": mentor.tz,
+                "expires_at": meeting.expires_at.isoformat(),
+            },
+        )
         return self._view(meeting, ask, person.user_id)
 
     def _outcome(self, session: Session, ask: Ask, person: Person, now: datetime) -> AskOutcome:
-        return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), self._rank(session, ask, now=now), person.tz)
+        return AskOutcome(
+            ask.id, ask.goal, queries.ask_topics(ask), self._rank(session, ask, now=now), person.tz
+        )
 
     # --- the mentor answers ----------------------------------------------------------------------
 
@@ -199,8 +259,13 @@ class MentoringService:
         with self._sessions.begin() as session:
             meeting = self._meeting_for(session, meeting_id, person.user_id, role="mentor")
             self._require_status(meeting, MeetingStatus.REQUESTED, person.user_id)
-            if not queries.claim_meeting_transition(session, meeting.id, from_status=MeetingStatus.REQUESTED.value,
-                                                    to_status=MeetingStatus.CONFIRMED.value, now=now):
+            if not queries.claim_meeting_transition(
+                session,
+                meeting.id,
+                from_status=MeetingStatus.REQUESTED.value,
+                to_status=MeetingStatus.CONFIRMED.value,
+                now=now,
+            ):
                 session.refresh(meeting)
                 self._require_status(meeting, MeetingStatus.REQUESTED, person.user_id)
             session.refresh(meeting)
@@ -209,11 +274,22 @@ class MentoringService:
             assert ask is not None
             ask.status, ask.updated_at = AskStatus.CONFIRMED.value, now
             tzs = queries.member_tzs(session, [meeting.asker_id, meeting.mentor_id], self._default_tz)
-            outbox.enqueue(session, key=f"meeting:{meeting.id}:confirmed", kind="confirmation", now=now, payload={
-                "users": [meeting.asker_id, meeting.mentor_id], "asker_id": meeting.asker_id,
-                "mentor_id": meeting.mentor_id, "meeting_id": meeting.id, "goal": ask.goal,
-                "topics": list(queries.ask_topics(ask)), "start": meeting.start_at.isoformat(), "tzs": tzs,
-            })
+            outbox.enqueue(
+                session,
+                key=f"meeting:{meeting.id}:confirmed",
+                kind="confirmation",
+                now=now,
+                payload={
+                    "users": [meeting.asker_id, meeting.mentor_id],
+                    "asker_id": meeting.asker_id,
+                    "mentor_id": meeting.mentor_id,
+                    "meeting_id": meeting.id,
+                    "goal": ask.goal,
+                    "topics": list(queries.ask_topics(ask)),
+                    "start": meeting.start_at.isoformat(),
+                    "tzs": tzs,
+                },
+            )
             return self._view(meeting, ask, person.user_id)
 
     def decline(self, person: Person, meeting_id: int, *, reason: str = "") -> MeetingView:
@@ -221,8 +297,13 @@ class MentoringService:
         with self._sessions.begin() as session:
             meeting = self._meeting_for(session, meeting_id, person.user_id, role="mentor")
             self._require_status(meeting, MeetingStatus.REQUESTED, person.user_id)
-            if not queries.claim_meeting_transition(session, meeting.id, from_status=MeetingStatus.REQUESTED.value,
-                                                    to_status=MeetingStatus.DECLINED.value, now=now):
+            if not queries.claim_meeting_transition(
+                session,
+                meeting.id,
+                from_status=MeetingStatus.REQUESTED.value,
+                to_status=MeetingStatus.DECLINED.value,
+                now=now,
+            ):
                 session.refresh(meeting)
                 self._require_status(meeting, MeetingStatus.REQUESTED, person.user_id)
             session.refresh(meeting)
@@ -242,8 +323,13 @@ class MentoringService:
                 raise Conflict(_already(status, person.user_id == meeting.mentor_id))
             if meeting.start_at + SLOT_LENGTH <= now:
                 raise Conflict("That conversation is already over, so there's nothing to cancel.")
-            if not queries.claim_meeting_transition(session, meeting.id, from_status=status.value,
-                                                    to_status=MeetingStatus.CANCELLED.value, now=now):
+            if not queries.claim_meeting_transition(
+                session,
+                meeting.id,
+                from_status=status.value,
+                to_status=MeetingStatus.CANCELLED.value,
+                now=now,
+            ):
                 session.refresh(meeting)
                 raise Conflict(_already(MeetingStatus(meeting.status), person.user_id == meeting.mentor_id))
             session.refresh(meeting)
@@ -258,11 +344,22 @@ class MentoringService:
                 ask.status = AskStatus.OPEN.value
             ask.updated_at = now
             tz = queries.member_tz(session, other, self._default_tz)
-            outbox.enqueue(session, key=f"meeting:{meeting.id}:cancelled", kind="meeting_cancelled", now=now, payload={
-                "to": other, "by": person.user_id, "meeting_id": meeting.id, "goal": ask.goal,
-                "start": meeting.start_at.isoformat(), "tz": tz, "ask_id": ask.id,
-                "by_mentor": person.user_id == meeting.mentor_id,
-            })
+            outbox.enqueue(
+                session,
+                key=f"meeting:{meeting.id}:cancelled",
+                kind="meeting_cancelled",
+                now=now,
+                payload={
+                    "to": other,
+                    "by": person.user_id,
+                    "meeting_id": meeting.id,
+                    "goal": ask.goal,
+                    "start": meeting.start_at.isoformat(),
+                    "tz": tz,
+                    "ask_id": ask.id,
+                    "by_mentor": person.user_id == meeting.mentor_id,
+                },
+            )
             if status == MeetingStatus.REQUESTED:
                 self._close_request_message(session, meeting, now, "cancelled by the asker")
             return self._view(meeting, ask, person.user_id)
@@ -280,11 +377,17 @@ class MentoringService:
         now = self._clock()
         with self._sessions.begin() as session:
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
-            meetings = queries.meetings_of(session, person.user_id, statuses=queries.HOLDING, since=now - SLOT_LENGTH)
-            asks = {a.id: a for a in session.scalars(select(Ask).where(Ask.id.in_({m.ask_id for m in meetings})))}
+            meetings = queries.meetings_of(
+                session, person.user_id, statuses=queries.HOLDING, since=now - SLOT_LENGTH
+            )
+            asks = {
+                a.id: a for a in session.scalars(select(Ask).where(Ask.id.in_({m.ask_id for m in meetings})))
+            }
             views = [self._view(m, asks[m.ask_id], person.user_id) for m in meetings]
-            open_asks = [AskView(a.id, a.goal, queries.ask_topics(a), a.created_at)
-                         for a in queries.open_asks_of(session, person.user_id)]
+            open_asks = [
+                AskView(a.id, a.goal, queries.ask_topics(a), a.created_at)
+                for a in queries.open_asks_of(session, person.user_id)
+            ]
             return MyConversations(
                 upcoming=tuple(v for v in views if v.status == MeetingStatus.CONFIRMED),
                 pending=tuple(v for v in views if v.status == MeetingStatus.REQUESTED),
@@ -317,29 +420,53 @@ class MentoringService:
             ask.status, ask.updated_at = AskStatus.OPEN.value, now
         return ask
 
-    def _tell_asker(self, session: Session, meeting: Meeting, ask: Ask, now: datetime, *, kind: str,
-                    reason: str = "") -> None:
+    def _tell_asker(
+        self, session: Session, meeting: Meeting, ask: Ask, now: datetime, *, kind: str, reason: str = ""
+    ) -> None:
         """Tell the asker their request fell through, with fresh options (re-checked when clicked)."""
         session.flush()
         ranking = self._rank(session, ask, now=now)
         options = [
-            {"mentor_id": o.mentor.user_id, "matched": sorted(o.matched_topics),
-             "slots": [s.isoformat() for s in o.slots]}
+            {
+                "mentor_id": o.mentor.user_id,
+                "matched": sorted(o.matched_topics),
+                "slots": [s.isoformat() for s in o.slots],
+            }
             for o in ranking.offers
         ]
-        outbox.enqueue(session, key=f"meeting:{meeting.id}:{kind}", kind=kind, now=now, payload={
-            "to": meeting.asker_id, "meeting_id": meeting.id, "mentor_id": meeting.mentor_id, "ask_id": ask.id,
-            "goal": ask.goal, "start": meeting.start_at.isoformat(), "reason": reason,
-            "tz": queries.member_tz(session, meeting.asker_id, self._default_tz),
-            "options": options, "topic_matched": ranking.topic_matched,
-        })
+        outbox.enqueue(
+            session,
+            key=f"meeting:{meeting.id}:{kind}",
+            kind=kind,
+            now=now,
+            payload={
+                "to": meeting.asker_id,
+                "meeting_id": meeting.id,
+                "mentor_id": meeting.mentor_id,
+                "ask_id": ask.id,
+                "goal": ask.goal,
+                "start": meeting.start_at.isoformat(),
+                "reason": reason,
+                "tz": queries.member_tz(session, meeting.asker_id, self._default_tz),
+                "options": options,
+                "topic_matched": ranking.topic_matched,
+            },
+        )
 
     def _close_request_message(self, session: Session, meeting: Meeting, now: datetime, why: str) -> None:
         """Update the mentor's request DM so its buttons no longer invite an answer."""
-        outbox.enqueue(session, key=f"meeting:{meeting.id}:request-closed", kind="request_closed", now=now, payload={
-            "update_of": f"meeting:{meeting.id}:request", "meeting_id": meeting.id, "asker_id": meeting.asker_id,
-            "why": why,
-        })
+        outbox.enqueue(
+            session,
+            key=f"meeting:{meeting.id}:request-closed",
+            kind="request_closed",
+            now=now,
+            payload={
+                "update_of": f"meeting:{meeting.id}:request",
+                "meeting_id": meeting.id,
+                "asker_id": meeting.asker_id,
+                "why": why,
+            },
+        )
 
     def _own_ask(self, session: Session, user_id: str, ask_id: int) -> Ask:
         ask = session.get(Ask, ask_id)
@@ -365,7 +492,11 @@ class MentoringService:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
             raise NotFound("I can't find that conversation any more.")
-        allowed = {"mentor": {meeting.mentor_id}, "asker": {meeting.asker_id}, None: {meeting.mentor_id, meeting.asker_id}}
+        allowed = {
+            "mentor": {meeting.mentor_id},
+            "asker": {meeting.asker_id},
+            None: {meeting.mentor_id, meeting.asker_id},
+        }
         if user_id not in allowed[role]:
             raise NotAllowed("Only the people in this conversation can do that.")
         return meeting
@@ -380,16 +511,23 @@ class MentoringService:
     def _view(meeting: Meeting, ask: Ask, user_id: str) -> MeetingView:
         is_mentor = user_id == meeting.mentor_id
         return MeetingView(
-            meeting_id=meeting.id, ask_id=ask.id, role="mentor" if is_mentor else "asker",
-            other_id=meeting.asker_id if is_mentor else meeting.mentor_id, start=meeting.start_at,
-            status=MeetingStatus(meeting.status), goal=ask.goal, topics=queries.ask_topics(ask),
+            meeting_id=meeting.id,
+            ask_id=ask.id,
+            role="mentor" if is_mentor else "asker",
+            other_id=meeting.asker_id if is_mentor else meeting.mentor_id,
+            start=meeting.start_at,
+            status=MeetingStatus(meeting.status),
+            goal=ask.goal,
+            topics=queries.ask_topics(ask),
         )
 
 
 def _already(status: MeetingStatus, is_mentor: bool) -> str:
     return {
         MeetingStatus.CONFIRMED: "This conversation is already confirmed.",
-        MeetingStatus.DECLINED: "This request was already declined." if is_mentor else "The mentor declined this request.",
+        MeetingStatus.DECLINED: "This request was already declined."
+        if is_mentor
+        else "The mentor declined this request.",
         MeetingStatus.EXPIRED: "This request expired without an answer, and the slot was freed.",
         MeetingStatus.CANCELLED: "This conversation was cancelled.",
         MeetingStatus.REQUESTED: "This request is still waiting for the mentor's answer.",

@@ -24,8 +24,15 @@ LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
 
 
-def enqueue(session: Session, *, key: str, kind: str, payload: dict[str, Any], now: datetime,
-            due_at: datetime | None = None) -> None:
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+    due_at: datetime | None = None,
+) -> None:
     """Stage a notice in the caller's transaction; a second notice with the same key is a no-op."""
     values = dict(
         key=key, kind=kind, payload=payload, status=QUEUED, attempts=0, due_at=due_at or now, created_at=now
@@ -126,4 +133,9 @@ class Outbox:
         from sqlalchemy import func
 
         with self._sessions() as session:
-            return {status: count for status, count in session.execute(select(Notice.status, func.count()).group_by(Notice.status))}
+            return {
+                status: count
+                for status, count in session.execute(
+                    select(Notice.status, func.count()).group_by(Notice.status)
+                )
+            }

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import queries
-from app.db.models import Member, MentorProfile, Meeting
+from app.db.models import Meeting, Member, MentorProfile
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, MeetingStatus, WeeklyWindow
 from app.services.clock import Clock, utc_now
@@ -57,7 +57,9 @@ class LeavePreview:
 
 
 class RegisterService:
-    def __init__(self, sessions: sessionmaker[Session], mentoring: MentoringService, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], mentoring: MentoringService, clock: Clock = utc_now
+    ) -> None:
         self._sessions = sessions
         self._mentoring = mentoring
         self._clock = clock
@@ -76,14 +78,23 @@ class RegisterService:
             created = profile is None or not profile.active
             if profile is None:
                 profile = MentorProfile(
-                    user_id=person.user_id, bio="", windows={}, windows_customised=False,
-                    capacity_per_week=DEFAULT_CAPACITY_PER_WEEK, available=True, reverse_ok=True,
-                    active=True, joined_at=now, updated_at=now,
+                    user_id=person.user_id,
+                    bio="",
+                    windows={},
+                    windows_customised=False,
+                    capacity_per_week=DEFAULT_CAPACITY_PER_WEEK,
+                    available=True,
+                    reverse_ok=True,
+                    active=True,
+                    joined_at=now,
+                    updated_at=now,
                 )
                 session.add(profile)
                 session.flush()
             profile.active, profile.updated_at = True, now
-            queries.set_mentor_topics(session, person.user_id, [*queries.mentor_topics(session, person.user_id), *topics])
+            queries.set_mentor_topics(
+                session, person.user_id, [*queries.mentor_topics(session, person.user_id), *topics]
+            )
             session.flush()
             view = self._view(session, person.user_id)
             assert view is not None
@@ -125,8 +136,9 @@ class RegisterService:
                 profile.away_until = None
             return self._require_view(session, person.user_id)
 
-    def set_away(self, person: Person, *, duration: timedelta | None = None, until_date: date | None = None
-                 ) -> ProfileView:
+    def set_away(
+        self, person: Person, *, duration: timedelta | None = None, until_date: date | None = None
+    ) -> ProfileView:
         """Away for a while or until a date (back that morning in their zone); neither: back now.
 
         Existing bookings stay either way.
@@ -148,8 +160,11 @@ class RegisterService:
         now = self._clock()
         with self._sessions.begin() as session:
             self._active_profile(session, person.user_id)
-            upcoming = [m for m in queries.meetings_of(session, person.user_id, statuses=queries.HOLDING, since=now)
-                        if m.mentor_id == person.user_id]
+            upcoming = [
+                m
+                for m in queries.meetings_of(session, person.user_id, statuses=queries.HOLDING, since=now)
+                if m.mentor_id == person.user_id
+            ]
             return LeavePreview(
                 confirmed=tuple(m for m in upcoming if m.status == MeetingStatus.CONFIRMED),
                 pending=tuple(m for m in upcoming if m.status == MeetingStatus.REQUESTED),

@@ -33,7 +33,7 @@ def create_bolt_app(settings: Settings, services: Services, client: WebClient) -
     people = PeopleDirectory(client, default_tz=settings.default_timezone)
 
     @app.middleware
-    def provide_services(context: BoltContext, next: Any) -> None:  # noqa: A002 (Bolt's name)
+    def provide_services(context: BoltContext, next: Any) -> None:
         # Listeners take these as keyword arguments, so they never reach for globals.
         context["services"] = services
         context["people"] = people
@@ -41,7 +41,9 @@ def create_bolt_app(settings: Settings, services: Services, client: WebClient) -
         next()
 
     @app.error
-    def render_error(error: Exception, body: dict[str, Any], respond: Any, logger: logging.Logger) -> BoltResponse | None:
+    def render_error(
+        error: Exception, body: dict[str, Any], respond: Any, logger: logging.Logger
+    ) -> BoltResponse | None:
         """The one place errors become words: known ones as their message, the rest as an apology."""
         if isinstance(error, DomainError):
             text = error.message

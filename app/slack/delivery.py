@@ -24,12 +24,30 @@ log = logging.getLogger(__name__)
 
 # From Slack's reference for conversations.open / chat.postMessage / chat.update: errors that a retry
 # cannot fix.
-PERMANENT_ERRORS = frozenset({
-    "user_not_found", "users_not_found", "user_disabled", "account_inactive", "cannot_dm_bot",
-    "channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "no_text", "invalid_blocks",
-    "invalid_auth", "not_authed", "token_revoked", "missing_scope", "restricted_action",
-    "message_not_found", "cant_update_message", "edit_window_closed", "not_allowed_token_type",
-})
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "user_disabled",
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "msg_too_long",
+        "no_text",
+        "invalid_blocks",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "missing_scope",
+        "restricted_action",
+        "message_not_found",
+        "cant_update_message",
+        "edit_window_closed",
+        "not_allowed_token_type",
+    }
+)
 WAIT_FOR_ORIGINAL = timedelta(seconds=15)
 
 
@@ -64,8 +82,10 @@ class Dispatcher:
                     self._outbox.mark_failed(notice.id, error=exc.error)
                     settled += 1
                 else:
-                    backoff = timedelta(seconds=exc.retry_after or min(300, 2 ** notice.attempts))
-                    log.info("notice %s (%s) will be retried in %s: %s", notice.id, notice.kind, backoff, exc.error)
+                    backoff = timedelta(seconds=exc.retry_after or min(300, 2**notice.attempts))
+                    log.info(
+                        "notice %s (%s) will be retried in %s: %s", notice.id, notice.kind, backoff, exc.error
+                    )
                     self._outbox.mark_retry(notice.id, after=backoff, error=exc.error)
                 continue
             self._outbox.mark_sent(notice.id, ref)
@@ -89,7 +109,9 @@ class Dispatcher:
         original = self._outbox.sent_ref(p["update_of"])
         if original is None:
             # The original may still be on its way; if it never went out there is nothing to update.
-            raise DeliveryError("original not sent yet", permanent=False, retry_after=WAIT_FOR_ORIGINAL.total_seconds())
+            raise DeliveryError(
+                "original not sent yet", permanent=False, retry_after=WAIT_FOR_ORIGINAL.total_seconds()
+            )
         message = messages.request_answered(p["asker_id"], p["why"])
         self._call("chat_update", channel=original.channel_id, ts=original.message_ts, **message.as_kwargs())
         return original
@@ -100,7 +122,10 @@ class Dispatcher:
         except SlackApiError as exc:
             error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
             retry_after = exc.response.headers.get("Retry-After") if exc.response.status_code == 429 else None
-            raise DeliveryError(error, permanent=error in PERMANENT_ERRORS,
-                                retry_after=float(retry_after) if retry_after else None) from None
+            raise DeliveryError(
+                error,
+                permanent=error in PERMANENT_ERRORS,
+                retry_after=float(retry_after) if retry_after else None,
+            ) from None
         except OSError as exc:  # connection refused, reset, timed out
             raise DeliveryError(type(exc).__name__, permanent=False) from None

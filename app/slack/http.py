@@ -22,7 +22,9 @@ MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; refuse anythin
 StartResponse = Callable[..., Any]
 
 
-def create_wsgi_app(bolt_app: App, health_check: Callable[[], bool]) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+def create_wsgi_app(
+    bolt_app: App, health_check: Callable[[], bool]
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     slack_handler = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
 
     def wsgi_app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -55,9 +57,16 @@ def _safe(check: Callable[[], bool]) -> bool:
 
 def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> list[bytes]:
     data = json.dumps(body).encode()
-    reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
-              503: "Service Unavailable"}[status]
-    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    reason = {
+        200: "OK",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        413: "Payload Too Large",
+        503: "Service Unavailable",
+    }[status]
+    start_response(
+        f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    )
     return [data]
 
 
@@ -65,5 +74,12 @@ def serve(wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, thr
     """Create (not start) a waitress server; the caller runs it and closes it on shutdown."""
     from waitress.server import create_server
 
-    return create_server(wsgi_app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES,
-                         ident="mentorbot", clear_untrusted_proxy_headers=True)
+    return create_server(
+        wsgi_app,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=MAX_BODY_BYTES,
+        ident="mentorbot",
+        clear_untrusted_proxy_headers=True,
+    )

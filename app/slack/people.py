@@ -44,5 +44,11 @@ class PeopleDirectory:
             log.warning("users.info failed for %s: %s", user_id, reason)
             return Person(user_id, user_id, self._default_tz)
         profile = user.get("profile") or {}
-        name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
+        name = (
+            profile.get("display_name")
+            or profile.get("real_name")
+            or user.get("real_name")
+            or user.get("name")
+            or user_id
+        )
         return Person(user_id, name, user.get("tz") or self._default_tz)

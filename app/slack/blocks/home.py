@@ -16,10 +16,18 @@ def home_view(mine: MyConversations, help_text: str) -> dict[str, Any]:
     pending = [f"• {local_time(v.start, mine.tz)} with {mention(v.other_id)} (waiting)" for v in mine.pending]
     blocks = [
         HeaderBlock(text="Mentorbot"),
-        SectionBlock(text=MarkdownTextObject(
-            text="*Your upcoming conversations*\n" + ("\n".join(lines + pending) or "_None yet._"))),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="*Your upcoming conversations*\n" + ("\n".join(lines + pending) or "_None yet._")
+            )
+        ),
         SectionBlock(text=MarkdownTextObject(text=help_text)),
-        ContextBlock(elements=[MarkdownTextObject(text="Conversations are confidential: nothing about who meets whom "
-                                                       "is posted in channels.")]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Conversations are confidential: nothing about who meets whom is posted in channels."
+                )
+            ]
+        ),
     ]
     return View(type="home", blocks=blocks).to_dict()

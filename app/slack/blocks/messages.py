@@ -68,55 +68,84 @@ def slot_value(ask_id: int, mentor_id: str, start: datetime) -> str:
     return json.dumps({"a": ask_id, "m": mentor_id, "s": int(start.timestamp())}, separators=(",", ":"))
 
 
-def _offer_blocks(ask_id: int, offers: Sequence[tuple[str, Sequence[str], Sequence[datetime]]], tz: str) -> list[Block]:
+def _offer_blocks(
+    ask_id: int, offers: Sequence[tuple[str, Sequence[str], Sequence[datetime]]], tz: str
+) -> list[Block]:
     blocks: list[Block] = []
     for mentor_id, matched, slots in offers:
         line = f"*{mention(mentor_id)}*" + (f"  {topics_text(list(matched))}" if matched else "")
         blocks.append(_section(line))
-        blocks.append(ActionsBlock(
-            block_id=f"offer_{mentor_id}",
-            elements=[
-                ButtonElement(text=short_time(start, tz), action_id=f"{Action.PICK_SLOT}_{i}",
-                              value=slot_value(ask_id, mentor_id, start))
-                for i, start in enumerate(slots)
-            ],
-        ))
+        blocks.append(
+            ActionsBlock(
+                block_id=f"offer_{mentor_id}",
+                elements=[
+                    ButtonElement(
+                        text=short_time(start, tz),
+                        action_id=f"{Action.PICK_SLOT}_{i}",
+                        value=slot_value(ask_id, mentor_id, start),
+                    )
+                    for i, start in enumerate(slots)
+                ],
+            )
+        )
     return blocks
 
 
 def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
     """The asker's choice: up to three mentors, each with their next free slots as buttons."""
-    goal = f"*Your goal:* {escape(outcome.goal)}" + (f"  {topics_text(outcome.topics)}" if outcome.topics else "")
+    goal = f"*Your goal:* {escape(outcome.goal)}" + (
+        f"  {topics_text(outcome.topics)}" if outcome.topics else ""
+    )
     if outcome.unmet:
-        text = ("Nobody on the mentor register is available right now. I've noted "
-                + (f"the topics {topics_text(outcome.topics)}" if outcome.topics else "your request")
-                + " for the program admins, so they know where mentors are missing. Try again in a few days.")
+        text = (
+            "Nobody on the mentor register is available right now. I've noted "
+            + (f"the topics {topics_text(outcome.topics)}" if outcome.topics else "your request")
+            + " for the program admins, so they know where mentors are missing. Try again in a few days."
+        )
         return _render(text, _section(goal), _section(text))
     if not outcome.ranking.topic_matched:
-        heading = (f"No mentor covers {topics_text(outcome.topics)} right now. These mentors are available "
-                   "and may still help:")
+        heading = (
+            f"No mentor covers {topics_text(outcome.topics)} right now. These mentors are available "
+            "and may still help:"
+        )
     else:
         heading = "Pick a 15-minute slot with one of these mentors. They'll be asked to accept:"
     if lead:
         heading = f"{lead}\n{heading}"
     offers = [(o.mentor.user_id, sorted(o.matched_topics), o.slots) for o in outcome.ranking.offers]
-    blocks: list[Block] = [_section(goal), _section(heading), *_offer_blocks(outcome.ask_id, offers, outcome.asker_tz)]
-    blocks.append(_context(f"Times are in your time zone ({escape(outcome.asker_tz)}).  "
-                           "Changed your mind? `/mentor list` shows your open requests."))
+    blocks: list[Block] = [
+        _section(goal),
+        _section(heading),
+        *_offer_blocks(outcome.ask_id, offers, outcome.asker_tz),
+    ]
+    blocks.append(
+        _context(
+            f"Times are in your time zone ({escape(outcome.asker_tz)}).  "
+            "Changed your mind? `/mentor list` shows your open requests."
+        )
+    )
     return _render(heading, *blocks)
 
 
 def request_sent(view: MeetingView, tz: str) -> Message:
-    text = (f"Request sent to {mention(view.other_id)} for *{local_time(view.start, tz)}*. "
-            "I'll message you when they answer; the slot is held for you until then.")
-    return _render(text, _section(text), ActionsBlock(elements=[_cancel_button(view.meeting_id, "Withdraw request")]))
+    text = (
+        f"Request sent to {mention(view.other_id)} for *{local_time(view.start, tz)}*. "
+        "I'll message you when they answer; the slot is held for you until then."
+    )
+    return _render(
+        text, _section(text), ActionsBlock(elements=[_cancel_button(view.meeting_id, "Withdraw request")])
+    )
 
 
 def _cancel_button(meeting_id: int, label: str = "Cancel") -> ButtonElement:
     return ButtonElement(
-        text=label, action_id=Action.CANCEL_MEETING, value=str(meeting_id), style="danger",
-        confirm=ConfirmObject(title="Cancel?", text="The other person will be told.", confirm="Yes, cancel",
-                              deny="Keep it"),
+        text=label,
+        action_id=Action.CANCEL_MEETING,
+        value=str(meeting_id),
+        style="danger",
+        confirm=ConfirmObject(
+            title="Cancel?", text="The other person will be told.", confirm="Yes, cancel", deny="Keep it"
+        ),
     )
 
 
@@ -126,18 +155,31 @@ def _cancel_button(meeting_id: int, label: str = "Cancel") -> ButtonElement:
 def mentor_request(p: dict[str, Any]) -> Message:
     start = datetime.fromisoformat(p["start"])
     expires = datetime.fromisoformat(p["expires_at"])
-    text = f"{mention(p['asker_id'])} would like a 15-minute conversation with you on {local_time(start, p['tz'])}."
-    details = f"*Goal:* {escape(p['goal'])}" + (f"\n*Topics:* {topics_text(p['topics'])}" if p["topics"] else "")
+    when = local_time(start, p["tz"])
+    text = f"{mention(p['asker_id'])} would like a 15-minute conversation with you on {when}."
+    details = f"*Goal:* {escape(p['goal'])}" + (
+        f"\n*Topics:* {topics_text(p['topics'])}" if p["topics"] else ""
+    )
     return _render(
         text,
         _section(text),
         _section(details),
-        ActionsBlock(block_id=f"request_{p['meeting_id']}", elements=[
-            ButtonElement(text="Accept", action_id=Action.ACCEPT_REQUEST, value=str(p["meeting_id"]), style="primary"),
-            ButtonElement(text="Decline", action_id=Action.DECLINE_REQUEST, value=str(p["meeting_id"])),
-        ]),
-        _context(f"The slot is held until you answer, at most until {local_time(expires, p['tz'])}. "
-                 "Declining is fine: they'll be offered other mentors."),
+        ActionsBlock(
+            block_id=f"request_{p['meeting_id']}",
+            elements=[
+                ButtonElement(
+                    text="Accept",
+                    action_id=Action.ACCEPT_REQUEST,
+                    value=str(p["meeting_id"]),
+                    style="primary",
+                ),
+                ButtonElement(text="Decline", action_id=Action.DECLINE_REQUEST, value=str(p["meeting_id"])),
+            ],
+        ),
+        _context(
+            f"The slot is held until you answer, at most until {local_time(expires, p['tz'])}. "
+            "Declining is fine: they'll be offered other mentors."
+        ),
     )
 
 
@@ -149,26 +191,41 @@ def request_answered(asker_id: str, what: str) -> Message:
 def confirmation(p: dict[str, Any]) -> Message:
     start = datetime.fromisoformat(p["start"])
     times = ", ".join(
-        f"{mention(uid)}: {local_time(start, p['tzs'].get(uid, 'UTC'))}" for uid in (p["asker_id"], p["mentor_id"])
+        f"{mention(uid)}: {local_time(start, p['tzs'].get(uid, 'UTC'))}"
+        for uid in (p["asker_id"], p["mentor_id"])
     )
-    text = (f"You're booked: {mention(p['asker_id'])} and {mention(p['mentor_id'])}, "
-            f"{local_time(start, p['tzs'].get(p['asker_id'], 'UTC'))}.")
-    details = (f"*Goal:* {escape(p['goal'])}" + (f"  {topics_text(p['topics'])}" if p["topics"] else "")
-               + f"\n*When:* {times}\n{CONFIDENTIAL}")
-    return _render(text, _section(f":handshake: {text}"), _section(details),
-                   _context("Can't make it? `/mentor list` lets either of you cancel; the other is told."))
+    text = (
+        f"You're booked: {mention(p['asker_id'])} and {mention(p['mentor_id'])}, "
+        f"{local_time(start, p['tzs'].get(p['asker_id'], 'UTC'))}."
+    )
+    details = (
+        f"*Goal:* {escape(p['goal'])}"
+        + (f"  {topics_text(p['topics'])}" if p["topics"] else "")
+        + f"\n*When:* {times}\n{CONFIDENTIAL}"
+    )
+    return _render(
+        text,
+        _section(f":handshake: {text}"),
+        _section(details),
+        _context("Can't make it? `/mentor list` lets either of you cancel; the other is told."),
+    )
 
 
 def request_fell_through(p: dict[str, Any], *, expired: bool) -> Message:
     start = datetime.fromisoformat(p["start"])
     when = local_time(start, p["tz"])
     if expired:
-        text = f"{mention(p['mentor_id'])} didn't answer in time, so your request for {when} expired and the slot was freed."
+        text = (
+            f"{mention(p['mentor_id'])} didn't answer in time, so your request for {when} expired "
+            "and the slot was freed."
+        )
     else:
         why = f" ({escape(p['reason'])})" if p.get("reason") else ""
         text = f"{mention(p['mentor_id'])} can't take your request for {when}{why}. No worries, it happens."
     blocks: list[Block] = [_section(text), _section(f"*Your goal:* {escape(p['goal'])}")]
-    options = [(o["mentor_id"], o["matched"], [datetime.fromisoformat(s) for s in o["slots"]]) for o in p["options"]]
+    options = [
+        (o["mentor_id"], o["matched"], [datetime.fromisoformat(s) for s in o["slots"]]) for o in p["options"]
+    ]
     if options:
         blocks.append(_section("Here are other mentors you could pick:"))
         blocks.extend(_offer_blocks(p["ask_id"], options, p["tz"]))
@@ -182,10 +239,18 @@ def meeting_cancelled(p: dict[str, Any]) -> Message:
     text = f"{mention(p['by'])} cancelled your conversation on {when} (goal: {escape(p['goal'])})."
     blocks: list[Block] = [_section(text)]
     if p.get("by_mentor"):
-        blocks.append(ActionsBlock(elements=[
-            ButtonElement(text="Find another mentor", action_id=Action.SHOW_OPTIONS, value=str(p["ask_id"]),
-                          style="primary")
-        ]))
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Find another mentor",
+                        action_id=Action.SHOW_OPTIONS,
+                        value=str(p["ask_id"]),
+                        style="primary",
+                    )
+                ]
+            )
+        )
     return _render(text, *blocks)
 
 
@@ -195,17 +260,28 @@ def feedback_question(p: dict[str, Any]) -> Message:
     meeting_id = str(p["meeting_id"])
     blocks: list[Block] = [
         _section(text),
-        ActionsBlock(block_id="rating", elements=[
-            ButtonElement(text="★" * n, action_id=f"{Action.RATE}_{n}", value=meeting_id) for n in range(1, 6)
-        ]),
+        ActionsBlock(
+            block_id="rating",
+            elements=[
+                ButtonElement(text="★" * n, action_id=f"{Action.RATE}_{n}", value=meeting_id)
+                for n in range(1, 6)
+            ],
+        ),
     ]
     if p["role"] == "asker":
         blocks.append(_section(f"Was your goal met? _{escape(p['goal'])}_"))
-        blocks.append(ActionsBlock(block_id="goal_met", elements=[
-            ButtonElement(text=label, action_id=f"{Action.GOAL_MET}_{value}", value=meeting_id)
-            for value, label in (("yes", "Yes"), ("partly", "Partly"), ("no", "No"))
-        ]))
-    blocks.append(_context("Only the program's totals are shared; your answers are never shown with your name."))
+        blocks.append(
+            ActionsBlock(
+                block_id="goal_met",
+                elements=[
+                    ButtonElement(text=label, action_id=f"{Action.GOAL_MET}_{value}", value=meeting_id)
+                    for value, label in (("yes", "Yes"), ("partly", "Partly"), ("no", "No"))
+                ],
+            )
+        )
+    blocks.append(
+        _context("Only the program's totals are shared; your answers are never shown with your name.")
+    )
     return _render(text, *blocks)
 
 
@@ -214,24 +290,45 @@ def feedback_thanks(view: FeedbackView, tz: str) -> Message:
     if view.rating is not None:
         parts.append(f"rating {'★' * view.rating}")
     if view.goal_met is not None:
-        parts.append({GoalMet.YES: "goal met", GoalMet.PARTLY: "goal partly met", GoalMet.NO: "goal not met"}[view.goal_met])
+        parts.append(
+            {GoalMet.YES: "goal met", GoalMet.PARTLY: "goal partly met", GoalMet.NO: "goal not met"}[
+                view.goal_met
+            ]
+        )
     still = []
     if view.rating is None:
         still.append("a rating")
     if view.role == "asker" and view.goal_met is None:
         still.append("whether your goal was met")
-    text = (f"Thanks! For your conversation with {mention(view.other_id)} on {local_time(view.start, tz)} "
-            f"I've noted: {', '.join(parts)}." if view.changed else "Already noted, thanks: " + ", ".join(parts) + ".")
+    text = (
+        f"Thanks! For your conversation with {mention(view.other_id)} on {local_time(view.start, tz)} "
+        f"I've noted: {', '.join(parts)}."
+        if view.changed
+        else "Already noted, thanks: " + ", ".join(parts) + "."
+    )
     if not still:
         return plain(text)
     # Keep the remaining question's buttons so the person can finish answering.
-    payload = {"meeting_id": view.meeting_id, "other_id": view.other_id, "role": view.role, "goal": view.goal,
-               "start": view.start.isoformat(), "tz": tz}
+    payload = {
+        "meeting_id": view.meeting_id,
+        "other_id": view.other_id,
+        "role": view.role,
+        "goal": view.goal,
+        "start": view.start.isoformat(),
+        "tz": tz,
+    }
     rest = feedback_question(payload)
-    wanted = [b for b in rest.blocks if b.get("block_id") in (
-        ("rating",) if view.rating is None else ()) + (("goal_met",) if view.role == "asker" and view.goal_met is None else ())]
-    return Message(text=text, blocks=[_section(text).to_dict(), _context(f"Still open: {' and '.join(still)}.").to_dict(),
-                                      *wanted])
+    wanted = [
+        b
+        for b in rest.blocks
+        if b.get("block_id")
+        in (("rating",) if view.rating is None else ())
+        + (("goal_met",) if view.role == "asker" and view.goal_met is None else ())
+    ]
+    return Message(
+        text=text,
+        blocks=[_section(text).to_dict(), _context(f"Still open: {' and '.join(still)}.").to_dict(), *wanted],
+    )
 
 
 # --- listing and the register ------------------------------------------------------------------------
@@ -239,31 +336,50 @@ def feedback_thanks(view: FeedbackView, tz: str) -> Message:
 
 def my_conversations(mine: MyConversations) -> Message:
     if not (mine.upcoming or mine.pending or mine.open_asks):
-        return plain("You have no upcoming conversations or open requests. Ask for one with `/mentor ask <goal> #topic`.")
+        return plain(
+            "You have no upcoming conversations or open requests. "
+            "Ask for one with `/mentor ask <goal> #topic`."
+        )
     blocks: list[Block] = []
     if mine.upcoming:
         blocks.append(_section("*Upcoming conversations*"))
         for v in mine.upcoming:
             who = "with mentee" if v.role == "mentor" else "with mentor"
-            blocks.append(SectionBlock(
-                text=MarkdownTextObject(text=f"{local_time(v.start, mine.tz)} {who} {mention(v.other_id)}\n_{escape(v.goal)}_"),
-                accessory=_cancel_button(v.meeting_id),
-            ))
+            blocks.append(
+                SectionBlock(
+                    text=MarkdownTextObject(
+                        text=f"{local_time(v.start, mine.tz)} {who} {mention(v.other_id)}\n_{escape(v.goal)}_"
+                    ),
+                    accessory=_cancel_button(v.meeting_id),
+                )
+            )
     if mine.pending:
         blocks.append(DividerBlock())
         blocks.append(_section("*Waiting for an answer*"))
         for v in mine.pending:
-            line = (f"You asked {mention(v.other_id)} for {local_time(v.start, mine.tz)}" if v.role == "asker"
-                    else f"{mention(v.other_id)} asked you for {local_time(v.start, mine.tz)} (answer in my DM)")
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{line}\n_{escape(v.goal)}_"),
-                                       accessory=_cancel_button(v.meeting_id, "Withdraw" if v.role == "asker" else "Cancel")))
+            line = (
+                f"You asked {mention(v.other_id)} for {local_time(v.start, mine.tz)}"
+                if v.role == "asker"
+                else f"{mention(v.other_id)} asked you for {local_time(v.start, mine.tz)} (answer in my DM)"
+            )
+            blocks.append(
+                SectionBlock(
+                    text=MarkdownTextObject(text=f"{line}\n_{escape(v.goal)}_"),
+                    accessory=_cancel_button(v.meeting_id, "Withdraw" if v.role == "asker" else "Cancel"),
+                )
+            )
     if mine.open_asks:
         blocks.append(DividerBlock())
         blocks.append(_section("*Open requests* (no slot picked yet)"))
         for a in mine.open_asks:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=f"_{escape(a.goal)}_ {topics_text(a.topics)}"),
-                                       accessory=ButtonElement(text="Show mentors", action_id=Action.SHOW_OPTIONS,
-                                                               value=str(a.ask_id))))
+            blocks.append(
+                SectionBlock(
+                    text=MarkdownTextObject(text=f"_{escape(a.goal)}_ {topics_text(a.topics)}"),
+                    accessory=ButtonElement(
+                        text="Show mentors", action_id=Action.SHOW_OPTIONS, value=str(a.ask_id)
+                    ),
+                )
+            )
     return _render("Your conversations", *blocks)
 
 
@@ -273,28 +389,47 @@ def profile_summary(view: ProfileView, *, lead: str) -> Message:
     status = "available for new requests" if view.available else "not taking new requests"
     if view.away_until is not None:
         status = f"away until {local_time(view.away_until, view.tz)}"
-    lines = [lead, f"*Topics:* {topics_text(view.topics) or '_none yet_'}",
-             f"*Time windows* ({escape(view.tz)}): {format_windows(view.windows)}"
-             + ("" if view.windows_customised else " _(default)_"),
-             f"*Capacity:* {view.capacity_per_week} conversations a week; {status}."]
-    return _render(lead, _section("\n".join(lines)), ActionsBlock(elements=[
-        ButtonElement(text="Edit profile", action_id=Action.EDIT_PROFILE, value="edit")
-    ]))
+    lines = [
+        lead,
+        f"*Topics:* {topics_text(view.topics) or '_none yet_'}",
+        f"*Time windows* ({escape(view.tz)}): {format_windows(view.windows)}"
+        + ("" if view.windows_customised else " _(default)_"),
+        f"*Capacity:* {view.capacity_per_week} conversations a week; {status}.",
+    ]
+    return _render(
+        lead,
+        _section("\n".join(lines)),
+        ActionsBlock(
+            elements=[ButtonElement(text="Edit profile", action_id=Action.EDIT_PROFILE, value="edit")]
+        ),
+    )
 
 
 def leave_preview(preview: LeavePreview, tz: str) -> Message:
     lines = ["*Leave the mentor register?* You won't be offered to anyone any more."]
     if preview.confirmed:
-        lines.append(f"Your {len(preview.confirmed)} confirmed conversation(s) stay booked: "
-                     + ", ".join(f"{local_time(m.start_at, tz)} with {mention(m.asker_id)}" for m in preview.confirmed)
-                     + ". Cancel any of them with `/mentor list`.")
+        lines.append(
+            f"Your {len(preview.confirmed)} confirmed conversation(s) stay booked: "
+            + ", ".join(f"{local_time(m.start_at, tz)} with {mention(m.asker_id)}" for m in preview.confirmed)
+            + ". Cancel any of them with `/mentor list`."
+        )
     if preview.pending:
-        lines.append(f"Your {len(preview.pending)} unanswered request(s) will be declined, and the askers offered "
-                     "other mentors.")
+        lines.append(
+            f"Your {len(preview.pending)} unanswered request(s) will be declined, and the askers offered "
+            "other mentors."
+        )
     if not (preview.confirmed or preview.pending):
         lines.append("You have no upcoming bookings.")
     lines.append("Just need a break? `/mentor available off` or `/mentor away 14d` keeps your profile.")
-    return _render(lines[0], _section("\n".join(lines)), ActionsBlock(elements=[
-        ButtonElement(text="Leave the register", action_id=Action.LEAVE_CONFIRM, value="leave", style="danger"),
-        ButtonElement(text="Stay", action_id=Action.LEAVE_STAY, value="stay"),
-    ]))
+    return _render(
+        lines[0],
+        _section("\n".join(lines)),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Leave the register", action_id=Action.LEAVE_CONFIRM, value="leave", style="danger"
+                ),
+                ButtonElement(text="Stay", action_id=Action.LEAVE_STAY, value="stay"),
+            ]
+        ),
+    )

@@ -28,33 +28,82 @@ def profile_modal(view: ProfileView | None, *, tz: str, extra_topics: tuple[str,
     topics = ", ".join(dict.fromkeys([*(view.topics if view else ()), *extra_topics]))
     windows = view.windows if view else DEFAULT_WINDOWS
     level_options = [Option(value=str(k), text=v) for k, v in LEVELS.items()]
-    current_level = next((o for o in level_options if view and view.level and o.value == str(view.level)), None)
+    current_level = next(
+        (o for o in level_options if view and view.level and o.value == str(view.level)), None
+    )
     reverse = Option(value=REVERSE_VALUE, text="Open to reverse mentoring (mentoring someone more senior)")
     blocks = [
-        InputBlock(block_id=Block.TOPICS, label="Topics you can help with",
-                   hint="Separate with commas, e.g. python, career, on-call",
-                   element=PlainTextInputElement(action_id=Field.TOPICS, initial_value=topics or None,
-                                                 max_length=200)),
-        InputBlock(block_id=Block.BIO, label="A short bio", optional=True,
-                   element=PlainTextInputElement(action_id=Field.BIO, multiline=True, max_length=MAX_BIO,
-                                                 initial_value=(view.bio or None) if view else None)),
-        InputBlock(block_id=Block.WINDOWS, label=f"When you're free each week ({tz})",
-                   hint="e.g. Mon-Fri 09:00-12:00, Thu 14:00-17:00. Times are in your Slack time zone.",
-                   element=PlainTextInputElement(action_id=Field.WINDOWS, initial_value=format_windows(windows))),
-        InputBlock(block_id=Block.CAPACITY, label="Conversations per week, at most",
-                   element=NumberInputElement(action_id=Field.CAPACITY, is_decimal_allowed=False, min_value="0",
-                                              max_value=str(MAX_CAPACITY),
-                                              initial_value=str(view.capacity_per_week if view
-                                                                else DEFAULT_CAPACITY_PER_WEEK))),
-        InputBlock(block_id=Block.TEAM, label="Team", optional=True,
-                   element=PlainTextInputElement(action_id=Field.TEAM, max_length=100,
-                                                 initial_value=(view.team or None) if view else None)),
-        InputBlock(block_id=Block.LEVEL, label="Level", optional=True,
-                   element=StaticSelectElement(action_id=Field.LEVEL, options=level_options,
-                                               initial_option=current_level, placeholder="Pick your level")),
-        InputBlock(block_id=Block.REVERSE, label="Reverse mentoring", optional=True,
-                   element=CheckboxesElement(action_id=Field.REVERSE, options=[reverse],
-                                             initial_options=[reverse] if (view is None or view.reverse_ok) else None)),
+        InputBlock(
+            block_id=Block.TOPICS,
+            label="Topics you can help with",
+            hint="Separate with commas, e.g. python, career, on-call",
+            element=PlainTextInputElement(
+                action_id=Field.TOPICS, initial_value=topics or None, max_length=200
+            ),
+        ),
+        InputBlock(
+            block_id=Block.BIO,
+            label="A short bio",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=Field.BIO,
+                multiline=True,
+                max_length=MAX_BIO,
+                initial_value=(view.bio or None) if view else None,
+            ),
+        ),
+        InputBlock(
+            block_id=Block.WINDOWS,
+            label=f"When you're free each week ({tz})",
+            hint="e.g. Mon-Fri 09:00-12:00, Thu 14:00-17:00. Times are in your Slack time zone.",
+            element=PlainTextInputElement(action_id=Field.WINDOWS, initial_value=format_windows(windows)),
+        ),
+        InputBlock(
+            block_id=Block.CAPACITY,
+            label="Conversations per week, at most",
+            element=NumberInputElement(
+                action_id=Field.CAPACITY,
+                is_decimal_allowed=False,
+                min_value="0",
+                max_value=str(MAX_CAPACITY),
+                initial_value=str(view.capacity_per_week if view else DEFAULT_CAPACITY_PER_WEEK),
+            ),
+        ),
+        InputBlock(
+            block_id=Block.TEAM,
+            label="Team",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=Field.TEAM, max_length=100, initial_value=(view.team or None) if view else None
+            ),
+        ),
+        InputBlock(
+            block_id=Block.LEVEL,
+            label="Level",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=Field.LEVEL,
+                options=level_options,
+                initial_option=current_level,
+                placeholder="Pick your level",
+            ),
+        ),
+        InputBlock(
+            block_id=Block.REVERSE,
+            label="Reverse mentoring",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=Field.REVERSE,
+                options=[reverse],
+                initial_options=[reverse] if (view is None or view.reverse_ok) else None,
+            ),
+        ),
     ]
-    return View(type="modal", callback_id=ViewId.PROFILE, title="Mentor profile", submit="Save", close="Cancel",
-                blocks=blocks).to_dict()
+    return View(
+        type="modal",
+        callback_id=ViewId.PROFILE,
+        title="Mentor profile",
+        submit="Save",
+        close="Cancel",
+        blocks=blocks,
+    ).to_dict()

@@ -44,31 +44,44 @@ def _int_value(body: dict[str, Any]) -> int:
     try:
         return int(_action(body)["value"])
     except (KeyError, ValueError):
-        raise InvalidInput("That button doesn't carry what I expected. Please run the command again.") from None
+        raise InvalidInput(
+            "That button doesn't carry what I expected. Please run the command again."
+        ) from None
 
 
 def _replace(respond: Respond, message: messages.Message) -> None:
     respond(replace_original=True, **message.as_kwargs())
 
 
-def pick_slot(ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory) -> None:
+def pick_slot(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
     ack()
     try:
         value = json.loads(_action(body)["value"])
-        ask_id, mentor_id, start = int(value["a"]), str(value["m"]), datetime.fromtimestamp(int(value["s"]), UTC)
+        ask_id, mentor_id, start = (
+            int(value["a"]),
+            str(value["m"]),
+            datetime.fromtimestamp(int(value["s"]), UTC),
+        )
     except (KeyError, ValueError, TypeError):
-        raise InvalidInput("That button doesn't carry a slot I understand. Please run `/mentor ask` again.") from None
+        raise InvalidInput(
+            "That button doesn't carry a slot I understand. Please run `/mentor ask` again."
+        ) from None
     person = people.get(body["user"]["id"])
     try:
         view = services.mentoring.request_slot(person, ask_id, mentor_id, start)
     except SlotTaken as taken:
-        _replace(respond, messages.ask_offers(taken.outcome, lead=":hourglass: Sorry, that slot was just taken."))
+        _replace(
+            respond, messages.ask_offers(taken.outcome, lead=":hourglass: Sorry, that slot was just taken.")
+        )
         return
     _replace(respond, messages.request_sent(view, person.tz))
 
 
-def accept_request(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
-                   people: PeopleDirectory) -> None:
+def accept_request(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
     ack()
     person = people.get(body["user"]["id"])
     try:
@@ -76,12 +89,17 @@ def accept_request(ack: Ack, body: dict[str, Any], respond: Respond, services: S
     except (Conflict, NotFound) as exc:
         _replace(respond, messages.plain(exc.message))
         return
-    _replace(respond, messages.request_answered(
-        view.other_id, "accepted :white_check_mark: I've started a group DM with you both"))
+    _replace(
+        respond,
+        messages.request_answered(
+            view.other_id, "accepted :white_check_mark: I've started a group DM with you both"
+        ),
+    )
 
 
-def decline_request(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
-                    people: PeopleDirectory) -> None:
+def decline_request(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
     ack()
     person = people.get(body["user"]["id"])
     try:
@@ -92,8 +110,9 @@ def decline_request(ack: Ack, body: dict[str, Any], respond: Respond, services: 
     _replace(respond, messages.request_answered(view.other_id, "declined. They'll be offered other mentors"))
 
 
-def cancel_meeting(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
-                   people: PeopleDirectory) -> None:
+def cancel_meeting(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
     ack()
     person = people.get(body["user"]["id"])
     try:
@@ -106,16 +125,18 @@ def cancel_meeting(ack: Ack, body: dict[str, Any], respond: Respond, services: S
     _replace(respond, messages.Message(text=lead, blocks=[*messages.plain(lead).blocks, *listing.blocks]))
 
 
-def show_options(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
-                 people: PeopleDirectory) -> None:
+def show_options(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
     ack()
     person = people.get(body["user"]["id"])
     outcome = services.mentoring.options(person, _int_value(body))
     respond(replace_original=False, response_type="ephemeral", **messages.ask_offers(outcome).as_kwargs())
 
 
-def leave_confirm(ack: Ack, body: dict[str, Any], respond: Respond, services: Services,
-                  people: PeopleDirectory) -> None:
+def leave_confirm(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
     ack()
     person = people.get(body["user"]["id"])
     try:
@@ -123,8 +144,13 @@ def leave_confirm(ack: Ack, body: dict[str, Any], respond: Respond, services: Se
     except NotFound as exc:
         _replace(respond, messages.plain(exc.message))
         return
-    _replace(respond, messages.plain("You've left the mentor register. Thank you for mentoring! "
-                                     "Come back any time with `/mentor join #topic`."))
+    _replace(
+        respond,
+        messages.plain(
+            "You've left the mentor register. Thank you for mentoring! "
+            "Come back any time with `/mentor join #topic`."
+        ),
+    )
 
 
 def leave_stay(ack: Ack, respond: Respond) -> None:
@@ -132,14 +158,24 @@ def leave_stay(ack: Ack, respond: Respond) -> None:
     _replace(respond, messages.plain("Great, you stay on the register. :relieved:"))
 
 
-def edit_profile(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, services: Services,
-                 people: PeopleDirectory) -> None:
+def edit_profile(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+    people: PeopleDirectory,
+) -> None:
     ack()
     person = people.get(body["user"]["id"])
-    open_profile_modal(client, services, person, body["trigger_id"], respond, response_url=body.get("response_url", ""))
+    open_profile_modal(
+        client, services, person, body["trigger_id"], respond, response_url=body.get("response_url", "")
+    )
 
 
-def rate(ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory) -> None:
+def rate(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
     ack()
     match = RATE_PATTERN.match(_action(body)["action_id"])
     assert match is not None  # the listener's own pattern
@@ -148,7 +184,9 @@ def rate(ack: Ack, body: dict[str, Any], respond: Respond, services: Services, p
     _replace(respond, messages.feedback_thanks(view, person.tz))
 
 
-def goal_met(ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory) -> None:
+def goal_met(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
     ack()
     match = GOAL_MET_PATTERN.match(_action(body)["action_id"])
     assert match is not None

@@ -27,16 +27,25 @@ from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
 
-NOT_YET = ("That part of Mentorbot isn't switched on in this version yet. "
-           "For now: `/mentor ask`, `/mentor join` and `/mentor list`.")
+NOT_YET = (
+    "That part of Mentorbot isn't switched on in this version yet. "
+    "For now: `/mentor ask`, `/mentor join` and `/mentor list`."
+)
 
 
 def register(app: App) -> None:
     app.command(COMMAND)(handle_mentor)
 
 
-def handle_mentor(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, services: Services,
-                  people: PeopleDirectory, settings: Settings) -> None:
+def handle_mentor(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+    people: PeopleDirectory,
+    settings: Settings,
+) -> None:
     try:
         parsed = ct.parse(command.get("text", ""))
     except InvalidInput as exc:
@@ -46,7 +55,10 @@ def handle_mentor(ack: Ack, command: dict[str, Any], respond: Respond, client: W
         ack(response_type="ephemeral", **messages.help_message(ct.MENTORING_HELP_TEXT).as_kwargs())
         return
     if isinstance(parsed, ct.Unknown):
-        ack(response_type="ephemeral", **messages.help_message(ct.MENTORING_HELP_TEXT, parsed.word).as_kwargs())
+        ack(
+            response_type="ephemeral",
+            **messages.help_message(ct.MENTORING_HELP_TEXT, parsed.word).as_kwargs(),
+        )
         return
     handler = _HANDLERS.get(type(parsed))
     if handler is None:
@@ -60,8 +72,15 @@ def handle_mentor(ack: Ack, command: dict[str, Any], respond: Respond, client: W
 class Ctx:
     """What a sub-command handler needs, gathered once."""
 
-    def __init__(self, person: Person, respond: Respond, client: WebClient, services: Services,
-                 command: dict[str, Any], settings: Settings) -> None:
+    def __init__(
+        self,
+        person: Person,
+        respond: Respond,
+        client: WebClient,
+        services: Services,
+        command: dict[str, Any],
+        settings: Settings,
+    ) -> None:
         self.person, self.respond, self.client, self.services = person, respond, client, services
         self.command, self.settings = command, settings
 
@@ -76,33 +95,54 @@ def _ask(cmd: ct.Ask, ctx: Ctx) -> None:
 
 def _join(cmd: ct.Join, ctx: Ctx) -> None:
     if not cmd.topics:
-        open_profile_modal(ctx.client, ctx.services, ctx.person, ctx.command["trigger_id"], ctx.respond,
-                           response_url=ctx.command.get("response_url", ""))
+        open_profile_modal(
+            ctx.client,
+            ctx.services,
+            ctx.person,
+            ctx.command["trigger_id"],
+            ctx.respond,
+            response_url=ctx.command.get("response_url", ""),
+        )
         return
     view, created = ctx.services.register.join(ctx.person, cmd.topics)
-    lead = ("Welcome to the mentor register! :tada: People can now ask you for 15-minute conversations."
-            if created else "Your topics are updated.")
+    lead = (
+        "Welcome to the mentor register! :tada: People can now ask you for 15-minute conversations."
+        if created
+        else "Your topics are updated."
+    )
     ctx.reply(messages.profile_summary(view, lead=lead))
 
 
 def _profile(_: ct.Profile, ctx: Ctx) -> None:
-    open_profile_modal(ctx.client, ctx.services, ctx.person, ctx.command["trigger_id"], ctx.respond,
-                       response_url=ctx.command.get("response_url", ""))
+    open_profile_modal(
+        ctx.client,
+        ctx.services,
+        ctx.person,
+        ctx.command["trigger_id"],
+        ctx.respond,
+        response_url=ctx.command.get("response_url", ""),
+    )
 
 
 def _available(cmd: ct.SetAvailable, ctx: Ctx) -> None:
     view = ctx.services.register.set_available(ctx.person, cmd.available)
-    lead = ("You're available for new requests again." if cmd.available
-            else "You won't be offered for new requests. Your booked conversations stay as they are.")
+    lead = (
+        "You're available for new requests again."
+        if cmd.available
+        else "You won't be offered for new requests. Your booked conversations stay as they are."
+    )
     ctx.reply(messages.profile_summary(view, lead=lead))
 
 
 def _away(cmd: ct.Away, ctx: Ctx) -> None:
     view = ctx.services.register.set_away(ctx.person, duration=cmd.duration, until_date=cmd.until)
     back = cmd.duration is None and cmd.until is None
-    lead = ("Welcome back! You're offered for new requests again." if back
-            else "Enjoy the break. You won't be offered for new requests until you're back; booked "
-                 "conversations stay.")
+    lead = (
+        "Welcome back! You're offered for new requests again."
+        if back
+        else "Enjoy the break. You won't be offered for new requests until you're back; booked "
+        "conversations stay."
+    )
     ctx.reply(messages.profile_summary(view, lead=lead))
 
 
@@ -126,8 +166,15 @@ _HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
 }
 
 
-def open_profile_modal(client: WebClient, services: Services, person: Person, trigger_id: str, respond: Respond,
-                       *, response_url: str) -> None:
+def open_profile_modal(
+    client: WebClient,
+    services: Services,
+    person: Person,
+    trigger_id: str,
+    respond: Respond,
+    *,
+    response_url: str,
+) -> None:
     """Open the profile modal; an expired trigger (Slack gives 3 seconds) gets a friendly retry hint."""
     view = services.register.profile(person)
     modal = profile_modal(view, tz=person.tz)
@@ -138,7 +185,9 @@ def open_profile_modal(client: WebClient, services: Services, person: Person, tr
         error = exc.response.get("error")
         log.warning("views.open failed: %s", error)
         if error in ("expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"):
-            respond(response_type="ephemeral", text="Slack took too long to open the form. Please run "
-                                                    "`/mentor profile` again.")
+            respond(
+                response_type="ephemeral",
+                text="Slack took too long to open the form. Please run `/mentor profile` again.",
+            )
         else:
             raise

@@ -19,7 +19,9 @@ def register(app: App) -> None:
     app.event("message")(lambda: None)
 
 
-def publish_home(event: dict[str, Any], client: WebClient, services: Services, people: PeopleDirectory) -> None:
+def publish_home(
+    event: dict[str, Any], client: WebClient, services: Services, people: PeopleDirectory
+) -> None:
     if event.get("tab", "home") != "home":
         return
     person = people.get(event["user"])

@@ -66,8 +66,9 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
     ), {}
 
 
-def save_profile(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services,
-                 people: PeopleDirectory) -> None:
+def save_profile(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, people: PeopleDirectory
+) -> None:
     data, errors = read_profile_form(view["state"]["values"])
     if data is None:
         ack(response_action="errors", errors=errors)
@@ -79,6 +80,8 @@ def save_profile(ack: Ack, body: dict[str, Any], view: dict[str, Any], services:
     if response_url.startswith("https://") or response_url.startswith("http://"):
         message = messages.profile_summary(saved, lead="Your mentor profile is saved. :white_check_mark:")
         try:
-            WebhookClient(response_url).send(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+            WebhookClient(response_url).send(
+                response_type="ephemeral", replace_original=False, **message.as_kwargs()
+            )
         except Exception:  # the profile is saved; a lost confirmation is not worth an error
             log.warning("could not confirm the saved profile")
