@@ -22,7 +22,7 @@ def create_scheduler(services: Services, dispatcher: Dispatcher) -> BackgroundSc
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
     )
     jobs: list[tuple[str, Callable[[], object], int]] = [
-        ("deliver_due_notices", dispatcher.deliver_due, DELIVERY_EVERY_SECONDS),
+        ("deliver_due_notices", dispatcher.drain, DELIVERY_EVERY_SECONDS),
         ("expire_stale_requests", services.mentoring.expire_stale_requests, SWEEP_EVERY_SECONDS),
         ("request_due_feedback", services.feedback.request_due_feedback, SWEEP_EVERY_SECONDS),
     ]

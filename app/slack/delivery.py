@@ -70,6 +70,16 @@ class Dispatcher:
             "feedback_question": messages.feedback_question,
         }
 
+    def drain(self, *, batch: int = 50, max_batches: int = 20) -> int:
+        """Deliver batch after batch while full batches keep coming (one scheduler tick)."""
+        total = 0
+        for _ in range(max_batches):
+            settled = self.deliver_due(batch)
+            total += settled
+            if settled < batch:
+                break
+        return total
+
     def deliver_due(self, limit: int = 50) -> int:
         """Send what is due now; returns how many notices were settled (sent or failed for good)."""
         settled = 0

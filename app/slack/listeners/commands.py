@@ -95,14 +95,7 @@ def _ask(cmd: ct.Ask, ctx: Ctx) -> None:
 
 def _join(cmd: ct.Join, ctx: Ctx) -> None:
     if not cmd.topics:
-        open_profile_modal(
-            ctx.client,
-            ctx.services,
-            ctx.person,
-            ctx.command["trigger_id"],
-            ctx.respond,
-            response_url=ctx.command.get("response_url", ""),
-        )
+        _profile(ct.Profile(), ctx)
         return
     view, created = ctx.services.register.join(ctx.person, cmd.topics)
     lead = (
