@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
     if args.command == "migrate":
         return _migrate()
     return _run()
@@ -91,17 +92,12 @@ def _serve_http(bot: object) -> int:
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: finishing in-flight requests", signum)
-        server.close()
+        server.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("serving Slack at http://%s:%s/slack/events", bot.settings.host, bot.settings.port)
-    try:
-        server.run()
-    except OSError as exc:
-        if server.socket is not None and server.socket.fileno() != -1:
-            print(f"mentorbot: HTTP server stopped: {exc}", file=sys.stderr)
-            return 1
+    log.info("serving Slack at http://%s:%s/slack/events", bot.settings.host, server.port)
+    server.run()
     return 0
 
 
@@ -117,7 +113,8 @@ def _serve_socket_mode(bot: object) -> int:
     assert isinstance(bot, Bot)
     assert bot.settings.slack_app_token is not None
     health = serve(bot.wsgi_app(), host=bot.settings.host, port=bot.settings.port, threads=2)
-    threading.Thread(target=health.run, name="healthz", daemon=True).start()
+    health_thread = threading.Thread(target=health.run, name="healthz", daemon=True)
+    health_thread.start()
     handler = SocketModeHandler(bot.bolt_app, bot.settings.slack_app_token.get_secret_value())
     stopped = threading.Event()
 
@@ -131,7 +128,8 @@ def _serve_socket_mode(bot: object) -> int:
     handler.connect()
     stopped.wait()
     handler.close()
-    health.close()
+    health.stop()
+    health_thread.join(timeout=5)
     return 0
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -70,16 +72,57 @@ def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> l
     return [data]
 
 
-def serve(wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, threads: int) -> Any:
-    """Create (not start) a waitress server; the caller runs it and closes it on shutdown."""
-    from waitress.server import create_server
+class HttpServer:
+    """waitress with a graceful stop: stop accepting, let in-flight requests finish, then close.
 
-    return create_server(
-        wsgi_app,
-        host=host,
-        port=port,
-        threads=threads,
-        max_request_body_size=MAX_BODY_BYTES,
-        ident="mentorbot",
-        clear_untrusted_proxy_headers=True,
-    )
+    ``stop()`` may be called from any thread or a signal handler; the event loop itself closes the
+    sockets, so nothing is closed under its feet.
+    """
+
+    def __init__(
+        self, wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, threads: int
+    ) -> None:
+        from waitress.server import create_server
+
+        self._server: Any = create_server(
+            wsgi_app,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=MAX_BODY_BYTES,
+            ident="mentorbot",
+            clear_untrusted_proxy_headers=True,
+        )
+        self._stopping = threading.Event()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def run(self, *, grace_seconds: float = 10.0) -> None:
+        server = self._server
+        while not self._stopping.is_set():
+            server.asyncore.loop(timeout=0.5, map=server._map, count=1)
+        server.accepting = False  # no new connections; finish what is in flight
+        deadline = time.monotonic() + grace_seconds
+        while self._busy() and time.monotonic() < deadline:
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        for channel in list(server.active_channels.values()):
+            channel.close()
+        server.close()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._server.pull_trigger()
+
+    def _busy(self) -> bool:
+        server = self._server
+        return bool(server.task_dispatcher.queue) or any(
+            channel.requests or channel.total_outbufs_len for channel in list(server.active_channels.values())
+        )
+
+
+def serve(wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, threads: int) -> HttpServer:
+    """Create (not start) the HTTP server; the caller runs it and stops it on shutdown."""
+    return HttpServer(wsgi_app, host=host, port=port, threads=threads)

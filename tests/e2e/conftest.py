@@ -17,7 +17,6 @@ from app.config import load_settings
 from app.slack.http import serve
 
 
-
 @pytest.fixture(scope="session")
 def fake_server() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
@@ -52,8 +51,15 @@ class Harness:
         key = self.sender.last_response_key
         return self.fake.wait_for(lambda: self.fake.responses_for(key), timeout=timeout)[-1]
 
-    def click(self, user_id: str, action_id: str, value: str, *, message: dict[str, Any] | None = None,
-              timeout: float = 10.0) -> Any:
+    def click(
+        self,
+        user_id: str,
+        action_id: str,
+        value: str,
+        *,
+        message: dict[str, Any] | None = None,
+        timeout: float = 10.0,
+    ) -> Any:
         """Click a button and return what the bot answered through the action's response_url."""
         reply = self.sender.action(user_id, action_id, value, message=message)
         assert reply.status == 200, reply
@@ -83,11 +89,11 @@ def harness(fake: FakeSlack, database_url: str) -> Iterator[Harness]:
     server = serve(bot.wsgi_app(), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    base_url = f"http://127.0.0.1:{server.effective_port}"
+    base_url = f"http://127.0.0.1:{server.port}"
     try:
         yield Harness(bot, fake, SlackSender(base_url, SIGNING_SECRET, fake=fake), base_url)
     finally:
-        server.close()
+        server.stop()
         thread.join(timeout=5)
         bot.engine.dispose()
     assert not fake.crashes, fake.crashes

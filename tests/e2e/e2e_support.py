@@ -16,7 +16,9 @@ OTHER = "UOTHER01"  # Kolkata
 def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = []
     for block in blocks or []:
-        elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
+        elements = (
+            block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
+        )
         found.extend(e for e in elements if e.get("type") == "button")
     return found
 

@@ -17,7 +17,6 @@ from app.db.models import Ask, Feedback, Meeting
 from app.slack.blocks.format import local_time, short_time
 
 
-
 def join_as_mentor(h, user_id=MENTOR, topics="#python #testing"):
     answer = h.answer(user_id, f"join {topics}")
     assert "Welcome to the mentor register" in text_of(answer.blocks, answer.text)
@@ -68,8 +67,9 @@ def test_full_path_accept_confirm_and_feedback(harness, engine):
     assert "How do I write better tests?" in request_text
     assert local_time(start, "Europe/Berlin") in request_text  # the mentor's own zone
 
-    accepted = harness.click(MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"],
-                             message=request)
+    accepted = harness.click(
+        MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request
+    )
     assert "accepted" in text_of(accepted.blocks, accepted.text) and accepted.replace_original
     harness.deliver()
     group = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER, MENTOR))
@@ -77,20 +77,28 @@ def test_full_path_accept_confirm_and_feedback(harness, engine):
     confirmation = text_of(group[0]["blocks"], group[0]["text"])
     assert "15 minutes, confidential unless you both agree otherwise" in confirmation
     assert "How do I write better tests?" in confirmation
-    assert local_time(start, "America/New_York") in confirmation and local_time(start, "Europe/Berlin") in confirmation
+    assert (
+        local_time(start, "America/New_York") in confirmation
+        and local_time(start, "Europe/Berlin") in confirmation
+    )
 
     # Clicking Accept again, or Decline late, changes nothing and says what happened.
-    again = harness.click(MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"],
-                          message=request)
+    again = harness.click(
+        MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request
+    )
     assert "already confirmed" in text_of(again.blocks, again.text)
-    late = harness.click(MENTOR, "decline_request", button(request["blocks"], "decline_request")["value"],
-                         message=request)
+    late = harness.click(
+        MENTOR, "decline_request", button(request["blocks"], "decline_request")["value"], message=request
+    )
     assert "already confirmed" in text_of(late.blocks, late.text)
     harness.deliver()
     assert len(harness.fake.messages_in(harness.fake.dm_channel_for(ASKER, MENTOR))) == 1
 
     # Nothing about the meeting was posted in any public channel.
-    assert all(call.args.get("channel", "D").startswith(("D", "G")) for call in harness.fake.calls_to("chat.postMessage"))
+    assert all(
+        call.args.get("channel", "D").startswith(("D", "G"))
+        for call in harness.fake.calls_to("chat.postMessage")
+    )
 
     # After the conversation: one feedback DM each, once.
     with freeze_time(start + timedelta(minutes=16)):
@@ -99,7 +107,9 @@ def test_full_path_accept_confirm_and_feedback(harness, engine):
         harness.deliver()
     asker_dm = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-1]
     mentor_dm = harness.fake.messages_in(harness.fake.dm_channel_for(MENTOR))[-1]
-    assert "How did your conversation" in asker_dm["text"] and "How did your conversation" in mentor_dm["text"]
+    assert (
+        "How did your conversation" in asker_dm["text"] and "How did your conversation" in mentor_dm["text"]
+    )
     assert [b["action_id"] for b in _buttons(asker_dm)].count("goal_met_yes") == 1
     assert "goal_met_yes" not in [b["action_id"] for b in _buttons(mentor_dm)]
 
@@ -125,10 +135,11 @@ def test_decline_frees_the_slot_and_offers_others(harness, engine):
     join_as_mentor(harness)
     join_as_mentor(harness, user_id=OTHER, topics="#python")
     _, chosen, _ = ask_and_pick(harness)
-    _, mentor_id, start = slot_of(chosen)
+    _, mentor_id, _start = slot_of(chosen)
     request = mentor_request_dm(harness, mentor_id)
-    declined = harness.click(mentor_id, "decline_request", button(request["blocks"], "decline_request")["value"],
-                             message=request)
+    declined = harness.click(
+        mentor_id, "decline_request", button(request["blocks"], "decline_request")["value"], message=request
+    )
     assert "declined" in text_of(declined.blocks, declined.text)
     harness.deliver()
     notice = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-1]
@@ -149,7 +160,7 @@ def test_decline_frees_the_slot_and_offers_others(harness, engine):
 
 def test_unanswered_request_expires_and_tells_the_asker(harness, engine):
     join_as_mentor(harness)
-    _, chosen, _ = ask_and_pick(harness)
+    _, _chosen, _ = ask_and_pick(harness)
     request = mentor_request_dm(harness)
     with engine.connect() as connection:
         expires_at = connection.execute(select(Meeting.expires_at)).scalar_one()
@@ -165,8 +176,9 @@ def test_unanswered_request_expires_and_tells_the_asker(harness, engine):
     assert updated["ts"] == request["ts"] and "expired" in updated["text"]
     assert not [b for b in _buttons(updated) if b["action_id"] == "accept_request"]
     # A late Accept on the old message says what happened and books nothing.
-    late = harness.click(MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"],
-                         message=request)
+    late = harness.click(
+        MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request
+    )
     assert "expired" in text_of(late.blocks, late.text)
     with engine.connect() as connection:
         meeting = connection.execute(select(Meeting)).one()
@@ -176,9 +188,11 @@ def test_unanswered_request_expires_and_tells_the_asker(harness, engine):
 
 def test_either_side_cancels_from_the_list_and_the_other_is_told(harness):
     join_as_mentor(harness)
-    _, chosen, _ = ask_and_pick(harness)
+    _, _chosen, _ = ask_and_pick(harness)
     request = mentor_request_dm(harness)
-    harness.click(MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request)
+    harness.click(
+        MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request
+    )
     harness.deliver()
 
     listing = harness.answer(MENTOR, "list")
@@ -194,7 +208,16 @@ def test_either_side_cancels_from_the_list_and_the_other_is_told(harness):
     twice = harness.click(MENTOR, "cancel_meeting", cancel["value"])
     assert "was cancelled" in text_of(twice.blocks, twice.text)
     harness.deliver()
-    assert len([m for m in harness.fake.messages_in(harness.fake.dm_channel_for(ASKER)) if "cancelled" in m["text"]]) == 1
+    assert (
+        len(
+            [
+                m
+                for m in harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))
+                if "cancelled" in m["text"]
+            ]
+        )
+        == 1
+    )
 
 
 def test_asker_withdraws_a_pending_request(harness, engine):
@@ -208,8 +231,9 @@ def test_asker_withdraws_a_pending_request(harness, engine):
     assert any(f"<@{ASKER}> cancelled" in m["text"] for m in mentor_messages)
     updated = next(m for m in mentor_messages if m["ts"] == request["ts"])
     assert "cancelled by the asker" in updated["text"]
-    late = harness.click(MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"],
-                         message=request)
+    late = harness.click(
+        MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request
+    )
     assert "cancelled" in text_of(late.blocks, late.text)
 
 
@@ -237,7 +261,7 @@ def test_the_asker_is_never_offered_themselves(harness):
 
 def test_a_slot_button_clicked_twice_books_once(harness, engine):
     join_as_mentor(harness)
-    offers, chosen, _ = ask_and_pick(harness)
+    _offers, chosen, _ = ask_and_pick(harness)
     again = harness.click(ASKER, chosen["action_id"], chosen["value"])
     assert "already asked a mentor" in text_of(again.blocks, again.text)
     with engine.connect() as connection:

@@ -7,7 +7,7 @@ and on PostgreSQL.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from sqlalchemy import func, select
@@ -19,21 +19,32 @@ from app.domain.model import WeeklyWindow
 from app.services.mentoring import SlotTaken
 from app.services.people import Person
 from app.services.register import ProfileInput
-from datetime import time
 
 MENTOR = Person("UMENTOR", "Mia Mentor", "Europe/Berlin")
 
 
 @pytest.fixture
 def services(engine):
-    settings = load_settings(slack_bot_token="xoxb-test", slack_signing_secret="secret", database_url="sqlite://")
+    settings = load_settings(
+        slack_bot_token="xoxb-test", slack_signing_secret="secret", database_url="sqlite://"
+    )
     return create_services(engine, settings)
 
 
 def _all_week(services) -> None:
     every_day = tuple(WeeklyWindow(day, time(0, 0), time(23, 45)) for day in range(7))
-    services.register.save_profile(MENTOR, ProfileInput(
-        topics=("python",), bio="", windows=every_day, capacity_per_week=20, reverse_ok=True, team=None, level=None))
+    services.register.save_profile(
+        MENTOR,
+        ProfileInput(
+            topics=("python",),
+            bio="",
+            windows=every_day,
+            capacity_per_week=20,
+            reverse_ok=True,
+            team=None,
+            level=None,
+        ),
+    )
 
 
 @pytest.mark.parametrize("attempt", range(3))

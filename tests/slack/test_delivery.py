@@ -36,8 +36,9 @@ def fake(fake_server):
 
 @pytest.fixture
 def dispatcher(fake, engine):
-    settings = load_settings(_env_file=None, slack_bot_token=fake.bot_token, slack_signing_secret="s",
-                             slack_api_url=fake.api_url)
+    settings = load_settings(
+        _env_file=None, slack_bot_token=fake.bot_token, slack_signing_secret="s", slack_api_url=fake.api_url
+    )
     services = create_services(engine, settings)
     return Dispatcher(services.outbox, create_web_client(settings))
 
@@ -45,10 +46,22 @@ def dispatcher(fake, engine):
 def enqueue_cancellation(engine, key="meeting:1:cancelled", to=ASKER):
     sessions = create_session_factory(engine)
     with sessions.begin() as session:
-        outbox.enqueue(session, key=key, kind="meeting_cancelled", now=datetime.now(UTC), payload={
-            "to": to, "by": MENTOR, "meeting_id": 1, "goal": "Talk about tests", "start": START.isoformat(),
-            "tz": "America/New_York", "ask_id": 1, "by_mentor": True,
-        })
+        outbox.enqueue(
+            session,
+            key=key,
+            kind="meeting_cancelled",
+            now=datetime.now(UTC),
+            payload={
+                "to": to,
+                "by": MENTOR,
+                "meeting_id": 1,
+                "goal": "Talk about tests",
+                "start": START.isoformat(),
+                "tz": "America/New_York",
+                "ask_id": 1,
+                "by_mentor": True,
+            },
+        )
 
 
 def notice_row(engine, key="meeting:1:cancelled"):
@@ -64,7 +77,11 @@ def test_a_notice_is_sent_once_and_marked_sent(fake, engine, dispatcher):
     messages = fake.messages_in(fake.dm_channel_for(ASKER))
     assert len(messages) == 1 and "cancelled your conversation" in messages[0]["text"]
     row = notice_row(engine)
-    assert row.status == "sent" and row.channel_id == fake.dm_channel_for(ASKER) and row.message_ts == messages[0]["ts"]
+    assert (
+        row.status == "sent"
+        and row.channel_id == fake.dm_channel_for(ASKER)
+        and row.message_ts == messages[0]["ts"]
+    )
 
 
 def test_rate_limited_waits_as_told_then_sends_once(fake, engine, dispatcher):
@@ -82,7 +99,9 @@ def test_rate_limited_waits_as_told_then_sends_once(fake, engine, dispatcher):
     assert fake.rate_limited_count["chat.postMessage"] == 2
 
 
-@pytest.mark.parametrize("error", ["user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found"])
+@pytest.mark.parametrize(
+    "error", ["user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found"]
+)
 def test_permanent_errors_fail_the_notice_with_the_reason(fake, engine, dispatcher, error):
     enqueue_cancellation(engine)
     fake.fail_next("conversations.open", error)
