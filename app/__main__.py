@@ -25,12 +25,17 @@ def main(argv: list[str] | None = None) -> int:
         "run", help="upgrade the database, then serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)"
     )
     sub.add_parser("migrate", help="upgrade the database to the latest revision, then exit")
+    importer = sub.add_parser("import-members", help="import team and level per person from a CSV file")
+    importer.add_argument("csv_file", help="rows of: Slack user ID, team, level (1-5 or junior..principal)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if args.command == "migrate":
         return _migrate()
+    if args.command == "import-members":
+        return _import_members(args.csv_file)
     return _run()
 
 
@@ -53,6 +58,34 @@ def _migrate(url: str | None = None) -> int:
     return 0
 
 
+def _import_members(path: str) -> int:
+    from app.bootstrap import create_services
+    from app.db.engine import create_db_engine
+    from app.members_import import ImportError_, read_members
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    status = _migrate(settings.database_url)
+    if status:
+        return status
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = list(read_members(handle))
+    except (OSError, ImportError_) as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return 1
+    engine = create_db_engine(settings.database_url)
+    try:
+        count = create_services(engine, settings).roulette.import_members(rows)
+    finally:
+        engine.dispose()
+    print(f"Imported team and level for {count} people.")
+    return 0
+
+
 def _run() -> int:
     try:
         settings = load_settings()
@@ -67,7 +100,9 @@ def _run() -> int:
     from app.jobs.scheduler import create_scheduler
 
     bot = create_bot(settings)
-    scheduler = create_scheduler(bot.services, bot.dispatcher) if settings.scheduler_enabled else None
+    scheduler = (
+        create_scheduler(bot.services, bot.dispatcher, bot.client) if settings.scheduler_enabled else None
+    )
     if scheduler is not None:
         scheduler.start()
     try:

@@ -24,6 +24,7 @@ from app.services.feedback import FeedbackService
 from app.services.mentoring import MentoringService
 from app.services.outbox import Outbox
 from app.services.register import RegisterService
+from app.services.roulette import RouletteService, RouletteSettings
 from app.slack.app import create_bolt_app
 from app.slack.delivery import Dispatcher
 from app.slack.http import create_wsgi_app
@@ -76,6 +77,18 @@ def create_services(engine: Engine, settings: Settings, clock: Clock = utc_now) 
         register=RegisterService(sessions, mentoring, clock=clock),
         feedback=FeedbackService(sessions, clock=clock, default_tz=settings.default_timezone),
         outbox=Outbox(sessions, clock=clock),
+        roulette=RouletteService(sessions, roulette_settings(settings), clock=clock),
+    )
+
+
+def roulette_settings(settings: Settings) -> RouletteSettings:
+    return RouletteSettings(
+        admins=settings.mentorbot_admins,
+        default_tz=settings.default_timezone,
+        repeat_window=settings.coffee_repeat_window,
+        grace=timedelta(hours=settings.coffee_grace_hours),
+        followup_after=timedelta(days=settings.coffee_followup_days),
+        mix_levels=settings.coffee_mix_levels,
     )
 
 

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     request_expiry_hours: float = Field(
         default=24, gt=0, description="hours a mentor has to answer a request before it expires"
     )
+    coffee_repeat_window: int = Field(
+        default=6, ge=0, le=52, description="rounds within which the same pair is not matched again"
+    )
+    coffee_grace_hours: float = Field(
+        default=12, ge=0, description="how late a round that came due while the bot was down still runs"
+    )
+    coffee_followup_days: float = Field(
+        default=3, gt=0, description="days after a round to ask 'Did you meet?'"
+    )
+    coffee_mix_levels: bool = Field(default=False, description="prefer pairing people of different levels")
     scheduler_enabled: bool = Field(default=True, description="run the background jobs in this process")
     http_threads: int = Field(default=16, ge=1, le=256, description="HTTP worker threads")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, MetaData, text
+from sqlalchemy.engine import make_url
 
 from app.db.engine import create_db_engine, normalise_url
 from app.db.migrate import upgrade_to_head
@@ -28,16 +29,21 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
+def postgres_migrated() -> Iterator[str]:
+    """A schema of its own per test run, so parallel runs on one server never see each other's rows."""
     assert POSTGRES_URL is not None
-    engine = create_db_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        # Start from nothing, so the test proves the migrations build the whole schema.
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    upgrade_to_head(POSTGRES_URL)
-    return normalise_url(POSTGRES_URL)
+    schema = f"mentorbot_test_{os.getpid()}"
+    admin = create_db_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(normalise_url(POSTGRES_URL)).update_query_dict({"options": f"-csearch_path={schema}"})
+    url_text = url.render_as_string(hide_password=False)
+    upgrade_to_head(url_text)  # from nothing: the migrations build the whole schema
+    yield url_text
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
 
 
 def _truncate_all(engine: Engine) -> None:

@@ -7,8 +7,10 @@ import logging
 from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk import WebClient
 
 from app.services.container import Services
+from app.slack.channel_sync import sync_all_channels
 from app.slack.delivery import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -17,7 +19,7 @@ DELIVERY_EVERY_SECONDS = 2
 SWEEP_EVERY_SECONDS = 60
 
 
-def create_scheduler(services: Services, dispatcher: Dispatcher) -> BackgroundScheduler:
+def create_scheduler(services: Services, dispatcher: Dispatcher, client: WebClient) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
     )
@@ -25,10 +27,21 @@ def create_scheduler(services: Services, dispatcher: Dispatcher) -> BackgroundSc
         ("deliver_due_notices", dispatcher.drain, DELIVERY_EVERY_SECONDS),
         ("expire_stale_requests", services.mentoring.expire_stale_requests, SWEEP_EVERY_SECONDS),
         ("request_due_feedback", services.feedback.request_due_feedback, SWEEP_EVERY_SECONDS),
+        ("run_due_coffee_round", lambda: run_due_coffee_round(services, client), SWEEP_EVERY_SECONDS),
+        ("send_coffee_followups", services.roulette.send_due_followups, SWEEP_EVERY_SECONDS),
+        ("settle_coffee_followups", services.roulette.settle_followups, SWEEP_EVERY_SECONDS),
     ]
     for name, func, seconds in jobs:
         scheduler.add_job(_logged(name, func), "interval", seconds=seconds, id=name, name=name)
     return scheduler
+
+
+def run_due_coffee_round(services: Services, client: WebClient) -> int:
+    """Refresh the coffee channels' members just before a due round, then run it (once)."""
+    if not services.roulette.round_is_due():
+        return 0
+    sync_all_channels(client, services)
+    return services.roulette.run_due_rounds()
 
 
 def _logged(name: str, func: Callable[[], object]) -> Callable[[], None]:

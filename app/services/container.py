@@ -8,6 +8,7 @@ from app.services.feedback import FeedbackService
 from app.services.mentoring import MentoringService
 from app.services.outbox import Outbox
 from app.services.register import RegisterService
+from app.services.roulette import RouletteService
 
 
 @dataclass(frozen=True)
@@ -16,3 +17,4 @@ class Services:
     register: RegisterService
     feedback: FeedbackService
     outbox: Outbox
+    roulette: RouletteService

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import queries
-from app.db.models import Ask, Meeting, MentorProfile
+from app.db.models import Ask, Meeting, Member, MentorProfile
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.matching import rank_mentors
 from app.domain.model import (
@@ -149,7 +149,7 @@ class MentoringService:
             )
 
     def _rank(self, session: Session, ask: Ask, *, now: datetime) -> Ranking:
-        asker = session.get(queries.Member, ask.asker_id)
+        asker = session.get(Member, ask.asker_id)
         declined_by = set(
             session.scalars(
                 select(Meeting.mentor_id).where(
@@ -309,6 +309,8 @@ class MentoringService:
             session.refresh(meeting)
             ask = self._reopen(session, meeting, now)
             self._tell_asker(session, meeting, ask, now, kind="request_declined", reason=reason)
+            if reason:  # declined on the mentor's behalf (they left): the DM's buttons must go too
+                self._close_request_message(session, meeting, now, f"declined ({reason})")
             return self._view(meeting, ask, person.user_id)
 
     # --- cancelling ------------------------------------------------------------------------------

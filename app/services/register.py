@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import queries
 from app.db.models import Meeting, Member, MentorProfile
 from app.domain.errors import InvalidInput, NotFound
-from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, MeetingStatus, WeeklyWindow
+from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, MAX_TOPICS, MeetingStatus, WeeklyWindow
 from app.services.clock import Clock, utc_now
 from app.services.mentoring import MentoringService
 from app.services.people import Person
@@ -91,10 +91,14 @@ class RegisterService:
                 )
                 session.add(profile)
                 session.flush()
+            merged = list(dict.fromkeys([*queries.mentor_topics(session, person.user_id), *topics]))
+            if len(merged) > MAX_TOPICS:  # raised inside the transaction: nothing is saved
+                raise InvalidInput(
+                    f"That would make {len(merged)} topics; a mentor can offer at most {MAX_TOPICS}. "
+                    "Pick the ones you want with `/mentor profile`."
+                )
             profile.active, profile.updated_at = True, now
-            queries.set_mentor_topics(
-                session, person.user_id, [*queries.mentor_topics(session, person.user_id), *topics]
-            )
+            queries.set_mentor_topics(session, person.user_id, merged)
             session.flush()
             view = self._view(session, person.user_id)
             assert view is not None

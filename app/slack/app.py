@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from app.config import Settings
 from app.domain.errors import DomainError
 from app.services.container import Services
-from app.slack.listeners import actions, commands, events, views
+from app.slack.listeners import actions, coffee, commands, events, views
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ def create_bolt_app(settings: Settings, services: Services, client: WebClient) -
 
     commands.register(app)
     actions.register(app)
+    coffee.register(app)
     views.register(app)
     events.register(app)
     return app

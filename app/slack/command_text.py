@@ -267,13 +267,27 @@ HELP_TEXT = (
 )
 """The full help, Slack mrkdwn: every sub-command with a one-line description."""
 
-MENTORING_HELP_TEXT = (
-    ":wave: *Mentorbot* finds you a colleague for a short, focused conversation.\n\n"
-    + "\n\n".join((_MENTORING_HELP.replace(_FORGET_ME_LINE, ""), _MENTORS_HELP))
+_NOT_YET_LINES = (
+    _FORGET_ME_LINE,
+    "\n• `/mentor stats 30d|90d|all` — How the program is doing, in aggregate",
+    "\n• `/mentor export` — Download program activity as a CSV",
 )
-"""The help for what this release serves: micro-mentoring and the mentor register."""
 
-COFFEE_HELP_TEXT = _COFFEE_HELP + "\n\n" + _ADMINS_HELP
+
+def _without_unreleased(text: str) -> str:
+    for line in _NOT_YET_LINES:
+        text = text.replace(line, "")
+    return text
+
+
+MENTORING_HELP_TEXT = _without_unreleased(
+    ":wave: *Mentorbot* finds you a colleague for a short, focused conversation, "
+    "and pairs people up for coffee.\n\n"
+    + "\n\n".join((_MENTORING_HELP, _MENTORS_HELP, _COFFEE_HELP, _ADMINS_HELP))
+)
+"""The help for what this release serves: micro-mentoring, the register and coffee roulette."""
+
+COFFEE_HELP_TEXT = _without_unreleased(_COFFEE_HELP + "\n\n" + _ADMINS_HELP)
 """The coffee roulette part of the help, for ``/mentor coffee`` alone."""
 
 

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from app.services.outbox import ClaimedNotice, Outbox, SentRef
-from app.slack.blocks import messages
+from app.slack.blocks import coffee, messages
 from app.slack.blocks.messages import Message
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,10 @@ class Dispatcher:
             "request_expired": lambda p: messages.request_fell_through(p, expired=True),
             "meeting_cancelled": messages.meeting_cancelled,
             "feedback_question": messages.feedback_question,
+            "coffee_intro": coffee.intro,
+            "coffee_followup": coffee.followup,
+            "coffee_paused": coffee.paused,
+            "coffee_left_out": coffee.left_out,
         }
 
     def drain(self, *, batch: int = 50, max_batches: int = 20) -> int:

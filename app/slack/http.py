@@ -94,6 +94,11 @@ class HttpServer:
             clear_untrusted_proxy_headers=True,
         )
         self._stopping = threading.Event()
+        # stop() pulls the loop's trigger, and run() closes it: the lock keeps stop() from writing to a
+        # closed (or, worse, reused) file descriptor. Reentrant, as stop() may run in a signal handler
+        # that interrupted run() in the same thread.
+        self._closing = threading.RLock()
+        self._closed = False
 
     @property
     def port(self) -> int:
@@ -110,11 +115,15 @@ class HttpServer:
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         for channel in list(server.active_channels.values()):
             channel.close()
-        server.close()
+        with self._closing:
+            self._closed = True
+            server.close()
 
     def stop(self) -> None:
-        self._stopping.set()
-        self._server.pull_trigger()
+        with self._closing:
+            self._stopping.set()
+            if not self._closed:
+                self._server.pull_trigger()
 
     def _busy(self) -> bool:
         server = self._server

@@ -20,11 +20,17 @@ class Action(StrEnum):
     EDIT_PROFILE = "edit_profile"
     RATE = "rate"  # prefix: rate_1 … rate_5, value: meeting id
     GOAL_MET = "goal_met"  # prefix: goal_met_yes|partly|no, value: meeting id
+    COFFEE_JOIN = "coffee_join"
+    COFFEE_LEAVE = "coffee_leave"
+    COFFEE_PAUSE = "coffee_pause"  # value: days
+    COFFEE_RESUME = "coffee_resume"
+    COFFEE_MET = "coffee_met"  # prefix: coffee_met_yes|not_yet|no, value: group id
 
 
 # Slack wants action_ids unique within a block, so one-of-five buttons carry the choice in the id.
 RATE_PATTERN = re.compile(r"^rate_([1-5])$")
 GOAL_MET_PATTERN = re.compile(r"^goal_met_(yes|partly|no)$")
+COFFEE_MET_PATTERN = re.compile(r"^coffee_met_(yes|not_yet|no)$")
 PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
 
 

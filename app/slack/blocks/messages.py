@@ -102,6 +102,8 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
             + (f"the topics {topics_text(outcome.topics)}" if outcome.topics else "your request")
             + " for the program admins, so they know where mentors are missing. Try again in a few days."
         )
+        if lead:
+            text = f"{lead}\n{text}"
         return _render(text, _section(goal), _section(text))
     if not outcome.ranking.topic_matched:
         heading = (

@@ -64,7 +64,7 @@ def pick_slot(
             str(value["m"]),
             datetime.fromtimestamp(int(value["s"]), UTC),
         )
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, OverflowError, OSError):  # OverflowError: "s" far out of range
         raise InvalidInput(
             "That button doesn't carry a slot I understand. Please run `/mentor ask` again."
         ) from None

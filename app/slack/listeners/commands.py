@@ -23,13 +23,15 @@ from app.slack import command_text as ct
 from app.slack.blocks import messages
 from app.slack.blocks.modals import profile_modal
 from app.slack.ids import COMMAND
+from app.slack.listeners import coffee
+from app.slack.listeners.context import Ctx
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
 
 NOT_YET = (
     "That part of Mentorbot isn't switched on in this version yet. "
-    "For now: `/mentor ask`, `/mentor join` and `/mentor list`."
+    "See `/mentor help` for what you can do today."
 )
 
 
@@ -67,25 +69,6 @@ def handle_mentor(
     ack()
     person = people.get(command["user_id"])
     handler(parsed, Ctx(person, respond, client, services, command, settings))
-
-
-class Ctx:
-    """What a sub-command handler needs, gathered once."""
-
-    def __init__(
-        self,
-        person: Person,
-        respond: Respond,
-        client: WebClient,
-        services: Services,
-        command: dict[str, Any],
-        settings: Settings,
-    ) -> None:
-        self.person, self.respond, self.client, self.services = person, respond, client, services
-        self.command, self.settings = command, settings
-
-    def reply(self, message: messages.Message) -> None:
-        self.respond(response_type="ephemeral", **message.as_kwargs())
 
 
 def _ask(cmd: ct.Ask, ctx: Ctx) -> None:
@@ -156,6 +139,7 @@ _HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
     ct.Away: _away,
     ct.Leave: _leave,
     ct.ListMine: _list,
+    **coffee.HANDLERS,
 }
 
 

@@ -11,7 +11,7 @@ from slack_sdk.webhook import WebhookClient
 from app.domain.errors import InvalidInput
 from app.domain.slots import parse_windows
 from app.services.container import Services
-from app.services.register import ProfileInput
+from app.services.register import MAX_BIO, ProfileInput
 from app.slack import command_text
 from app.slack.blocks import messages
 from app.slack.blocks.modals import REVERSE_VALUE
@@ -51,13 +51,16 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
             raise ValueError
     except ValueError:
         errors[Block.CAPACITY] = "A whole number from 0 to 20."
+    bio = (_value(values, Block.BIO, Field.BIO).get("value") or "").strip()
+    if len(bio) > MAX_BIO:  # Slack enforces max_length, but a crafted payload may not
+        errors[Block.BIO] = f"Keep the bio to {MAX_BIO} characters (it has {len(bio)})."
     level_option = _value(values, Block.LEVEL, Field.LEVEL).get("selected_option")
     reverse = _value(values, Block.REVERSE, Field.REVERSE).get("selected_options") or []
     if errors:
         return None, errors
     return ProfileInput(
         topics=topics,
-        bio=(_value(values, Block.BIO, Field.BIO).get("value") or "").strip(),
+        bio=bio,
         windows=windows,
         capacity_per_week=capacity,
         reverse_ok=any(o.get("value") == REVERSE_VALUE for o in reverse),

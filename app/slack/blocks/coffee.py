@@ -1,0 +1,179 @@
+"""Block Kit for coffee roulette: status, introductions, follow-ups, and the admin's round summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app.services.roulette import CoffeeStatus, RoundSummary, ScheduleView
+from app.slack.blocks.format import escape, local_time, mention, topics_text
+from app.slack.blocks.messages import Message
+from app.slack.ids import Action
+
+PRIVATE = "Only the people in this conversation can see it; nothing is posted in channels."
+FOREVER_YEAR = 9999  # a pause "until you resume"
+
+
+def _section(text: str) -> dict[str, Any]:
+    return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
+
+
+def _context(text: str) -> dict[str, Any]:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)]).to_dict()
+
+
+def _buttons(*buttons: ButtonElement, block_id: str | None = None) -> dict[str, Any]:
+    return ActionsBlock(block_id=block_id, elements=list(buttons)).to_dict()
+
+
+def status(view: CoffeeStatus, *, lead: str = "") -> Message:
+    if view.opted_out:
+        state = "You're *not* taking part in coffee roulette."
+    elif view.paused_until is not None:
+        until = (
+            "until you resume"
+            if view.paused_until.year == FOREVER_YEAR
+            else f"until {local_time(view.paused_until, view.tz)}"
+        )
+        state = f"Your coffee roulette is *paused* {until}."
+    elif view.in_pool:
+        how = "you joined" if view.joined else "through a coffee channel"
+        state = (
+            f"You're *in* the coffee roulette ({how}). Next round: {local_time(view.next_round, view.tz)}."
+        )
+    else:
+        state = "You're not in the coffee roulette yet. Join to meet a colleague each round."
+    if view.avoid_count:
+        state += f"\nYou keep a private list of {view.avoid_count} person(s) you won't be paired with."
+    text = f"{lead}\n{state}".strip()
+    buttons = []
+    if view.in_pool:
+        buttons.append(ButtonElement(text="Pause 2 weeks", action_id=Action.COFFEE_PAUSE, value="14"))
+        buttons.append(
+            ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value="leave", style="danger")
+        )
+    elif view.paused_until is not None:
+        buttons.append(
+            ButtonElement(text="Resume", action_id=Action.COFFEE_RESUME, value="resume", style="primary")
+        )
+    else:
+        buttons.append(
+            ButtonElement(text="Join", action_id=Action.COFFEE_JOIN, value="join", style="primary")
+        )
+    return Message(text=text, blocks=[_section(text), _buttons(*buttons)])
+
+
+def intro(p: dict[str, Any]) -> Message:
+    people = []
+    for user_id in p["users"]:
+        info = p["people"].get(user_id, {})
+        details = [escape(info["team"])] if info.get("team") else []
+        if info.get("topics"):
+            details.append("mentors on " + topics_text(info["topics"]))
+        people.append(f"• {mention(user_id)}" + (f" — {' · '.join(details)}" if details else ""))
+    size = "trio" if len(p["users"]) == 3 else "pair"
+    text = f":coffee: Meet your coffee {size} for this round!"
+    return Message(
+        text=text,
+        blocks=[
+            _section(text + "\n" + "\n".join(people)),
+            _section(f"*Icebreaker:* {escape(p['icebreaker'])}"),
+            _section(
+                f"{mention(p['proposer'])}, would you propose a time that works for everyone? "
+                "15-30 minutes is plenty."
+            ),
+            _context(PRIVATE),
+        ],
+    )
+
+
+def followup(p: dict[str, Any]) -> Message:
+    text = "Did you meet for your coffee chat? Each of you can answer; it helps us make better matches."
+    group = str(p["group_id"])
+    return Message(
+        text=text,
+        blocks=[
+            _section(text),
+            _buttons(
+                ButtonElement(text="Yes", action_id=f"{Action.COFFEE_MET}_yes", value=group, style="primary"),
+                ButtonElement(text="Not yet", action_id=f"{Action.COFFEE_MET}_not_yet", value=group),
+                ButtonElement(text="No", action_id=f"{Action.COFFEE_MET}_no", value=group),
+                block_id="coffee_met",
+            ),
+            _context("Answers are counted for the program, never shown with your name."),
+        ],
+    )
+
+
+def answer_noted(answer: str, changed: bool) -> Message:
+    words = {
+        "yes": "you met :tada:",
+        "not_yet": "not yet — there's still time",
+        "no": "you didn't meet this time",
+    }
+    return Message(text=("Thanks! Noted: " if changed else "Already noted: ") + words[answer] + ".")
+
+
+def paused(_: dict[str, Any]) -> Message:
+    text = (
+        "I've paused your coffee roulette, since the last three check-ins went unanswered. "
+        "No hard feelings! Resume any time, or leave if it's not for you."
+    )
+    return Message(
+        text=text,
+        blocks=[
+            _section(text),
+            _buttons(
+                ButtonElement(text="Resume", action_id=Action.COFFEE_RESUME, value="resume", style="primary"),
+                ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value="leave"),
+            ),
+        ],
+    )
+
+
+def left_out(_: dict[str, Any]) -> Message:
+    return Message(
+        text="This coffee round I couldn't find you a match that respects everyone's wishes. "
+        "You're first in line next round."
+    )
+
+
+def schedule(view: ScheduleView, tz: str, *, lead: str = "") -> Message:
+    default = " (the default)" if view.is_default else ""
+    text = (
+        f"{lead}\n*Coffee roulette:* {view.schedule.describe()}{default}.\n"
+        f"Next round: {local_time(view.next_round, tz)}."
+    ).strip()
+    return Message(text=text, blocks=[_section(text)])
+
+
+def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
+    head = "*Preview* (nobody was told anything):" if preview else f"*Round {summary.round_id} is running.*"
+    pairs = len(summary.groups) - summary.trios
+    lines = [
+        head,
+        f"Pool: {summary.pool_size} people → {pairs} pairs and {summary.trios} trio(s).",
+        f"Cross-team groups: {summary.cross_team_share:.0%}.",
+        f"Repeats it could not avoid: {len(summary.repeats)}.",
+    ]
+    if summary.left_out:
+        lines.append(f"Could not be placed (their 'don't pair' wishes): {len(summary.left_out)}.")
+    lines.append(f"Seed: `{summary.seed}`")
+    if preview and summary.groups:
+        shown = summary.groups[:20]
+        lines.append(
+            "Groups:\n"
+            + "\n".join("• " + ", ".join(mention(u) for u in g) for g in shown)
+            + (f"\n… and {len(summary.groups) - len(shown)} more" if len(summary.groups) > len(shown) else "")
+        )
+    if not preview:
+        lines.append("Introductions go out in group DMs over the next minutes, within Slack's rate limits.")
+    text = "\n".join(lines)
+    return Message(text=text, blocks=[_section(text)])

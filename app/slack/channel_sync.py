@@ -1,0 +1,50 @@
+"""Read a coffee channel's human members from Slack (every page) and record them."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from app.services.container import Services
+from app.services.people import Person
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+
+
+def sync_channel(client: WebClient, services: Services, channel_id: str) -> int | None:
+    """Record the channel's members, leaving out bots and deactivated users; None if unreadable.
+
+    conversations.members lists ids only, so people are looked up with users.list (one paginated
+    read of the directory, cheaper than a users.info call per member in a large channel).
+    """
+    try:
+        member_ids: list[str] = []
+        for page in client.conversations_members(channel=channel_id, limit=PAGE_SIZE):
+            member_ids.extend(page["members"])
+        humans = _humans(client)
+    except SlackApiError as exc:
+        log.warning("cannot read members of %s: %s", channel_id, exc.response.get("error"))
+        return None
+    people = [humans[user_id] for user_id in member_ids if user_id in humans]
+    return services.roulette.record_channel_members(channel_id, people)
+
+
+def sync_all_channels(client: WebClient, services: Services) -> None:
+    for channel_id in services.roulette.channels():
+        sync_channel(client, services, channel_id)
+
+
+def _humans(client: WebClient) -> dict[str, Person]:
+    humans: dict[str, Person] = {}
+    for page in client.users_list(limit=PAGE_SIZE):
+        for user in page["members"]:
+            if user.get("deleted") or user.get("is_bot") or user.get("id") == "USLACKBOT":
+                continue
+            profile = user.get("profile") or {}
+            name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user["id"]
+            humans[user["id"]] = Person(user["id"], name, user.get("tz") or "UTC")
+    return humans

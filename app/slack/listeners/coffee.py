@@ -1,0 +1,204 @@
+"""Coffee roulette: the `/mentor coffee …` sub-commands and the buttons on coffee messages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from app.domain.errors import InvalidInput
+from app.services.container import Services
+from app.slack import command_text as ct
+from app.slack.blocks import coffee as blocks
+from app.slack.blocks.messages import help_message, plain
+from app.slack.channel_sync import sync_channel
+from app.slack.ids import COFFEE_MET_PATTERN, Action
+from app.slack.listeners.context import Ctx
+from app.slack.people import PeopleDirectory
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.action(Action.COFFEE_JOIN)(join_button)
+    app.action(Action.COFFEE_LEAVE)(leave_button)
+    app.action(Action.COFFEE_RESUME)(resume_button)
+    app.action(Action.COFFEE_PAUSE)(pause_button)
+    app.action(COFFEE_MET_PATTERN)(met_button)
+
+
+# --- sub-commands ----------------------------------------------------------------------------------
+
+
+def _join(_: ct.CoffeeJoin, ctx: Ctx) -> None:
+    ctx.reply(
+        blocks.status(ctx.services.roulette.join(ctx.person), lead="Welcome to coffee roulette! :coffee:")
+    )
+
+
+def _leave(_: ct.CoffeeLeave, ctx: Ctx) -> None:
+    ctx.reply(blocks.status(ctx.services.roulette.leave(ctx.person), lead="You've left coffee roulette."))
+
+
+def _pause(cmd: ct.CoffeePause, ctx: Ctx) -> None:
+    view = ctx.services.roulette.pause(ctx.person, duration=cmd.duration, until_date=cmd.until)
+    ctx.reply(blocks.status(view, lead="Paused. Enjoy the quiet!"))
+
+
+def _resume(_: ct.CoffeeResume, ctx: Ctx) -> None:
+    ctx.reply(blocks.status(ctx.services.roulette.resume(ctx.person), lead="Welcome back!"))
+
+
+def _status(_: ct.CoffeeStatus, ctx: Ctx) -> None:
+    ctx.reply(blocks.status(ctx.services.roulette.status(ctx.person)))
+
+
+def _avoid(cmd: ct.CoffeeAvoid, ctx: Ctx) -> None:
+    count = ctx.services.roulette.avoid(ctx.person, cmd.user_id, remove=cmd.remove)
+    done = (
+        f"Okay, <@{cmd.user_id}> can be paired with you again."
+        if cmd.remove
+        else f"Noted: you won't be paired with <@{cmd.user_id}>."
+    )
+    ctx.reply(plain(f"{done} Your list has {count} person(s); only you can see it."))
+
+
+def _channel(cmd: ct.CoffeeChannel, ctx: Ctx) -> None:
+    if cmd.channel_id is None:
+        raise InvalidInput(
+            "Pick the channel from Slack's autocomplete so it becomes a link, "
+            "e.g. `/mentor coffee channel #coffee-chats`."
+        )
+    ctx.services.roulette.add_channel(ctx.person, cmd.channel_id, cmd.channel_name)
+    count = sync_channel(ctx.client, ctx.services, cmd.channel_id)
+    if count is None:
+        ctx.reply(
+            plain(
+                f"I've noted <#{cmd.channel_id}>, but I can't read its members yet. For a private "
+                "channel, invite me first (`/invite @mentorbot`); I'll try again before each round."
+            )
+        )
+        return
+    ctx.reply(
+        plain(
+            f"<#{cmd.channel_id}> is a coffee channel: its {count} members are in the pool unless they "
+            "leave or pause. Nothing will be posted in the channel."
+        )
+    )
+
+
+def _schedule(cmd: ct.CoffeeSchedule, ctx: Ctx) -> None:
+    view = ctx.services.roulette.set_schedule(
+        ctx.person, every_weeks=cmd.every_weeks, weekday=cmd.weekday, at=cmd.at, tz=cmd.tz
+    )
+    ctx.reply(blocks.schedule(view, ctx.person.tz, lead="Schedule saved."))
+
+
+def _schedule_show(_: ct.CoffeeScheduleShow, ctx: Ctx) -> None:
+    ctx.reply(blocks.schedule(ctx.services.roulette.schedule(), ctx.person.tz))
+
+
+def _run(_: ct.CoffeeRun, ctx: Ctx) -> None:
+    ctx.services.roulette.require_admin(ctx.person)
+    for channel_id in ctx.services.roulette.channels():
+        sync_channel(ctx.client, ctx.services, channel_id)
+    ctx.reply(blocks.round_summary(ctx.services.roulette.run_now(ctx.person), preview=False))
+
+
+def _preview(_: ct.CoffeePreview, ctx: Ctx) -> None:
+    ctx.services.roulette.require_admin(ctx.person)
+    ctx.reply(blocks.round_summary(ctx.services.roulette.preview(ctx.person), preview=True))
+
+
+def _help(cmd: ct.CoffeeHelp, ctx: Ctx) -> None:
+    ctx.reply(help_message(ct.COFFEE_HELP_TEXT, cmd.unknown))
+
+
+HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
+    ct.CoffeeJoin: _join,
+    ct.CoffeeLeave: _leave,
+    ct.CoffeePause: _pause,
+    ct.CoffeeResume: _resume,
+    ct.CoffeeStatus: _status,
+    ct.CoffeeAvoid: _avoid,
+    ct.CoffeeChannel: _channel,
+    ct.CoffeeSchedule: _schedule,
+    ct.CoffeeScheduleShow: _schedule_show,
+    ct.CoffeeRun: _run,
+    ct.CoffeePreview: _preview,
+    ct.CoffeeHelp: _help,
+}
+
+
+# --- buttons ---------------------------------------------------------------------------------------
+
+
+def _replace_status(respond: Respond, message: blocks.Message) -> None:
+    respond(replace_original=True, **message.as_kwargs())
+
+
+def join_button(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    ack()
+    view = services.roulette.join(people.get(body["user"]["id"]))
+    _replace_status(respond, blocks.status(view, lead="You're in! :coffee:"))
+
+
+def leave_button(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    ack()
+    view = services.roulette.leave(people.get(body["user"]["id"]))
+    _replace_status(respond, blocks.status(view, lead="You've left coffee roulette. Come back any time."))
+
+
+def resume_button(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    ack()
+    view = services.roulette.resume(people.get(body["user"]["id"]))
+    _replace_status(respond, blocks.status(view, lead="Welcome back!"))
+
+
+def pause_button(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    ack()
+    try:
+        days = int(body["actions"][0]["value"])
+    except (KeyError, ValueError):
+        days = 14
+    view = services.roulette.pause(
+        people.get(body["user"]["id"]), duration=timedelta(days=max(1, min(days, 365)))
+    )
+    _replace_status(respond, blocks.status(view, lead="Paused."))
+
+
+def met_button(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+    people: PeopleDirectory,
+) -> None:
+    ack()
+    action = body["actions"][0]
+    match = COFFEE_MET_PATTERN.match(action["action_id"])
+    assert match is not None
+    try:
+        group_id = int(action["value"])
+    except (KeyError, ValueError):
+        raise InvalidInput("That button doesn't carry what I expected.") from None
+    answer = services.roulette.answer_followup(people.get(body["user"]["id"]), group_id, match[1])
+    # Only the person who clicked sees the thanks; the question stays for the others.
+    respond(
+        replace_original=False,
+        response_type="ephemeral",
+        **blocks.answer_noted(answer.answer, answer.changed).as_kwargs(),
+    )

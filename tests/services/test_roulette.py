@@ -1,0 +1,159 @@
+"""Coffee-roulette use cases on a real database: rounds claimed once, catch-up, follow-ups, pauses."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db.engine import create_db_engine, create_session_factory
+from app.db.models import CoffeeGroupMember, CoffeeRound, Notice
+from app.domain.errors import NotAllowed
+from app.services.people import Person
+from app.services.roulette import RouletteService, RouletteSettings
+
+ADMIN = Person("UADMIN", "Ada", "Europe/Berlin")
+MONDAY_0900_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the default schedule, DEFAULT_TIMEZONE=UTC
+
+
+def people(n: int) -> list[Person]:
+    return [Person(f"U{i:04d}", f"Person {i}", "UTC") for i in range(n)]
+
+
+def make_service(engine, *, seed: int = 7, clock=None) -> RouletteService:
+    settings = RouletteSettings(admins=frozenset({ADMIN.user_id}), default_tz="UTC")
+    return RouletteService(
+        create_session_factory(engine),
+        settings,
+        seed_source=lambda: seed,
+        clock=clock or (lambda: MONDAY_0900_UTC + timedelta(minutes=5)),
+    )
+
+
+def count(engine, model, *where) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_a_due_round_runs_once_and_introduces_everyone(engine):
+    service = make_service(engine)
+    for person in people(7):
+        service.join(person)
+    assert service.round_is_due()
+    assert service.run_due_rounds() == 1
+    assert service.run_due_rounds() == 0  # already ran
+    assert count(engine, CoffeeRound) == 1
+    assert count(engine, CoffeeGroupMember) == 7  # everyone placed: two pairs and one trio
+    intros = count(engine, Notice, Notice.kind == "coffee_intro")
+    assert intros == 3
+
+
+def test_two_replicas_racing_for_the_same_round_run_it_once(database_url):
+    engines = [create_db_engine(database_url) for _ in range(2)]
+    try:
+        services = [make_service(e) for e in engines]
+        for person in people(20):
+            services[0].join(person)
+        barrier = threading.Barrier(2)
+        results: list[int] = []
+
+        def replica(service: RouletteService) -> None:
+            barrier.wait()
+            results.append(service.run_due_rounds())
+
+        threads = [threading.Thread(target=replica, args=(s,)) for s in services]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sorted(results) == [0, 1]
+        assert count(engines[0], CoffeeRound) == 1
+        assert count(engines[0], Notice, Notice.kind == "coffee_intro") == 10
+    finally:
+        for e in engines:
+            e.dispose()
+
+
+def test_a_round_missed_while_down_runs_within_the_grace_period_only(engine):
+    late = make_service(engine, clock=lambda: MONDAY_0900_UTC + timedelta(hours=11))
+    for person in people(4):
+        late.join(person)
+    too_late = make_service(engine, clock=lambda: MONDAY_0900_UTC + timedelta(hours=13))
+    assert too_late.run_due_rounds() == 0
+    assert late.run_due_rounds() == 1
+    assert late.run_due_rounds() == 0
+
+
+def test_same_seed_same_pool_same_history_same_groups(engine):
+    service = make_service(engine, seed=42)
+    for person in people(11):
+        service.join(person)
+    first, second = service.preview(ADMIN), service.preview(ADMIN)
+    assert first.groups == second.groups and first.seed == second.seed == 42
+    assert count(engine, CoffeeRound) == 0  # a preview stores nothing and tells nobody
+    assert count(engine, Notice) == 0
+    ran = service.run_now(ADMIN)
+    assert ran.groups == first.groups
+    stored = count(engine, CoffeeRound, CoffeeRound.seed == 42)
+    assert stored == 1
+
+
+def test_non_admins_cannot_run_or_preview(engine):
+    service = make_service(engine)
+    with pytest.raises(NotAllowed):
+        service.run_now(people(1)[0])
+    with pytest.raises(NotAllowed):
+        service.preview(people(1)[0])
+    assert count(engine, CoffeeRound) == 0
+
+
+def test_paused_left_and_avoided_are_respected(engine):
+    service = make_service(engine)
+    pool = people(6)
+    for person in pool:
+        service.join(person)
+    service.pause(pool[0], duration=timedelta(days=14))
+    service.leave(pool[1])
+    service.avoid(pool[2], pool[3].user_id, remove=False)
+    summary = service.run_now(ADMIN)
+    placed = {u for g in summary.groups for u in g}
+    assert placed == {p.user_id for p in pool[2:]}
+    assert not any({pool[2].user_id, pool[3].user_id} <= set(g) for g in summary.groups)
+
+
+def test_three_unanswered_followups_pause_the_person(engine):
+    now = [MONDAY_0900_UTC]
+    service = make_service(engine, clock=lambda: now[0])
+    pool = people(2)
+    for person in pool:
+        service.join(person)
+    for week in range(3):
+        now[0] = MONDAY_0900_UTC + timedelta(weeks=week, minutes=1)
+        assert service.run_due_rounds() == 1
+        now[0] += timedelta(days=3)
+        assert service.send_due_followups() == 1
+        service.answer_followup(pool[1], _group_of(engine, pool[1].user_id, week), "yes")
+        now[0] += timedelta(days=3, minutes=1)
+        paused = service.settle_followups()
+        assert paused == (1 if week == 2 else 0)
+    assert not service.status(pool[0]).in_pool and service.status(pool[0]).paused_until is not None
+    assert service.status(pool[1]).in_pool  # answered every time
+    assert count(engine, Notice, Notice.kind == "coffee_paused") == 1
+    service.resume(pool[0])
+    assert service.status(pool[0]).in_pool
+
+
+def _group_of(engine, user_id: str, round_index: int) -> int:
+    with engine.connect() as connection:
+        rows = (
+            connection.execute(
+                select(CoffeeGroupMember.group_id)
+                .where(CoffeeGroupMember.user_id == user_id)
+                .order_by(CoffeeGroupMember.group_id)
+            )
+            .scalars()
+            .all()
+        )
+    return rows[round_index]
