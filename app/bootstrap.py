@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
 from sqlalchemy import Engine, text
 
 from app.config import Settings
@@ -50,17 +51,22 @@ class Bot:
         return create_wsgi_app(self.bolt_app, self.healthy)
 
 
-def create_web_client(settings: Settings) -> WebClient:
-    """The Web API client, with the SDK's own retry handlers for drops, 5xx and short 429s."""
+def create_web_client(settings: Settings, *, wait_out_rate_limits: bool = True) -> WebClient:
+    """The Web API client, with the SDK's own retry handlers for drops, 5xx and (optionally) 429s.
+
+    Delivery uses one without the 429 handler, so its pacer sees every 429 and learns the pace.
+    """
+    handlers: list[RetryHandler] = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+    if wait_out_rate_limits:
+        handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     return WebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=1),
-        ],
+        retry_handlers=handlers,
     )
 
 
@@ -103,4 +109,5 @@ def create_bot(
     client = client or create_web_client(settings)
     services = create_services(engine, settings, clock)
     bolt_app = create_bolt_app(settings, services, client)
-    return Bot(settings, engine, services, client, bolt_app, Dispatcher(services.outbox, client))
+    dispatcher = Dispatcher(services.outbox, create_web_client(settings, wait_out_rate_limits=False))
+    return Bot(settings, engine, services, client, bolt_app, dispatcher)

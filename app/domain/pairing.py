@@ -1,20 +1,26 @@
 """Coffee roulette: split a pool of people into pairs (and one trio for an odd count).
 
 Pure: standard library only; randomness comes from the ``rng`` passed in, history from a
-:class:`PairHistory` built once from the stored rounds.
+:class:`PairHistory` built once from the stored rounds. The contract is :func:`plan_groups`'s.
 
-Two methods, one contract (see :func:`plan_groups`):
+Two methods, switched at :data:`EXACT_LIMIT` people (the cost of the exact one, see there):
 
-* **Exact** (pools of at most :data:`EXACT_LIMIT` people): a maximum-cardinality, maximum-weight
-  matching (Edmonds' blossom algorithm, :func:`max_weight_matching`) on the graph of allowed pairs,
-  weighted so that fewer and older repeats always win over any soft preference. When the pairs that
-  have not met yet form a regular graph of low degree (a stable, even pool late in its cycle), the
-  planner first looks for a whole 1-factorization of that graph (:func:`one_factorization`) and
-  returns one of its rounds, so the remaining rounds stay repeat-free: a stable pool of 50 gets all
-  49 possible rounds before anyone meets twice.
-* **Greedy** (larger pools): people ordered by time zone (random within a zone), one linear pass
-  that pairs the oldest waiting person with the best of the next :data:`LOOK_AHEAD` - 1, then the
-  exact method on the few left at the end (plus a reopened stretch of the last pairs).
+* **Exact** (small pools): a maximum-cardinality, maximum-weight matching (Edmonds' blossom
+  algorithm, :func:`max_weight_matching`) on the graph of allowed pairs, weighted so that fewer and
+  older repeats always win over any soft preference. A pool whose "not met yet" pairs form a
+  regular graph of low degree (a stable, even pool late in its cycle) first gets a whole
+  1-factorization of that graph (:func:`one_factorization`), of which this round is one round, so
+  the rounds after it stay repeat-free too: a stable pool of 50 gets all 49 possible rounds before
+  anyone meets twice. When the repeat window spans (nearly) a whole cycle, preferences turn into a
+  tilt on a random draw once a quarter of the pool has been met (see ``_cycle_mode``), and an odd
+  pool's trio goes to whoever has the most fresh partners to spare.
+* **Greedy** (larger pools): people ordered by UTC offset (random within one), a linear pass that
+  pairs the first person waiting with the best of the next :data:`LOOK_AHEAD` - 1 (never within
+  one known team in the first pass), a second pass for the few left in wider time-zone bands, and
+  the exact method on what remains at the end together with the last :data:`REOPEN_PAIRS` pairs.
+
+(:func:`max_weight_matching` and :func:`one_factorization` are general graph algorithms and could
+live in a module of their own.)
 """
 
 from __future__ import annotations
@@ -25,10 +31,11 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import attrgetter
 
-# Pools up to this size are matched exactly. The blossom algorithm costs O(n^3) in pure Python
-# (about 25 ms for 50 people, 0.2 s for 120 on the reference machine), so beyond this the greedy pass
-# (O(n * LOOK_AHEAD)) takes over; at that size a window of random candidates almost always holds a
-# fresh partner, so the exact method would buy little.
+# Pools up to this size are matched exactly. The blossom algorithm is O(n^3) in pure Python: about
+# 20 ms for 50 people, 0.15-0.2 s for 100 (a whole round where every pair has met, with big-integer
+# weights: 0.17 s) on the reference machine, 0.5 s for 150. Beyond it the greedy pass
+# (O(n * LOOK_AHEAD)) takes over: in a pool that large a window of random candidates nearly always
+# holds a fresh partner, so exactness buys little, and the cost would grow with the cube.
 EXACT_LIMIT = 100
 # The greedy pass compares each person with the next LOOK_AHEAD - 1 people still waiting.
 LOOK_AHEAD = 8
@@ -37,14 +44,17 @@ LOOK_AHEAD = 8
 REOPEN_PAIRS = 24
 # A 1-factorization of the "not met yet" graph is searched for when it is regular of at most this
 # degree (the last rounds of a stable even pool), within FACTOR_BUDGET search steps.
-FACTOR_MAX_DEGREE = 12
+FACTOR_MAX_DEGREE = 8
 FACTOR_BUDGET = 4_000
-_CYCLE_BIAS = 8  # preference weight against jitter (0.._JITTER * (top + 1)) in cycle mode
+# "Cycle mode" (see _cycle_mode): from when the fewest fresh partners is at most this share of n - 1,
+# preferences weigh _CYCLE_BIAS against a random 0 .. _JITTER * (top + 1) per pair.
+_CYCLE_DEGREE_SHARE = (3, 4)
+_CYCLE_BIAS = 8
 
 WORKDAY_MINUTES = 8 * 60  # both people are assumed to work 09:00-17:00 local time
 _DAY = 24 * 60
 _TZ_UNKNOWN = 1 << 20
-TZ_BAND = 180  # minutes: the time-zone bands of the greedy's second pass
+TZ_BAND = 240  # minutes: the time-zone bands of the greedy's second pass
 
 # Soft preferences, in points per pair. Repeats and "avoid" wishes are not points: they are hard
 # (avoid) or lexicographically dominant (repeats).
@@ -55,6 +65,7 @@ _MIXED_LEVEL = 3  # both levels known and different (only with mix_levels)
 # beat meeting someone from another team.
 _TZ_POINTS_PER_HOUR = 2
 _TZ_ENOUGH_HOURS = 4
+_TZ_FULL_POINTS = _TZ_POINTS_PER_HOUR * _TZ_ENOUGH_HOURS
 _TZ_UNKNOWN_POINTS = 4  # a time zone is unknown
 _JITTER = 64  # random tie-break between equally good pairs, below every preference
 
@@ -131,8 +142,8 @@ class PairHistory:
     Built once from the stored rounds (:meth:`from_rounds`), never person by person. Each user id
     gets a small int; each pair that met is one dict entry keyed by both ints packed into one int,
     valued with the number of the last round they met (1 = the oldest round given). Cost: O(pairs)
-    time and about 100 bytes per pair (100,000 people x 12 rounds of pairs: 600,000 entries, about
-    0.4 s and 60 MB); :meth:`rounds_since` is one dict lookup.
+    time and about 80 bytes per pair (100,000 people x 12 rounds of pairs: 600,000 entries, 45 MB,
+    0.5-1 s); :meth:`rounds_since` is one dict lookup. ``index`` and ``last_met`` are read-only.
     """
 
     rounds: int = 0
@@ -171,16 +182,16 @@ class PairHistory:
 def _record(
     index: dict[str, int], last_met: dict[int, int], number: int, groups: Iterable[Iterable[str]]
 ) -> None:
+    setdefault = index.setdefault
     for group in groups:
-        ids = []
-        for user_id in group:
-            i = index.get(user_id)
-            if i is None:
-                i = index[user_id] = len(index)
-            ids.append(i)
-        if len(ids) == 2:
-            last_met[_pair_key(ids[0], ids[1])] = number
+        members = group if isinstance(group, tuple | list) else tuple(group)
+        if len(members) == 2:  # the fast path for nearly every group
+            a = setdefault(members[0], len(index))
+            b = setdefault(members[1], len(index))
+            if a != b:
+                last_met[(a << 32) | b if a < b else (b << 32) | a] = number
             continue
+        ids = [setdefault(user_id, len(index)) for user_id in members]
         for x, a in enumerate(ids):
             for b in ids[x + 1 :]:
                 if a != b:
@@ -698,14 +709,14 @@ class _Pool:
         "last",
         "level",
         "n",
+        "prefer_team",
+        "prefer_tz",
         "rounds",
         "score",
         "team",
         "top",
         "tz",
         "window",
-        "prefer_tz",
-        "prefer_team",
     )
 
     def __init__(
@@ -730,8 +741,8 @@ class _Pool:
         self.prefer_tz = policy.prefer_tz_overlap
         self.prefer_team = policy.prefer_cross_team
         self.floor = max(1, history.rounds - policy.repeat_window + 1)
-        position = {u: i for i, u in enumerate(self.ids)}
         self.avoid: set[int] = set()
+        position = {u: i for i, u in enumerate(self.ids)} if avoid else {}
         for a, b in avoid:
             ia, ib = position.get(a), position.get(b)
             if ia is not None and ib is not None and ia != ib:
@@ -771,11 +782,16 @@ def _scorer(
             x, y = tz[p], tz[q]
             if x is None or y is None:
                 s += _TZ_UNKNOWN_POINTS
+            elif x == y:
+                s += _TZ_FULL_POINTS
             else:
-                s += _TZ_POINTS_PER_HOUR * min(_TZ_ENOUGH_HOURS, _tz_overlap_minutes(x, y) // 60)
+                d = abs(x - y) % _DAY
+                d = min(d, _DAY - d)
+                if d < WORKDAY_MINUTES:
+                    s += _TZ_POINTS_PER_HOUR * min(_TZ_ENOUGH_HOURS, (WORKDAY_MINUTES - d) // 60)
         return s
 
-    top = _CROSS_TEAM * cross + _MIXED_LEVEL * mix + _TZ_POINTS_PER_HOUR * _TZ_ENOUGH_HOURS * overlap
+    top = _CROSS_TEAM * cross + _MIXED_LEVEL * mix + _TZ_FULL_POINTS * overlap
     return score, top
 
 
@@ -799,31 +815,36 @@ def plan_groups(
     * **Repeats only when unavoidable**: no two people who met within ``policy.repeat_window``
       rounds share a group if some plan avoids it. When none does, the rule is relaxed step by step:
       pairs that met longest ago are allowed first, and a pair that met more recently only when
-      even that is not enough. Such pairs are listed in ``repeats``. This is exact for pools of up to
-      :data:`EXACT_LIMIT` people; larger pools are paired greedily and then exactly at the end, which
-      in practice gives zero repeats whenever the history leaves each person a choice of partners.
+      even that is not enough. Such pairs are listed in ``repeats``. For pools of up to
+      :data:`EXACT_LIMIT` people this is exact for the pairs (and the most people placed); the trio
+      of an odd pool is then placed by a local search (join a pair, or trade places with a pair
+      member). Larger pools are paired greedily and exactly at the end, which in practice gives
+      zero repeats whenever the history leaves each person a choice of partners.
     * **Soft preferences**, after repeats: different known teams, different levels (``mix_levels``),
-      shared working hours (``prefer_tz_overlap``); ties are broken with ``rng``.
+      shared working hours (``prefer_tz_overlap``); ties are broken with ``rng``. With a window that
+      spans (nearly) a whole cycle of n - 1 rounds, they only tilt a random draw once everyone has
+      met a quarter of the pool, to keep the cycle completable (see ``_cycle_mode``).
     * **Deterministic**: the same ``rng`` state, pool (in any order; it is sorted by user id first),
       history, policy and avoid list give the same plan. The proposer of each group is drawn with
       ``rng``. Raises ValueError for a user id that appears twice or a negative repeat window.
 
-    Method and cost, with n = len(pool):
+    Method and cost, with n = len(pool); the switch is at n = :data:`EXACT_LIMIT` (100), where the
+    exact method's O(n^3) reaches about 0.2 s in pure Python:
 
-    * n <= :data:`EXACT_LIMIT`: exact. If the pairs that have not met within the window form a
-      regular graph of degree at most :data:`FACTOR_MAX_DEGREE` (a stable even pool late in its
-      cycle), the round is one of a 1-factorization of that graph found by a bounded search, so the
-      coming rounds stay repeat-free too (a pool of 50 goes 49 rounds before any repeat). Otherwise a
-      maximum-cardinality maximum-weight matching (blossom algorithm, O(n^3): about 25 ms at n = 50,
-      0.2 s at n = 100 in pure Python), first on the fresh pairs only, then, if that leaves someone
-      out, on all allowed pairs with weights in which one more recent repeat outweighs any number
-      of older ones. The odd person joins the pair that suits them best (or trades places with a
-      member who fits better elsewhere).
-    * n > :data:`EXACT_LIMIT`: greedy, O(n log n) for the sorts and O(n * LOOK_AHEAD) for the pass:
-      people sorted by UTC offset (random within an offset), each waiting person paired with the
-      best-scoring fresh, allowed partner among the next LOOK_AHEAD - 1 waiting; who finds none
-      waits for the end, where they and the last REOPEN_PAIRS pairs are matched exactly. About
-      0.5 s and 30 MB for 100,000 people with 12 rounds of history (see benchmarks/README.md).
+    * n <= EXACT_LIMIT, exact. If the pairs not met within the window form a regular graph of degree
+      at most :data:`FACTOR_MAX_DEGREE` (a stable even pool late in its cycle), the round is one of
+      a 1-factorization of that graph found by a bounded search, so the coming rounds stay
+      repeat-free too (a stable pool of 50 goes all 49 rounds). Otherwise a maximum-cardinality,
+      maximum-weight matching (blossom algorithm: about 20 ms at n = 50, 0.15-0.2 s at n = 100),
+      first on the fresh pairs only, then, if that leaves someone out, on all allowed pairs with
+      weights in which one more recent repeat outweighs any number of older ones. The single person
+      of an odd pool joins the pair that suits them best, or takes the place of a pair member who
+      joins another pair. O(n^2) memory.
+    * n > EXACT_LIMIT, greedy: O(n log n) for the sort by UTC offset, O(n * LOOK_AHEAD) for the
+      passes, the exact method on about 60 people at the end. Repeats are avoided whenever someone
+      within reach is fresh, which at this size is nearly always (zero in the benchmarks); those
+      left waiting are relaxed oldest meeting first. About 0.5 s and 17 MB of peak allocation for
+      100,000 people with 12 rounds of history (see benchmarks/README.md).
     """
     if policy.repeat_window < 0:
         raise ValueError("repeat_window must not be negative")
@@ -864,30 +885,64 @@ def _plan_exact(
                 candidates.append((i, j, ctx.met(p, q), ctx.score(p, q)))
     fresh = [(i, j, s) for i, j, t, s in candidates if t < floor]
 
+    degree = [0] * n  # fresh partners each person has left
+    for i, j, _ in fresh:
+        degree[i] += 1
+        degree[j] += 1
     pairs = _factor_round(n, fresh, rng) if n % 2 == 0 else None
     if pairs is None:
         unit = _JITTER * (n // 2 + 1)  # the jitter of a whole matching stays below one point
-        if ctx.window + FACTOR_MAX_DEGREE >= n - 1:
-            # "Cycle mode": the window (nearly) spans a whole cycle of n - 1 rounds, so everyone meets
-            # nearly everyone once per window whatever the order; preferences only reorder it.
-            # Followed greedily they use up the preferred pairs first and strand odd-sized teams at
-            # the end (50 people in 3 teams: a repeat after 35 rounds instead of 49). So the weights
-            # are mostly random, which keeps the fresh pairs unstructured until the factorization
-            # takes over; preferences only tilt the draw, and choose among the rounds found there.
-            weights = [(i, j, rng.randrange(_JITTER) * (ctx.top + 1) + s * _CYCLE_BIAS) for i, j, s in fresh]
-        else:
-            weights = [(i, j, s * unit + rng.randrange(_JITTER)) for i, j, s in fresh]
-        mate = max_weight_matching(n, weights, max_cardinality=True)
+        mate = max_weight_matching(n, _fresh_edges(ctx, n, fresh, degree, unit, rng), max_cardinality=True)
         if sum(1 for v in mate if v >= 0) < n - n % 2:
             mate = max_weight_matching(n, _tiered_edges(n, candidates, ctx, unit, rng), max_cardinality=True)
         pairs = [(i, mate[i]) for i in range(n) if i < mate[i]]
     paired = {i for pair in pairs for i in pair}
-    single = [i for i in range(n) if i not in paired]
     groups: list[tuple[int, ...]] = [(members[i], members[j]) for i, j in pairs]
-    single_people = [members[i] for i in single]
-    if trio and single_people:
-        single_people = _add_one(ctx, groups, single_people)
-    return groups, single_people
+    single = [members[i] for i in range(n) if i not in paired]
+    if trio and single:
+        single = _add_one(ctx, groups, single, dict(zip(members, degree, strict=True)))
+    return groups, single
+
+
+def _fresh_edges(
+    ctx: _Pool, n: int, fresh: list[tuple[int, int, int]], degree: list[int], unit: int, rng: random.Random
+) -> list[tuple[int, int, int]]:
+    """Weights for the pairs that have not met: preferences, then a random tie-break.
+
+    In cycle mode (:func:`_cycle_mode`) the random part dominates instead. In an odd pool, above
+    both: leave single (for the trio) the person with the most fresh partners left, so that the
+    extra partners a trio uses up fall on those who have most to spare.
+    """
+    if _cycle_mode(ctx, n, degree):
+        per_pair = [rng.randrange(_JITTER) * (ctx.top + 1) + s * _CYCLE_BIAS for _, _, s in fresh]
+        span = (_JITTER + _CYCLE_BIAS) * (ctx.top + 1)
+    else:
+        per_pair = [s * unit + rng.randrange(_JITTER) for _, _, s in fresh]
+        span = (ctx.top + 1) * unit
+    if n % 2 == 0:
+        return [(i, j, w) for (i, j, _), w in zip(fresh, per_pair, strict=True)]
+    most = max(degree)
+    balance = span * (n // 2 + 1)  # above the preferences of a whole matching
+    return [
+        (i, j, w + (2 * most - degree[i] - degree[j]) * balance)
+        for (i, j, _), w in zip(fresh, per_pair, strict=True)
+    ]
+
+
+def _cycle_mode(ctx: _Pool, n: int, degree: list[int]) -> bool:
+    """Whether preferences should only tilt a random draw, to keep a long cycle completable.
+
+    When the window (nearly) spans a whole cycle of n - 1 rounds, everyone meets nearly everyone once
+    per window whatever the order: preferences only reorder the cycle. Followed greedily to the end
+    they use up the preferred pairs first and strand odd-sized teams (two teams of 25: a forced
+    repeat after 25 rounds instead of 49). So once everyone has met a quarter of the pool (the
+    fewest fresh partners <= 3/4 of n - 1), the weights are mostly random, which keeps the fresh
+    pairs unstructured until the 1-factorization takes over. Before that, and with short windows,
+    preferences rule.
+    """
+    if ctx.window + FACTOR_MAX_DEGREE < n - 1:
+        return False
+    return min(degree) * _CYCLE_DEGREE_SHARE[1] <= (n - 1) * _CYCLE_DEGREE_SHARE[0]
 
 
 def _tiered_edges(
@@ -929,46 +984,57 @@ def _factor_round(
     return max(rounds, key=lambda matching: sum(score[pair] for pair in matching))
 
 
-def _pair_cost(ctx: _Pool, p: int, q: int) -> int:
-    """Repeat cost (dominant; more recent costs more) minus preference points, for small comparisons."""
+def _repeat_cost(ctx: _Pool, p: int, q: int) -> int:
+    """0 for a fresh pair; else 8 ** k for the k-th oldest round in the window: one more recent
+    repeat outweighs the up to four pairs a trio placement changes."""
     t = ctx.met(p, q)
-    repeat = 8 ** (t - ctx.floor + 1) if t >= ctx.floor else 0
-    return repeat * (4 * ctx.top + 4) - ctx.score(p, q)
+    return 8 ** (t - ctx.floor + 1) if t >= ctx.floor else 0
 
 
-def _add_one(ctx: _Pool, groups: list[tuple[int, ...]], single: list[int]) -> list[int]:
+def _add_one(
+    ctx: _Pool, groups: list[tuple[int, ...]], single: list[int], fresh_degree: dict[int, int]
+) -> list[int]:
     """Make one trio for one of the ``single`` people if their avoid wishes allow; the rest stay single.
 
-    Tries every single person with every pair (the two new pairs cost least), and, unless that is
-    repeat-free, also a trade: the single person takes the place of a pair member who joins another
-    pair instead. O(len(single) * pairs^2) at worst.
+    Candidates: a single person joins a pair, or takes the place of a pair member who joins another
+    pair instead. Best is fewest and oldest repeats, then the trio whose members have the most fresh
+    partners to spare, then preferences. O(len(single) * pairs^2); trades are tried for the first
+    three single people only, unless no direct placement is allowed at all.
     """
     if any(len(g) == 3 for g in groups):
         return single
-    best: tuple[int, int, int, int, int] | None = None  # (cost, person, group, leaver, other group)
+    repeat, score, allowed, degree = _repeat_cost, ctx.score, ctx.allowed, fresh_degree.get
+    best: tuple[int, int, int] | None = None  # (repeat cost, -trio fresh degree, -preference points)
+    move = (-1, -1, -1, -1)  # (single person, their group, who leaves it or -1, the leaver's group)
     for u in single:
         for g, (a, b) in enumerate(groups):
-            if ctx.allowed(u, a) and ctx.allowed(u, b):
-                cost = _pair_cost(ctx, u, a) + _pair_cost(ctx, u, b)
-                if best is None or cost < best[0]:
-                    best = (cost, u, g, -1, -1)
-    if best is None or best[0] > 0:
-        for u in single:
-            for g, (a, b) in enumerate(groups):
-                for stay, leave in ((a, b), (b, a)):
-                    if not ctx.allowed(u, stay):
-                        continue
-                    swap = _pair_cost(ctx, u, stay) - _pair_cost(ctx, a, b)
-                    if best is not None and swap - 2 * ctx.top >= best[0]:
-                        continue
-                    for h, (c, d) in enumerate(groups):
-                        if h != g and ctx.allowed(leave, c) and ctx.allowed(leave, d):
-                            cost = swap + _pair_cost(ctx, leave, c) + _pair_cost(ctx, leave, d)
-                            if best is None or cost < best[0]:
-                                best = (cost, u, g, leave, h)
+            if allowed(u, a) and allowed(u, b):
+                key = (
+                    repeat(ctx, u, a) + repeat(ctx, u, b),
+                    -(degree(u, 0) + degree(a, 0) + degree(b, 0)),
+                    -score(u, a) - score(u, b),
+                )
+                if best is None or key < best:
+                    best, move = key, (u, g, -1, -1)
+    for u in single if best is None else single[:3]:
+        for g, (a, b) in enumerate(groups):
+            for stay, leave in ((a, b), (b, a)):
+                if not allowed(u, stay):
+                    continue
+                swap_repeat = repeat(ctx, u, stay) - repeat(ctx, a, b)
+                swap_score = score(u, stay) - score(a, b)
+                for h, (c, d) in enumerate(groups):
+                    if h != g and allowed(leave, c) and allowed(leave, d):
+                        key = (
+                            swap_repeat + repeat(ctx, leave, c) + repeat(ctx, leave, d),
+                            -(degree(leave, 0) + degree(c, 0) + degree(d, 0)),
+                            -swap_score - score(leave, c) - score(leave, d),
+                        )
+                        if best is None or key < best:
+                            best, move = key, (u, g, leave, h)
     if best is None:
         return single
-    _, u, g, leave, h = best
+    u, g, leave, h = move
     if leave < 0:
         groups[g] = (*groups[g], u)
     else:
@@ -982,14 +1048,15 @@ def _add_one(ctx: _Pool, groups: list[tuple[int, ...]], single: list[int]) -> li
 
 
 def _window_pass(
-    ctx: _Pool, order: list[int], width: int, floor: int, min_score: int = 0
+    ctx: _Pool, order: list[int], width: int, floor: int, *, other_team: bool = False
 ) -> tuple[list[tuple[int, int]], list[int]]:
     """Pair people in ``order``: the first waiting takes the best allowed partner among the next width-1.
 
-    A partner is allowed when not avoided and not met in round ``floor`` or later, and taken when
-    the pair scores at least ``min_score``. Who finds none is returned as waiting, with whoever is still in the window at the end. O(len(order) * width).
+    A partner is allowed when not avoided, not met in round ``floor`` or later and, with
+    ``other_team``, not of the same known team. Who finds none is returned as waiting, with whoever
+    is still in the window at the end. O(len(order) * width).
     """
-    hid, get, avoid, score, top = ctx.hid, ctx.last.get, ctx.avoid, ctx.score, ctx.top
+    hid, get, avoid, score, top, team = ctx.hid, ctx.last.get, ctx.avoid, ctx.score, ctx.top, ctx.team
     pairs: list[tuple[int, int]] = []
     waiting: list[int] = []
     window: list[int] = []
@@ -1008,12 +1075,14 @@ def _window_pass(
                 continue
             if avoid and ((p << 32) | q if p < q else (q << 32) | p) in avoid:
                 continue
+            if other_team and team[p] == team[q] >= 0:
+                continue
             s = score(p, q)
             if s > best_score:
                 best, best_score = j, s
                 if s >= top:
                     break
-        if best < 0 or best_score < min_score:
+        if best < 0:
             waiting.append(p)
         else:
             pairs.append((p, window.pop(best)))
@@ -1022,48 +1091,25 @@ def _window_pass(
 
 
 def _greedy_order(ctx: _Pool, people: list[int], band_minutes: int, rng: random.Random) -> list[int]:
-    """``people`` by time-zone band, each team spread evenly through its band, at random otherwise.
+    """``people`` by time-zone band (UTC offset // band_minutes), at random within a band. O(n log n).
 
-    Within a band, the k-th of a team's m members (in random order) sits at (k + u) / m, with one
-    random u per team: neighbours are mostly from different teams even where one team dominates a
-    band, so the look-ahead window usually holds a cross-team partner. O(n log n).
+    (Spreading each team evenly through its band was tried: no better once pass 1 sends same-team
+    leftovers to pass 2, and a third of the planner's time at 100,000 people.)
     """
     order = list(people)
     rng.shuffle(order)
-    band = [0] * ctx.n
     if ctx.prefer_tz:
-        tz = ctx.tz
-        for p in order:
-            offset = tz[p]
-            band[p] = _TZ_UNKNOWN if offset is None else offset // band_minutes
-    if not ctx.prefer_team:
+        band = [_TZ_UNKNOWN if offset is None else offset // band_minutes for offset in ctx.tz]
         order.sort(key=band.__getitem__)  # stable: random within a band
-        return order
-    team = ctx.team
-    size: dict[tuple[int, int], int] = {}
-    for p in order:
-        k = (band[p], team[p])
-        size[k] = size.get(k, 0) + 1
-    start = {k: rng.random() for k in size}
-    seen: dict[tuple[int, int], int] = {}
-    key = [0.0] * ctx.n
-    for p in order:
-        k = (band[p], team[p])
-        r = seen.get(k, 0)
-        seen[k] = r + 1
-        key[p] = band[p] + (r + start[k]) / size[k]
-    order.sort(key=key.__getitem__)
     return order
 
 
 def _plan_greedy(ctx: _Pool, rng: random.Random) -> tuple[list[tuple[int, ...]], list[int]]:
-    # Pass 1, people by exact UTC offset: settle only for a partner who keeps the cross-team points.
-    # Pass 2, who is left (mostly the surplus of a team that dominates its offset), in wider bands.
-    everyone = list(range(ctx.n))
-    keep_team = ctx.top - _CROSS_TEAM + 1 if ctx.prefer_team else 0
-    order = _greedy_order(ctx, everyone, 1, rng)
-    pairs, waiting = _window_pass(ctx, order, LOOK_AHEAD, ctx.floor, keep_team)
-    if keep_team and waiting:
+    """Pass 1 by exact UTC offset, never two of the same known team; pass 2 for who is left (mostly
+    the surplus of a team that dominates its offset) in TZ_BAND-wide bands; then the exact tail."""
+    order = _greedy_order(ctx, list(range(ctx.n)), 1, rng)
+    pairs, waiting = _window_pass(ctx, order, LOOK_AHEAD, ctx.floor, other_team=ctx.prefer_team)
+    if ctx.prefer_team and waiting:
         more, waiting = _window_pass(ctx, _greedy_order(ctx, waiting, TZ_BAND, rng), LOOK_AHEAD, ctx.floor)
         pairs.extend(more)
     # Many people found no partner (a dense history or long avoid lists): look wider, then relax
@@ -1078,9 +1124,9 @@ def _plan_greedy(ctx: _Pool, rng: random.Random) -> tuple[list[tuple[int, ...]],
     groups: list[tuple[int, ...]] = list(pairs[:-REOPEN_PAIRS])
     tail = waiting + [x for pair in pairs[-REOPEN_PAIRS:] for x in pair]
     done, left = _exact_in_chunks(ctx, tail, rng)
-    if left and len(groups) >= 2:
+    room = (EXACT_LIMIT - len(left) - 3) // 2
+    if left and room > 0 and groups:
         # Someone could not be placed among the tail: reopen random pairs from anywhere and retry.
-        room = max(0, (EXACT_LIMIT - len(left) - 3) // 2)
         picked = sorted(rng.sample(range(len(groups)), min(room, len(groups))), reverse=True)
         reopened = [x for g in picked for x in groups.pop(g)]
         trio = [g for g in done if len(g) == 3]
@@ -1094,22 +1140,27 @@ def _plan_greedy(ctx: _Pool, rng: random.Random) -> tuple[list[tuple[int, ...]],
 def _exact_in_chunks(
     ctx: _Pool, people: list[int], rng: random.Random
 ) -> tuple[list[tuple[int, ...]], list[int]]:
-    """The exact method on at most EXACT_LIMIT people at a time; leftovers carry to the next chunk."""
+    """The exact method on at most EXACT_LIMIT people at a time; who is left carries to the next chunk.
+
+    Usually one chunk. Each chunk takes at least EXACT_LIMIT / 2 new people, so the cost stays
+    O(len(people) * EXACT_LIMIT^2); more than EXACT_LIMIT / 2 carried people (avoid wishes that
+    exclude nearly everyone they could meet) are left over rather than carried on.
+    """
     groups: list[tuple[int, ...]] = []
     carry: list[int] = []
+    overflow: list[int] = []
     start = 0
     while True:
-        take = max(0, EXACT_LIMIT - len(carry))
+        take = EXACT_LIMIT - len(carry)
         chunk = carry + people[start : start + take]
         start += take
         last = start >= len(people)
         more, carry = _plan_exact(ctx, chunk, rng, trio=last)
         groups.extend(more)
         if last:
-            return groups, carry
-        if len(carry) >= EXACT_LIMIT:  # only through avoid wishes: these cannot pair among themselves
-            more, rest = _plan_exact(ctx, carry + people[start:], rng)
-            return groups + more, rest
+            return groups, carry + overflow
+        overflow.extend(carry[EXACT_LIMIT // 2 :])
+        del carry[EXACT_LIMIT // 2 :]
 
 
 # ----- result ---------------------------------------------------------------------------------------
@@ -1118,24 +1169,39 @@ def _exact_in_chunks(
 def _finish(
     ctx: _Pool, groups: list[tuple[int, ...]], left: list[int], rng: random.Random, *, exact: bool
 ) -> Plan:
-    ids, team, level, tz, floor = ctx.ids, ctx.team, ctx.level, ctx.tz, ctx.floor
+    """The plan in user ids, proposers drawn with ``rng``, repeats and shares counted. O(n)."""
+    ids, team, level, tz, hid, floor = ctx.ids, ctx.team, ctx.level, ctx.tz, ctx.hid, ctx.floor
+    get = ctx.last.get
     out = []
     repeats = []
-    cross = mixed = timed = 0
-    overlap = 0
-    choose = rng.choice
+    cross = mixed = timed = overlap = 0
+    coin = rng.getrandbits
     for g in groups:
-        g = tuple(sorted(g))  # positions follow user ids, so members come out sorted by id
+        if len(g) == 2:  # the fast path for nearly every group
+            a, b = g if g[0] < g[1] else (g[1], g[0])  # positions follow user ids: members sorted by id
+            ia, ib = ids[a], ids[b]
+            out.append(Group((ia, ib), ib if coin(1) else ia))
+            ha, hb = hid[a], hid[b]
+            if ha >= 0 and hb >= 0 and get((ha << 32) | hb if ha < hb else (hb << 32) | ha, 0) >= floor:
+                repeats.append((ia, ib))
+            ta, tb = team[a], team[b]
+            cross += ta >= 0 and tb >= 0 and ta != tb
+            la, lb = level[a], level[b]
+            mixed += la > 0 and lb > 0 and la != lb
+            oa, ob = tz[a], tz[b]
+            if oa is not None and ob is not None:
+                timed += 1
+                overlap += _tz_overlap_minutes(oa, ob)
+            continue
+        g = tuple(sorted(g))
         members = tuple(ids[p] for p in g)
-        out.append(Group(members, choose(members)))
+        out.append(Group(members, rng.choice(members)))
         for x, p in enumerate(g):
             for q in g[x + 1 :]:
                 if ctx.met(p, q) >= floor:
                     repeats.append((ids[p], ids[q]))
-        teams = {team[p] for p in g} - {-1}
-        cross += len(teams) > 1
-        levels = {level[p] for p in g} - {0}
-        mixed += len(levels) > 1
+        cross += len({team[p] for p in g} - {-1}) > 1
+        mixed += len({level[p] for p in g} - {0}) > 1
         offsets = [tz[p] for p in g]
         if None not in offsets:
             timed += 1

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from app.services.outbox import ClaimedNotice, Outbox, SentRef
 from app.slack.blocks import coffee, messages
 from app.slack.blocks.messages import Message
+from app.slack.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 WAIT_FOR_ORIGINAL = timedelta(seconds=15)
+RATE_LIMIT_RETRIES = 3
 
 
 class DeliveryError(Exception):
@@ -58,9 +60,10 @@ class DeliveryError(Exception):
 
 
 class Dispatcher:
-    def __init__(self, outbox: Outbox, client: WebClient) -> None:
+    def __init__(self, outbox: Outbox, client: WebClient, pacer: Pacer | None = None) -> None:
         self._outbox = outbox
         self._client = client
+        self._pacer = pacer or Pacer()
         self._renderers: dict[str, Callable[[dict[str, Any]], Message]] = {
             "mentor_request": messages.mentor_request,
             "confirmation": messages.confirmation,
@@ -131,15 +134,30 @@ class Dispatcher:
         return original
 
     def _call(self, method: str, **kwargs: Any) -> Any:
-        try:
-            return getattr(self._client, method)(**kwargs)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
-            retry_after = exc.response.headers.get("Retry-After") if exc.response.status_code == 429 else None
-            raise DeliveryError(
-                error,
-                permanent=error in PERMANENT_ERRORS,
-                retry_after=float(retry_after) if retry_after else None,
-            ) from None
-        except OSError as exc:  # connection refused, reset, timed out
-            raise DeliveryError(type(exc).__name__, permanent=False) from None
+        """One Web API call at the learned pace; a 429 is waited out (as told) a few times here."""
+        api_method = method.replace("_", ".", 1)
+        channel = str(kwargs.get("channel", ""))
+        for _ in range(RATE_LIMIT_RETRIES + 1):
+            self._pacer.wait(api_method, channel)
+            try:
+                answer = getattr(self._client, method)(**kwargs)
+            except SlackApiError as exc:
+                error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+                if exc.response.status_code == 429:
+                    retry_after = _retry_after(exc.response.headers)
+                    self._pacer.rate_limited(api_method, channel, retry_after)
+                    continue
+                raise DeliveryError(error, permanent=error in PERMANENT_ERRORS) from None
+            except OSError as exc:  # connection refused, reset, timed out (after the SDK's own retries)
+                raise DeliveryError(type(exc).__name__, permanent=False) from None
+            self._pacer.succeeded(api_method, channel)
+            return answer
+        raise DeliveryError("ratelimited", permanent=False, retry_after=_retry_after({}))
+
+
+def _retry_after(headers: Any) -> float:
+    """Slack's Retry-After is whole seconds; a missing or odd one means "wait a second"."""
+    try:
+        return max(1.0, float(headers.get("Retry-After") or headers.get("retry-after") or 1))
+    except (TypeError, ValueError):
+        return 1.0

@@ -15,6 +15,7 @@ from app.db.engine import create_session_factory
 from app.db.models import Notice
 from app.services import outbox
 from app.slack.delivery import Dispatcher
+from app.slack.pacing import DOCUMENTED_LIMITS, Limit, Pacer
 
 MENTOR, ASKER = "UMENTOR01", "UASKER01"
 START = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
@@ -40,7 +41,9 @@ def dispatcher(fake, engine):
         _env_file=None, slack_bot_token=fake.bot_token, slack_signing_secret="s", slack_api_url=fake.api_url
     )
     services = create_services(engine, settings)
-    return Dispatcher(services.outbox, create_web_client(settings))
+    # Generous starting limits, so what these tests wait for is Slack's Retry-After, not the pace.
+    fast = {m: Limit(50.0, burst=50, per_channel=lim.per_channel) for m, lim in DOCUMENTED_LIMITS.items()}
+    return Dispatcher(services.outbox, create_web_client(settings, wait_out_rate_limits=False), Pacer(fast))
 
 
 def enqueue_cancellation(engine, key="meeting:1:cancelled", to=ASKER):
@@ -86,17 +89,22 @@ def test_a_notice_is_sent_once_and_marked_sent(fake, engine, dispatcher):
 
 def test_rate_limited_waits_as_told_then_sends_once(fake, engine, dispatcher):
     enqueue_cancellation(engine)
-    # Two 429s in a row: the SDK's handler waits out the first, the outbox reschedules after the second.
     fake.fail_next("chat.postMessage", "ratelimited", retry_after=1, times=2)
+    started = time.monotonic()
+    assert dispatcher.deliver_due() == 1
+    assert time.monotonic() - started >= 2  # Retry-After honoured twice
+    assert len(fake.messages_in(fake.dm_channel_for(ASKER))) == 1
+    assert fake.rate_limited_count["chat.postMessage"] == 2
+    assert notice_row(engine).status == "sent"
+
+
+def test_rate_limited_beyond_patience_goes_back_to_the_outbox(fake, engine, dispatcher):
+    enqueue_cancellation(engine)
+    fake.fail_next("conversations.open", "ratelimited", retry_after=1, times=4)  # outlasts the patience
     assert dispatcher.deliver_due() == 0
     row = notice_row(engine)
     assert row.status == "queued" and row.last_error == "ratelimited"
-    assert (row.due_at - datetime.now(UTC)).total_seconds() <= 1.5
-    assert dispatcher.deliver_due() == 0  # not due yet: Retry-After is honoured
-    time.sleep(1.1)
-    assert dispatcher.deliver_due() == 1
-    assert len(fake.messages_in(fake.dm_channel_for(ASKER))) == 1
-    assert fake.rate_limited_count["chat.postMessage"] == 2
+    assert fake.messages_in(fake.dm_channel_for(ASKER)) == []
 
 
 @pytest.mark.parametrize(
