@@ -21,14 +21,18 @@ from app.config import Settings
 from app.db.engine import create_db_engine, create_session_factory
 from app.services.clock import Clock, utc_now
 from app.services.container import Services
+from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
+from app.services.insight import InsightService
 from app.services.mentoring import MentoringService
 from app.services.outbox import Outbox
 from app.services.register import RegisterService
 from app.services.roulette import RouletteService, RouletteSettings
 from app.slack.app import create_bolt_app
 from app.slack.delivery import Dispatcher
+from app.slack.home import HomePublisher
 from app.slack.http import create_wsgi_app
+from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +85,16 @@ def create_services(engine: Engine, settings: Settings, clock: Clock = utc_now) 
     return Services(
         mentoring=mentoring,
         register=RegisterService(sessions, mentoring, clock=clock),
-        feedback=FeedbackService(sessions, clock=clock, default_tz=settings.default_timezone),
+        feedback=FeedbackService(
+            sessions,
+            clock=clock,
+            default_tz=settings.default_timezone,
+            reminder_after=timedelta(days=settings.feedback_reminder_days),
+        ),
         outbox=Outbox(sessions, clock=clock),
         roulette=RouletteService(sessions, roulette_settings(settings), clock=clock),
+        insight=InsightService(sessions, admins=settings.mentorbot_admins, clock=clock),
+        erasure=ErasureService(sessions, mentoring, clock=clock),
     )
 
 
@@ -108,6 +119,10 @@ def create_bot(
     engine = engine or create_db_engine(settings.database_url)
     client = client or create_web_client(settings)
     services = create_services(engine, settings, clock)
-    bolt_app = create_bolt_app(settings, services, client)
-    dispatcher = Dispatcher(services.outbox, create_web_client(settings, wait_out_rate_limits=False))
+    people = PeopleDirectory(client, default_tz=settings.default_timezone)
+    home = HomePublisher(client, services, people)
+    bolt_app = create_bolt_app(settings, services, client, people, home)
+    dispatcher = Dispatcher(
+        services.outbox, create_web_client(settings, wait_out_rate_limits=False), refresh_home=home.publish
+    )
     return Bot(settings, engine, services, client, bolt_app, dispatcher)

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     request_expiry_hours: float = Field(
         default=24, gt=0, description="hours a mentor has to answer a request before it expires"
     )
+    feedback_reminder_days: float = Field(
+        default=2, gt=0, description="days after the feedback question to send the one reminder"
+    )
     coffee_repeat_window: int = Field(
         default=6, ge=0, le=52, description="rounds within which the same pair is not matched again"
     )

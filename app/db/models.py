@@ -48,6 +48,7 @@ class Member(Base):
     level: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    home_seen_at: Mapped[datetime | None]  # set when they first open the App Home; only then is it kept fresh
 
 
 class MentorProfile(Base):
@@ -140,6 +141,9 @@ class Feedback(Base):
     goal_met: Mapped[str | None] = mapped_column(String(8))
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # private: shown to nobody but its author
+    not_a_good_fit: Mapped[bool] = mapped_column(Boolean, default=False)  # counted, never shown to the mentor
 
 
 class Notice(Base):

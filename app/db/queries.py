@@ -207,6 +207,22 @@ def _skip_locked(session: Session, query: Select[tuple[Meeting]]) -> Select[tupl
     return query
 
 
+def feedback_due_reminder(session: Session, *, asked_before: datetime, limit: int) -> list[Feedback]:
+    query = (
+        select(Feedback)
+        .where(
+            Feedback.answered_at.is_(None),
+            Feedback.reminded_at.is_(None),
+            Feedback.asked_at <= asked_before,
+        )
+        .order_by(Feedback.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
 def feedback_row(session: Session, meeting_id: int, user_id: str) -> Feedback | None:
     return session.scalar(
         select(Feedback).where(Feedback.meeting_id == meeting_id, Feedback.user_id == user_id)

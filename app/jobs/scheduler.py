@@ -27,6 +27,7 @@ def create_scheduler(services: Services, dispatcher: Dispatcher, client: WebClie
         ("deliver_due_notices", dispatcher.drain, DELIVERY_EVERY_SECONDS),
         ("expire_stale_requests", services.mentoring.expire_stale_requests, SWEEP_EVERY_SECONDS),
         ("request_due_feedback", services.feedback.request_due_feedback, SWEEP_EVERY_SECONDS),
+        ("send_feedback_reminders", services.feedback.send_reminders, SWEEP_EVERY_SECONDS),
         ("run_due_coffee_round", lambda: run_due_coffee_round(services, client), SWEEP_EVERY_SECONDS),
         ("send_coffee_followups", services.roulette.send_due_followups, SWEEP_EVERY_SECONDS),
         ("settle_coffee_followups", services.roulette.settle_followups, SWEEP_EVERY_SECONDS),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
+from app.services.insight import InsightService
 from app.services.mentoring import MentoringService
 from app.services.outbox import Outbox
 from app.services.register import RegisterService
@@ -18,3 +20,5 @@ class Services:
     feedback: FeedbackService
     outbox: Outbox
     roulette: RouletteService
+    insight: InsightService
+    erasure: ErasureService

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,13 +28,22 @@ class FeedbackView:
     changed: bool  # False when the click repeated what was already stored
 
 
+MAX_NOTE = 2000
+
+
 class FeedbackService:
     def __init__(
-        self, sessions: sessionmaker[Session], *, clock: Clock = utc_now, default_tz: str = "UTC"
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        clock: Clock = utc_now,
+        default_tz: str = "UTC",
+        reminder_after: timedelta = timedelta(days=2),
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._default_tz = default_tz
+        self._reminder_after = reminder_after
 
     def request_due_feedback(self, *, now: datetime | None = None, batch: int = 100) -> int:
         """For every confirmed conversation that has ended, ask each person once how it went."""
@@ -106,3 +115,68 @@ class FeedbackService:
                 GoalMet(row.goal_met) if row.goal_met else None,
                 changed,
             )
+
+    def send_reminders(self, *, now: datetime | None = None, batch: int = 200) -> int:
+        """One reminder, never more, to whoever left the feedback question unanswered."""
+        now = now or self._clock()
+        reminded = 0
+        with self._sessions.begin() as session:
+            for row in queries.feedback_due_reminder(
+                session, asked_before=now - self._reminder_after, limit=batch
+            ):
+                row.reminded_at = now
+                meeting = session.get(Meeting, row.meeting_id)
+                ask = session.get(Ask, meeting.ask_id) if meeting else None
+                if meeting is None or ask is None:
+                    continue
+                other = meeting.mentor_id if row.role == "asker" else meeting.asker_id
+                outbox.enqueue(
+                    session,
+                    key=f"meeting:{meeting.id}:feedback-reminder:{row.user_id}",
+                    kind="feedback_question",
+                    now=now,
+                    payload={
+                        "to": row.user_id,
+                        "meeting_id": meeting.id,
+                        "role": row.role,
+                        "other_id": other,
+                        "goal": ask.goal,
+                        "start": meeting.start_at.isoformat(),
+                        "tz": queries.member_tz(session, row.user_id, self._default_tz),
+                        "reminder": True,
+                    },
+                )
+                reminded += 1
+        return reminded
+
+    def save_note(self, person: Person, meeting_id: int, note: str) -> None:
+        """A private note on a conversation; only its author can ever read it."""
+        note = note.strip()
+        if len(note) > MAX_NOTE:
+            raise InvalidInput(f"Keep the note to {MAX_NOTE} characters (it has {len(note)}).")
+        with self._sessions.begin() as session:
+            row = queries.feedback_row(session, meeting_id, person.user_id)
+            if row is None:
+                raise NotAllowed("Only the people in this conversation can add a note to it.")
+            row.note = note or None
+            row.answered_at = row.answered_at or self._clock()
+
+    def my_note(self, person: Person, meeting_id: int) -> str | None:
+        with self._sessions() as session:
+            row = queries.feedback_row(session, meeting_id, person.user_id)
+            return row.note if row is not None else None
+
+    def not_a_good_fit(self, person: Person, meeting_id: int) -> tuple[int, str]:
+        """The asker says the match didn't fit: counted, never shown to the mentor.
+
+        Returns the ask and the mentor, so the asker can be offered others for the same goal.
+        """
+        with self._sessions.begin() as session:
+            row = queries.feedback_row(session, meeting_id, person.user_id)
+            if row is None or row.role != "asker":
+                raise NotAllowed("Only the person who asked can say that.")
+            row.not_a_good_fit = True
+            row.answered_at = row.answered_at or self._clock()
+            meeting = session.get(Meeting, meeting_id)
+            assert meeting is not None
+            return meeting.ask_id, meeting.mentor_id

@@ -6,6 +6,7 @@ of us is enqueued in the outbox inside that same transaction (see ``app.services
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,7 +26,7 @@ from app.domain.model import (
     MeetingStatus,
     Ranking,
 )
-from app.domain.slots import free_slots
+from app.domain.slots import free_slots, week_start
 from app.services import outbox
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
@@ -148,7 +149,7 @@ class MentoringService:
                 queries.member_tz(session, person.user_id, person.tz),
             )
 
-    def _rank(self, session: Session, ask: Ask, *, now: datetime) -> Ranking:
+    def _rank(self, session: Session, ask: Ask, *, now: datetime, exclude: Set[str] = frozenset()) -> Ranking:
         asker = session.get(Member, ask.asker_id)
         declined_by = set(
             session.scalars(
@@ -158,7 +159,9 @@ class MentoringService:
             )
         )
         mentors = [
-            m for m in queries.load_matchable_mentors(session, now=now) if m.user_id not in declined_by
+            m
+            for m in queries.load_matchable_mentors(session, now=now)
+            if m.user_id not in declined_by and m.user_id not in exclude
         ]
         loads = queries.mentor_loads(session, None, now=now)
         spec = AskSpec(
@@ -245,6 +248,7 @@ class MentoringService:
                 "expires_at": meeting.expires_at.isoformat(),
             },
         )
+        outbox.refresh_homes(session, [mentor_id, person.user_id], now=now)
         return self._view(meeting, ask, person.user_id)
 
     def _outcome(self, session: Session, ask: Ask, person: Person, now: datetime) -> AskOutcome:
@@ -290,6 +294,7 @@ class MentoringService:
                     "tzs": tzs,
                 },
             )
+            outbox.refresh_homes(session, [meeting.asker_id, meeting.mentor_id], now=now)
             return self._view(meeting, ask, person.user_id)
 
     def decline(self, person: Person, meeting_id: int, *, reason: str = "") -> MeetingView:
@@ -364,7 +369,28 @@ class MentoringService:
             )
             if status == MeetingStatus.REQUESTED:
                 self._close_request_message(session, meeting, now, "cancelled by the asker")
+            outbox.refresh_homes(session, [meeting.asker_id, meeting.mentor_id], now=now)
             return self._view(meeting, ask, person.user_id)
+
+    def ask_again(self, person: Person, ask_id: int, *, without: str) -> AskOutcome:
+        """A fresh ask with the same goal and topics, without the mentor that wasn't a good fit."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            old = self._own_ask(session, person.user_id, ask_id)
+            ask = Ask(
+                asker_id=person.user_id,
+                goal=old.goal,
+                topics=dict(old.topics),
+                status=AskStatus.OPEN.value,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(ask)
+            session.flush()
+            ranking = self._rank(session, ask, now=now, exclude={without})
+            if not ranking.offers:
+                ask.status = AskStatus.UNMET.value
+            return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
 
     def withdraw_ask(self, person: Person, ask_id: int) -> None:
         """The asker no longer wants an open ask (nothing requested yet)."""
@@ -396,6 +422,27 @@ class MentoringService:
                 open_asks=tuple(open_asks),
                 tz=person.tz,
             )
+
+    def mark_home_seen(self, person: Person) -> None:
+        """From now on the person's App Home is republished when something on it changes."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            member = queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
+            member.home_seen_at = member.home_seen_at or now
+
+    def week_load(self, person: Person) -> tuple[int, int] | None:
+        """(conversations booked this week, weekly capacity) for a mentor on the register, else None."""
+        now = self._clock()
+        with self._sessions() as session:
+            profile = session.get(MentorProfile, person.user_id)
+            if profile is None or not profile.active:
+                return None
+            start = week_start(now, person.tz)
+            end = week_start(start + timedelta(days=7, hours=12), person.tz)
+            booked = select(Meeting.id).where(
+                Meeting.mentor_id == person.user_id, Meeting.hold_start >= start, Meeting.hold_start < end
+            )
+            return len(list(session.scalars(booked))), profile.capacity_per_week
 
     # --- scheduled work --------------------------------------------------------------------------
 
@@ -454,6 +501,7 @@ class MentoringService:
                 "topic_matched": ranking.topic_matched,
             },
         )
+        outbox.refresh_homes(session, [meeting.asker_id, meeting.mentor_id], now=now)
 
     def _close_request_message(self, session: Session, meeting: Meeting, now: datetime, why: str) -> None:
         """Update the mentor's request DM so its buttons no longer invite an answer."""

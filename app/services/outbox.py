@@ -42,6 +42,23 @@ def enqueue(
     session.execute(insert(Notice).values(**values).on_conflict_do_nothing(index_elements=["key"]))
 
 
+def refresh_homes(session: Session, user_ids: list[str], *, now: datetime) -> None:
+    """Queue an App Home refresh for each person who has opened their Home (others have none to refresh)."""
+    from app.db.models import Member  # local: keeps this module's import surface small
+
+    seen = session.scalars(
+        select(Member.user_id).where(Member.user_id.in_(user_ids), Member.home_seen_at.is_not(None))
+    )
+    for user_id in seen:
+        enqueue(
+            session,
+            key=f"home:{user_id}:{now.isoformat()}",
+            kind="home_refresh",
+            payload={"to": user_id},
+            now=now,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimedNotice:
     id: int

@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 from app.config import Settings
 from app.domain.errors import DomainError
 from app.services.container import Services
-from app.slack.listeners import actions, coffee, commands, events, views
+from app.slack.home import HomePublisher
+from app.slack.listeners import actions, coffee, commands, events, insight, views
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,9 @@ log = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
-def create_bolt_app(settings: Settings, services: Services, client: WebClient) -> App:
+def create_bolt_app(
+    settings: Settings, services: Services, client: WebClient, people: PeopleDirectory, home: HomePublisher
+) -> App:
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -30,13 +33,13 @@ def create_bolt_app(settings: Settings, services: Services, client: WebClient) -
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
-    people = PeopleDirectory(client, default_tz=settings.default_timezone)
 
     @app.middleware
     def provide_services(context: BoltContext, next: Any) -> None:
         # Listeners take these as keyword arguments, so they never reach for globals.
         context["services"] = services
         context["people"] = people
+        context["home"] = home
         context["settings"] = settings
         next()
 
@@ -60,6 +63,7 @@ def create_bolt_app(settings: Settings, services: Services, client: WebClient) -
     commands.register(app)
     actions.register(app)
     coffee.register(app)
+    insight.register(app)
     views.register(app)
     events.register(app)
     return app

@@ -267,11 +267,7 @@ HELP_TEXT = (
 )
 """The full help, Slack mrkdwn: every sub-command with a one-line description."""
 
-_NOT_YET_LINES = (
-    _FORGET_ME_LINE,
-    "\n• `/mentor stats 30d|90d|all` — How the program is doing, in aggregate",
-    "\n• `/mentor export` — Download program activity as a CSV",
-)
+_NOT_YET_LINES: tuple[str, ...] = ()  # every documented sub-command is served
 
 
 def _without_unreleased(text: str) -> str:

@@ -60,10 +60,18 @@ class DeliveryError(Exception):
 
 
 class Dispatcher:
-    def __init__(self, outbox: Outbox, client: WebClient, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        client: WebClient,
+        pacer: Pacer | None = None,
+        *,
+        refresh_home: Callable[[str], None] | None = None,
+    ) -> None:
         self._outbox = outbox
         self._client = client
         self._pacer = pacer or Pacer()
+        self._refresh_home = refresh_home
         self._renderers: dict[str, Callable[[dict[str, Any]], Message]] = {
             "mentor_request": messages.mentor_request,
             "confirmation": messages.confirmation,
@@ -113,6 +121,10 @@ class Dispatcher:
         p = notice.payload
         if notice.kind == "request_closed":
             return self._update_original(p)
+        if notice.kind == "home_refresh":
+            if self._refresh_home is not None:
+                self._refresh_home(p["to"])
+            return None
         render = self._renderers.get(notice.kind)
         if render is None:
             raise DeliveryError(f"unknown notice kind {notice.kind}", permanent=True)

@@ -20,6 +20,12 @@ class Action(StrEnum):
     EDIT_PROFILE = "edit_profile"
     RATE = "rate"  # prefix: rate_1 … rate_5, value: meeting id
     GOAL_MET = "goal_met"  # prefix: goal_met_yes|partly|no, value: meeting id
+    FEEDBACK_NOTE = "feedback_note"  # value: meeting id
+    NOT_A_GOOD_FIT = "not_a_good_fit"  # value: meeting id
+    FORGET_CONFIRM = "forget_confirm"
+    FORGET_CANCEL = "forget_cancel"
+    HOME_ASK = "home_ask"
+    MENTOR_AVAILABLE = "mentor_available"  # value: "on" | "off"
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
@@ -36,6 +42,8 @@ PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
 
 class View(StrEnum):
     PROFILE = "mentor_profile"
+    FEEDBACK_NOTE = "feedback_note"  # private_metadata: meeting id
+    ASK = "ask_modal"
 
 
 class Block(StrEnum):
@@ -46,6 +54,9 @@ class Block(StrEnum):
     TEAM = "team"
     LEVEL = "level"
     REVERSE = "reverse"
+    NOTE = "note"
+    GOAL = "goal"
+    ASK_TOPICS = "ask_topics"
 
 
 class Field(StrEnum):
@@ -58,3 +69,6 @@ class Field(StrEnum):
     TEAM = "team_input"
     LEVEL = "level_input"
     REVERSE = "reverse_input"
+    NOTE = "note_input"
+    GOAL = "goal_input"
+    ASK_TOPICS = "ask_topics_input"

@@ -35,6 +35,10 @@ class PeopleDirectory:
             self._cache[user_id] = (now, person)
         return person
 
+    def forget(self, user_id: str) -> None:
+        with self._lock:
+            self._cache.pop(user_id, None)
+
     def _fetch(self, user_id: str) -> Person:
         try:
             user = self._client.users_info(user=user_id)["user"]

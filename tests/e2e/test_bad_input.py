@@ -197,12 +197,13 @@ def test_help_lists_the_commands(harness):
             assert command in said, (text, command)
 
 
-def test_commands_not_built_yet_say_so_clearly(harness, engine):
-    for text in ("stats", "stats 90d", "export", "forget-me"):
-        said = ack_text(harness.command(ASKER, text))
-        assert "isn't switched on in this version yet" in said, text
-        assert "/mentor help" in said, text
-    assert set(row_counts(engine).values()) == {0}
+def test_admin_figures_are_refused_to_non_admins(harness, engine):
+    for text in ("stats", "stats 90d", "export"):
+        answer = harness.answer(ASKER, text)
+        assert "Only Mentorbot admins can see program figures" in answer.text, text
+    assert harness.fake.calls_to("files.completeUploadExternal") == []
+    counts = row_counts(engine)
+    assert counts["asks"] == counts["meetings"] == counts["notices"] == counts["mentor_profiles"] == 0
 
 
 def test_malformed_arguments_say_what_works(harness, engine):

@@ -1,33 +1,133 @@
-"""The App Home tab."""
+"""The App Home tab: your conversations, coffee roulette, mentoring (for mentors), the dashboard (admins)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
+from app.services.insight import ProgramStats
 from app.services.mentoring import MyConversations
-from app.slack.blocks.format import local_time, mention
+from app.services.register import ProfileView
+from app.services.roulette import CoffeeStatus
+from app.slack.blocks import coffee
+from app.slack.blocks.format import escape, local_time, mention
+from app.slack.blocks.insight import dashboard_blocks
+from app.slack.ids import Action
 
 
-def home_view(mine: MyConversations, help_text: str) -> dict[str, Any]:
-    lines = [f"• {local_time(v.start, mine.tz)} with {mention(v.other_id)}" for v in mine.upcoming]
-    pending = [f"• {local_time(v.start, mine.tz)} with {mention(v.other_id)} (waiting)" for v in mine.pending]
-    blocks = [
+@dataclass(frozen=True)
+class HomeData:
+    mine: MyConversations
+    coffee: CoffeeStatus
+    profile: ProfileView | None  # set for mentors on the register
+    week_load: tuple[int, int] | None
+    stats: ProgramStats | None  # set for admins only
+
+
+def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text), accessory=accessory)
+
+
+def home_view(data: HomeData) -> dict[str, Any]:
+    mine, tz = data.mine, data.mine.tz
+    blocks: list[Any] = [
         HeaderBlock(text="Mentorbot"),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text="*Your upcoming conversations*\n" + ("\n".join(lines + pending) or "_None yet._")
-            )
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Ask for a mentor", action_id=Action.HOME_ASK, value="ask", style="primary"
+                ),
+            ]
         ),
-        SectionBlock(text=MarkdownTextObject(text=help_text)),
+        _section(
+            "*Your upcoming conversations*" if mine.upcoming else "*Your upcoming conversations*\n_None yet._"
+        ),
+    ]
+    for v in mine.upcoming:
+        blocks.append(
+            _section(
+                f"{local_time(v.start, tz)} with {mention(v.other_id)}\n_{escape(v.goal)}_",
+                ButtonElement(text="Cancel", action_id=Action.CANCEL_MEETING, value=str(v.meeting_id)),
+            )
+        )
+    asked = [v for v in mine.pending if v.role == "asker"]
+    if asked or mine.open_asks:
+        blocks.append(_section("*Your open requests*"))
+        for v in asked:
+            blocks.append(
+                _section(
+                    f"Waiting for {mention(v.other_id)}: {local_time(v.start, tz)}\n_{escape(v.goal)}_",
+                    ButtonElement(text="Withdraw", action_id=Action.CANCEL_MEETING, value=str(v.meeting_id)),
+                )
+            )
+        for a in mine.open_asks:
+            blocks.append(_section(f"No slot picked yet: _{escape(a.goal)}_"))
+    blocks.append(DividerBlock())
+    status = coffee.status(data.coffee)
+    blocks.append(_section("*Coffee roulette*"))
+    blocks.extend(status.blocks)
+    if data.profile is not None:
+        blocks.extend(_mentor_section(data, tz))
+    if data.stats is not None:
+        blocks.append(DividerBlock())
+        blocks.extend(dashboard_blocks(data.stats))
+    blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Conversations are confidential: nothing about who meets whom is posted in channels."
+                    text="Conversations are confidential: nothing about who meets whom is posted in "
+                    "channels. `/mentor help` lists every command."
                 )
             ]
+        )
+    )
+    return View(type="home", blocks=[b if isinstance(b, dict) else b.to_dict() for b in blocks]).to_dict()
+
+
+def _mentor_section(data: HomeData, tz: str) -> list[Any]:
+    profile = data.profile
+    assert profile is not None
+    if profile.away_until is not None:
+        state, toggle = f"away until {local_time(profile.away_until, tz)}", ("on", "I'm back")
+    elif profile.available:
+        state, toggle = "available for new requests", ("off", "Pause new requests")
+    else:
+        state, toggle = "not taking new requests", ("on", "Take requests again")
+    used = f"{data.week_load[0]} of {data.week_load[1]}" if data.week_load else "–"
+    blocks: list[Any] = [
+        DividerBlock(),
+        _section(
+            f"*Mentoring*\nYou're {state}. This week: {used} conversations.",
+            ButtonElement(text=toggle[1], action_id=Action.MENTOR_AVAILABLE, value=toggle[0]),
         ),
     ]
-    return View(type="home", blocks=blocks).to_dict()
+    for v in (v for v in data.mine.pending if v.role == "mentor"):
+        blocks.append(
+            _section(f"{mention(v.other_id)} asks for {local_time(v.start, tz)}\n_{escape(v.goal)}_")
+        )
+        blocks.append(
+            ActionsBlock(
+                block_id=f"home_request_{v.meeting_id}",
+                elements=[
+                    ButtonElement(
+                        text="Accept",
+                        action_id=Action.ACCEPT_REQUEST,
+                        value=str(v.meeting_id),
+                        style="primary",
+                    ),
+                    ButtonElement(text="Decline", action_id=Action.DECLINE_REQUEST, value=str(v.meeting_id)),
+                ],
+            )
+        )
+    return blocks

@@ -259,6 +259,8 @@ def meeting_cancelled(p: dict[str, Any]) -> Message:
 def feedback_question(p: dict[str, Any]) -> Message:
     when = local_time(datetime.fromisoformat(p["start"]), p["tz"])
     text = f"How did your conversation with {mention(p['other_id'])} on {when} go?"
+    if p.get("reminder"):
+        text = f"A gentle reminder, the only one: {text[0].lower()}{text[1:]}"
     meeting_id = str(p["meeting_id"])
     blocks: list[Block] = [
         _section(text),
@@ -281,56 +283,50 @@ def feedback_question(p: dict[str, Any]) -> Message:
                 ],
             )
         )
+    extras = [ButtonElement(text="Add a private note", action_id=Action.FEEDBACK_NOTE, value=meeting_id)]
+    if p["role"] == "asker":
+        extras.append(
+            ButtonElement(text="This wasn't a good fit", action_id=Action.NOT_A_GOOD_FIT, value=meeting_id)
+        )
+    blocks.append(ActionsBlock(block_id="feedback_more", elements=extras))
     blocks.append(
-        _context("Only the program's totals are shared; your answers are never shown with your name.")
+        _context(
+            "Only the program's totals are shared; your answers are never shown with your name, "
+            "and notes are readable by you alone."
+        )
     )
     return _render(text, *blocks)
 
 
 def feedback_thanks(view: FeedbackView, tz: str) -> Message:
-    parts = []
-    if view.rating is not None:
-        parts.append(f"rating {'★' * view.rating}")
+    """What was noted, plus the buttons still worth pressing (the unanswered question, a note)."""
+    goal_words = {GoalMet.YES: "goal met", GoalMet.PARTLY: "goal partly met", GoalMet.NO: "goal not met"}
+    parts = [f"rating {'★' * view.rating}"] if view.rating is not None else []
     if view.goal_met is not None:
-        parts.append(
-            {GoalMet.YES: "goal met", GoalMet.PARTLY: "goal partly met", GoalMet.NO: "goal not met"}[
-                view.goal_met
-            ]
-        )
-    still = []
+        parts.append(goal_words[view.goal_met])
+    when = local_time(view.start, tz)
+    if view.changed:
+        who = mention(view.other_id)
+        text = f"Thanks! For your conversation with {who} on {when} I've noted: {', '.join(parts)}."
+    else:
+        text = "Already noted, thanks: " + ", ".join(parts) + "."
+    still_open = {"feedback_more"}
     if view.rating is None:
-        still.append("a rating")
+        still_open.add("rating")
     if view.role == "asker" and view.goal_met is None:
-        still.append("whether your goal was met")
-    text = (
-        f"Thanks! For your conversation with {mention(view.other_id)} on {local_time(view.start, tz)} "
-        f"I've noted: {', '.join(parts)}."
-        if view.changed
-        else "Already noted, thanks: " + ", ".join(parts) + "."
+        still_open.add("goal_met")
+    question = feedback_question(
+        {
+            "meeting_id": view.meeting_id,
+            "other_id": view.other_id,
+            "role": view.role,
+            "goal": view.goal,
+            "start": view.start.isoformat(),
+            "tz": tz,
+        }
     )
-    if not still:
-        return plain(text)
-    # Keep the remaining question's buttons so the person can finish answering.
-    payload = {
-        "meeting_id": view.meeting_id,
-        "other_id": view.other_id,
-        "role": view.role,
-        "goal": view.goal,
-        "start": view.start.isoformat(),
-        "tz": tz,
-    }
-    rest = feedback_question(payload)
-    wanted = [
-        b
-        for b in rest.blocks
-        if b.get("block_id")
-        in (("rating",) if view.rating is None else ())
-        + (("goal_met",) if view.role == "asker" and view.goal_met is None else ())
-    ]
-    return Message(
-        text=text,
-        blocks=[_section(text).to_dict(), _context(f"Still open: {' and '.join(still)}.").to_dict(), *wanted],
-    )
+    kept = [block for block in question.blocks if block.get("block_id") in still_open]
+    return Message(text=text, blocks=[_section(text).to_dict(), *kept])
 
 
 # --- listing and the register ------------------------------------------------------------------------

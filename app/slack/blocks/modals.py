@@ -14,8 +14,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, DEFAULT_WINDOWS
+from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, DEFAULT_WINDOWS, MAX_GOAL_LENGTH
 from app.domain.slots import format_windows
+from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, MAX_CAPACITY, ProfileView
 from app.slack.ids import Block, Field
 from app.slack.ids import View as ViewId
@@ -106,4 +107,56 @@ def profile_modal(view: ProfileView | None, *, tz: str, extra_topics: tuple[str,
         submit="Save",
         close="Cancel",
         blocks=blocks,
+    ).to_dict()
+
+
+def note_modal(meeting_id: int, current: str | None) -> dict[str, Any]:
+    """A private note on one conversation: readable by its author alone."""
+    return View(
+        type="modal",
+        callback_id=ViewId.FEEDBACK_NOTE,
+        private_metadata=str(meeting_id),
+        title="Private note",
+        submit="Save",
+        close="Cancel",
+        blocks=[
+            InputBlock(
+                block_id=Block.NOTE,
+                label="Your note",
+                hint="Only you can read it. Leave it empty to delete the note.",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=Field.NOTE, multiline=True, max_length=MAX_NOTE, initial_value=current or None
+                ),
+            )
+        ],
+    ).to_dict()
+
+
+def ask_modal() -> dict[str, Any]:
+    """The App Home's "Ask for a mentor": the same goal and topics as `/mentor ask`."""
+    return View(
+        type="modal",
+        callback_id=ViewId.ASK,
+        title="Ask for a mentor",
+        submit="Find mentors",
+        close="Cancel",
+        blocks=[
+            InputBlock(
+                block_id=Block.GOAL,
+                label="What would you like to get out of a 15-minute conversation?",
+                element=PlainTextInputElement(
+                    action_id=Field.GOAL,
+                    max_length=MAX_GOAL_LENGTH,
+                    placeholder="How do I prepare for on-call?",
+                ),
+            ),
+            InputBlock(
+                block_id=Block.ASK_TOPICS,
+                label="Topics",
+                hint="Optional, separated by commas, e.g. sre, on-call",
+                optional=True,
+                element=PlainTextInputElement(action_id=Field.ASK_TOPICS, max_length=200),
+            ),
+        ],
     ).to_dict()

@@ -18,7 +18,10 @@ from app.domain.model import GoalMet
 from app.services.container import Services
 from app.services.mentoring import SlotTaken
 from app.slack.blocks import messages
+from app.slack.blocks.modals import ask_modal, note_modal
+from app.slack.home import HomePublisher
 from app.slack.ids import GOAL_MET_PATTERN, PICK_SLOT_PATTERN, RATE_PATTERN, Action
+from app.slack.listeners.answer import answer, from_home
 from app.slack.listeners.commands import open_profile_modal
 from app.slack.people import PeopleDirectory
 
@@ -34,6 +37,10 @@ def register(app: App) -> None:
     app.action(Action.EDIT_PROFILE)(edit_profile)
     app.action(RATE_PATTERN)(rate)
     app.action(GOAL_MET_PATTERN)(goal_met)
+    app.action(Action.FEEDBACK_NOTE)(open_note)
+    app.action(Action.NOT_A_GOOD_FIT)(not_a_good_fit)
+    app.action(Action.HOME_ASK)(open_ask)
+    app.action(Action.MENTOR_AVAILABLE)(toggle_available)
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -80,38 +87,54 @@ def pick_slot(
 
 
 def accept_request(
-    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     person = people.get(body["user"]["id"])
     try:
         view = services.mentoring.accept(person, _int_value(body))
     except (Conflict, NotFound) as exc:
-        _replace(respond, messages.plain(exc.message))
+        answer(body, respond, home, messages.plain(exc.message))
         return
-    _replace(
-        respond,
-        messages.request_answered(
-            view.other_id, "accepted :white_check_mark: I've started a group DM with you both"
-        ),
-    )
+    done = "accepted :white_check_mark: I've started a group DM with you both"
+    answer(body, respond, home, messages.request_answered(view.other_id, done))
 
 
 def decline_request(
-    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     person = people.get(body["user"]["id"])
     try:
         view = services.mentoring.decline(person, _int_value(body))
     except (Conflict, NotFound) as exc:
-        _replace(respond, messages.plain(exc.message))
+        answer(body, respond, home, messages.plain(exc.message))
         return
-    _replace(respond, messages.request_answered(view.other_id, "declined. They'll be offered other mentors"))
+    answer(
+        body,
+        respond,
+        home,
+        messages.request_answered(view.other_id, "declined. They'll be offered other mentors"),
+    )
 
 
 def cancel_meeting(
-    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     person = people.get(body["user"]["id"])
@@ -120,8 +143,10 @@ def cancel_meeting(
         lead = "Cancelled; the other person has been told."
     except (Conflict, NotFound) as exc:
         lead = exc.message
-    mine = services.mentoring.my_conversations(person)
-    listing = messages.my_conversations(mine)
+    if from_home(body):
+        home.publish(person.user_id)
+        return
+    listing = messages.my_conversations(services.mentoring.my_conversations(person))
     _replace(respond, messages.Message(text=lead, blocks=[*messages.plain(lead).blocks, *listing.blocks]))
 
 
@@ -193,3 +218,51 @@ def goal_met(
     person = people.get(body["user"]["id"])
     view = services.feedback.record(person, _int_value(body), goal_met=GoalMet(match[1]))
     _replace(respond, messages.feedback_thanks(view, person.tz))
+
+
+def open_note(
+    ack: Ack, body: dict[str, Any], client: WebClient, services: Services, people: PeopleDirectory
+) -> None:
+    ack()
+    meeting_id = _int_value(body)
+    current = services.feedback.my_note(people.get(body["user"]["id"]), meeting_id)
+    client.views_open(trigger_id=body["trigger_id"], view=note_modal(meeting_id, current))
+
+
+def not_a_good_fit(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    """Counted, never shown to the mentor; the asker goes straight back to the other ranked mentors."""
+    ack()
+    person = people.get(body["user"]["id"])
+    meeting_id = _int_value(body)
+    ask_id, mentor_id = services.feedback.not_a_good_fit(person, meeting_id)
+    outcome = services.mentoring.ask_again(person, ask_id, without=mentor_id)
+    lead = "Thanks for saying so; it stays between us. Here are other mentors for the same goal:"
+    respond(
+        replace_original=False,
+        response_type="ephemeral",
+        **messages.ask_offers(outcome, lead=lead).as_kwargs(),
+    )
+
+
+def open_ask(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=ask_modal())
+
+
+def toggle_available(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
+) -> None:
+    ack()
+    person = people.get(body["user"]["id"])
+    on = _action(body).get("value") == "on"
+    if on:
+        services.register.set_away(person)  # back now, if they were away
+    view = services.register.set_available(person, on)
+    answer(body, respond, home, messages.profile_summary(view, lead="Saved."))

@@ -23,7 +23,7 @@ from app.slack import command_text as ct
 from app.slack.blocks import messages
 from app.slack.blocks.modals import profile_modal
 from app.slack.ids import COMMAND
-from app.slack.listeners import coffee
+from app.slack.listeners import coffee, insight
 from app.slack.listeners.context import Ctx
 from app.slack.people import PeopleDirectory
 
@@ -140,6 +140,7 @@ _HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
     ct.Leave: _leave,
     ct.ListMine: _list,
     **coffee.HANDLERS,
+    **insight.HANDLERS,
 }
 
 

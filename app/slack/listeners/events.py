@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
 from app.services.container import Services
-from app.slack import command_text
-from app.slack.blocks.home import home_view
+from app.slack.home import HomePublisher
 from app.slack.people import PeopleDirectory
 
 
@@ -20,10 +18,9 @@ def register(app: App) -> None:
 
 
 def publish_home(
-    event: dict[str, Any], client: WebClient, services: Services, people: PeopleDirectory
+    event: dict[str, Any], services: Services, people: PeopleDirectory, home: HomePublisher
 ) -> None:
     if event.get("tab", "home") != "home":
         return
-    person = people.get(event["user"])
-    mine = services.mentoring.my_conversations(person)
-    client.views_publish(user_id=person.user_id, view=home_view(mine, command_text.MENTORING_HELP_TEXT))
+    services.mentoring.mark_home_seen(people.get(event["user"]))
+    home.publish(event["user"])

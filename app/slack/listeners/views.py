@@ -6,11 +6,14 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from app.domain.errors import InvalidInput
+from app.domain.model import MAX_GOAL_LENGTH
 from app.domain.slots import parse_windows
 from app.services.container import Services
+from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, ProfileInput
 from app.slack import command_text
 from app.slack.blocks import messages
@@ -23,6 +26,8 @@ log = logging.getLogger(__name__)
 
 def register(app: App) -> None:
     app.view(View.PROFILE)(save_profile)
+    app.view(View.FEEDBACK_NOTE)(save_note)
+    app.view(View.ASK)(ask_from_home)
 
 
 def _value(values: dict[str, Any], block: Block, field: Field) -> dict[str, Any]:
@@ -88,3 +93,55 @@ def save_profile(
             )
         except Exception:  # the profile is saved; a lost confirmation is not worth an error
             log.warning("could not confirm the saved profile")
+
+
+def save_note(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, people: PeopleDirectory
+) -> None:
+    note = (_value(view["state"]["values"], Block.NOTE, Field.NOTE).get("value") or "").strip()
+    if len(note) > MAX_NOTE:
+        ack(response_action="errors", errors={Block.NOTE: f"Keep the note to {MAX_NOTE} characters."})
+        return
+    try:
+        meeting_id = int(view.get("private_metadata") or "")
+    except ValueError:
+        ack(
+            response_action="errors",
+            errors={Block.NOTE: "This form lost track of its conversation; open it again."},
+        )
+        return
+    ack()
+    services.feedback.save_note(people.get(body["user"]["id"]), meeting_id, note)
+
+
+def ask_from_home(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    services: Services,
+    people: PeopleDirectory,
+) -> None:
+    """The Home's ask form: validated in the ack, then the offers arrive as a DM with slot buttons."""
+    values = view["state"]["values"]
+    goal = " ".join((_value(values, Block.GOAL, Field.GOAL).get("value") or "").split())
+    errors: dict[str, str] = {}
+    topics: tuple[str, ...] = ()
+    try:
+        topics = command_text.parse_topics(
+            _value(values, Block.ASK_TOPICS, Field.ASK_TOPICS).get("value") or ""
+        )
+    except InvalidInput as exc:
+        errors[Block.ASK_TOPICS] = exc.message
+    if not goal:
+        errors[Block.GOAL] = "Tell me what you'd like to get out of the conversation."
+    elif len(goal) > MAX_GOAL_LENGTH:
+        errors[Block.GOAL] = f"Please keep the goal under {MAX_GOAL_LENGTH} characters (it has {len(goal)})."
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    person = people.get(body["user"]["id"])
+    outcome = services.mentoring.ask(person, goal, topics)
+    # Posting to the user's id lands in the app's DM with them, where the slot buttons work as usual.
+    client.chat_postMessage(channel=person.user_id, **messages.ask_offers(outcome).as_kwargs())

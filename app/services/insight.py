@@ -1,0 +1,316 @@
+"""Program insight for admins: aggregate figures only, never a person's comments or who met whom.
+
+Any breakdown whose group is smaller than ``MIN_GROUP`` (a topic asked by fewer than five asks, a team
+of fewer than five people) is merged into "other", so no figure points at an individual.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import coffee_queries as cq
+from app.db.models import (
+    Ask,
+    CoffeeGroupMember,
+    CoffeeParticipant,
+    Feedback,
+    Meeting,
+    Member,
+    MentorProfile,
+)
+from app.domain.errors import NotAllowed
+from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus
+from app.services.clock import Clock, utc_now
+from app.services.people import Person
+
+MIN_GROUP = 5
+OTHER = "other"
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramStats:
+    period_days: int | None
+    since: datetime | None
+    mentors: int
+    askers: int
+    coffee_pool: int
+    asks_made: int
+    asks_fulfilled: int
+    asks_unmet: int
+    unmet_by_topic: tuple[tuple[str, int], ...]
+    conversations_held: int
+    conversations_cancelled: int
+    requests_expired: int
+    requests_declined: int
+    average_rating: float | None
+    ratings: int
+    goals_met_share: float | None
+    not_a_good_fit: int
+    coffee_answers: int
+    coffee_meet_rate: float | None
+    coffee_opt_outs: int
+    coffee_paused: int
+    mentor_load_median: float
+    mentor_load_busiest: int
+    weekly_conversations: tuple[tuple[datetime, int], ...]
+
+    @property
+    def sparkline(self) -> str:
+        return sparkline([count for _, count in self.weekly_conversations])
+
+
+def sparkline(values: list[int]) -> str:
+    if not values:
+        return ""
+    top = max(values)
+    if top == 0:
+        return SPARK[0] * len(values)
+    return "".join(SPARK[min(len(SPARK) - 1, round(v / top * (len(SPARK) - 1)))] for v in values)
+
+
+def week_start(instant: datetime) -> datetime:
+    day = instant.astimezone(UTC).date()
+    monday = day - timedelta(days=day.weekday())
+    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+
+
+def merge_small(counts: Counter[str], *, minimum: int = MIN_GROUP) -> tuple[tuple[str, int], ...]:
+    """Keep groups of at least ``minimum``; fold the rest into "other" (dropped if it is itself small)."""
+    kept = [(name, n) for name, n in counts.most_common() if n >= minimum and name != OTHER]
+    rest = sum(n for name, n in counts.items() if n < minimum or name == OTHER)
+    if rest >= minimum:
+        kept.append((OTHER, rest))
+    return tuple(kept)
+
+
+class InsightService:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, admins: frozenset[str], clock: Clock = utc_now
+    ) -> None:
+        self._sessions = sessions
+        self._admins = admins
+        self._clock = clock
+
+    def stats(self, person: Person, period_days: int | None) -> ProgramStats:
+        self._require_admin(person)
+        now = self._clock()
+        since = now - timedelta(days=period_days) if period_days else None
+        with self._sessions() as session:
+            return _compute(session, now, since, period_days)
+
+    def export_csv(self, person: Person, period_days: int | None) -> str:
+        self._require_admin(person)
+        now = self._clock()
+        since = now - timedelta(days=period_days) if period_days else None
+        with self._sessions() as session:
+            return _export(session, now, since)
+
+    def is_admin(self, person: Person) -> bool:
+        return person.user_id in self._admins
+
+    def _require_admin(self, person: Person) -> None:
+        if not self.is_admin(person):
+            raise NotAllowed("Only Mentorbot admins can see program figures.")
+
+
+def _in_period(column, since: datetime | None):  # type: ignore[no-untyped-def]
+    return column >= since if since is not None else column.is_not(None)
+
+
+def _compute(
+    session: Session, now: datetime, since: datetime | None, period_days: int | None
+) -> ProgramStats:
+    asks = list(
+        session.execute(select(Ask.asker_id, Ask.status, Ask.topics).where(_in_period(Ask.created_at, since)))
+    )
+    meetings = list(
+        session.execute(
+            select(Meeting.mentor_id, Meeting.status, Meeting.start_at).where(
+                _in_period(Meeting.requested_at, since)
+            )
+        )
+    )
+    held = [m for m in meetings if m.status == MeetingStatus.CONFIRMED and m.start_at + SLOT_LENGTH <= now]
+    feedback = list(
+        session.execute(
+            select(Feedback.role, Feedback.rating, Feedback.goal_met, Feedback.not_a_good_fit).where(
+                _in_period(Feedback.asked_at, since)
+            )
+        )
+    )
+    ratings = [f.rating for f in feedback if f.rating is not None]
+    goal_answers = [f.goal_met for f in feedback if f.role == "asker" and f.goal_met is not None]
+    coffee = [
+        a
+        for (a,) in session.execute(
+            select(CoffeeGroupMember.answer).where(_in_period(CoffeeGroupMember.asked_at, since))
+        )
+        if a is not None
+    ]
+    unmet_topics: Counter[str] = Counter()
+    for ask in asks:
+        if ask.status == AskStatus.UNMET:
+            unmet_topics.update((ask.topics or {}).get("topics") or ["(no topic)"])
+    mentors = session.scalar(select(func.count()).where(MentorProfile.active.is_(True))) or 0
+    load = Counter(m.mentor_id for m in held)
+    active_ids = list(session.scalars(select(MentorProfile.user_id).where(MentorProfile.active.is_(True))))
+    per_mentor = [load.get(user_id, 0) for user_id in active_ids]
+    weeks = _weeks(now, since)
+    weekly = Counter(week_start(m.start_at) for m in held)
+    participants = list(
+        session.execute(
+            select(CoffeeParticipant.opted_out, CoffeeParticipant.paused_until, CoffeeParticipant.updated_at)
+        )
+    )
+    return ProgramStats(
+        period_days=period_days,
+        since=since,
+        mentors=mentors,
+        askers=len({a.asker_id for a in asks}),
+        coffee_pool=len(cq.pool_members(session, now=now)),
+        asks_made=len(asks),
+        asks_fulfilled=sum(1 for a in asks if a.status == AskStatus.CONFIRMED),
+        asks_unmet=sum(1 for a in asks if a.status == AskStatus.UNMET),
+        unmet_by_topic=merge_small(unmet_topics),
+        conversations_held=len(held),
+        conversations_cancelled=sum(1 for m in meetings if m.status == MeetingStatus.CANCELLED),
+        requests_expired=sum(1 for m in meetings if m.status == MeetingStatus.EXPIRED),
+        requests_declined=sum(1 for m in meetings if m.status == MeetingStatus.DECLINED),
+        average_rating=statistics.fmean(ratings) if ratings else None,
+        ratings=len(ratings),
+        goals_met_share=(goal_answers.count("yes") / len(goal_answers)) if goal_answers else None,
+        not_a_good_fit=sum(1 for f in feedback if f.not_a_good_fit),
+        coffee_answers=len(coffee),
+        coffee_meet_rate=(coffee.count("yes") / len(coffee)) if coffee else None,
+        coffee_opt_outs=sum(
+            1 for p in participants if p.opted_out and (since is None or p.updated_at >= since)
+        ),
+        coffee_paused=sum(1 for p in participants if p.paused_until is not None and p.paused_until > now),
+        mentor_load_median=statistics.median(per_mentor) if per_mentor else 0.0,
+        mentor_load_busiest=max(per_mentor, default=0),
+        weekly_conversations=tuple((week, weekly.get(week, 0)) for week in weeks),
+    )
+
+
+def _weeks(now: datetime, since: datetime | None) -> list[datetime]:
+    last = week_start(now)
+    count = 26 if since is None else max(1, min(26, (now - since).days // 7 + 1))
+    return [last - timedelta(weeks=i) for i in reversed(range(count))]
+
+
+def _export(session: Session, now: datetime, since: datetime | None) -> str:
+    """Per week and per team, as CSV. Teams under five people are folded into "other"."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "section",
+            "week_or_team",
+            "asks",
+            "fulfilled",
+            "unmet",
+            "conversations",
+            "average_rating",
+            "goals_met_share",
+            "coffee_answers",
+            "coffee_meet_rate",
+            "people",
+        ]
+    )
+    asks = list(
+        session.execute(
+            select(Ask.asker_id, Ask.status, Ask.created_at).where(_in_period(Ask.created_at, since))
+        )
+    )
+    meetings = list(
+        session.execute(
+            select(Meeting.asker_id, Meeting.mentor_id, Meeting.status, Meeting.start_at, Meeting.id).where(
+                _in_period(Meeting.requested_at, since)
+            )
+        )
+    )
+    held = {
+        m.id: m for m in meetings if m.status == MeetingStatus.CONFIRMED and m.start_at + SLOT_LENGTH <= now
+    }
+    feedback = list(
+        session.execute(
+            select(
+                Feedback.meeting_id,
+                Feedback.user_id,
+                Feedback.role,
+                Feedback.rating,
+                Feedback.goal_met,
+                Feedback.asked_at,
+            ).where(_in_period(Feedback.asked_at, since))
+        )
+    )
+    coffee = list(
+        session.execute(
+            select(CoffeeGroupMember.user_id, CoffeeGroupMember.answer, CoffeeGroupMember.asked_at).where(
+                _in_period(CoffeeGroupMember.asked_at, since)
+            )
+        )
+    )
+    teams = {user_id: team or OTHER for user_id, team in session.execute(select(Member.user_id, Member.team))}
+    team_sizes = Counter(teams.values())
+    big = {team for team, n in team_sizes.items() if n >= MIN_GROUP and team != OTHER}
+
+    def team_of(user_id: str) -> str:
+        team = teams.get(user_id, OTHER)
+        return team if team in big else OTHER
+
+    def row(section: str, key: str, rows: dict[str, list[object]], people: int | str) -> list[object]:
+        a, m, f, c = (rows.get(k, []) for k in ("asks", "held", "feedback", "coffee"))
+        ratings = [x.rating for x in f if x.rating is not None]  # type: ignore[attr-defined]
+        goals = [x.goal_met for x in f if x.role == "asker" and x.goal_met]  # type: ignore[attr-defined]
+        answers = [x.answer for x in c if x.answer]  # type: ignore[attr-defined]
+        return [
+            section,
+            key,
+            len(a),
+            sum(1 for x in a if x.status == AskStatus.CONFIRMED),  # type: ignore[attr-defined]
+            sum(1 for x in a if x.status == AskStatus.UNMET),
+            len(m),  # type: ignore[attr-defined]
+            f"{statistics.fmean(ratings):.2f}" if ratings else "",
+            f"{goals.count('yes') / len(goals):.2f}" if goals else "",
+            len(answers),
+            f"{answers.count('yes') / len(answers):.2f}" if answers else "",
+            people,
+        ]
+
+    by_week: dict[datetime, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for a in asks:
+        by_week[week_start(a.created_at)]["asks"].append(a)
+    for m in held.values():
+        by_week[week_start(m.start_at)]["held"].append(m)
+    for f in feedback:
+        by_week[week_start(f.asked_at)]["feedback"].append(f)
+    for c in coffee:
+        by_week[week_start(c.asked_at)]["coffee"].append(c)
+    for week in sorted(by_week):
+        writer.writerow(row("week", week.date().isoformat(), by_week[week], ""))
+
+    by_team: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for a in asks:
+        by_team[team_of(a.asker_id)]["asks"].append(a)
+    for m in held.values():
+        by_team[team_of(m.asker_id)]["held"].append(m)
+    for f in feedback:
+        by_team[team_of(f.user_id)]["feedback"].append(f)
+    for c in coffee:
+        by_team[team_of(c.user_id)]["coffee"].append(c)
+    folded_sizes = Counter(team_of(u) for u in teams)
+    for team in sorted(by_team, key=lambda t: (t == OTHER, t)):
+        if folded_sizes.get(team, 0) < MIN_GROUP:
+            continue  # even "other" is too small to show without pointing at someone
+        writer.writerow(row("team", team, by_team[team], folded_sizes[team]))
+    return out.getvalue()

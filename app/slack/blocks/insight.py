@@ -1,0 +1,62 @@
+"""The admin's program figures, as a message and as the App Home dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+
+from app.services.insight import ProgramStats
+from app.slack.blocks.format import topics_text
+from app.slack.blocks.messages import Message
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def stats_lines(s: ProgramStats) -> list[str]:
+    period = f"last {s.period_days} days" if s.period_days else "all time"
+    unmet = ", ".join(
+        f"{topics_text([t]) if not t.startswith('(') and t != 'other' else t} {n}"
+        for t, n in s.unmet_by_topic
+    )
+    rating = "–" if s.average_rating is None else f"{s.average_rating:.1f} / 5 ({s.ratings} ratings)"
+    return [
+        f"*Program health, {period}*",
+        f"*Participants:* {s.mentors} mentors · {s.askers} people asked · {s.coffee_pool} in coffee roulette",
+        f"*Asks:* {s.asks_made} made · {s.asks_fulfilled} fulfilled · {s.asks_unmet} unmet"
+        + (f" (missing mentors for: {unmet})" if unmet else ""),
+        f"*Conversations:* {s.conversations_held} held · {s.conversations_cancelled} cancelled · "
+        f"{s.requests_expired} expired · {s.requests_declined} declined",
+        f"*Feedback:* average rating {rating} · goals met {_share(s.goals_met_share)} · "
+        f'{s.not_a_good_fit} said "not a good fit"',
+        f"*Coffee:* meet rate {_share(s.coffee_meet_rate)} ({s.coffee_answers} answers) · "
+        f"{s.coffee_opt_outs} opted out · {s.coffee_paused} paused",
+        f"*Mentor load:* median {s.mentor_load_median:g} conversations · "
+        f"busiest mentor {s.mentor_load_busiest}",
+        f"*Weekly conversations:* `{s.sparkline}` ({len(s.weekly_conversations)} weeks, oldest first)",
+    ]
+
+
+def stats_message(s: ProgramStats) -> Message:
+    lines = stats_lines(s)
+    return Message(
+        text=lines[0],
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text="\n".join(lines))).to_dict(),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="Figures only: no names, no comments. "
+                        'Groups under 5 people are merged into "other". '
+                        "`/mentor export` sends the weekly and per-team figures as CSV."
+                    )
+                ]
+            ).to_dict(),
+        ],
+    )
+
+
+def dashboard_blocks(s: ProgramStats) -> list[dict[str, Any]]:
+    return [SectionBlock(text=MarkdownTextObject(text="\n".join(stats_lines(s)))).to_dict()]
