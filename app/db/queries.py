@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.models import Ask, Feedback, Meeting, Member, MentorProfile, MentorTopic
@@ -69,26 +72,94 @@ def set_mentor_topics(session: Session, user_id: str, topics: Iterable[str]) -> 
     session.add_all(MentorTopic(user_id=user_id, topic=topic) for topic in dict.fromkeys(topics))
 
 
-def _matchable_mentors(now: datetime) -> Select[tuple[MentorProfile, Member]]:
+# What matching needs of a mentor, as plain columns: no ORM objects, and the windows as their stored
+# JSON text, parsed once per distinct text (most mentors share the default ``{}``).
+_MENTOR_COLUMNS = (
+    MentorProfile.user_id,
+    Member.tz,
+    cast(MentorProfile.windows, Text),
+    MentorProfile.capacity_per_week,
+    MentorProfile.available,
+    MentorProfile.away_until,
+    Member.team,
+    Member.level,
+    MentorProfile.reverse_ok,
+)
+
+
+def _matchable_mentors(now: datetime) -> Select[Any]:
     return (
-        select(MentorProfile, Member)
+        select(*_MENTOR_COLUMNS)
         .join(Member, Member.user_id == MentorProfile.user_id)
         .where(MentorProfile.active.is_(True), MentorProfile.available.is_(True))
         .where(or_(MentorProfile.away_until.is_(None), MentorProfile.away_until <= now))
     )
 
 
-def load_matchable_mentors(session: Session, *, now: datetime) -> list[Mentor]:
-    """Every mentor who could take a new conversation now (active, available, not away)."""
-    rows = session.execute(_matchable_mentors(now)).all()
-    topics: dict[str, set[str]] = defaultdict(set)
+def covering_mentors(topics: Collection[str]) -> Select[tuple[str]]:
+    """The user_ids of mentors offering any of ``topics`` (a subquery; mentor_topics.topic is indexed)."""
+    return select(MentorTopic.user_id).where(MentorTopic.topic.in_(sorted(topics)))
+
+
+def load_matchable_mentors(
+    session: Session,
+    *,
+    now: datetime,
+    topics: Collection[str] | None = None,
+    covering: bool = True,
+    with_topics: bool = True,
+) -> list[Mentor]:
+    """Mentors who could take a new conversation now (active, available, not away).
+
+    With ``topics``: only those offering at least one of them (``covering``), or only those offering
+    none (not ``covering``). Without ``with_topics`` each Mentor's topics are left empty (for ranking
+    when no asked topic can match; ``mentor_topics_of`` fills in the few that are offered).
+    Cost: one indexed query (two with topics); no ORM objects.
+    """
+    query = _matchable_mentors(now)
+    subset: Select[tuple[str]] | None = None
+    if topics is not None:
+        subset = covering_mentors(topics)
+        query = query.where(
+            MentorProfile.user_id.in_(subset) if covering else MentorProfile.user_id.not_in(subset)
+        )
+    rows = session.execute(query).all()
+    found: dict[str, set[str]] = defaultdict(set)
+    if with_topics:
+        topic_query = select(MentorTopic.user_id, MentorTopic.topic)
+        if subset is not None and covering:
+            topic_query = topic_query.where(MentorTopic.user_id.in_(subset))
+        for user_id, topic in session.execute(topic_query):
+            found[user_id].add(topic)
+    return [
+        Mentor(
+            user_id=user_id,
+            topics=frozenset(found.get(user_id, ())),
+            tz=tz,
+            windows=_windows_from_text(windows),
+            capacity_per_week=capacity,
+            available=available,
+            away_until=away_until,
+            team=team,
+            level=level,
+            reverse_ok=reverse_ok,
+        )
+        for user_id, tz, windows, capacity, available, away_until, team, level, reverse_ok in rows
+    ]
+
+
+@lru_cache(maxsize=1024)
+def _windows_from_text(text: str | None) -> tuple[WeeklyWindow, ...]:
+    return windows_from_json(json.loads(text) if text else None)
+
+
+def mentor_topics_of(session: Session, user_ids: Collection[str]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
     for user_id, topic in session.execute(
-        select(MentorTopic.user_id, MentorTopic.topic)
-        .join(MentorProfile, MentorProfile.user_id == MentorTopic.user_id)
-        .where(MentorProfile.active.is_(True), MentorProfile.available.is_(True))
+        select(MentorTopic.user_id, MentorTopic.topic).where(MentorTopic.user_id.in_(list(user_ids)))
     ):
-        topics[user_id].add(topic)
-    return [to_domain_mentor(profile, member, topics.get(profile.user_id, set())) for profile, member in rows]
+        found[user_id].add(topic)
+    return {user_id: frozenset(found.get(user_id, ())) for user_id in user_ids}
 
 
 def to_domain_mentor(profile: MentorProfile, member: Member, topics: Iterable[str]) -> Mentor:
@@ -116,9 +187,12 @@ def load_mentor(session: Session, user_id: str) -> Mentor | None:
 
 
 def mentor_loads(
-    session: Session, mentor_ids: Sequence[str] | None, *, now: datetime
+    session: Session, mentor_ids: Sequence[str] | Select[tuple[str]] | None, *, now: datetime
 ) -> dict[str, MentorLoad]:
-    """Held slot starts from a week ago on (covers the current week in any zone) and 30-day counts."""
+    """Held slot starts from a week ago on (covers the current week in any zone) and 30-day counts.
+
+    ``mentor_ids`` limits the answer to those mentors (a list, or a subquery of user_ids); None: all.
+    """
     held_query = select(Meeting.mentor_id, Meeting.hold_start).where(
         Meeting.hold_start.is_not(None), Meeting.hold_start >= now - timedelta(days=8)
     )

@@ -25,6 +25,7 @@ from app.db.models import (
     Meeting,
     Member,
     MentorProfile,
+    MentorTopic,
 )
 from app.domain.errors import NotAllowed
 from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus
@@ -46,7 +47,7 @@ class ProgramStats:
     asks_made: int
     asks_fulfilled: int
     asks_unmet: int
-    unmet_by_topic: tuple[tuple[str, int], ...]
+    topics_without_mentors: tuple[tuple[str, int], ...]  # asked-for topics no active mentor offers
     conversations_held: int
     conversations_cancelled: int
     requests_expired: int
@@ -156,10 +157,16 @@ def _compute(
         )
         if a is not None
     ]
-    unmet_topics: Counter[str] = Counter()
+    offered = set(
+        session.scalars(
+            select(MentorTopic.topic)
+            .join(MentorProfile, MentorProfile.user_id == MentorTopic.user_id)
+            .where(MentorProfile.active.is_(True))
+        )
+    )
+    missing: Counter[str] = Counter()
     for ask in asks:
-        if ask.status == AskStatus.UNMET:
-            unmet_topics.update((ask.topics or {}).get("topics") or ["(no topic)"])
+        missing.update(t for t in (ask.topics or {}).get("topics") or [] if t not in offered)
     mentors = session.scalar(select(func.count()).where(MentorProfile.active.is_(True))) or 0
     load = Counter(m.mentor_id for m in held)
     active_ids = list(session.scalars(select(MentorProfile.user_id).where(MentorProfile.active.is_(True))))
@@ -180,7 +187,7 @@ def _compute(
         asks_made=len(asks),
         asks_fulfilled=sum(1 for a in asks if a.status == AskStatus.CONFIRMED),
         asks_unmet=sum(1 for a in asks if a.status == AskStatus.UNMET),
-        unmet_by_topic=merge_small(unmet_topics),
+        topics_without_mentors=merge_small(missing),
         conversations_held=len(held),
         conversations_cancelled=sum(1 for m in meetings if m.status == MeetingStatus.CANCELLED),
         requests_expired=sum(1 for m in meetings if m.status == MeetingStatus.EXPIRED),

@@ -7,7 +7,7 @@ of us is enqueued in the outbox inside that same transaction (see ``app.services
 from __future__ import annotations
 
 from collections.abc import Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -158,20 +158,38 @@ class MentoringService:
                 )
             )
         )
-        mentors = [
-            m
-            for m in queries.load_matchable_mentors(session, now=now)
-            if m.user_id not in declined_by and m.user_id not in exclude
-        ]
-        loads = queries.mentor_loads(session, None, now=now)
+        left_out = declined_by | exclude
+        topics = frozenset(queries.ask_topics(ask))
         spec = AskSpec(
             asker_id=ask.asker_id,
             goal=ask.goal,
-            topics=frozenset(queries.ask_topics(ask)),
+            topics=topics,
             asker_level=asker.level if asker else None,
             asker_team=asker.team if asker else None,
         )
-        return rank_mentors(spec, mentors, loads, now=now)
+        # rank_mentors offers mentors covering an asked topic whenever one of them has a free slot, and
+        # ranks them among themselves only. So they are ranked first, found through the topic index,
+        # with the loads of just those mentors. Only when they yield no offer (or no topic was asked)
+        # are the others loaded, without their topics: none of those is asked, so they cannot change
+        # the order; the few offered get theirs back. The result equals ranking the whole register.
+        if topics:
+            covering = queries.load_matchable_mentors(session, now=now, topics=topics)
+            loads = queries.mentor_loads(session, queries.covering_mentors(topics), now=now)
+            ranking = rank_mentors(spec, [m for m in covering if m.user_id not in left_out], loads, now=now)
+            if ranking.offers:
+                return ranking
+        others = queries.load_matchable_mentors(
+            session, now=now, topics=topics or None, covering=False, with_topics=False
+        )
+        loads = queries.mentor_loads(session, None, now=now)
+        ranking = rank_mentors(spec, [m for m in others if m.user_id not in left_out], loads, now=now)
+        if not ranking.offers:
+            return ranking
+        their_topics = queries.mentor_topics_of(session, [o.mentor.user_id for o in ranking.offers])
+        offers = tuple(
+            replace(o, mentor=replace(o.mentor, topics=their_topics[o.mentor.user_id])) for o in ranking.offers
+        )
+        return replace(ranking, offers=offers)
 
     # --- requesting a slot -----------------------------------------------------------------------
 

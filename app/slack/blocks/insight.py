@@ -17,16 +17,13 @@ def _share(value: float | None) -> str:
 
 def stats_lines(s: ProgramStats) -> list[str]:
     period = f"last {s.period_days} days" if s.period_days else "all time"
-    unmet = ", ".join(
-        f"{topics_text([t]) if not t.startswith('(') and t != 'other' else t} {n}"
-        for t, n in s.unmet_by_topic
-    )
+    unmet = ", ".join(f"{topics_text([t]) if t != 'other' else t} {n}" for t, n in s.topics_without_mentors)
     rating = "–" if s.average_rating is None else f"{s.average_rating:.1f} / 5 ({s.ratings} ratings)"
     return [
         f"*Program health, {period}*",
         f"*Participants:* {s.mentors} mentors · {s.askers} people asked · {s.coffee_pool} in coffee roulette",
         f"*Asks:* {s.asks_made} made · {s.asks_fulfilled} fulfilled · {s.asks_unmet} unmet"
-        + (f" (missing mentors for: {unmet})" if unmet else ""),
+        + (f"\n*Topics without mentors:* {unmet}" if unmet else ""),
         f"*Conversations:* {s.conversations_held} held · {s.conversations_cancelled} cancelled · "
         f"{s.requests_expired} expired · {s.requests_declined} declined",
         f"*Feedback:* average rating {rating} · goals met {_share(s.goals_met_share)} · "

@@ -16,7 +16,9 @@ from app.slack import command_text as ct
 from app.slack.blocks import coffee as blocks
 from app.slack.blocks.messages import help_message, plain
 from app.slack.channel_sync import sync_channel
+from app.slack.home import HomePublisher
 from app.slack.ids import COFFEE_MET_PATTERN, Action
+from app.slack.listeners.answer import answer
 from app.slack.listeners.context import Ctx
 from app.slack.people import PeopleDirectory
 
@@ -137,36 +139,52 @@ HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
 # --- buttons ---------------------------------------------------------------------------------------
 
 
-def _replace_status(respond: Respond, message: blocks.Message) -> None:
-    respond(replace_original=True, **message.as_kwargs())
-
-
 def join_button(
-    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     view = services.roulette.join(people.get(body["user"]["id"]))
-    _replace_status(respond, blocks.status(view, lead="You're in! :coffee:"))
+    answer(body, respond, home, blocks.status(view, lead="You're in! :coffee:"))
 
 
 def leave_button(
-    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     view = services.roulette.leave(people.get(body["user"]["id"]))
-    _replace_status(respond, blocks.status(view, lead="You've left coffee roulette. Come back any time."))
+    answer(body, respond, home, blocks.status(view, lead="You've left coffee roulette. Come back any time."))
 
 
 def resume_button(
-    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     view = services.roulette.resume(people.get(body["user"]["id"]))
-    _replace_status(respond, blocks.status(view, lead="Welcome back!"))
+    answer(body, respond, home, blocks.status(view, lead="Welcome back!"))
 
 
 def pause_button(
-    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     try:
@@ -176,7 +194,7 @@ def pause_button(
     view = services.roulette.pause(
         people.get(body["user"]["id"]), duration=timedelta(days=max(1, min(days, 365)))
     )
-    _replace_status(respond, blocks.status(view, lead="Paused."))
+    answer(body, respond, home, blocks.status(view, lead="Paused."))
 
 
 def met_button(
