@@ -12,6 +12,8 @@ from slack_sdk import WebClient
 
 from app.domain.errors import InvalidInput
 from app.services.container import Services
+from app.services.people import Person
+from app.services.roulette import CoffeeStatus
 from app.slack import command_text as ct
 from app.slack.blocks import coffee as blocks
 from app.slack.blocks.messages import help_message, plain
@@ -26,10 +28,8 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.action(Action.COFFEE_JOIN)(join_button)
-    app.action(Action.COFFEE_LEAVE)(leave_button)
-    app.action(Action.COFFEE_RESUME)(resume_button)
-    app.action(Action.COFFEE_PAUSE)(pause_button)
+    for action_id in _STATUS_BUTTONS:
+        app.action(action_id)(status_button)
     app.action(COFFEE_MET_PATTERN)(met_button)
 
 
@@ -139,62 +139,39 @@ HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
 # --- buttons ---------------------------------------------------------------------------------------
 
 
-def join_button(
-    ack: Ack,
-    body: dict[str, Any],
-    respond: Respond,
-    services: Services,
-    people: PeopleDirectory,
-    home: HomePublisher,
-) -> None:
-    ack()
-    view = services.roulette.join(people.get(body["user"]["id"]))
-    answer(body, respond, home, blocks.status(view, lead="You're in! :coffee:"))
-
-
-def leave_button(
-    ack: Ack,
-    body: dict[str, Any],
-    respond: Respond,
-    services: Services,
-    people: PeopleDirectory,
-    home: HomePublisher,
-) -> None:
-    ack()
-    view = services.roulette.leave(people.get(body["user"]["id"]))
-    answer(body, respond, home, blocks.status(view, lead="You've left coffee roulette. Come back any time."))
-
-
-def resume_button(
-    ack: Ack,
-    body: dict[str, Any],
-    respond: Respond,
-    services: Services,
-    people: PeopleDirectory,
-    home: HomePublisher,
-) -> None:
-    ack()
-    view = services.roulette.resume(people.get(body["user"]["id"]))
-    answer(body, respond, home, blocks.status(view, lead="Welcome back!"))
-
-
-def pause_button(
-    ack: Ack,
-    body: dict[str, Any],
-    respond: Respond,
-    services: Services,
-    people: PeopleDirectory,
-    home: HomePublisher,
-) -> None:
-    ack()
+def _pause_days(body: dict[str, Any]) -> timedelta:
     try:
         days = int(body["actions"][0]["value"])
     except (KeyError, ValueError):
         days = 14
-    view = services.roulette.pause(
-        people.get(body["user"]["id"]), duration=timedelta(days=max(1, min(days, 365)))
-    )
-    answer(body, respond, home, blocks.status(view, lead="Paused."))
+    return timedelta(days=max(1, min(days, 365)))
+
+
+# What each status button does, and what the person is told.
+_STATUS_BUTTONS: dict[str, tuple[Callable[[Services, Person, dict[str, Any]], CoffeeStatus], str]] = {
+    Action.COFFEE_JOIN: (lambda s, p, _: s.roulette.join(p), "You're in! :coffee:"),
+    Action.COFFEE_LEAVE: (
+        lambda s, p, _: s.roulette.leave(p),
+        "You've left coffee roulette. Come back any time.",
+    ),
+    Action.COFFEE_RESUME: (lambda s, p, _: s.roulette.resume(p), "Welcome back!"),
+    Action.COFFEE_PAUSE: (lambda s, p, b: s.roulette.pause(p, duration=_pause_days(b)), "Paused."),
+}
+
+
+def status_button(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
+) -> None:
+    """Join / Leave / Resume / Pause, on a status message, a pause notice or the App Home."""
+    ack()
+    change, lead = _STATUS_BUTTONS[body["actions"][0]["action_id"]]
+    view = change(services, people.get(body["user"]["id"]), body)
+    answer(body, respond, home, blocks.status(view, lead=lead))
 
 
 def met_button(
