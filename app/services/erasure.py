@@ -55,6 +55,9 @@ class ErasureService:
         self._clock = clock
 
     def forget(self, person: Person) -> ErasureReport:
+        with self._sessions() as session:
+            if session.get(Member, person.user_id) is None:
+                raise Conflict("There's nothing of yours left to erase.")
         cancelled = self._cancel_upcoming(person)
         user_id = person.user_id
         stand_in = "X" + secrets.token_hex(5).upper()  # not a Slack ID; links nothing to anyone

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import queries
 from app.db.models import Ask, Feedback, Meeting
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.model import SLOT_LENGTH, GoalMet
 from app.services import outbox
 from app.services.clock import Clock, utc_now
@@ -175,6 +175,10 @@ class FeedbackService:
             row = queries.feedback_row(session, meeting_id, person.user_id)
             if row is None or row.role != "asker":
                 raise NotAllowed("Only the person who asked can say that.")
+            if row.not_a_good_fit:
+                raise Conflict(
+                    "Already noted. Your other options are in `/mentor list` and in my earlier answer."
+                )
             row.not_a_good_fit = True
             row.answered_at = row.answered_at or self._clock()
             meeting = session.get(Meeting, meeting_id)

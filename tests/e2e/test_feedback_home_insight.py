@@ -272,6 +272,8 @@ def test_forget_me_erases_the_person_and_keeps_anonymous_counts(harness, engine)
     assert {b["action_id"] for b in buttons(prompt.blocks)} == {"forget_confirm", "forget_cancel"}
     done = harness.click(ASKER, "forget_confirm", "forget")
     text = text_of(done.blocks, done.text)
+    again = harness.click(ASKER, "forget_confirm", "forget")
+    assert "nothing of yours left to erase" in again.text
     assert "I've erased what I held about you" in text and "your mentor profile and topics" in text
     with engine.connect() as connection:
         assert connection.execute(select(Member).where(Member.user_id == ASKER)).first() is None
