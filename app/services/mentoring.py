@@ -187,7 +187,8 @@ class MentoringService:
             return ranking
         their_topics = queries.mentor_topics_of(session, [o.mentor.user_id for o in ranking.offers])
         offers = tuple(
-            replace(o, mentor=replace(o.mentor, topics=their_topics[o.mentor.user_id])) for o in ranking.offers
+            replace(o, mentor=replace(o.mentor, topics=their_topics[o.mentor.user_id]))
+            for o in ranking.offers
         )
         return replace(ranking, offers=offers)
 
