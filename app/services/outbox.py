@@ -7,12 +7,11 @@ claimed again once its lease runs out, so a crash between commit and send loses 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -103,38 +102,18 @@ class Outbox:
             return [ClaimedNotice(n.id, n.key, n.kind, dict(n.payload), n.attempts) for n in notices]
 
     def mark_sent(self, notice_id: int, ref: SentRef | None) -> None:
-        self.mark_sent_many([(notice_id, ref)])
-
-    def mark_sent_many(self, sent: Sequence[tuple[int, SentRef | None]]) -> int:
-        """Mark notices sent, in one transaction; returns how many were still ours to mark.
-
-        Only a notice still being sent (status "sending") is marked, so a notice is marked sent once.
-        """
-        if not sent:
-            return 0
-        table = Notice.__table__
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("b_id"), table.c.status == SENDING)
-            .values(
-                status=SENT,
-                sent_at=self._clock(),
-                claimed_until=None,
-                channel_id=bindparam("b_channel"),
-                message_ts=bindparam("b_ts"),
-            )
-        )
-        rows = [
-            {
-                "b_id": notice_id,
-                "b_channel": ref.channel_id if ref else None,
-                "b_ts": ref.message_ts if ref else None,
-            }
-            for notice_id, ref in sent
-        ]
         with self._sessions.begin() as session:
-            result = session.connection().execute(statement, rows)
-        return int(result.rowcount)
+            session.execute(
+                update(Notice)
+                .where(Notice.id == notice_id)
+                .values(
+                    status=SENT,
+                    sent_at=self._clock(),
+                    claimed_until=None,
+                    channel_id=ref.channel_id if ref else None,
+                    message_ts=ref.message_ts if ref else None,
+                )
+            )
 
     def mark_retry(self, notice_id: int, *, after: timedelta, error: str) -> None:
         """Put a notice back for later; after too many attempts it fails for good."""

@@ -9,9 +9,7 @@ cannot be opened) fail the notice for good, with the reason kept for admins.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -53,7 +51,6 @@ PERMANENT_ERRORS = frozenset(
 )
 WAIT_FOR_ORIGINAL = timedelta(seconds=15)
 RATE_LIMIT_RETRIES = 3
-SENDERS = 8  # sender threads: each notice goes to its own DM, and chat.postMessage is paced per channel
 
 
 class DeliveryError(Exception):
@@ -70,14 +67,10 @@ class Dispatcher:
         pacer: Pacer | None = None,
         *,
         refresh_home: Callable[[str], None] | None = None,
-        workers: int = SENDERS,
     ) -> None:
         self._outbox = outbox
         self._client = client
         self._pacer = pacer or Pacer()
-        self._workers = max(1, workers)
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
         self._refresh_home = refresh_home
         self._renderers: dict[str, Callable[[dict[str, Any]], Message]] = {
             "mentor_request": messages.mentor_request,
@@ -92,7 +85,7 @@ class Dispatcher:
             "coffee_left_out": coffee.left_out,
         }
 
-    def drain(self, *, batch: int = 100, max_batches: int = 20) -> int:
+    def drain(self, *, batch: int = 50, max_batches: int = 20) -> int:
         """Deliver batch after batch while full batches keep coming (one scheduler tick)."""
         total = 0
         for _ in range(max_batches):
@@ -103,73 +96,26 @@ class Dispatcher:
         return total
 
     def deliver_due(self, limit: int = 50) -> int:
-        """Send what is due now; returns how many notices were settled (sent or failed for good).
-
-        Notices to different people go out side by side (``workers`` sender threads), so one DM
-        waiting out its channel's pace never holds up the others; notices to the same people go out
-        one after another, in the order they were queued, and updates of earlier messages after all
-        the rest. Sent notices are marked in one transaction per batch.
-        """
-        lanes: dict[str, list[ClaimedNotice]] = {}
-        updates: list[ClaimedNotice] = []
-        for notice in self._outbox.claim_due(limit):
-            if notice.kind == "request_closed":
-                updates.append(notice)
-            else:
-                lanes.setdefault(_recipients(notice.payload), []).append(notice)
-        settled = self._settle(self._send_lanes(list(lanes.values())))
-        if updates:
-            settled += self._settle(self._send_lanes([updates]))
-        return settled
-
-    def _send_lanes(self, lanes: list[list[ClaimedNotice]]) -> list[tuple[ClaimedNotice, Any]]:
-        """Each lane in order, lanes in parallel; (notice, SentRef | None | DeliveryError) for each."""
-
-        def run(lane: list[ClaimedNotice]) -> list[tuple[ClaimedNotice, Any]]:
-            outcomes: list[tuple[ClaimedNotice, Any]] = []
-            for notice in lane:
-                try:
-                    outcomes.append((notice, self._send(notice)))
-                except DeliveryError as exc:
-                    outcomes.append((notice, exc))
-            return outcomes
-
-        if len(lanes) <= 1 or self._workers == 1:
-            return [outcome for lane in lanes for outcome in run(lane)]
-        return [outcome for outcomes in self._executor().map(run, lanes) for outcome in outcomes]
-
-    def _settle(self, outcomes: list[tuple[ClaimedNotice, Any]]) -> int:
-        sent: list[tuple[int, SentRef | None]] = []
+        """Send what is due now; returns how many notices were settled (sent or failed for good)."""
         settled = 0
-        for notice, outcome in outcomes:
-            if not isinstance(outcome, DeliveryError):
-                sent.append((notice.id, outcome))
+        for notice in self._outbox.claim_due(limit):
+            try:
+                ref = self._send(notice)
+            except DeliveryError as exc:
+                if exc.permanent:
+                    log.warning("notice %s (%s) failed for good: %s", notice.id, notice.kind, exc.error)
+                    self._outbox.mark_failed(notice.id, error=exc.error)
+                    settled += 1
+                else:
+                    backoff = timedelta(seconds=exc.retry_after or min(300, 2**notice.attempts))
+                    log.info(
+                        "notice %s (%s) will be retried in %s: %s", notice.id, notice.kind, backoff, exc.error
+                    )
+                    self._outbox.mark_retry(notice.id, after=backoff, error=exc.error)
                 continue
-            if outcome.permanent:
-                log.warning("notice %s (%s) failed for good: %s", notice.id, notice.kind, outcome.error)
-                self._outbox.mark_failed(notice.id, error=outcome.error)
-                settled += 1
-            else:
-                backoff = timedelta(seconds=outcome.retry_after or min(300, 2**notice.attempts))
-                log.info(
-                    "notice %s (%s) will be retried in %s: %s", notice.id, notice.kind, backoff, outcome.error
-                )
-                self._outbox.mark_retry(notice.id, after=backoff, error=outcome.error)
-        self._outbox.mark_sent_many(sent)
-        return settled + len(sent)
-
-    def _executor(self) -> ThreadPoolExecutor:
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="delivery")
-            return self._pool
-
-    def close(self) -> None:
-        """Stop the sender threads (they are started on the first batch with more than one lane)."""
-        with self._pool_lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-                self._pool = None
+            self._outbox.mark_sent(notice.id, ref)
+            settled += 1
+        return settled
 
     def _send(self, notice: ClaimedNotice) -> SentRef | None:
         p = notice.payload
@@ -219,11 +165,6 @@ class Dispatcher:
             self._pacer.succeeded(api_method, channel)
             return answer
         raise DeliveryError("ratelimited", permanent=False, retry_after=_retry_after({}))
-
-
-def _recipients(payload: dict[str, Any]) -> str:
-    users = payload["users"] if "users" in payload else [payload.get("to", "")]
-    return ",".join(sorted(str(u) for u in users))
 
 
 def _retry_after(headers: Any) -> float:

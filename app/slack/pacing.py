@@ -1,22 +1,15 @@
 """Pacing outgoing Web API calls: start from Slack's documented rate tiers, then learn from 429s.
 
-Each method (and, for chat.postMessage, each channel) has a token bucket that starts at the documented
-rate. Until Slack first answers 429 the rate grows exponentially with time (a slow start: about x2.7
-every ``1 / SLOW_START`` seconds while calls keep succeeding), so a workspace whose real limits are
-higher than the documented ones is found quickly. A 429 stops the bucket until ``Retry-After`` has
-passed and records the rate as too fast (the lowest such rate is kept); the bucket goes on at BACKOFF
-of it and closes in on MARGIN of it. Each 429 lowers that bound, so it converges on Slack's limit from
-above, and the pace settles a few percent under it; the bound creeps up slowly (PROBE) to notice a
-limit that was raised. A 429 during the very first burst says the burst is too big, not the rate.
-So the dispatcher keeps just under whatever limit Slack really applies to this workspace, also when
-other bot replicas share it, with very few 429s and without a constant tuned to one server.
+Each method (and, for chat.postMessage, each channel) has a token bucket. A 429 answer stops that
+bucket until ``Retry-After`` has passed and lowers its rate; a run of successes raises it again, up to
+a ceiling. So the dispatcher stays under whatever limit Slack really applies to this workspace, also
+when other bot replicas share it, without a constant tuned to one server.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,31 +30,21 @@ DOCUMENTED_LIMITS: dict[str, Limit] = {
     "chat.update": Limit(TIER_3, burst=10),
     "chat.postMessage": Limit(1.0, burst=3, per_channel=True),
 }
-SLOW_START = 1.0  # before the first 429: each success adds one call/s (the rate e-folds every second)
-BACKOFF = 0.95  # a 429 at rate r: r is too fast; go on at this share of it (FIRST_BACKOFF the first time) …
-FIRST_BACKOFF = 0.5
-MARGIN = 0.98  # … and close in on this share of the lowest rate refused so far …
-APPROACH = 0.2  # … by this share of the gap per second of successful calls;
-PROBE = 0.001  # the refused rate itself creeps up 0.1 % a second: a limit that was raised, and jitter
+SLOWDOWN = 0.7  # a 429 cuts the rate to this share
+SPEEDUP = 1.02  # each success raises it by this factor …
+CEILING = 4.0  # … up to this multiple of the documented rate
 FLOOR_PER_SECOND = 1 / 120
 MIN_WAIT_SECONDS = 0.001
-IDLE_BUCKET_SECONDS = 120  # beyond MAX_BUCKETS, buckets unused this long are forgotten
-MAX_BUCKETS = 1000
 
 
 class _Bucket:
-    """A token bucket whose rate is learned: ``too_fast`` is the lowest rate Slack has refused."""
-
     def __init__(self, limit: Limit, now: float) -> None:
         self.rate = limit.per_second
+        self.ceiling = limit.per_second * CEILING
         self.burst = limit.burst
         self.tokens = float(limit.burst)
         self.updated = now
         self.blocked_until = 0.0
-        self.too_fast: float | None = None  # None: no 429 yet (slow start)
-        self.bursting = True  # still spending the first burst, not yet paced
-        self.last_success = now
-        self.used = now
 
     def delay(self, now: float) -> float:
         """Seconds to wait before the next call; takes the token when none is needed."""
@@ -72,35 +55,7 @@ class _Bucket:
         if self.tokens >= 1 - 1e-9:  # float dust must not keep a caller waiting forever
             self.tokens = max(0.0, self.tokens - 1)
             return 0.0
-        self.bursting = False
         return max(MIN_WAIT_SECONDS, (1 - self.tokens) / self.rate)
-
-    def succeeded(self, now: float) -> None:
-        elapsed = min(1.0, max(0.0, now - self.last_success))
-        self.last_success = now
-        if self.too_fast is None:
-            self.rate += SLOW_START
-            return
-        self.too_fast *= 1 + PROBE * elapsed
-        target = self.too_fast * MARGIN
-        if self.rate < target:
-            self.rate += (target - self.rate) * min(1.0, APPROACH * elapsed)
-
-    def rate_limited(self, now: float, retry_after: float) -> None:
-        if now < self.blocked_until:
-            return  # calls that were in flight when the first 429 came: the same event, already counted
-        if self.bursting:
-            # Refused within the first burst: Slack's burst is smaller than ours, the rate says nothing.
-            self.burst = max(1, self.burst // 2)
-        else:
-            # The first 429 ends the slow start, which overshoots by up to a second's growth: halve.
-            backoff = FIRST_BACKOFF if self.too_fast is None else BACKOFF
-            self.too_fast = self.rate if self.too_fast is None else min(self.too_fast, self.rate)
-            self.rate = max(FLOOR_PER_SECOND, self.too_fast * backoff)
-        self.blocked_until = now + retry_after
-        self.tokens = 0.0
-        self.updated = now + retry_after
-        self.bursting = False
 
 
 class Pacer:
@@ -113,7 +68,7 @@ class Pacer:
     ) -> None:
         self._limits = DOCUMENTED_LIMITS if limits is None else limits
         self._clock, self._sleep = clock, sleep
-        self._buckets: OrderedDict[tuple[str, str], _Bucket] = OrderedDict()
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._lock = threading.Lock()
 
     def wait(self, method: str, channel: str = "") -> None:
@@ -131,13 +86,17 @@ class Pacer:
             bucket = self._bucket(method, channel)
             if bucket is None:
                 return
-            bucket.rate_limited(self._clock(), retry_after)
+            now = self._clock()
+            bucket.blocked_until = max(bucket.blocked_until, now + retry_after)
+            bucket.rate = max(FLOOR_PER_SECOND, bucket.rate * SLOWDOWN)
+            bucket.tokens = 0.0
+            bucket.updated = now + retry_after
 
     def succeeded(self, method: str, channel: str = "") -> None:
         with self._lock:
             bucket = self._bucket(method, channel)
             if bucket is not None:
-                bucket.succeeded(self._clock())
+                bucket.rate = min(bucket.ceiling, bucket.rate * SPEEDUP)
 
     def rate(self, method: str, channel: str = "") -> float | None:
         with self._lock:
@@ -149,20 +108,7 @@ class Pacer:
         if limit is None:
             return None
         key = (method, channel if limit.per_channel else "")
-        now = self._clock()
         bucket = self._buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[key] = _Bucket(limit, now)
-            self._forget_idle(now)
-        else:
-            self._buckets.move_to_end(key)  # least recently used first
-        bucket.used = now
+            bucket = self._buckets[key] = _Bucket(limit, self._clock())
         return bucket
-
-    def _forget_idle(self, now: float) -> None:
-        """Drop buckets nobody used for a while (one per DM channel adds up); O(1) amortised."""
-        while len(self._buckets) > MAX_BUCKETS:
-            key, bucket = next(iter(self._buckets.items()))
-            if now - bucket.used < IDLE_BUCKET_SECONDS or now < bucket.blocked_until:
-                return  # the least recently used one is still in use: keep them all
-            del self._buckets[key]

@@ -140,33 +140,3 @@ def test_a_user_who_left_is_a_permanent_failure(fake, engine, dispatcher):
 def make_queued_notices_due(engine):
     with engine.begin() as connection:
         connection.execute(update(Notice).where(Notice.status == "queued").values(due_at=datetime.now(UTC)))
-
-
-def test_notices_to_many_people_go_out_side_by_side_each_once_in_order_per_person(fake, engine, dispatcher):
-    people = [f"UPEER{i:03d}" for i in range(30)]
-    for person in people:
-        fake.add_user(person, person.lower(), tz="UTC")
-    for n in range(2):  # two notices per person, queued one after the other
-        for i, person in enumerate(people):
-            enqueue_cancellation(engine, key=f"meeting:{i}:{n}:cancelled", to=person)
-    assert dispatcher.drain() == 60
-    assert dispatcher.drain() == 0
-    with engine.connect() as connection:
-        rows = {r.key: r for r in connection.execute(select(Notice))}
-    assert {r.status for r in rows.values()} == {"sent"}
-    for i, person in enumerate(people):
-        messages = fake.messages_in(fake.dm_channel_for(person))
-        first, second = rows[f"meeting:{i}:0:cancelled"], rows[f"meeting:{i}:1:cancelled"]
-        assert [m["ts"] for m in messages] == [first.message_ts, second.message_ts]  # once each, in order
-    dispatcher.close()
-
-
-def test_a_notice_is_marked_sent_only_while_it_is_being_sent(engine):
-    sessions = create_session_factory(engine)
-    enqueue_cancellation(engine)
-    box = outbox.Outbox(sessions)
-    (claimed,) = box.claim_due()
-    ref = outbox.SentRef("D1", "1.000001")
-    assert box.mark_sent_many([(claimed.id, ref)]) == 1
-    assert box.mark_sent_many([(claimed.id, outbox.SentRef("D1", "2.000002"))]) == 0  # already sent
-    assert notice_row(engine).message_ts == "1.000001"
