@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.models import Notice
+from app.db.models import Member, Notice
 from app.services.clock import Clock, utc_now
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
@@ -44,8 +44,6 @@ def enqueue(
 
 def refresh_homes(session: Session, user_ids: list[str], *, now: datetime) -> None:
     """Queue an App Home refresh for each person who has opened their Home (others have none to refresh)."""
-    from app.db.models import Member  # local: keeps this module's import surface small
-
     seen = session.scalars(
         select(Member.user_id).where(Member.user_id.in_(user_ids), Member.home_seen_at.is_not(None))
     )
