@@ -1,6 +1,6 @@
 """Coffee roulette at scale: plan_groups on 1,000 / 10,000 / 100,000 people with 12 rounds of history.
 
-Run: /work/venv/bin/python benchmarks/pairing_scale.py [--sizes 1000,10000,100000] [--runs 3]
+Run: python benchmarks/pairing_scale.py [--sizes 1000,10000,100000] [--runs 3]
 
 Each pool has teams (about 100 people each, mostly in the team's home time zone), levels 1-5,
 UTC offsets from a realistic spread, and a few "don't pair" wishes (1 % of people). The 12 past rounds

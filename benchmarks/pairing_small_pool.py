@@ -1,6 +1,6 @@
 """Coffee roulette in a small, stable pool: how many rounds pass before some pair must meet again?
 
-Run: /work/venv/bin/python benchmarks/pairing_small_pool.py [--people 50] [--seeds 5]
+Run: python benchmarks/pairing_small_pool.py [--people 50] [--seeds 5]
 
 Rounds run one after another; each round's groups are added to the history and the repeat window
 is larger than the run (100), so a round "fails" when it cannot avoid every pair that ever met. With

@@ -1,0 +1,169 @@
+"""Ack under load: 50 concurrent clients send signed slash commands over HTTP for 30 seconds each, to
+the bot (as ``mentorbot run`` serves it) and, in the same run, to a bare Bolt app that only acks.
+
+Run: python benchmarks/ack_load.py [--clients 50] [--seconds 30] [--backend sqlite] [--text "list"]
+
+Both apps are served the same way (waitress through ``app.slack.http.serve``, 16 threads) on
+127.0.0.1 in this process; their Web API calls and response_url POSTs land on a fake Slack here too.
+The clients run in a separate process (so they do not compete with the server for this one's GIL),
+each a thread that sends a request, waits for the answer, and sends the next (a closed loop; one new
+connection per request, as Slack makes them). Ack time is the HTTP round trip of one request. An error
+is anything but HTTP 200, or a failed connection. The bot's command is ``/mentor list`` by default:
+it acks, then reads the caller's conversations from the database and answers through response_url,
+so that work competes with the acks of the other clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import statistics
+import threading
+import time
+from typing import Any
+
+from bench_support import DEFAULT_PG_URL, SIGNING_SECRET, percentile, running_bot, scratch_database, serving
+from fakeslack import FakeSlack
+from slack_requests import signed_headers, slash_command_body
+
+from app.slack.http import create_wsgi_app
+
+
+def client_process(
+    port: int, response_base: str, clients: int, seconds: float, text: str, rate: float, out: Any
+) -> None:
+    """``clients`` threads for ``seconds``, each sending ``rate`` requests a second (0: back to back);
+    puts (ack times, errors) on ``out``."""
+    deadline = time.monotonic() + seconds
+    results: list[tuple[list[float], list[str]]] = []
+
+    def one_client(n: int) -> None:
+        times: list[float] = []
+        errors: list[str] = []
+        results.append((times, errors))
+        i = 0
+        next_at = time.monotonic() + (n / clients / rate if rate else 0)  # spread the clients' starts
+        while time.monotonic() < deadline:
+            if rate:
+                pause = next_at - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                next_at += 1 / rate
+            i += 1
+            user = f"UL{n:03d}"
+            body = slash_command_body(
+                "/mentor", text, user, response_url=f"{response_base}/response/{user}-{i}"
+            )
+            headers = signed_headers(SIGNING_SECRET, body)
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status != 200:
+                    errors.append(f"HTTP {response.status}")
+                    continue
+            except OSError as exc:
+                errors.append(type(exc).__name__)
+                continue
+            times.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=one_client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out.put(([t for times, _ in results for t in times], [e for _, errors in results for e in errors]))
+
+
+def load(base_url: str, fake: FakeSlack, args: argparse.Namespace) -> dict[str, Any]:
+    port = int(base_url.rsplit(":", 1)[1])
+    out: Any = multiprocessing.get_context("spawn").Queue()
+    process = multiprocessing.get_context("spawn").Process(
+        target=client_process,
+        args=(port, fake.base_url, args.clients, args.seconds, args.text, args.rate, out),
+    )
+    stop = threading.Event()
+
+    def trim_responses() -> None:
+        # The fake keeps every response_url POST and scans them per POST; forget old ones as we go.
+        while not stop.wait(0.5):
+            with fake._lock:
+                fake.responses.clear()
+                fake.calls.clear()
+
+    trimmer = threading.Thread(target=trim_responses, daemon=True)
+    trimmer.start()
+    started = time.perf_counter()
+    process.start()
+    times, errors = out.get(timeout=args.seconds + 60)
+    process.join()
+    stop.set()
+    elapsed = time.perf_counter() - started
+    return {"times": times, "errors": errors, "elapsed": elapsed}
+
+
+def bare_bolt_app(fake: FakeSlack) -> Any:
+    from slack_bolt import App
+
+    app = App(
+        client=fake.client(),
+        signing_secret=SIGNING_SECRET,
+        token_verification_enabled=False,
+        process_before_response=False,
+    )
+
+    @app.command("/mentor")
+    def only_ack(ack: Any) -> None:
+        ack()
+
+    return create_wsgi_app(app, lambda: True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql"])
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--text", default="list", help="the /mentor command text the bot gets")
+    parser.add_argument(
+        "--rate", type=float, default=2.0, help="requests per second per client; 0: back to back (saturation)"
+    )
+    args = parser.parse_args()
+
+    rows = []
+    with scratch_database(args.backend, args.pg_url, tag="bench_ack") as url, FakeSlack() as fake:
+        for n in range(args.clients):
+            fake.add_user(f"UL{n:03d}", f"client{n}", tz="Europe/Berlin")
+        with serving(bare_bolt_app(fake)) as base_url:
+            rows.append(("bare Bolt app (ack only)", load(base_url, fake, args)))
+        with running_bot(fake, url) as (_, base_url):
+            rows.append((f"mentorbot (/mentor {args.text}, {args.backend})", load(base_url, fake, args)))
+        assert not fake.crashes, fake.crashes
+
+    pace = f"{args.rate:g} requests/s each" if args.rate else "back to back"
+    print(f"\n{args.clients} clients, {pace}, {args.seconds:.0f} s per app, one connection per request\n")
+    print(f"{'app':<40}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'errors':>7}")
+    for name, r in rows:
+        ms = [t * 1000 for t in r["times"]] or [float("nan")]
+        print(len(r["errors"]), r["errors"][:3]) if not r["times"] else None
+        print(
+            f"{name:<40}{len(ms):>9}{len(ms) / r['elapsed']:>8.0f}{statistics.median(ms):>8.1f}"
+            f"{percentile(ms, 99):>8.1f}{max(ms):>8.1f}{len(r['errors']):>7}"
+        )
+    bare, bot = (r for _, r in rows)
+    p50 = statistics.median(bot["times"]) / statistics.median(bare["times"])
+    p99 = percentile(bot["times"], 99) / percentile(bare["times"], 99)
+    print(f"\nratio mentorbot / bare Bolt: p50 {p50:.2f}, p99 {p99:.2f}")
+    if bot["errors"] or bare["errors"]:
+        print("errors:", sorted(set(bot["errors"] + bare["errors"]))[:10])
+
+
+if __name__ == "__main__":
+    main()
