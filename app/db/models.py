@@ -49,6 +49,10 @@ class Member(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     home_seen_at: Mapped[datetime | None]  # set when they first open the App Home; only then is it kept fresh
+    # Set when Slack says we can no longer reach them (left, deactivated, can't be DMed); such people are
+    # left out of matches and rounds until they come back (their next request, or an active users.list).
+    unreachable_since: Mapped[datetime | None]
+    unreachable_reason: Mapped[str | None] = mapped_column(String(100))
 
 
 class MentorProfile(Base):
@@ -272,3 +276,16 @@ class CoffeeGroupMember(Base):
     answer: Mapped[str | None] = mapped_column(String(8))  # "yes" | "not_yet" | "no"
     answered_at: Mapped[datetime | None]
     settled: Mapped[bool] = mapped_column(Boolean, default=False)  # counted toward the unanswered streak
+
+
+# --- Slack plumbing ---------------------------------------------------------------------------------
+
+
+class SlackEvent(Base):
+    """An Events API delivery already handled, by ``event_id``: Slack's retries (X-Slack-Retry-Num) and
+    a replica that sees the same event twice then do nothing. Rows older than a day are pruned."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
