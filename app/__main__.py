@@ -9,7 +9,8 @@ import signal
 import sys
 from types import FrameType
 
-from app.config import DEFAULT_DATABASE_URL, SettingsError, load_settings
+from app.config import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings
+from app.logs import configure_logging
 
 EXIT_CONFIG = 2
 
@@ -29,14 +30,27 @@ def main(argv: list[str] | None = None) -> int:
     importer.add_argument("csv_file", help="rows of: Slack user ID, team, level (1-5 or junior..principal)")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Settings aren't loaded yet (migrate needs none): log as the environment asks until they are.
+    configure_logging(fmt=_env_choice("LOG_FORMAT", ("json", "text"), "json"))
     if args.command == "migrate":
         return _migrate()
     if args.command == "import-members":
         return _import_members(args.csv_file)
     return _run()
+
+
+def _env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, "").strip().lower()
+    return value if value in choices else default
+
+
+def _configure_logging(settings: Settings) -> None:
+    secrets = [settings.slack_bot_token.get_secret_value(), settings.slack_signing_secret.get_secret_value()]
+    if settings.slack_app_token is not None:
+        secrets.append(settings.slack_app_token.get_secret_value())
+    configure_logging(
+        fmt=settings.log_format, level=logging.getLevelName(settings.log_level), secrets=secrets
+    )
 
 
 def _database_url() -> str:
@@ -68,6 +82,7 @@ def _import_members(path: str) -> int:
     except SettingsError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    _configure_logging(settings)
     status = _migrate(settings.database_url)
     if status:
         return status
@@ -92,6 +107,7 @@ def _run() -> int:
     except SettingsError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    _configure_logging(settings)
     status = _migrate(settings.database_url)
     if status:
         return status

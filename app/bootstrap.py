@@ -25,6 +25,7 @@ from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
 from app.services.mentoring import MentoringService
+from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.register import RegisterService
 from app.services.roulette import RouletteService, RouletteSettings
@@ -32,6 +33,7 @@ from app.slack.app import create_bolt_app
 from app.slack.delivery import Dispatcher
 from app.slack.home import HomePublisher
 from app.slack.http import create_wsgi_app
+from app.slack.metrics import Metrics
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class Bot:
     client: WebClient
     bolt_app: App
     dispatcher: Dispatcher
+    metrics: Metrics
 
     def healthy(self) -> bool:
         with self.engine.connect() as connection:
@@ -52,20 +55,23 @@ class Bot:
         return True
 
     def wsgi_app(self) -> Any:
-        return create_wsgi_app(self.bolt_app, self.healthy)
+        return create_wsgi_app(self.bolt_app, self.healthy, self.metrics)
 
 
-def create_web_client(settings: Settings, *, wait_out_rate_limits: bool = True) -> WebClient:
-    """The Web API client, with the SDK's own retry handlers for drops, 5xx and (optionally) 429s.
+def create_web_client(settings: Settings, *, for_delivery: bool = False) -> WebClient:
+    """The Web API client. Interactive calls get the SDK's own retry handlers for drops, 5xx and 429s.
 
-    Delivery uses one without the 429 handler, so its pacer sees every 429 and learns the pace.
+    Delivery's client has none: its pacer must see every 429 to learn the pace, and a blind resend of a
+    message whose answer was lost could post it twice. The outbox retries instead, and a retry first
+    looks for the earlier message (see ``Dispatcher._already_posted``).
     """
-    handlers: list[RetryHandler] = [
-        ConnectionErrorRetryHandler(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=2),
-    ]
-    if wait_out_rate_limits:
-        handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
+    handlers: list[RetryHandler] = []
+    if not for_delivery:
+        handlers = [
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=1),
+        ]
     return WebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
@@ -95,6 +101,7 @@ def create_services(engine: Engine, settings: Settings, clock: Clock = utc_now) 
         roulette=RouletteService(sessions, roulette_settings(settings), clock=clock),
         insight=InsightService(sessions, admins=settings.mentorbot_admins, clock=clock),
         erasure=ErasureService(sessions, mentoring, clock=clock),
+        operations=Operations(sessions, clock=clock),
     )
 
 
@@ -123,6 +130,11 @@ def create_bot(
     home = HomePublisher(client, services, people)
     bolt_app = create_bolt_app(settings, services, client, people, home)
     dispatcher = Dispatcher(
-        services.outbox, create_web_client(settings, wait_out_rate_limits=False), refresh_home=home.publish
+        services.outbox,
+        create_web_client(settings, for_delivery=True),
+        refresh_home=home.publish,
+        on_unreachable=lambda users, reason: services.operations.mark_unreachable(users, reason=reason),
     )
-    return Bot(settings, engine, services, client, bolt_app, dispatcher)
+    return Bot(
+        settings, engine, services, client, bolt_app, dispatcher, Metrics(services.operations.snapshot)
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     coffee_mix_levels: bool = Field(default=False, description="prefer pairing people of different levels")
     scheduler_enabled: bool = Field(default=True, description="run the background jobs in this process")
     http_threads: int = Field(default=16, ge=1, le=256, description="HTTP worker threads")
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="json: one JSON object per line (for log shippers); text: for a terminal"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="log level")
 
     @field_validator("slack_bot_token")
     @classmethod

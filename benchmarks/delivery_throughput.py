@@ -156,7 +156,7 @@ def main() -> None:
                 fake.set_rate_limit("conversations.open", open_rate, burst=open_burst)
                 fake.set_rate_limit("chat.postMessage", 1.0 * args.scale, burst=3, per_channel=True)
             client: Any = (
-                StubClient() if name == "stub" else create_web_client(settings, wait_out_rate_limits=False)
+                StubClient() if name == "stub" else create_web_client(settings, for_delivery=True)
             )
             with scratch_database(args.backend, args.pg_url, tag="bench_delivery") as url:
                 r = run(url, fake, client, args.intros)

@@ -51,6 +51,7 @@ METHOD_TIERS = {
     "chat.delete": "t3",
     "chat.update": "t3",
     "conversations.open": "t3",
+    "conversations.history": "t3",
     "chat.postEphemeral": "t4",
     "conversations.members": "t4",
     "users.info": "t4",
@@ -484,6 +485,7 @@ class FakeSlack:
             "users.list": self._users_list,
             "conversations.open": self._conversations_open,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -1260,6 +1262,54 @@ class FakeSlack:
         end = start + len(page)
         next_cursor = _encode_cursor("user_id:" + channel.members[end]) if end < len(channel.members) else ""
         return {"members": list(page), "response_metadata": {"next_cursor": next_cursor}}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first; ``oldest``/``latest`` bound by ts (exclusive unless ``inclusive``); message
+        ``metadata`` only with ``include_all_metadata``; cursor pagination (docs: conversations.history)."""
+        channel = self._resolve_channel(args.get("channel"))
+        if not channel.bot_is_member:
+            raise SlackError("not_in_channel")
+        try:
+            limit = int(args.get("limit") or 100)
+            oldest = float(args.get("oldest") or 0)
+            latest = float(args["latest"]) if args.get("latest") else float("inf")
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+        limit = max(1, min(limit, 999))
+        inclusive = _truthy(args.get("inclusive"))
+        with_metadata = _truthy(args.get("include_all_metadata"))
+
+        def in_range(ts: float) -> bool:
+            if inclusive:
+                return oldest <= ts <= latest
+            return oldest < ts < latest
+
+        newest_first = [
+            m for m in reversed(self._messages.get(channel.id, [])) if in_range(float(m["ts"]))
+        ]
+        start = 0
+        if args.get("cursor"):
+            after = _decode_cursor(str(args["cursor"]), "next_ts:")
+            positions = [i for i, m in enumerate(newest_first) if m["ts"] == after]
+            if not positions:
+                raise SlackError("invalid_cursor")
+            start = positions[0]
+        page = newest_first[start : start + limit]
+        more = start + limit < len(newest_first)
+        shown = []
+        for message in page:
+            item = {k: copy.deepcopy(v) for k, v in message.items() if k != "channel"}
+            if not with_metadata:
+                item.pop("metadata", None)
+            shown.append(item)
+        return {
+            "messages": shown,
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {
+                "next_cursor": _encode_cursor("next_ts:" + newest_first[start + limit]["ts"]) if more else ""
+            },
+        }
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._writable_channel(args.get("channel"))

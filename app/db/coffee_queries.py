@@ -36,12 +36,14 @@ def channel_member_ids(session: Session) -> set[str]:
 
 
 def pool_members(session: Session, *, now: datetime) -> list[Member]:
-    """Who takes part in a round now: joined themselves or via a coffee channel, not left, not paused."""
+    """Who takes part in a round now: joined themselves or via a coffee channel, not left, not paused,
+    and reachable (Slack hasn't told us they left or can't be messaged)."""
     in_channel = select(CoffeeChannelMember.user_id)
     query = (
         select(Member)
         .outerjoin(CoffeeParticipant, CoffeeParticipant.user_id == Member.user_id)
         .where(
+            Member.unreachable_since.is_(None),
             or_(CoffeeParticipant.opted_in.is_(True), Member.user_id.in_(in_channel)),
             or_(CoffeeParticipant.user_id.is_(None), CoffeeParticipant.opted_out.is_(False)),
             or_(

@@ -29,6 +29,8 @@ def upsert_member(session: Session, user_id: str, *, name: str, tz: str, now: da
         session.flush()  # rows that refer to the member may follow in this transaction
     elif (member.display_name, member.tz) != (name, tz):
         member.display_name, member.tz, member.updated_at = name, tz, now
+    if member.unreachable_since is not None:  # Slack just showed them to us again: they are back
+        member.unreachable_since, member.unreachable_reason = None, None
     return member
 
 

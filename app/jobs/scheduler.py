@@ -9,6 +9,7 @@ from collections.abc import Callable
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
+from app.logs import log_context
 from app.services.container import Services
 from app.slack.channel_sync import sync_all_channels
 from app.slack.delivery import Dispatcher
@@ -31,6 +32,7 @@ def create_scheduler(services: Services, dispatcher: Dispatcher, client: WebClie
         ("run_due_coffee_round", lambda: run_due_coffee_round(services, client), SWEEP_EVERY_SECONDS),
         ("send_coffee_followups", services.roulette.send_due_followups, SWEEP_EVERY_SECONDS),
         ("settle_coffee_followups", services.roulette.settle_followups, SWEEP_EVERY_SECONDS),
+        ("forget_old_event_ids", services.operations.forget_old_events, 3600),
     ]
     for name, func, seconds in jobs:
         scheduler.add_job(_logged(name, func), "interval", seconds=seconds, id=name, name=name)
@@ -48,7 +50,8 @@ def run_due_coffee_round(services: Services, client: WebClient) -> int:
 def _logged(name: str, func: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
-            func()
+            with log_context(job=name):
+                func()
         except Exception:  # one failed tick must not stop the metronome
             log.exception("job %s failed", name)
 

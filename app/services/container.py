@@ -8,6 +8,7 @@ from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
 from app.services.mentoring import MentoringService
+from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.register import RegisterService
 from app.services.roulette import RouletteService
@@ -22,3 +23,4 @@ class Services:
     roulette: RouletteService
     insight: InsightService
     erasure: ErasureService
+    operations: Operations

@@ -26,6 +26,7 @@ from app.db.models import (
     Member,
     MentorProfile,
     MentorTopic,
+    Notice,
 )
 from app.domain.errors import NotAllowed
 from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus
@@ -63,6 +64,9 @@ class ProgramStats:
     mentor_load_median: float
     mentor_load_busiest: int
     weekly_conversations: tuple[tuple[datetime, int], ...]
+    # Messages Slack refused for good (by its error) in the period, and people we can't reach now.
+    delivery_failures: tuple[tuple[str, int], ...] = ()
+    unreachable_people: int = 0
 
     @property
     def sparkline(self) -> str:
@@ -205,6 +209,21 @@ def _compute(
         mentor_load_median=statistics.median(per_mentor) if per_mentor else 0.0,
         mentor_load_busiest=max(per_mentor, default=0),
         weekly_conversations=tuple((week, weekly.get(week, 0)) for week in weeks),
+        delivery_failures=_delivery_failures(session, since),
+        unreachable_people=session.scalar(
+            select(func.count()).select_from(Member).where(Member.unreachable_since.is_not(None))
+        )
+        or 0,
+    )
+
+
+def _delivery_failures(session: Session, since: datetime | None) -> tuple[tuple[str, int], ...]:
+    reason = func.coalesce(Notice.last_error, "unknown")
+    query = select(reason, func.count()).where(Notice.status == "failed").group_by(reason)
+    if since is not None:
+        query = query.where(Notice.created_at >= since)
+    return tuple(
+        sorted(((str(r), int(n)) for r, n in session.execute(query)), key=lambda rn: (-rn[1], rn[0]))
     )
 
 

@@ -10,7 +10,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
 from app.config import Settings
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, NotAllowed
+from app.logs import ContextExecutor, bind, current_fields
 from app.services.container import Services
 from app.slack.home import HomePublisher
 from app.slack.listeners import actions, coffee, commands, events, insight, views
@@ -32,7 +33,21 @@ def create_bolt_app(
         # Answer Slack's request as soon as a listener calls ack(); the rest runs after.
         process_before_response=False,
         raise_error_for_unhandled_request=False,
+        # After-ack work keeps the request's log fields (request id, user, what was asked).
+        listener_executor=ContextExecutor(max_workers=settings.http_threads, thread_name_prefix="listener"),
     )
+
+    @app.middleware
+    def describe_request(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        """Name the request in the log and metrics; run an Events API event once, however often it comes."""
+        kind, what = request_kind(body)
+        bind(kind=kind, what=what, user=_user_id(body))
+        event_id = body.get("event_id") if kind == "event" else None
+        if event_id and not services.operations.first_delivery(str(event_id)):
+            log.info("event %s already handled; ignoring the repeat", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
 
     @app.middleware
     def provide_services(context: BoltContext, next: Any) -> None:
@@ -48,6 +63,10 @@ def create_bolt_app(
         error: Exception, body: dict[str, Any], respond: Any, logger: logging.Logger
     ) -> BoltResponse | None:
         """The one place errors become words: known ones as their message, the rest as an apology."""
+        if isinstance(error, NotAllowed):
+            # Buttons and commands for admins are only shown to admins: a request that gets here was
+            # crafted or is very stale. Worth a line for whoever watches the logs.
+            log.warning("refused: %s by %s: %s", current_fields().get("what"), _user_id(body), error.message)
         if isinstance(error, DomainError):
             text = error.message
         else:
@@ -67,3 +86,28 @@ def create_bolt_app(
     views.register(app)
     events.register(app)
     return app
+
+
+def request_kind(body: dict[str, Any]) -> tuple[str, str | None]:
+    """(kind, what) of a Slack request: ("command", "/mentor ask"), ("action", action_id), …"""
+    if body.get("command"):
+        words = str(body.get("text") or "").split()
+        return "command", f"{body['command']} {words[0].lower()}" if words else str(body["command"])
+    kind = body.get("type")
+    if kind == "block_actions":
+        actions = body.get("actions") or [{}]
+        return "action", str(actions[0].get("action_id") or "")
+    if kind in ("view_submission", "view_closed"):
+        return "view", str((body.get("view") or {}).get("callback_id") or "")
+    if kind == "event_callback":
+        return "event", str((body.get("event") or {}).get("type") or "")
+    if kind == "url_verification":
+        return "url_verification", None
+    return str(kind or "other"), None
+
+
+def _user_id(body: dict[str, Any]) -> str | None:
+    user = body.get("user")
+    if isinstance(user, dict):
+        return user.get("id")
+    return body.get("user_id") or (body.get("event") or {}).get("user")

@@ -49,6 +49,12 @@ PERMANENT_ERRORS = frozenset(
         "not_allowed_token_type",
     }
 )
+# Errors that mean a person, not the message, is the problem: they are left out of matches and rounds.
+PERSON_GONE_ERRORS = frozenset(
+    {"user_not_found", "users_not_found", "user_disabled", "account_inactive", "cannot_dm_bot"}
+)
+NOTICE_EVENT_TYPE = "mentorbot_notice"
+HISTORY_LOOKBACK = 100  # a resend is minutes after the first try; far fewer messages arrive in between
 WAIT_FOR_ORIGINAL = timedelta(seconds=15)
 RATE_LIMIT_RETRIES = 3
 
@@ -67,7 +73,9 @@ class Dispatcher:
         pacer: Pacer | None = None,
         *,
         refresh_home: Callable[[str], None] | None = None,
+        on_unreachable: Callable[[list[str], str], object] | None = None,
     ) -> None:
+        self._on_unreachable = on_unreachable
         self._outbox = outbox
         self._client = client
         self._pacer = pacer or Pacer()
@@ -129,9 +137,66 @@ class Dispatcher:
         if render is None:
             raise DeliveryError(f"unknown notice kind {notice.kind}", permanent=True)
         users = p["users"] if "users" in p else [p["to"]]
-        channel = self._call("conversations_open", users=",".join(users))["channel"]["id"]
-        answer = self._call("chat_postMessage", channel=channel, **render(p).as_kwargs())
+        try:
+            channel = self._open_conversation(users)
+        except DeliveryError as exc:
+            reachable = self._drop_unreachable(users, exc)
+            if notice.kind != "coffee_intro" or len(reachable) < 2:
+                raise
+            # Someone in the group left Slack: introduce the ones still here rather than no one.
+            proposer = p["proposer"] if p["proposer"] in reachable else reachable[0]
+            p = {**p, "users": reachable, "proposer": proposer}
+            channel = self._open_conversation(reachable)
+        if notice.attempts > 1:
+            # An earlier attempt may have reached Slack before we could record it (a crash, a timeout):
+            # look for the message by the key it carries rather than post it twice.
+            earlier = self._already_posted(channel, notice.key)
+            if earlier is not None:
+                log.info("notice %s (%s) was already posted; not sending it again", notice.id, notice.kind)
+                return earlier
+        answer = self._call(
+            "chat_postMessage", channel=channel, metadata=notice_metadata(notice.key), **render(p).as_kwargs()
+        )
         return SentRef(answer["channel"], answer["ts"])
+
+    def _open_conversation(self, users: list[str]) -> str:
+        return str(self._call("conversations_open", users=",".join(users))["channel"]["id"])
+
+    def _drop_unreachable(self, users: list[str], exc: DeliveryError) -> list[str]:
+        """After Slack refused to open a DM: who can't be reached? Mark them, return the others.
+
+        conversations.open doesn't say which person of several it means, so a group's members are
+        looked up one by one (users.info, Tier 4: cheap next to the intro that is waiting)."""
+        if exc.error not in PERSON_GONE_ERRORS:
+            return list(users)
+        gone = list(users) if len(users) == 1 else [u for u in users if self._is_gone(u)]
+        if gone and self._on_unreachable is not None:
+            self._on_unreachable(gone, exc.error)
+        return [u for u in users if u not in gone]
+
+    def _is_gone(self, user_id: str) -> bool:
+        try:
+            user = self._call("users_info", user=user_id)["user"]
+        except DeliveryError as exc:
+            return exc.error in PERSON_GONE_ERRORS
+        return bool(user.get("deleted") or user.get("is_bot"))
+
+    def _already_posted(self, channel: str, key: str) -> SentRef | None:
+        """The message carrying ``key`` in its metadata among the conversation's latest, if any."""
+        try:
+            history = self._call(
+                "conversations_history", channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        except DeliveryError as exc:
+            if exc.permanent:  # e.g. installed before the history scopes were asked for: send as before
+                log.warning("cannot check whether a notice was already posted: %s", exc.error)
+                return None
+            raise
+        for message in history.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("key") == key:
+                return SentRef(channel, str(message["ts"]))
+        return None
 
     def _update_original(self, p: dict[str, Any]) -> SentRef | None:
         """Replace the mentor's request DM so its Accept/Decline buttons are gone."""
@@ -165,6 +230,11 @@ class Dispatcher:
             self._pacer.succeeded(api_method, channel)
             return answer
         raise DeliveryError("ratelimited", permanent=False, retry_after=_retry_after({}))
+
+
+def notice_metadata(key: str) -> dict[str, Any]:
+    """Slack message metadata naming the notice, so a resend can find the first send."""
+    return {"event_type": NOTICE_EVENT_TYPE, "event_payload": {"key": key}}
 
 
 def _retry_after(headers: Any) -> float:

@@ -10,11 +10,15 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from app.logs import current_fields, log_context
+from app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +29,50 @@ StartResponse = Callable[..., Any]
 
 
 def create_wsgi_app(
-    bolt_app: App, health_check: Callable[[], bool]
+    bolt_app: App, health_check: Callable[[], bool], metrics: Metrics | None = None
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     slack_handler = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+    metrics = metrics or Metrics()
+
+    def handle_slack(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Bolt answers (acks) before the listener's work is done, so the time to start_response is the
+        ack time Slack sees. One log line per request, with an id that the listener's lines share."""
+        started = time.perf_counter()
+        status = [500]
+
+        def record_status(status_line: str, headers: Any, *args: Any) -> Any:
+            status[0] = int(status_line.split(" ", 1)[0])
+            return start_response(status_line, headers, *args)
+
+        retry = environ.get("HTTP_X_SLACK_RETRY_NUM")
+        with log_context(request_id=uuid.uuid4().hex[:12], slack_retry=retry):
+            body = slack_handler(environ, record_status)
+            seconds = time.perf_counter() - started
+            fields = current_fields()
+            kind = str(fields.get("kind") or ("rejected" if status[0] == 401 else "other"))
+            metrics.observe_request(kind, status[0], seconds)
+            log.info(
+                "slack request %s -> %s in %.1f ms",
+                kind,
+                status[0],
+                seconds * 1000,
+                extra={"fields": {"status": status[0], "ack_ms": round(seconds * 1000, 1)}},
+            )
+        return body
 
     def wsgi_app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
             healthy = _safe(health_check)
             return _json(start_response, 200 if healthy else 503, {"ok": healthy})
+        if path == "/metrics" and method in ("GET", "HEAD"):
+            try:
+                data, content_type = metrics.render()
+            except Exception:  # the database is down: say so, don't crash the scrape with a traceback
+                log.exception("could not collect metrics")
+                return _json(start_response, 503, {"ok": False, "error": "metrics_unavailable"})
+            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(data)))])
+            return [data]
         if path == EVENTS_PATH:
             if method != "POST":
                 return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
@@ -43,7 +82,7 @@ def create_wsgi_app(
                 length = 0
             if length > MAX_BODY_BYTES:
                 return _json(start_response, 413, {"ok": False, "error": "request_too_large"})
-            return slack_handler(environ, start_response)
+            return handle_slack(environ, start_response)
         return _json(start_response, 404, {"ok": False, "error": "not_found"})
 
     return wsgi_app

@@ -43,7 +43,7 @@ def dispatcher(fake, engine):
     services = create_services(engine, settings)
     # Generous starting limits, so what these tests wait for is Slack's Retry-After, not the pace.
     fast = {m: Limit(50.0, burst=50, per_channel=lim.per_channel) for m, lim in DOCUMENTED_LIMITS.items()}
-    return Dispatcher(services.outbox, create_web_client(settings, wait_out_rate_limits=False), Pacer(fast))
+    return Dispatcher(services.outbox, create_web_client(settings, for_delivery=True), Pacer(fast))
 
 
 def enqueue_cancellation(engine, key="meeting:1:cancelled", to=ASKER):
@@ -121,13 +121,48 @@ def test_permanent_errors_fail_the_notice_with_the_reason(fake, engine, dispatch
 
 def test_server_errors_are_retried_later_not_dropped(fake, engine, dispatcher):
     enqueue_cancellation(engine)
-    fake.fail_next("conversations.open", "internal_error", status=500, times=3)  # outlasts the SDK's retries
-    assert dispatcher.deliver_due() == 0
-    row = notice_row(engine)
-    assert row.status == "queued" and row.attempts == 1
-    make_queued_notices_due(engine)  # instead of sleeping through the backoff
+    fake.fail_next("conversations.open", "internal_error", status=500, times=3)
+    for attempt in range(1, 4):  # the outbox retries, with a backoff, rather than the client at once
+        assert dispatcher.deliver_due() == 0
+        row = notice_row(engine)
+        assert row.status == "queued" and row.attempts == attempt and row.last_error == "internal_error"
+        make_queued_notices_due(engine)  # instead of sleeping through the backoff
     assert dispatcher.deliver_due() == 1
     assert len(fake.messages_in(fake.dm_channel_for(ASKER))) == 1
+
+
+@pytest.mark.parametrize("fault", ["drop", "server_error"])
+def test_a_message_whose_answer_was_lost_is_not_posted_twice(fake, engine, dispatcher, fault):
+    """Slack posted it but we never heard back: the retry finds it by its metadata instead of reposting."""
+    enqueue_cancellation(engine)
+    if fault == "drop":
+        fake.drop_next("chat.postMessage", after_processing=True)
+        assert dispatcher.deliver_due() == 0
+    else:
+        fake.drop_next("chat.postMessage", after_processing=True)
+        assert dispatcher.deliver_due() == 0
+        fake.fail_next("conversations.history", "internal_error", status=500)
+        make_queued_notices_due(engine)
+        assert dispatcher.deliver_due() == 0  # can't tell yet whether it was posted: wait, don't guess
+    assert len(fake.messages_in(fake.dm_channel_for(ASKER))) == 1
+    make_queued_notices_due(engine)
+    assert dispatcher.deliver_due() == 1
+    row = notice_row(engine)
+    assert row.status == "sent"
+    posted = fake.messages_in(fake.dm_channel_for(ASKER))
+    assert len(posted) == 1
+    assert (row.channel_id, row.message_ts) == (fake.dm_channel_for(ASKER), posted[0]["ts"])
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_a_retry_after_a_failure_before_slack_posts_still_sends(fake, engine, dispatcher):
+    enqueue_cancellation(engine)
+    fake.drop_next("chat.postMessage")  # lost on the way in: nothing was posted
+    assert dispatcher.deliver_due() == 0
+    make_queued_notices_due(engine)
+    assert dispatcher.deliver_due() == 1
+    assert len(fake.messages_in(fake.dm_channel_for(ASKER))) == 1
+    assert len(fake.calls_to("conversations.history")) == 1  # looked first, found nothing, then posted
 
 
 def test_a_user_who_left_is_a_permanent_failure(fake, engine, dispatcher):

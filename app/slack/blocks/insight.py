@@ -33,7 +33,26 @@ def stats_lines(s: ProgramStats) -> list[str]:
         f"*Mentor load:* median {s.mentor_load_median:g} conversations · "
         f"busiest mentor {s.mentor_load_busiest}",
         f"*Weekly conversations:* `{s.sparkline}` ({len(s.weekly_conversations)} weeks, oldest first)",
+        *_delivery_lines(s),
     ]
+
+
+def _delivery_lines(s: ProgramStats) -> list[str]:
+    """Only when something is wrong: messages Slack refused for good, and people we can't reach."""
+    lines = []
+    failed = sum(n for _, n in s.delivery_failures)
+    if failed:
+        reasons = ", ".join(f"`{reason}` {n}" for reason, n in s.delivery_failures)
+        lines.append(
+            f"*Delivery:* {failed} message{'s' if failed != 1 else ''} could not be delivered ({reasons})"
+        )
+    if s.unreachable_people:
+        lines.append(
+            f"*Unreachable:* {s.unreachable_people} "
+            f"{'person' if s.unreachable_people == 1 else 'people'} left Slack or can't be messaged; "
+            "they're left out of matches and rounds until they're back"
+        )
+    return lines
 
 
 def stats_message(s: ProgramStats) -> Message:

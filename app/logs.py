@@ -1,0 +1,135 @@
+"""Logging for operators: one line per event, as JSON, with the request or notice it belongs to.
+
+``log_context(request_id=…)`` binds fields for everything logged in that block (and, through
+``ContextExecutor``, in the listener threads Bolt runs after the ack). Secrets never reach a line:
+``SecretsFilter`` blanks Slack tokens by their shape and any configured secret by value, whatever
+library logged them.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+_fields: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_fields", default={})  # noqa: B039 (never mutated)
+
+# xoxb-/xoxp-/xapp-… tokens as Slack issues them; caught even if a library prints one.
+_TOKEN_SHAPE = re.compile(r"\b(?:xox[abposer]|xapp)-[A-Za-z0-9-]{6,}")
+REDACTED = "[redacted]"
+
+
+@contextmanager
+def log_context(**fields: Any) -> Iterator[None]:
+    """Add ``fields`` to every line logged inside the block (nested blocks add to the outer ones)."""
+    token = _fields.set({**_fields.get(), **{k: v for k, v in fields.items() if v is not None}})
+    try:
+        yield
+    finally:
+        _fields.reset(token)
+
+
+def bind(**fields: Any) -> None:
+    """Add fields to the current context for the rest of it (e.g. the user, once the body is parsed)."""
+    _fields.set({**_fields.get(), **{k: v for k, v in fields.items() if v is not None}})
+
+
+def current_fields() -> dict[str, Any]:
+    return dict(_fields.get())
+
+
+class ContextExecutor(ThreadPoolExecutor):
+    """A thread pool whose tasks run in the submitter's context, so after-ack work keeps its request id."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        context = contextvars.copy_context()
+        return super().submit(context.run, fn, *args, **kwargs)
+
+
+class JsonLineFormatter(logging.Formatter):
+    """``{"ts": …, "level": …, "logger": …, "msg": …, <bound fields>, "exc": …}`` on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        line.update(getattr(record, "fields", None) or {})
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """For a terminal: the usual line, bound fields appended as key=value, tracebacks kept on one line."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        fields = getattr(record, "fields", None) or {}
+        if fields:
+            head, sep, rest = text.partition("\n")
+            text = head + " " + " ".join(f"{k}={v}" for k, v in fields.items()) + sep + rest
+        return text.replace("\n", "\\n")
+
+
+class ContextFilter(logging.Filter):
+    """Attach the bound fields to each record (on the handler, so every library's lines get them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        bound = _fields.get()
+        if bound:
+            record.fields = {**bound, **(getattr(record, "fields", None) or {})}
+        return True
+
+
+class SecretsFilter(logging.Filter):
+    """Blank secrets out of the message, its arguments and any traceback text."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if s and len(s) >= 6]
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return _TOKEN_SHAPE.sub(REDACTED, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self.scrub(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, None
+            record.msg = f"{record.msg}\n{self.scrub(text)}"
+            record.args = None
+        return True
+
+
+def configure_logging(*, fmt: str = "json", level: int = logging.INFO, secrets: Iterable[str] = ()) -> None:
+    """Route every logger to stderr, one line per event, secrets blanked."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLineFormatter() if fmt == "json" else TextFormatter())
+    handler.addFilter(ContextFilter())
+    handler.addFilter(SecretsFilter(secrets))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is what /metrics is for

@@ -1,0 +1,101 @@
+"""Operational state: who the bot can no longer reach, which Slack events it has already handled, and
+the figures an operator (``/metrics``) or an admin (``/mentor stats``) reads about delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.models import CoffeeRound, Member, Notice, SlackEvent
+from app.services.clock import Clock, utc_now
+
+# Slack retries an event three times within about five minutes; a day covers that with room to spare.
+EVENT_MEMORY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OperationsSnapshot:
+    notices_by_status: dict[str, int] = field(default_factory=dict)
+    failed_by_reason: dict[str, int] = field(default_factory=dict)
+    rounds_run: int = 0
+    unreachable_people: int = 0
+
+
+class Operations:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock = utc_now) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def mark_unreachable(self, user_ids: Iterable[str], *, reason: str) -> int:
+        """Slack said these people can't be reached (left, deactivated, can't be DMed): leave them out of
+        matches and rounds until they show up again (see ``queries.upsert_member``)."""
+        ids = sorted(set(user_ids))
+        if not ids:
+            return 0
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(Member)
+                .where(Member.user_id.in_(ids), Member.unreachable_since.is_(None))
+                .values(unreachable_since=self._clock(), unreachable_reason=reason[:100])
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def is_unreachable(self, user_id: str) -> bool:
+        with self._sessions() as session:
+            since = session.scalar(select(Member.unreachable_since).where(Member.user_id == user_id))
+        return since is not None
+
+    def first_delivery(self, event_id: str) -> bool:
+        """Record an Events API ``event_id``; False when it was seen before (a retry, or another replica
+        got it), so its handler runs once. One insert, atomic on both databases."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            dialect = session.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            statement = (
+                insert(SlackEvent)
+                .values(event_id=event_id[:64], received_at=now)
+                .on_conflict_do_nothing(index_elements=["event_id"])
+            )
+            inserted = session.execute(statement).rowcount  # type: ignore[attr-defined]
+        return bool(inserted)
+
+    def forget_old_events(self) -> int:
+        with self._sessions.begin() as session:
+            result = session.execute(
+                delete(SlackEvent).where(SlackEvent.received_at < self._clock() - EVENT_MEMORY)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def snapshot(self) -> OperationsSnapshot:
+        """Counts across all replicas (they share the database), cheap enough for every scrape."""
+        with self._sessions() as session:
+            by_status = dict(
+                session.execute(select(Notice.status, func.count()).group_by(Notice.status)).all()
+            )
+            by_reason = dict(
+                session.execute(
+                    select(func.coalesce(Notice.last_error, "unknown"), func.count())
+                    .where(Notice.status == "failed")
+                    .group_by(func.coalesce(Notice.last_error, "unknown"))
+                ).all()
+            )
+            rounds = session.scalar(select(func.count()).select_from(CoffeeRound)) or 0
+            unreachable = (
+                session.scalar(
+                    select(func.count()).select_from(Member).where(Member.unreachable_since.is_not(None))
+                )
+                or 0
+            )
+        return OperationsSnapshot(
+            notices_by_status={str(k): int(v) for k, v in by_status.items()},
+            failed_by_reason={str(k): int(v) for k, v in by_reason.items()},
+            rounds_run=int(rounds),
+            unreachable_people=int(unreachable),
+        )

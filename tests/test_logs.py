@@ -1,0 +1,81 @@
+"""Log lines: one JSON object per event, bound fields attached, secrets blanked whoever logs them."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import threading
+
+import pytest
+
+from app.logs import ContextExecutor, configure_logging, log_context
+
+TOKEN = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
+SECRET = "8f14e45fceea167a5a36dedd4bea2543"
+
+
+@pytest.fixture
+def captured(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    configure_logging(fmt="json", secrets=[SECRET])
+    try:
+        yield stream
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+
+
+def lines(stream: io.StringIO) -> list[dict]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_one_json_line_per_event_with_the_bound_fields(captured):
+    log = logging.getLogger("test.logs")
+    with log_context(request_id="abc123", user="U1"):
+        log.info("first %s", "line")
+        try:
+            raise ValueError("boom\nsecond line")
+        except ValueError:
+            log.exception("it failed")
+    log.info("outside")
+    first, failure, outside = lines(captured)
+    assert first["msg"] == "first line" and first["request_id"] == "abc123" and first["user"] == "U1"
+    assert first["level"] == "info" and first["logger"] == "test.logs" and first["ts"].endswith("+00:00")
+    assert "ValueError: boom" in failure["msg"] and failure["request_id"] == "abc123"
+    assert "request_id" not in outside
+    assert len(captured.getvalue().splitlines()) == 3  # the traceback stayed inside its line
+
+
+def test_tokens_and_secrets_are_blanked_in_messages_arguments_and_tracebacks(captured):
+    log = logging.getLogger("slack_sdk.web.base_client")
+    log.warning("Sending a request - headers: {'Authorization': 'Bearer %s'}", TOKEN)
+    log.warning("signing secret is " + SECRET)
+    try:
+        raise RuntimeError(f"token {TOKEN} rejected")
+    except RuntimeError:
+        log.exception("call failed")
+    text = captured.getvalue()
+    assert TOKEN not in text and SECRET not in text
+    assert text.count("[redacted]") == 3
+
+
+def test_work_handed_to_listener_threads_keeps_the_request_fields(captured):
+    executor = ContextExecutor(max_workers=1)
+    seen = threading.Event()
+
+    def after_ack() -> None:
+        logging.getLogger("test.listener").info("after the ack")
+        seen.set()
+
+    with log_context(request_id="req42"):
+        executor.submit(after_ack)
+    assert seen.wait(5)
+    executor.shutdown(wait=True)
+    assert lines(captured)[-1]["request_id"] == "req42"
