@@ -723,6 +723,14 @@ class FakeSlack:
                 _Fault("error", times, error=error, status=status, retry_after=retry_after)
             )
 
+    def clear_faults(self, method: str | None = None) -> None:
+        """Forget queued faults (for one method, or all): the outage is over."""
+        with self._lock:
+            if method is None:
+                self._faults.clear()
+            else:
+                self._faults.pop(method, None)
+
     def drop_next(self, method: str, times: int = 1, *, after_processing: bool = False) -> None:
         """Close the connection of the next ``times`` calls without an answer.
 
@@ -1284,9 +1292,7 @@ class FakeSlack:
                 return oldest <= ts <= latest
             return oldest < ts < latest
 
-        newest_first = [
-            m for m in reversed(self._messages.get(channel.id, [])) if in_range(float(m["ts"]))
-        ]
+        newest_first = [m for m in reversed(self._messages.get(channel.id, [])) if in_range(float(m["ts"]))]
         start = 0
         if args.get("cursor"):
             after = _decode_cursor(str(args["cursor"]), "next_ts:")
