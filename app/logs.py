@@ -130,6 +130,9 @@ def configure_logging(*, fmt: str = "json", level: int = logging.INFO, secrets: 
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # At DEBUG the Slack libraries log whole request bodies: people's goals and private notes.
+    for library in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(library).setLevel(max(level, logging.INFO))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is what /metrics is for

@@ -17,6 +17,9 @@ LEVEL_WORDS = {
 }
 
 
+MAX_TEAM = 100  # members.team
+
+
 class ImportError_(ValueError):
     """A row that cannot be read; the message names the line."""
 
@@ -32,6 +35,8 @@ def read_members(lines: Iterable[str]) -> Iterator[tuple[str, str | None, int | 
         if not _looks_like_user_id(user_id):
             raise ImportError_(f"line {number}: {user_id!r} is not a Slack user ID (like U012ABCDEF)")
         team = cells[1] if len(cells) > 1 and cells[1] else None
+        if team is not None and len(team) > MAX_TEAM:
+            raise ImportError_(f"line {number}: the team name is longer than {MAX_TEAM} characters")
         yield user_id, team, _level(cells[2] if len(cells) > 2 else "", number)
 
 

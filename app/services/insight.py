@@ -233,6 +233,11 @@ def _weeks(now: datetime, since: datetime | None) -> list[datetime]:
     return [last - timedelta(weeks=i) for i in reversed(range(count))]
 
 
+def _csv_safe(text: str) -> str:
+    """A team name like ``=HYPERLINK(…)`` must stay text when the admin opens the CSV in a spreadsheet."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _export(session: Session, now: datetime, since: datetime | None) -> str:
     """Per week and per team, as CSV. Teams under five people are folded into "other"."""
     out = io.StringIO()
@@ -295,6 +300,7 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
         return team if team in big else OTHER
 
     def row(section: str, key: str, rows: dict[str, list[object]], people: int | str) -> list[object]:
+        key = _csv_safe(key)
         a, m, f, c = (rows.get(k, []) for k in ("asks", "held", "feedback", "coffee"))
         ratings = [x.rating for x in f if x.rating is not None]  # type: ignore[attr-defined]
         goals = [x.goal_met for x in f if x.role == "asker" and x.goal_met]  # type: ignore[attr-defined]

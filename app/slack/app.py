@@ -13,6 +13,7 @@ from app.config import Settings
 from app.domain.errors import DomainError, NotAllowed
 from app.logs import ContextExecutor, bind, current_fields
 from app.services.container import Services
+from app.slack.blocks.format import escape
 from app.slack.home import HomePublisher
 from app.slack.listeners import actions, coffee, commands, events, insight, views
 from app.slack.people import PeopleDirectory
@@ -68,7 +69,7 @@ def create_bolt_app(
             # crafted or is very stale. Worth a line for whoever watches the logs.
             log.warning("refused: %s by %s: %s", current_fields().get("what"), _user_id(body), error.message)
         if isinstance(error, DomainError):
-            text = error.message
+            text = escape(error.message)  # messages may quote what the person typed
         else:
             logger.exception("unhandled error in a listener", exc_info=error)
             text = SORRY

@@ -2,8 +2,10 @@
 
 PURE: standard library and ``app.domain`` only; no clock, no I/O beyond reading the time zone names
 ``zoneinfo`` knows. Malformed input raises :class:`~app.domain.errors.InvalidInput` with a short message
-for the person who typed it, always with an example of what works. An unknown first word is not an
-error: it parses to :class:`Unknown`, and the listener answers with the help text.
+for the person who typed it, always with an example of what works; a piece of their input it quotes is
+plain text as they typed it (Slack's escaping undone), so whoever shows it escapes it once for mrkdwn.
+An unknown first word is not an error: it parses to :class:`Unknown`, and the listener answers with the
+help text.
 
 What Slack sends: ``&``, ``<`` and ``>`` typed by a person arrive as ``&amp;``, ``&lt;``, ``&gt;``, so a
 raw ``<…>`` is always Slack's own markup. With "escape channels, users, and links" on (the manifest's
@@ -26,6 +28,7 @@ from app.domain.errors import InvalidInput
 from app.domain.model import MAX_GOAL_LENGTH, MAX_TOPICS
 
 MAX_TOPIC_LENGTH = 30
+MAX_CHANNEL_NAME = 80
 MAX_PERIOD_DAYS = 365
 DEFAULT_STATS_DAYS = 30
 COFFEE_INTERVALS = (1, 2, 4)  # weeks between roulette rounds
@@ -231,9 +234,11 @@ Command: TypeAlias = (
 
 _FORGET_ME_LINE = "\n• `/mentor forget-me` — Erase everything Mentorbot holds about you"
 
+# The help is shown as mrkdwn: a literal "<" or ">" is written &lt; / &gt;, or Slack reads it as markup.
 _MENTORING_HELP = """\
 *Mentoring*
-• `/mentor ask <goal> #topic` — Ask for a 15-minute chat: `/mentor ask How do I prepare for on-call? #sre`
+• `/mentor ask &lt;goal&gt; #topic` — Ask for a 15-minute chat: \
+`/mentor ask How do I prepare for on-call? #sre`
 • `/mentor list` — Your asks and upcoming conversations
 • `/mentor forget-me` — Erase everything Mentorbot holds about you"""
 
@@ -309,7 +314,7 @@ def parse(text: str) -> Command:
         return ForgetMe()
     handler = _TOP_LEVEL.get(word)
     if handler is None:
-        return Unknown(words[0][:40])
+        return Unknown(_unescape(words[0])[:40])
     return handler(rest)
 
 
@@ -320,7 +325,7 @@ def _parse_coffee(rest: str) -> Command:
     word, args = words[0].lower(), words[1] if len(words) > 1 else ""
     handler = _COFFEE.get(word)
     if handler is None:
-        return CoffeeHelp(unknown=words[0][:40])
+        return CoffeeHelp(unknown=_unescape(words[0])[:40])
     return handler(args)
 
 
@@ -388,7 +393,7 @@ def _parse_coffee_pause(rest: str) -> CoffeePause:
     return CoffeePause(duration=duration, until=until)
 
 
-_CHANNEL_LINK = re.compile(r"<#([A-Z0-9]+)(?:\|([^<>]*))?>")
+_CHANNEL_LINK = re.compile(r"<#([A-Z0-9]{1,32})(?:\|([^<>]*))?>")  # ids fit the 32-character columns
 _CHANNEL_NAME = re.compile(r"[\w-]{1,80}")
 
 
@@ -399,14 +404,16 @@ def _parse_coffee_channel(rest: str) -> CoffeeChannel:
         raise InvalidInput(f"Which channel's members should take part? Name it, {example}")
     link = _CHANNEL_LINK.fullmatch(value)
     if link:
-        return CoffeeChannel(channel_id=link[1], channel_name=(link[2] or "").strip().lower())
+        # Slack's channel names have at most 80 characters; a crafted label gets no more room than that.
+        name = (link[2] or "").strip().lower()[:MAX_CHANNEL_NAME]
+        return CoffeeChannel(channel_id=link[1], channel_name=name)
     name = value.removeprefix("#").lower()
     if not _CHANNEL_NAME.fullmatch(name):
-        raise InvalidInput(f"`{value[:80]}` doesn't look like one channel; {example}")
+        raise InvalidInput(f"`{_unescape(value)[:80]}` doesn't look like one channel; {example}")
     return CoffeeChannel(channel_id=None, channel_name=name)
 
 
-_USER_LINK = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+_USER_LINK = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^<>]*)?>")
 
 
 def _parse_coffee_avoid(rest: str, *, remove: bool) -> CoffeeAvoid:
@@ -420,8 +427,8 @@ def _parse_coffee_avoid(rest: str, *, remove: bool) -> CoffeeAvoid:
         raise InvalidInput(f"Who? Mention one person, {example}")
     if value.startswith("@") and len(value.split()) == 1:
         raise InvalidInput(
-            f"I couldn't tell who `{value[:40]}` is. As you type @, pick the person from Slack's suggestions "
-            f"so their name turns into a mention, {example}"
+            f"I couldn't tell who `{_unescape(value)[:40]}` is. As you type @, pick the person from "
+            f"Slack's suggestions so their name turns into a mention, {example}"
         )
     raise InvalidInput(f"Mention one person, picked from Slack's suggestions as you type @, {example}")
 
@@ -460,8 +467,8 @@ def _parse_coffee_schedule(rest: str) -> CoffeeSchedule | CoffeeScheduleShow:
             tz = _timezone(word)
         else:
             raise InvalidInput(
-                f"I didn't understand `{word[:40]}`. Give how often, a weekday, a time and optionally "
-                f"a time zone, {_SCHEDULE_EXAMPLE}"
+                f"I didn't understand `{_unescape(word)[:40]}`. Give how often, a weekday, a time and "
+                f"optionally a time zone, {_SCHEDULE_EXAMPLE}"
             )
     if weekday is None or at is None:
         missing = "a weekday" if weekday is None else "a time such as 10:00"
@@ -693,7 +700,7 @@ def _timezone(word: str) -> str:
     name = _known_timezones().get(word.lower())
     if name is None:
         raise InvalidInput(
-            f"I don't know the time zone `{word[:60]}`; use an IANA name such as `Europe/Berlin`, "
+            f"I don't know the time zone `{_unescape(word)[:60]}`; use an IANA name such as `Europe/Berlin`, "
             "`America/New_York` or `UTC`"
         )
     return name

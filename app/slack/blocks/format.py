@@ -31,7 +31,8 @@ def escape(text: str) -> str:
 
 
 def topics_text(topics: list[str] | tuple[str, ...]) -> str:
-    return " ".join(f"`#{t}`" for t in topics)
+    """Topics are checked to be ``[a-z0-9+._-]`` when typed; escaped anyway, as they come from people."""
+    return " ".join(f"`#{escape(t)}`" for t in topics)
 
 
 def mention(user_id: str) -> str:

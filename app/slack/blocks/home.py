@@ -23,6 +23,7 @@ from app.services.roulette import CoffeeStatus
 from app.slack.blocks import coffee
 from app.slack.blocks.format import escape, local_time, mention
 from app.slack.blocks.insight import dashboard_blocks
+from app.slack.blocks.messages import MAX_LISTED
 from app.slack.ids import Action
 
 
@@ -54,25 +55,28 @@ def home_view(data: HomeData) -> dict[str, Any]:
             "*Your upcoming conversations*" if mine.upcoming else "*Your upcoming conversations*\n_None yet._"
         ),
     ]
-    for v in mine.upcoming:
+    for v in mine.upcoming[:MAX_LISTED]:
         blocks.append(
             _section(
                 f"{local_time(v.start, tz)} with {mention(v.other_id)}\n_{escape(v.goal)}_",
                 ButtonElement(text="Cancel", action_id=Action.CANCEL_MEETING, value=str(v.meeting_id)),
             )
         )
+    blocks.extend(_more(len(mine.upcoming)))
     asked = [v for v in mine.pending if v.role == "asker"]
     if asked or mine.open_asks:
         blocks.append(_section("*Your open requests*"))
-        for v in asked:
+        for v in asked[:MAX_LISTED]:
             blocks.append(
                 _section(
                     f"Waiting for {mention(v.other_id)}: {local_time(v.start, tz)}\n_{escape(v.goal)}_",
                     ButtonElement(text="Withdraw", action_id=Action.CANCEL_MEETING, value=str(v.meeting_id)),
                 )
             )
-        for a in mine.open_asks:
+        blocks.extend(_more(len(asked)))
+        for a in mine.open_asks[:MAX_LISTED]:
             blocks.append(_section(f"No slot picked yet: _{escape(a.goal)}_"))
+        blocks.extend(_more(len(mine.open_asks)))
     blocks.append(DividerBlock())
     status = coffee.status(data.coffee)
     blocks.append(_section("*Coffee roulette*"))
@@ -112,7 +116,8 @@ def _mentor_section(data: HomeData, tz: str) -> list[Any]:
             ButtonElement(text=toggle[1], action_id=Action.MENTOR_AVAILABLE, value=toggle[0]),
         ),
     ]
-    for v in (v for v in data.mine.pending if v.role == "mentor"):
+    asking_me = [v for v in data.mine.pending if v.role == "mentor"]
+    for v in asking_me[:MAX_LISTED]:
         blocks.append(
             _section(f"{mention(v.other_id)} asks for {local_time(v.start, tz)}\n_{escape(v.goal)}_")
         )
@@ -130,4 +135,12 @@ def _mentor_section(data: HomeData, tz: str) -> list[Any]:
                 ],
             )
         )
+    blocks.extend(_more(len(asking_me)))
     return blocks
+
+
+def _more(total: int) -> list[Any]:
+    """What a capped list leaves out: Slack refuses a Home tab of more than 100 blocks."""
+    if total <= MAX_LISTED:
+        return []
+    return [ContextBlock(elements=[MarkdownTextObject(text=f"… and {total - MAX_LISTED} more.")])]

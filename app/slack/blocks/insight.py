@@ -10,6 +10,8 @@ from app.services.insight import ProgramStats
 from app.slack.blocks.format import topics_text
 from app.slack.blocks.messages import Message
 
+MAX_TOPICS_SHOWN = 20
+
 
 def _share(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
@@ -17,7 +19,10 @@ def _share(value: float | None) -> str:
 
 def stats_lines(s: ProgramStats) -> list[str]:
     period = f"last {s.period_days} days" if s.period_days else "all time"
-    unmet = ", ".join(f"{topics_text([t]) if t != 'other' else t} {n}" for t, n in s.topics_without_mentors)
+    shown = s.topics_without_mentors[:MAX_TOPICS_SHOWN]
+    unmet = ", ".join(f"{topics_text([t]) if t != 'other' else t} {n}" for t, n in shown)
+    if len(s.topics_without_mentors) > len(shown):  # a section holds 3000 characters at most
+        unmet += f" and {len(s.topics_without_mentors) - len(shown)} more"
     rating = "–" if s.average_rating is None else f"{s.average_rating:.1f} / 5 ({s.ratings} ratings)"
     return [
         f"*Program health, {period}*",

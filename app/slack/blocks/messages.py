@@ -27,6 +27,9 @@ from app.slack.blocks.format import escape, local_time, mention, short_time, top
 from app.slack.ids import Action
 
 CONFIDENTIAL = "15 minutes, confidential unless you both agree otherwise."
+# Items shown per list (upcoming, waiting, open requests): three capped lists stay well under Slack's
+# 50 blocks in a message and 100 in the App Home, however many asks someone piles up.
+MAX_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -336,12 +339,12 @@ def my_conversations(mine: MyConversations) -> Message:
     if not (mine.upcoming or mine.pending or mine.open_asks):
         return plain(
             "You have no upcoming conversations or open requests. "
-            "Ask for one with `/mentor ask <goal> #topic`."
+            "Ask for one with `/mentor ask &lt;goal&gt; #topic`."
         )
     blocks: list[Block] = []
     if mine.upcoming:
         blocks.append(_section("*Upcoming conversations*"))
-        for v in mine.upcoming:
+        for v in mine.upcoming[:MAX_LISTED]:
             who = "with mentee" if v.role == "mentor" else "with mentor"
             blocks.append(
                 SectionBlock(
@@ -351,10 +354,11 @@ def my_conversations(mine: MyConversations) -> Message:
                     accessory=_cancel_button(v.meeting_id),
                 )
             )
+        blocks.extend(_more(len(mine.upcoming)))
     if mine.pending:
         blocks.append(DividerBlock())
         blocks.append(_section("*Waiting for an answer*"))
-        for v in mine.pending:
+        for v in mine.pending[:MAX_LISTED]:
             line = (
                 f"You asked {mention(v.other_id)} for {local_time(v.start, mine.tz)}"
                 if v.role == "asker"
@@ -366,10 +370,11 @@ def my_conversations(mine: MyConversations) -> Message:
                     accessory=_cancel_button(v.meeting_id, "Withdraw" if v.role == "asker" else "Cancel"),
                 )
             )
+        blocks.extend(_more(len(mine.pending)))
     if mine.open_asks:
         blocks.append(DividerBlock())
         blocks.append(_section("*Open requests* (no slot picked yet)"))
-        for a in mine.open_asks:
+        for a in mine.open_asks[:MAX_LISTED]:
             blocks.append(
                 SectionBlock(
                     text=MarkdownTextObject(text=f"_{escape(a.goal)}_ {topics_text(a.topics)}"),
@@ -378,7 +383,15 @@ def my_conversations(mine: MyConversations) -> Message:
                     ),
                 )
             )
+        blocks.extend(_more(len(mine.open_asks)))
     return _render("Your conversations", *blocks)
+
+
+def _more(total: int) -> list[Block]:
+    """A line for what a capped list leaves out (Slack refuses a message of more than 50 blocks)."""
+    if total <= MAX_LISTED:
+        return []
+    return [_context(f"… and {total - MAX_LISTED} more.")]
 
 
 def profile_summary(view: ProfileView, *, lead: str) -> Message:

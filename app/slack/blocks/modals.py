@@ -23,6 +23,8 @@ from app.slack.ids import View as ViewId
 
 LEVELS = {1: "Junior", 2: "Mid-level", 3: "Senior", 4: "Staff / Lead", 5: "Principal / Director"}
 REVERSE_VALUE = "reverse_ok"
+MAX_TEAM = 100  # the members.team column
+MAX_TOPICS_FIELD = 200
 
 
 def profile_modal(view: ProfileView | None, *, tz: str, extra_topics: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def profile_modal(view: ProfileView | None, *, tz: str, extra_topics: tuple[str,
             label="Topics you can help with",
             hint="Separate with commas, e.g. python, career, on-call",
             element=PlainTextInputElement(
-                action_id=Field.TOPICS, initial_value=topics or None, max_length=200
+                action_id=Field.TOPICS, initial_value=topics or None, max_length=MAX_TOPICS_FIELD
             ),
         ),
         InputBlock(
@@ -50,7 +52,8 @@ def profile_modal(view: ProfileView | None, *, tz: str, extra_topics: tuple[str,
                 action_id=Field.BIO,
                 multiline=True,
                 max_length=MAX_BIO,
-                initial_value=(view.bio or None) if view else None,
+                # Slack refuses a modal whose initial_value exceeds max_length: never let old data do that.
+                initial_value=(view.bio[:MAX_BIO] or None) if view else None,
             ),
         ),
         InputBlock(
@@ -75,7 +78,9 @@ def profile_modal(view: ProfileView | None, *, tz: str, extra_topics: tuple[str,
             label="Team",
             optional=True,
             element=PlainTextInputElement(
-                action_id=Field.TEAM, max_length=100, initial_value=(view.team or None) if view else None
+                action_id=Field.TEAM,
+                max_length=MAX_TEAM,
+                initial_value=((view.team or "")[:MAX_TEAM] or None) if view else None,
             ),
         ),
         InputBlock(
@@ -126,7 +131,10 @@ def note_modal(meeting_id: int, current: str | None) -> dict[str, Any]:
                 hint="Only you can read it. Leave it empty to delete the note.",
                 optional=True,
                 element=PlainTextInputElement(
-                    action_id=Field.NOTE, multiline=True, max_length=MAX_NOTE, initial_value=current or None
+                    action_id=Field.NOTE,
+                    multiline=True,
+                    max_length=MAX_NOTE,
+                    initial_value=(current or "")[:MAX_NOTE] or None,
                 ),
             )
         ],
@@ -156,7 +164,7 @@ def ask_modal() -> dict[str, Any]:
                 label="Topics",
                 hint="Optional, separated by commas, e.g. sre, on-call",
                 optional=True,
-                element=PlainTextInputElement(action_id=Field.ASK_TOPICS, max_length=200),
+                element=PlainTextInputElement(action_id=Field.ASK_TOPICS, max_length=MAX_TOPICS_FIELD),
             ),
         ],
     ).to_dict()

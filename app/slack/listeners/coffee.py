@@ -70,6 +70,7 @@ def _avoid(cmd: ct.CoffeeAvoid, ctx: Ctx) -> None:
 
 
 def _channel(cmd: ct.CoffeeChannel, ctx: Ctx) -> None:
+    ctx.services.roulette.require_admin(ctx.person)  # before any hint: a non-admin just hears "no"
     if cmd.channel_id is None:
         raise InvalidInput(
             "Pick the channel from Slack's autocomplete so it becomes a link, "

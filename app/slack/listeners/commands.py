@@ -21,6 +21,7 @@ from app.services.container import Services
 from app.services.people import Person
 from app.slack import command_text as ct
 from app.slack.blocks import messages
+from app.slack.blocks.format import escape
 from app.slack.blocks.modals import profile_modal
 from app.slack.ids import COMMAND
 from app.slack.listeners import coffee, insight
@@ -51,7 +52,8 @@ def handle_mentor(
     try:
         parsed = ct.parse(command.get("text", ""))
     except InvalidInput as exc:
-        ack(response_type="ephemeral", text=exc.message)
+        # The message may quote what was typed (a bad topic, an unknown word): shown as text, not markup.
+        ack(response_type="ephemeral", text=escape(exc.message))
         return
     if isinstance(parsed, ct.Help):
         ack(response_type="ephemeral", **messages.help_message(ct.MENTORING_HELP_TEXT).as_kwargs())

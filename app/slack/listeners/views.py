@@ -17,7 +17,7 @@ from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, ProfileInput
 from app.slack import command_text
 from app.slack.blocks import messages
-from app.slack.blocks.modals import REVERSE_VALUE
+from app.slack.blocks.modals import LEVELS, MAX_TEAM, REVERSE_VALUE
 from app.slack.ids import Block, Field, View
 from app.slack.people import PeopleDirectory
 
@@ -59,7 +59,13 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
     bio = (_value(values, Block.BIO, Field.BIO).get("value") or "").strip()
     if len(bio) > MAX_BIO:  # Slack enforces max_length, but a crafted payload may not
         errors[Block.BIO] = f"Keep the bio to {MAX_BIO} characters (it has {len(bio)})."
+    team = (_value(values, Block.TEAM, Field.TEAM).get("value") or "").strip()
+    if len(team) > MAX_TEAM:  # likewise
+        errors[Block.TEAM] = f"Keep the team name to {MAX_TEAM} characters (it has {len(team)})."
     level_option = _value(values, Block.LEVEL, Field.LEVEL).get("selected_option")
+    level = str((level_option or {}).get("value") or "")
+    if level and level not in {str(k) for k in LEVELS}:  # only the modal's own options
+        errors[Block.LEVEL] = "Pick one of the levels in the list."
     reverse = _value(values, Block.REVERSE, Field.REVERSE).get("selected_options") or []
     if errors:
         return None, errors
@@ -69,8 +75,8 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
         windows=windows,
         capacity_per_week=capacity,
         reverse_ok=any(o.get("value") == REVERSE_VALUE for o in reverse),
-        team=(_value(values, Block.TEAM, Field.TEAM).get("value") or "").strip() or None,
-        level=int(level_option["value"]) if level_option else None,
+        team=team or None,
+        level=int(level) if level else None,
     ), {}
 
 
