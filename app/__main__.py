@@ -116,6 +116,10 @@ def _run() -> int:
     from app.jobs.scheduler import create_scheduler
 
     bot = create_bot(settings)
+    try:
+        bot.services.mentoring.warm_up()  # the mentor register in memory before the first ask
+    except Exception:  # the first ask will load it instead
+        log.exception("could not load the mentor register at start-up")
     scheduler = (
         create_scheduler(bot.services, bot.dispatcher, bot.client) if settings.scheduler_enabled else None
     )

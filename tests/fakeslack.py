@@ -402,6 +402,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    request_queue_size = 256  # many bot threads (or processes) at once must not see "connection reset"
 
     def __init__(self, fake: FakeSlack) -> None:
         self.fake = fake

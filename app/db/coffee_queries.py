@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import (
     CoffeeAvoid,
+    CoffeeChannel,
     CoffeeChannelMember,
     CoffeeGroup,
     CoffeeGroupMember,
@@ -80,8 +81,14 @@ def avoid_pairs(session: Session, user_ids: Iterable[str]) -> list[tuple[str, st
 
 
 def replace_channel_members(session: Session, channel_id: str, user_ids: Iterable[str]) -> None:
+    """Callers hold the channel's row lock (``lock_channel``): two replicas syncing one channel at once
+    would otherwise both delete, then both insert, and one would fail on the primary key."""
     session.execute(delete(CoffeeChannelMember).where(CoffeeChannelMember.channel_id == channel_id))
     session.add_all(CoffeeChannelMember(channel_id=channel_id, user_id=u) for u in dict.fromkeys(user_ids))
+
+
+def lock_channel(session: Session, channel_id: str) -> CoffeeChannel | None:
+    return session.get(CoffeeChannel, channel_id, with_for_update=True)
 
 
 def unsettled_followups(session: Session, *, asked_before: datetime) -> list[CoffeeGroupMember]:

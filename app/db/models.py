@@ -113,7 +113,10 @@ class Meeting(Base):
     __table_args__ = (
         UniqueConstraint("mentor_id", "hold_start"),
         Index("ix_meetings_status_expires_at", "status", "expires_at"),
-        Index("ix_meetings_status_start_at", "status", "start_at"),
+        # Covering for the register snapshot's full load (confirmed starts by mentor) and its catch-up
+        # (one mentor's conversations); see app.services.register_cache.
+        Index("ix_meetings_status_start_at_mentor_id", "status", "start_at", "mentor_id"),
+        Index("ix_meetings_mentor_id_status_start_at", "mentor_id", "status", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -129,6 +132,22 @@ class Meeting(Base):
     responded_at: Mapped[datetime | None]
     cancelled_by: Mapped[str | None] = mapped_column(String(32))
     feedback_requested_at: Mapped[datetime | None]
+
+
+class RegisterChange(Base):
+    """Whose matching data changed, in commit order: written only by database triggers (migration 0005)
+    on members, mentor_profiles, mentor_topics and meetings, so every writer is covered.
+
+    ``version`` counts up by one per change with no gaps, and a version is visible only once all
+    smaller ones are, so each bot process can keep the register in memory and catch up by reading the
+    rows after the last version it saw (``app.services.register_cache``). The last 10,000 are kept.
+    A migration that rebuilds one of those tables on SQLite (batch mode) must recreate its triggers.
+    """
+
+    __tablename__ = "register_changes"
+
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[str] = mapped_column(String(32))
 
 
 class Feedback(Base):

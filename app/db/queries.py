@@ -10,12 +10,18 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, Text, cast, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.db.models import Ask, Feedback, Meeting, Member, MentorProfile, MentorTopic
+from app.db.models import Ask, Feedback, Meeting, Member, MentorProfile, MentorTopic, RegisterChange
 from app.domain.model import DEFAULT_WINDOWS, MeetingStatus, Mentor, MentorLoad, WeeklyWindow
 
 HOLDING = (MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)
+# Held slots from a week ago on cover the current week in any time zone (weekly capacity); confirmed
+# conversations in the last 30 days count for fairness.
+HELD_LOOKBACK = timedelta(days=8)
+RECENT_WINDOW = timedelta(days=30)
 
 
 # --- members -------------------------------------------------------------------------------------
@@ -24,10 +30,17 @@ HOLDING = (MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)
 def upsert_member(session: Session, user_id: str, *, name: str, tz: str, now: datetime) -> Member:
     member = session.get(Member, user_id)
     if member is None:
-        member = Member(user_id=user_id, display_name=name, tz=tz, created_at=now, updated_at=now)
-        session.add(member)
-        session.flush()  # rows that refer to the member may follow in this transaction
-    elif (member.display_name, member.tz) != (name, tz):
+        # A newcomer's first two requests may race to create them: the loser waits for the winner's
+        # row (PostgreSQL) instead of failing on the primary key.
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(Member)
+            .values(user_id=user_id, display_name=name, tz=tz, created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["user_id"])
+        )
+        member = session.get(Member, user_id)
+        assert member is not None
+    if (member.display_name, member.tz) != (name, tz):
         member.display_name, member.tz, member.updated_at = name, tz, now
     if member.unreachable_since is not None:  # Slack just showed them to us again: they are back
         member.unreachable_since, member.unreachable_reason = None, None
@@ -89,50 +102,32 @@ _MENTOR_COLUMNS = (
 )
 
 
-def _matchable_mentors(now: datetime) -> Select[Any]:
-    return (
+def register_mentors(session: Session, user_ids: Collection[str] | None = None) -> list[Mentor]:
+    """The mentors matching may offer, with their topics: on the register (active), available, and
+    reachable (``members.unreachable_since`` is NULL). Away mentors are included, since being away
+    ends by itself; ranking compares ``away_until`` with ``now``.
+
+    ``user_ids`` limits the answer to those people (any of them may be missing); None: everyone.
+    Cost: two queries, the mentors and their topics (indexed by user_id); no ORM objects.
+    """
+    query = (
         select(*_MENTOR_COLUMNS)
         .join(Member, Member.user_id == MentorProfile.user_id)
-        .where(MentorProfile.active.is_(True), MentorProfile.available.is_(True))
-        .where(or_(MentorProfile.away_until.is_(None), MentorProfile.away_until <= now))
-    )
-
-
-def covering_mentors(topics: Collection[str]) -> Select[tuple[str]]:
-    """The user_ids of mentors offering any of ``topics`` (a subquery; mentor_topics.topic is indexed)."""
-    return select(MentorTopic.user_id).where(MentorTopic.topic.in_(sorted(topics)))
-
-
-def load_matchable_mentors(
-    session: Session,
-    *,
-    now: datetime,
-    topics: Collection[str] | None = None,
-    covering: bool = True,
-    with_topics: bool = True,
-) -> list[Mentor]:
-    """Mentors who could take a new conversation now (active, available, not away).
-
-    With ``topics``: only those offering at least one of them (``covering``), or only those offering
-    none (not ``covering``). Without ``with_topics`` each Mentor's topics are left empty (for ranking
-    when no asked topic can match; ``mentor_topics_of`` fills in the few that are offered).
-    Cost: one indexed query (two with topics); no ORM objects.
-    """
-    query = _matchable_mentors(now)
-    subset: Select[tuple[str]] | None = None
-    if topics is not None:
-        subset = covering_mentors(topics)
-        query = query.where(
-            MentorProfile.user_id.in_(subset) if covering else MentorProfile.user_id.not_in(subset)
+        .where(
+            MentorProfile.active.is_(True),
+            MentorProfile.available.is_(True),
+            Member.unreachable_since.is_(None),
         )
-    rows = session.execute(query).all()
+    )
+    topic_query = select(MentorTopic.user_id, MentorTopic.topic)
+    if user_ids is not None:
+        ids = sorted(user_ids)
+        query = query.where(MentorProfile.user_id.in_(ids))
+        topic_query = topic_query.where(MentorTopic.user_id.in_(ids))
+    rows = _core_rows(session, query)
     found: dict[str, set[str]] = defaultdict(set)
-    if with_topics:
-        topic_query = select(MentorTopic.user_id, MentorTopic.topic)
-        if subset is not None and covering:
-            topic_query = topic_query.where(MentorTopic.user_id.in_(subset))
-        for user_id, topic in session.execute(topic_query):
-            found[user_id].add(topic)
+    for user_id, topic in _core_rows(session, topic_query):
+        found[user_id].add(topic)
     return [
         Mentor(
             user_id=user_id,
@@ -155,13 +150,71 @@ def _windows_from_text(text: str | None) -> tuple[WeeklyWindow, ...]:
     return windows_from_json(json.loads(text) if text else None)
 
 
-def mentor_topics_of(session: Session, user_ids: Collection[str]) -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = defaultdict(set)
-    for user_id, topic in session.execute(
-        select(MentorTopic.user_id, MentorTopic.topic).where(MentorTopic.user_id.in_(list(user_ids)))
-    ):
-        found[user_id].add(topic)
-    return {user_id: frozenset(found.get(user_id, ())) for user_id in user_ids}
+def held_starts(
+    session: Session, user_ids: Collection[str] | None, *, since: datetime
+) -> dict[str, list[datetime]]:
+    """Per mentor, the starts of the slots they hold (requested or confirmed) from ``since`` on, sorted.
+
+    ``user_ids`` limits the answer to those mentors; None: all (a scan of meetings' holds).
+    """
+    query = select(Meeting.mentor_id, Meeting.hold_start).where(Meeting.hold_start >= since)
+    if user_ids is not None:
+        query = query.where(Meeting.mentor_id.in_(sorted(user_ids)))
+    return _by_mentor(_core_rows(session, query.order_by(Meeting.hold_start)))
+
+
+def confirmed_starts(
+    session: Session, user_ids: Collection[str] | None, *, since: datetime
+) -> dict[str, list[datetime]]:
+    """Per mentor, the starts of their confirmed conversations from ``since`` on (past and future), sorted.
+
+    ``user_ids`` limits the answer to those mentors; None: all (the (status, start_at) index).
+    """
+    query = select(Meeting.mentor_id, Meeting.start_at).where(
+        Meeting.status == MeetingStatus.CONFIRMED.value, Meeting.start_at >= since
+    )
+    if user_ids is not None:
+        query = query.where(Meeting.mentor_id.in_(sorted(user_ids)))
+    return _by_mentor(_core_rows(session, query.order_by(Meeting.start_at)))
+
+
+def _core_rows(session: Session, query: Select[Any]) -> Sequence[Any]:
+    """Rows of a column query without the ORM's per-row work (several times faster for tens of
+    thousands of rows); pending ORM changes are flushed first, as the ORM would."""
+    session.flush()
+    return session.connection().execute(query).all()
+
+
+def _by_mentor(rows: Iterable[Any]) -> dict[str, list[datetime]]:
+    found: dict[str, list[datetime]] = defaultdict(list)
+    for mentor_id, start in rows:
+        found[mentor_id].append(start)
+    return found
+
+
+def latest_register_change(session: Session) -> tuple[int, str | None]:
+    """(version, user_id) of the newest row of the register change log; (0, None) when it is empty."""
+    row = session.execute(
+        select(RegisterChange.version, RegisterChange.user_id)
+        .order_by(RegisterChange.version.desc())
+        .limit(1)
+    ).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def register_changes_from(session: Session, version: int, *, limit: int) -> list[tuple[int, str]]:
+    """Rows of the register change log from ``version`` on (inclusive), oldest first, at most ``limit``.
+
+    Written by triggers (migration 0005): versions are gapless and visible in order, so these are
+    exactly the changes committed since ``version``. Cost: one range scan of the primary key.
+    """
+    rows = session.execute(
+        select(RegisterChange.version, RegisterChange.user_id)
+        .where(RegisterChange.version >= version)
+        .order_by(RegisterChange.version)
+        .limit(limit)
+    )
+    return [(int(v), user_id) for v, user_id in rows]
 
 
 def to_domain_mentor(profile: MentorProfile, member: Member, topics: Iterable[str]) -> Mentor:
@@ -196,11 +249,11 @@ def mentor_loads(
     ``mentor_ids`` limits the answer to those mentors (a list, or a subquery of user_ids); None: all.
     """
     held_query = select(Meeting.mentor_id, Meeting.hold_start).where(
-        Meeting.hold_start.is_not(None), Meeting.hold_start >= now - timedelta(days=8)
+        Meeting.hold_start.is_not(None), Meeting.hold_start >= now - HELD_LOOKBACK
     )
     recent_query = (
         select(Meeting.mentor_id, func.count())
-        .where(Meeting.status == MeetingStatus.CONFIRMED.value, Meeting.start_at >= now - timedelta(days=30))
+        .where(Meeting.status == MeetingStatus.CONFIRMED.value, Meeting.start_at >= now - RECENT_WINDOW)
         .group_by(Meeting.mentor_id)
     )
     if mentor_ids is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
@@ -34,8 +35,13 @@ def create_scheduler(services: Services, dispatcher: Dispatcher, client: WebClie
         ("settle_coffee_followups", services.roulette.settle_followups, SWEEP_EVERY_SECONDS),
         ("forget_old_event_ids", services.operations.forget_old_events, 3600),
     ]
+    started = datetime.now(UTC)
     for name, func, seconds in jobs:
-        scheduler.add_job(_logged(name, func), "interval", seconds=seconds, id=name, name=name)
+        # First run right away: a round or reminder that came due while the bot was down doesn't wait
+        # a whole interval more.
+        scheduler.add_job(
+            _logged(name, func), "interval", seconds=seconds, id=name, name=name, next_run_time=started
+        )
     return scheduler
 
 

@@ -218,13 +218,15 @@ def _compute(
 
 
 def _delivery_failures(session: Session, since: datetime | None) -> tuple[tuple[str, int], ...]:
-    reason = func.coalesce(Notice.last_error, "unknown")
-    query = select(reason, func.count()).where(Notice.status == "failed").group_by(reason)
+    query = (
+        select(Notice.last_error, func.count()).where(Notice.status == "failed").group_by(Notice.last_error)
+    )
     if since is not None:
         query = query.where(Notice.created_at >= since)
-    return tuple(
-        sorted(((str(r), int(n)) for r, n in session.execute(query)), key=lambda rn: (-rn[1], rn[0]))
-    )
+    counts: Counter[str] = Counter()
+    for reason, count in session.execute(query):
+        counts[reason or "unknown"] += count
+    return tuple(sorted(counts.items(), key=lambda rn: (-rn[1], rn[0])))
 
 
 def _weeks(now: datetime, since: datetime | None) -> list[datetime]:

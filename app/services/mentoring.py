@@ -6,8 +6,8 @@ of us is enqueued in the outbox inside that same transaction (see ``app.services
 
 from __future__ import annotations
 
-from collections.abc import Set
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Set
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -24,12 +24,14 @@ from app.domain.model import (
     AskSpec,
     AskStatus,
     MeetingStatus,
+    Mentor,
     Ranking,
 )
 from app.domain.slots import free_slots, week_start
 from app.services import outbox
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
+from app.services.register_cache import RegisterCache, RegisterSnapshot, overlay
 
 SLOT_HORIZON = timedelta(days=14)
 
@@ -100,6 +102,12 @@ class MentoringService:
         self._clock = clock
         self._default_tz = default_tz
         self._request_expiry = request_expiry
+        self._register = RegisterCache()  # this process's copy of the register, for ranking
+
+    def warm_up(self) -> None:
+        """Load the register into memory now, so the first ask after start-up does not pay for it."""
+        with self._sessions.begin() as session:
+            self._register.sync(session, now=self._clock())
 
     # --- asking ----------------------------------------------------------------------------------
 
@@ -116,6 +124,7 @@ class MentoringService:
             )
         now = self._clock()
         with self._sessions.begin() as session:
+            register = self._register.sync(session, now=now)
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
             ask = Ask(
                 asker_id=person.user_id,
@@ -127,7 +136,7 @@ class MentoringService:
             )
             session.add(ask)
             session.flush()
-            ranking = self._rank(session, ask, now=now)
+            ranking = self._rank(session, ask, register, now=now, new=True)
             if not ranking.offers:
                 ask.status = AskStatus.UNMET.value  # remembered for admins: topics nobody could serve
             return AskOutcome(ask.id, goal, topics, ranking, person.tz)
@@ -136,11 +145,12 @@ class MentoringService:
         """Fresh ranked options for one of the caller's open asks."""
         now = self._clock()
         with self._sessions.begin() as session:
+            register = self._register.sync(session, now=now)
             ask = self._own_ask(session, person.user_id, ask_id)
             if ask.status == AskStatus.UNMET.value:
                 ask.status = AskStatus.OPEN.value
             self._require_open(ask)
-            ranking = self._rank(session, ask, now=now)
+            ranking = self._rank(session, ask, register, now=now)
             return AskOutcome(
                 ask.id,
                 ask.goal,
@@ -149,15 +159,28 @@ class MentoringService:
                 queries.member_tz(session, person.user_id, person.tz),
             )
 
-    def _rank(self, session: Session, ask: Ask, *, now: datetime, exclude: Set[str] = frozenset()) -> Ranking:
+    def _rank(
+        self,
+        session: Session,
+        ask: Ask,
+        register: RegisterSnapshot,
+        *,
+        now: datetime,
+        exclude: Set[str] = frozenset(),
+        new: bool = False,
+    ) -> Ranking:
+        """Rank ``register`` for ``ask``, leaving out ``exclude`` and mentors who declined this ask
+        (none can have, when it is ``new``)."""
         asker = session.get(Member, ask.asker_id)
-        declined_by = set(
-            session.scalars(
-                select(Meeting.mentor_id).where(
-                    Meeting.ask_id == ask.id, Meeting.status == MeetingStatus.DECLINED.value
+        declined_by: set[str] = set()
+        if not new:
+            declined_by = set(
+                session.scalars(
+                    select(Meeting.mentor_id).where(
+                        Meeting.ask_id == ask.id, Meeting.status == MeetingStatus.DECLINED.value
+                    )
                 )
             )
-        )
         left_out = declined_by | exclude
         topics = frozenset(queries.ask_topics(ask))
         spec = AskSpec(
@@ -167,30 +190,20 @@ class MentoringService:
             asker_level=asker.level if asker else None,
             asker_team=asker.team if asker else None,
         )
+
+        def without_left_out(mentors: Collection[Mentor]) -> Collection[Mentor]:
+            return [m for m in mentors if m.user_id not in left_out] if left_out else mentors
+
         # rank_mentors offers mentors covering an asked topic whenever one of them has a free slot, and
-        # ranks them among themselves only. So they are ranked first, found through the topic index,
-        # with the loads of just those mentors. Only when they yield no offer (or no topic was asked)
-        # are the others loaded, without their topics: none of those is asked, so they cannot change
-        # the order; the few offered get theirs back. The result equals ranking the whole register.
+        # ranks them among themselves only; so they are ranked first, found through the topic index.
+        # Only when they yield no offer (or no topic was asked) does the whole register compete. The
+        # result equals ranking the whole register at once.
         if topics:
-            covering = queries.load_matchable_mentors(session, now=now, topics=topics)
-            loads = queries.mentor_loads(session, queries.covering_mentors(topics), now=now)
-            ranking = rank_mentors(spec, [m for m in covering if m.user_id not in left_out], loads, now=now)
+            covering = without_left_out(register.covering(topics))
+            ranking = rank_mentors(spec, covering, register.loads, now=now)
             if ranking.offers:
                 return ranking
-        others = queries.load_matchable_mentors(
-            session, now=now, topics=topics or None, covering=False, with_topics=False
-        )
-        loads = queries.mentor_loads(session, None, now=now)
-        ranking = rank_mentors(spec, [m for m in others if m.user_id not in left_out], loads, now=now)
-        if not ranking.offers:
-            return ranking
-        their_topics = queries.mentor_topics_of(session, [o.mentor.user_id for o in ranking.offers])
-        offers = tuple(
-            replace(o, mentor=replace(o.mentor, topics=their_topics[o.mentor.user_id]))
-            for o in ranking.offers
-        )
-        return replace(ranking, offers=offers)
+        return rank_mentors(spec, without_left_out(register.everyone), register.loads, now=now)
 
     # --- requesting a slot -----------------------------------------------------------------------
 
@@ -216,9 +229,12 @@ class MentoringService:
             select(MentorProfile).where(MentorProfile.user_id == mentor_id).with_for_update()
         )
         mentor = queries.load_mentor(session, mentor_id)
+        member = session.get(Member, mentor_id)
         if (
             profile is None
             or mentor is None
+            or member is None
+            or member.unreachable_since is not None  # Slack can't reach them: nobody could confirm
             or not profile.active
             or not profile.available
             or (profile.away_until is not None and profile.away_until > now)
@@ -271,9 +287,10 @@ class MentoringService:
         return self._view(meeting, ask, person.user_id)
 
     def _outcome(self, session: Session, ask: Ask, person: Person, now: datetime) -> AskOutcome:
-        return AskOutcome(
-            ask.id, ask.goal, queries.ask_topics(ask), self._rank(session, ask, now=now), person.tz
-        )
+        """Fresh options, for a request that could not be made (the transaction has written nothing)."""
+        register = self._register.sync(session, now=now)
+        ranking = self._rank(session, ask, register, now=now)
+        return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
 
     # --- the mentor answers ----------------------------------------------------------------------
 
@@ -319,6 +336,7 @@ class MentoringService:
     def decline(self, person: Person, meeting_id: int, *, reason: str = "") -> MeetingView:
         now = self._clock()
         with self._sessions.begin() as session:
+            register = self._register.sync(session, now=now)
             meeting = self._meeting_for(session, meeting_id, person.user_id, role="mentor")
             self._require_status(meeting, MeetingStatus.REQUESTED, person.user_id)
             if not queries.claim_meeting_transition(
@@ -332,7 +350,16 @@ class MentoringService:
                 self._require_status(meeting, MeetingStatus.REQUESTED, person.user_id)
             session.refresh(meeting)
             ask = self._reopen(session, meeting, now)
-            self._tell_asker(session, meeting, ask, now, kind="request_declined", reason=reason)
+            self._tell_asker(
+                session,
+                meeting,
+                ask,
+                register,
+                {meeting.mentor_id},
+                now,
+                kind="request_declined",
+                reason=reason,
+            )
             if reason:  # declined on the mentor's behalf (they left): the DM's buttons must go too
                 self._close_request_message(session, meeting, now, f"declined ({reason})")
             return self._view(meeting, ask, person.user_id)
@@ -395,6 +422,7 @@ class MentoringService:
         """A fresh ask with the same goal and topics, without the mentor that wasn't a good fit."""
         now = self._clock()
         with self._sessions.begin() as session:
+            register = self._register.sync(session, now=now)
             old = self._own_ask(session, person.user_id, ask_id)
             ask = Ask(
                 asker_id=person.user_id,
@@ -406,7 +434,7 @@ class MentoringService:
             )
             session.add(ask)
             session.flush()
-            ranking = self._rank(session, ask, now=now, exclude={without})
+            ranking = self._rank(session, ask, register, now=now, exclude={without}, new=True)
             if not ranking.offers:
                 ask.status = AskStatus.UNMET.value
             return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
@@ -470,10 +498,16 @@ class MentoringService:
         now = now or self._clock()
         expired = 0
         with self._sessions.begin() as session:
-            for meeting in queries.stale_requests(session, now=now, limit=batch):
+            stale = queries.stale_requests(session, now=now, limit=batch)
+            if not stale:
+                return 0
+            register = self._register.sync(session, now=now)  # nothing written yet: safe to share
+            freed: set[str] = set()  # mentors whose slots this transaction freed so far
+            for meeting in stale:
                 meeting.status, meeting.responded_at = MeetingStatus.EXPIRED.value, now
                 ask = self._reopen(session, meeting, now)
-                self._tell_asker(session, meeting, ask, now, kind="request_expired")
+                freed.add(meeting.mentor_id)
+                self._tell_asker(session, meeting, ask, register, freed, now, kind="request_expired")
                 self._close_request_message(session, meeting, now, "expired without an answer")
                 expired += 1
         return expired
@@ -489,11 +523,24 @@ class MentoringService:
         return ask
 
     def _tell_asker(
-        self, session: Session, meeting: Meeting, ask: Ask, now: datetime, *, kind: str, reason: str = ""
+        self,
+        session: Session,
+        meeting: Meeting,
+        ask: Ask,
+        register: RegisterSnapshot,
+        changed: Set[str],
+        now: datetime,
+        *,
+        kind: str,
+        reason: str = "",
     ) -> None:
-        """Tell the asker their request fell through, with fresh options (re-checked when clicked)."""
+        """Tell the asker their request fell through, with fresh options (re-checked when clicked).
+
+        ``register`` was synced before this transaction wrote; ``changed`` are the mentors it changed
+        since, read again through the session so that a slot freed here is offered.
+        """
         session.flush()
-        ranking = self._rank(session, ask, now=now)
+        ranking = self._rank(session, ask, overlay(session, register, changed, now=now), now=now)
         options = [
             {
                 "mentor_id": o.mentor.user_id,

@@ -62,9 +62,10 @@ class Operations:
                 insert(SlackEvent)
                 .values(event_id=event_id[:64], received_at=now)
                 .on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(SlackEvent.event_id)  # rowcount isn't reliable here with psycopg 3
             )
-            inserted = session.execute(statement).rowcount  # type: ignore[attr-defined]
-        return bool(inserted)
+            inserted = session.execute(statement).scalar_one_or_none()
+        return inserted is not None
 
     def forget_old_events(self) -> int:
         with self._sessions.begin() as session:
@@ -79,13 +80,13 @@ class Operations:
             by_status = dict(
                 session.execute(select(Notice.status, func.count()).group_by(Notice.status)).all()
             )
-            by_reason = dict(
-                session.execute(
-                    select(func.coalesce(Notice.last_error, "unknown"), func.count())
-                    .where(Notice.status == "failed")
-                    .group_by(func.coalesce(Notice.last_error, "unknown"))
-                ).all()
-            )
+            by_reason: dict[str, int] = {}
+            for reason, count in session.execute(
+                select(Notice.last_error, func.count())
+                .where(Notice.status == "failed")
+                .group_by(Notice.last_error)
+            ):
+                by_reason[reason or "unknown"] = by_reason.get(reason or "unknown", 0) + count
             rounds = session.scalar(select(func.count()).select_from(CoffeeRound)) or 0
             unreachable = (
                 session.scalar(

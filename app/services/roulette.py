@@ -217,7 +217,7 @@ class RouletteService:
         now = self._clock()
         people = list(people)
         with self._sessions.begin() as session:
-            channel = session.get(CoffeeChannel, channel_id)
+            channel = cq.lock_channel(session, channel_id)
             if channel is None:
                 raise NotFound("That channel is not a coffee channel.")
             for member in people:
