@@ -130,6 +130,7 @@ def _run() -> int:
             return _serve_socket_mode(bot)
         return _serve_http(bot)
     finally:
+        bot.dispatcher.stop()  # a long drain gives back what it hasn't tried instead of holding up the exit
         if scheduler is not None:
             scheduler.shutdown(wait=True)
         bot.engine.dispose()

@@ -134,6 +134,7 @@ def create_bot(
         create_web_client(settings, for_delivery=True),
         refresh_home=home.publish,
         on_unreachable=lambda users, reason: services.operations.mark_unreachable(users, reason=reason),
+        on_request_undeliverable=services.mentoring.mentor_unreachable,
     )
     return Bot(
         settings, engine, services, client, bolt_app, dispatcher, Metrics(services.operations.snapshot)

@@ -6,6 +6,7 @@ of us is enqueued in the outbox inside that same transaction (see ``app.services
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import queries
 from app.db.models import Ask, Meeting, Member, MentorProfile
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from app.domain.matching import rank_mentors
 from app.domain.model import (
     MAX_GOAL_LENGTH,
@@ -333,7 +334,24 @@ class MentoringService:
             outbox.refresh_homes(session, [meeting.asker_id, meeting.mentor_id], now=now)
             return self._view(meeting, ask, person.user_id)
 
-    def decline(self, person: Person, meeting_id: int, *, reason: str = "") -> MeetingView:
+    def mentor_unreachable(self, meeting_id: int) -> None:
+        """Slack can't deliver a request to its mentor (they left): decline it on their behalf so the
+        slot is freed and the asker is offered others. A no-op once the request was answered."""
+        with self._sessions() as session:
+            mentor_id = session.scalar(select(Meeting.mentor_id).where(Meeting.id == meeting_id))
+        if mentor_id is None:
+            return
+        with contextlib.suppress(DomainError):  # already answered, expired or cancelled: nothing to do
+            self.decline(
+                Person(mentor_id, mentor_id, "UTC"),
+                meeting_id,
+                reason="they can't be reached on Slack right now",
+                close_message=False,  # the request never reached them: there is no message to close
+            )
+
+    def decline(
+        self, person: Person, meeting_id: int, *, reason: str = "", close_message: bool = True
+    ) -> MeetingView:
         now = self._clock()
         with self._sessions.begin() as session:
             register = self._register.sync(session, now=now)
@@ -360,7 +378,7 @@ class MentoringService:
                 kind="request_declined",
                 reason=reason,
             )
-            if reason:  # declined on the mentor's behalf (they left): the DM's buttons must go too
+            if reason and close_message:  # declined on the mentor's behalf (they left): the DM's buttons go
                 self._close_request_message(session, meeting, now, f"declined ({reason})")
             return self._view(meeting, ask, person.user_id)
 

@@ -7,11 +7,12 @@ claimed again once its lease runs out, so a crash between commit and send loses 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +22,8 @@ from app.services.clock import Clock, utc_now
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 LEASE = timedelta(minutes=2)
-MAX_ATTEMPTS = 8
+GIVE_UP_AFTER = timedelta(days=1)
+MAX_BACKOFF = timedelta(minutes=5)
 
 
 def enqueue(
@@ -100,31 +102,83 @@ class Outbox:
             return [ClaimedNotice(n.id, n.key, n.kind, dict(n.payload), n.attempts) for n in notices]
 
     def mark_sent(self, notice_id: int, ref: SentRef | None) -> None:
+        self.mark_sent_many([(notice_id, ref)])
+
+    def mark_sent_many(self, sent: Sequence[tuple[int, SentRef | None]]) -> int:
+        """Mark notices sent, in one transaction; returns how many were still ours to mark.
+
+        Only a notice still being sent (status "sending") is marked, so a notice is marked sent once.
+        """
+        if not sent:
+            return 0
+        table = Notice.__table__
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.status == SENDING)
+            .values(
+                status=SENT,
+                sent_at=self._clock(),
+                claimed_until=None,
+                channel_id=bindparam("b_channel"),
+                message_ts=bindparam("b_ts"),
+            )
+        )
+        rows = [
+            {
+                "b_id": notice_id,
+                "b_channel": ref.channel_id if ref else None,
+                "b_ts": ref.message_ts if ref else None,
+            }
+            for notice_id, ref in sent
+        ]
+        with self._sessions.begin() as session:
+            result = session.connection().execute(statement, rows)
+        return int(result.rowcount)
+
+    def renew(self, notice_ids: Collection[int]) -> None:
+        """Extend the lease of notices still being sent, so a long, paced run keeps what it claimed."""
+        if not notice_ids:
+            return
         with self._sessions.begin() as session:
             session.execute(
                 update(Notice)
-                .where(Notice.id == notice_id)
-                .values(
-                    status=SENT,
-                    sent_at=self._clock(),
-                    claimed_until=None,
-                    channel_id=ref.channel_id if ref else None,
-                    message_ts=ref.message_ts if ref else None,
-                )
+                .where(Notice.id.in_(notice_ids), Notice.status == SENDING)
+                .values(claimed_until=self._clock() + LEASE)
+            )
+
+    def release(self, notice_ids: Collection[int]) -> None:
+        """Give back claimed notices that were not tried (the dispatcher is stopping): due again at once,
+        and the claim does not count as an attempt."""
+        if not notice_ids:
+            return
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Notice)
+                .where(Notice.id.in_(notice_ids), Notice.status == SENDING)
+                .values(status=QUEUED, claimed_until=None, attempts=Notice.attempts - 1)
             )
 
     def mark_retry(self, notice_id: int, *, after: timedelta, error: str) -> None:
-        """Put a notice back for later; after too many attempts it fails for good."""
+        """Put a notice back for later. A passing error (5xx, timeout, rate limit) never fails a notice
+        by itself, however many attempts a long Slack outage takes; a notice still unsent a day after it
+        was written has lost its point and fails for good."""
+        now = self._clock()
         with self._sessions.begin() as session:
             notice = session.get(Notice, notice_id)
             if notice is None:
                 return
             notice.last_error = error[:200]
             notice.claimed_until = None
-            if notice.attempts >= MAX_ATTEMPTS:
+            if notice.created_at < now - GIVE_UP_AFTER:
                 notice.status = FAILED
             else:
-                notice.status, notice.due_at = QUEUED, self._clock() + after
+                notice.status, notice.due_at = QUEUED, now + min(after, MAX_BACKOFF)
+
+    def gave_up(self, key: str) -> bool:
+        """True when the notice with ``key`` failed for good (or never existed): nothing of it to update."""
+        with self._sessions() as session:
+            status = session.scalar(select(Notice.status).where(Notice.key == key))
+        return status in (None, FAILED)
 
     def mark_failed(self, notice_id: int, *, error: str) -> None:
         with self._sessions.begin() as session:

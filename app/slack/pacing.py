@@ -1,15 +1,33 @@
 """Pacing outgoing Web API calls: start from Slack's documented rate tiers, then learn from 429s.
 
-Each method (and, for chat.postMessage, each channel) has a token bucket. A 429 answer stops that
-bucket until ``Retry-After`` has passed and lowers its rate; a run of successes raises it again, up to
-a ceiling. So the dispatcher stays under whatever limit Slack really applies to this workspace, also
-when other bot replicas share it, without a constant tuned to one server.
+Each method (and, for chat.postMessage, each channel) has a token bucket that starts at the documented
+rate and burst. What Slack really allows is learned from its answers, not from a constant:
+
+- **Slow start.** Until the first 429 each success adds one call a second to the rate (it grows about
+  x2.7 a second while calls keep succeeding), so limits above the documented ones are found quickly.
+- **Too fast.** A 429 for a call sent at the steady pace records the rate as too fast (the lowest such
+  rate is kept: ``too_fast``). The bucket stops until ``Retry-After`` has passed, goes on a little below
+  the refused rate and then closes in on ``MARGIN`` of it, slowly enough that Slack's own burst cannot
+  hide an overshoot for long. So the pace converges on Slack's limit from above and settles just under.
+- **Never below what Slack was shown to accept.** Slack's bucket is empty whenever it refuses a call,
+  so the calls it accepted between two refusals, per second, are a lower bound of its rate (``proven``);
+  ``too_fast`` never falls below it. A stray 429 (another app, network jitter) lowers the pace a little,
+  but 429s cannot ratchet it down step by step until it stalls.
+- **Too bursty.** A 429 for a call sent ahead of the steady pace (out of the bucket's stored burst, e.g.
+  after a pause) says Slack's burst is smaller than ours: the burst is halved and the rate kept.
+- **Probing.** ``too_fast`` creeps up with every success, imperceptibly at first and faster the longer
+  Slack has not refused anything, so a limit that was raised is found again, at the cost of a rare 429.
+
+The learning is per call, not per second (apart from the slow start), so it behaves the same whether the
+limit is 50 a minute or 50 a second. Costs: ``try_acquire`` is O(1) under one lock; buckets of channels
+nobody used for a while are forgotten (LRU), so memory stays bounded however many DMs are opened.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,32 +48,126 @@ DOCUMENTED_LIMITS: dict[str, Limit] = {
     "chat.update": Limit(TIER_3, burst=10),
     "chat.postMessage": Limit(1.0, burst=3, per_channel=True),
 }
-SLOWDOWN = 0.7  # a 429 cuts the rate to this share
-SPEEDUP = 1.02  # each success raises it by this factor …
-CEILING = 4.0  # … up to this multiple of the documented rate
-FLOOR_PER_SECOND = 1 / 120
-MIN_WAIT_SECONDS = 0.001
+SLOW_START = 1.0  # before the first 429: each success adds this many calls a second to the rate
+FIRST_BACKOFF = 0.7  # the first 429 ends the slow start, which overshoots: go on at this share of the rate
+FAR = 0.5  # far above the limit (Slack accepted less than this share of the refused rate since the
+FAR_BACKOFF = 0.5  # previous 429): go on at this share of it
+BACKOFF = 0.97  # close to the limit: go on at this share of the refused rate …
+MARGIN = 0.99  # … and close in on this share of the lowest rate refused so far …
+APPROACH = 0.0005  # … by this share of the gap per successful call (above the proven rate) …
+FAST_APPROACH = 0.02  # … or this share, while below the proven rate
+PROBE = 1e-7  # the refused rate creeps up by this share per success right after a 429 …
+PROBE_GROWTH = 1.0005  # … and that share grows by this factor per success without a 429 …
+MAX_PROBE = 1e-3  # … up to this share
+REFUSALS_KEPT = 4  # the proven rate is measured from the oldest of these
+EARLY = 0.5  # a call sent within this many pace intervals of the previous one is part of a burst …
+AFTER_BURST = 2.0  # … and so is one within this many of such a call (Slack's bucket is still low)
+MIN_PER_SECOND = 1 / 120
+IDLE_BUCKET_SECONDS = 120  # beyond MAX_BUCKETS, buckets unused this long are forgotten
+MAX_BUCKETS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """A call let through by the pacer; hand it back with the answer (``succeeded``/``rate_limited``)."""
+
+    at: float
+    early: bool  # sent ahead of the steady pace, out of the bucket's stored burst
+
+
+class Interrupted(Exception):
+    """A wait for the pace was given up because the caller is stopping; the call was not made."""
 
 
 class _Bucket:
+    """A token bucket whose rate is learned: ``too_fast`` is the lowest rate Slack has refused."""
+
     def __init__(self, limit: Limit, now: float) -> None:
         self.rate = limit.per_second
-        self.ceiling = limit.per_second * CEILING
         self.burst = limit.burst
         self.tokens = float(limit.burst)
         self.updated = now
         self.blocked_until = 0.0
+        self.last_release = float("-inf")
+        self.burst_until = float("-inf")  # calls sent before then count as part of a burst
+        self.too_fast: float | None = None  # None: no 429 yet (slow start)
+        self.probe = PROBE
+        self.proven = 0.0  # a rate Slack has been shown to accept (see _accepted_rate_since)
+        # Calls Slack accepted that were sent after the latest refusal came back (so Slack decided them
+        # after it), and the refusals kept: (when the refused call was sent, accepted by its answer).
+        self.accepted = 0
+        self.refusals: deque[tuple[float, int]] = deque(maxlen=REFUSALS_KEPT)
+        self.refused_at = float("-inf")
+        self.used = now
 
-    def delay(self, now: float) -> float:
-        """Seconds to wait before the next call; takes the token when none is needed."""
+    def try_acquire(self, now: float) -> Release | float:
+        """A release if a call may go now (its token taken), else the seconds to wait before asking again."""
         if now < self.blocked_until:
             return self.blocked_until - now
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
-        if self.tokens >= 1 - 1e-9:  # float dust must not keep a caller waiting forever
-            self.tokens = max(0.0, self.tokens - 1)
-            return 0.0
-        return max(MIN_WAIT_SECONDS, (1 - self.tokens) / self.rate)
+        if self.tokens < 1 - 1e-9:  # float dust must not keep a caller waiting forever
+            return (1 - self.tokens) / self.rate
+        # Out of the stored burst: the bucket held another token besides this call's, or the previous
+        # call went only a moment ago.
+        early = self.tokens >= 2 - 1e-9 or now - self.last_release < EARLY / self.rate
+        self.tokens = max(0.0, self.tokens - 1)
+        if early:
+            self.burst_until = now + AFTER_BURST / self.rate
+        self.last_release = now
+        return Release(now, early or now < self.burst_until)
+
+    def succeeded(self, release: Release | None) -> None:
+        if release is None or release.at > self.refused_at:
+            self.accepted += 1
+        if self.too_fast is None:
+            self.rate += SLOW_START
+            return
+        self.too_fast *= 1 + self.probe
+        self.probe = min(MAX_PROBE, self.probe * PROBE_GROWTH)
+        target = self.too_fast * MARGIN
+        if self.rate < target:
+            approach = FAST_APPROACH if self.rate < self.proven * MARGIN else APPROACH
+            self.rate += (target - self.rate) * approach
+
+    def rate_limited(self, now: float, retry_after: float, release: Release | None) -> None:
+        if now < self.blocked_until:
+            # A call already in flight when the first 429 came: the same event, already counted.
+            self.blocked_until = max(self.blocked_until, now + retry_after)
+            self.updated = self.blocked_until
+            return
+        lately = self._accepted_rate_since(self.refusals[-1], now) if self.refusals else None
+        self.proven = max((self._accepted_rate_since(r, now) for r in self.refusals), default=0.0)
+        self.refusals.append((now if release is None else release.at, self.accepted))
+        self.refused_at = now
+        self.blocked_until = now + retry_after
+        self.tokens = 0.0
+        self.updated = self.blocked_until
+        if release is not None and release.early:
+            # Refused out of our burst: Slack's burst is smaller than ours; the rate says nothing.
+            self.burst = max(1, self.burst // 2)
+            return
+        if self.too_fast is None:
+            backoff = FIRST_BACKOFF
+        elif lately is not None and lately < FAR * self.rate:
+            backoff = FAR_BACKOFF
+        else:
+            backoff = BACKOFF
+        self.too_fast = max(
+            self.proven, self.rate if self.too_fast is None else min(self.too_fast, self.rate)
+        )
+        self.rate = max(MIN_PER_SECOND, self.too_fast * backoff)
+        self.probe = PROBE
+
+    def _accepted_rate_since(self, refusal: tuple[float, int], now: float) -> float:
+        """A lower bound of Slack's rate: its bucket was empty when it refused that call, so by ``now``
+        it can have accepted at most one call plus its rate times the time since. Counted are only the
+        calls sent after that refusal came back (Slack decided them after it), over the time since the
+        refused call was sent (before Slack decided it): whatever the network's delays, the bound holds.
+        The oldest refusal kept gives the tightest bound; keeping only a few lets a limit that was
+        lowered (another replica sharing it) show within a few refusals."""
+        then, accepted_then = refusal
+        return 0.0 if now <= then else max(0.0, (self.accepted - accepted_then - 1) / (now - then))
 
 
 class Pacer:
@@ -68,35 +180,44 @@ class Pacer:
     ) -> None:
         self._limits = DOCUMENTED_LIMITS if limits is None else limits
         self._clock, self._sleep = clock, sleep
-        self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self._buckets: OrderedDict[tuple[str, str], _Bucket] = OrderedDict()
         self._lock = threading.Lock()
 
-    def wait(self, method: str, channel: str = "") -> None:
-        """Block until a call of ``method`` (to ``channel``) is within the learned pace."""
-        while True:
-            with self._lock:
-                bucket = self._bucket(method, channel)
-                delay = 0.0 if bucket is None else bucket.delay(self._clock())
-            if delay <= 0:
-                return
-            self._sleep(delay)
+    def wait(self, method: str, channel: str = "", *, stop: threading.Event | None = None) -> Release | None:
+        """Block until a call of ``method`` (to ``channel``) is within the learned pace.
 
-    def rate_limited(self, method: str, channel: str, retry_after: float) -> None:
+        Returns the release to hand back with the answer (None for a method that is not paced). Raises
+        Interrupted, without letting the call through, if ``stop`` is set while waiting."""
+        while True:
+            answer = self.try_acquire(method, channel)
+            if not isinstance(answer, float):
+                return answer
+            if stop is None:
+                self._sleep(answer)
+            elif stop.wait(answer):
+                raise Interrupted(method)
+
+    def try_acquire(self, method: str, channel: str = "") -> Release | float | None:
+        """Without blocking: a release if the call may go now, else the seconds to wait first."""
         with self._lock:
             bucket = self._bucket(method, channel)
-            if bucket is None:
-                return
-            now = self._clock()
-            bucket.blocked_until = max(bucket.blocked_until, now + retry_after)
-            bucket.rate = max(FLOOR_PER_SECOND, bucket.rate * SLOWDOWN)
-            bucket.tokens = 0.0
-            bucket.updated = now + retry_after
+            return None if bucket is None else bucket.try_acquire(self._clock())
 
-    def succeeded(self, method: str, channel: str = "") -> None:
+    def rate_limited(
+        self, method: str, channel: str, retry_after: float, release: Release | None = None
+    ) -> None:
+        """Slack answered 429 with ``Retry-After`` for the call let through as ``release``."""
         with self._lock:
             bucket = self._bucket(method, channel)
             if bucket is not None:
-                bucket.rate = min(bucket.ceiling, bucket.rate * SPEEDUP)
+                bucket.rate_limited(self._clock(), retry_after, release)
+
+    def succeeded(self, method: str, channel: str = "", release: Release | None = None) -> None:
+        """Slack accepted the call let through as ``release``."""
+        with self._lock:
+            bucket = self._bucket(method, channel)
+            if bucket is not None:
+                bucket.succeeded(release)
 
     def rate(self, method: str, channel: str = "") -> float | None:
         with self._lock:
@@ -108,7 +229,20 @@ class Pacer:
         if limit is None:
             return None
         key = (method, channel if limit.per_channel else "")
+        now = self._clock()
         bucket = self._buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[key] = _Bucket(limit, self._clock())
+            bucket = self._buckets[key] = _Bucket(limit, now)
+            self._forget_idle(now)
+        else:
+            self._buckets.move_to_end(key)  # least recently used first
+        bucket.used = now
         return bucket
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop buckets nobody used for a while (one per DM channel adds up); O(1) amortised."""
+        while len(self._buckets) > MAX_BUCKETS:
+            key, bucket = next(iter(self._buckets.items()))
+            if now - bucket.used < IDLE_BUCKET_SECONDS or now < bucket.blocked_until:
+                return  # the least recently used one is still in use: keep them all
+            del self._buckets[key]
