@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import coffee_queries as cq
+from app.db import operations_queries as oq
 from app.db.models import (
     Ask,
     CoffeeGroupMember,
@@ -26,7 +27,6 @@ from app.db.models import (
     Member,
     MentorProfile,
     MentorTopic,
-    Notice,
 )
 from app.domain.errors import NotAllowed
 from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus
@@ -209,24 +209,9 @@ def _compute(
         mentor_load_median=statistics.median(per_mentor) if per_mentor else 0.0,
         mentor_load_busiest=max(per_mentor, default=0),
         weekly_conversations=tuple((week, weekly.get(week, 0)) for week in weeks),
-        delivery_failures=_delivery_failures(session, since),
-        unreachable_people=session.scalar(
-            select(func.count()).select_from(Member).where(Member.unreachable_since.is_not(None))
-        )
-        or 0,
+        delivery_failures=tuple(oq.failed_by_reason(session, since).items()),
+        unreachable_people=oq.unreachable_people(session),
     )
-
-
-def _delivery_failures(session: Session, since: datetime | None) -> tuple[tuple[str, int], ...]:
-    query = (
-        select(Notice.last_error, func.count()).where(Notice.status == "failed").group_by(Notice.last_error)
-    )
-    if since is not None:
-        query = query.where(Notice.created_at >= since)
-    counts: Counter[str] = Counter()
-    for reason, count in session.execute(query):
-        counts[reason or "unknown"] += count
-    return tuple(sorted(counts.items(), key=lambda rn: (-rn[1], rn[0])))
 
 
 def _weeks(now: datetime, since: datetime | None) -> list[datetime]:

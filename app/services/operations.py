@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.models import CoffeeRound, Member, Notice, SlackEvent
+from app.db import operations_queries as oq
+from app.db.models import Member, SlackEvent
 from app.services.clock import Clock, utc_now
 
 # Slack retries an event three times within about five minutes; a day covers that with room to spare.
@@ -46,11 +47,6 @@ class Operations:
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def is_unreachable(self, user_id: str) -> bool:
-        with self._sessions() as session:
-            since = session.scalar(select(Member.unreachable_since).where(Member.user_id == user_id))
-        return since is not None
-
     def first_delivery(self, event_id: str) -> bool:
         """Record an Events API ``event_id``; False when it was seen before (a retry, or another replica
         got it), so its handler runs once. One insert, atomic on both databases."""
@@ -77,26 +73,9 @@ class Operations:
     def snapshot(self) -> OperationsSnapshot:
         """Counts across all replicas (they share the database), cheap enough for every scrape."""
         with self._sessions() as session:
-            by_status = dict(
-                session.execute(select(Notice.status, func.count()).group_by(Notice.status)).all()
+            return OperationsSnapshot(
+                notices_by_status=oq.notices_by_status(session),
+                failed_by_reason=oq.failed_by_reason(session),
+                rounds_run=oq.rounds_run(session),
+                unreachable_people=oq.unreachable_people(session),
             )
-            by_reason: dict[str, int] = {}
-            for reason, count in session.execute(
-                select(Notice.last_error, func.count())
-                .where(Notice.status == "failed")
-                .group_by(Notice.last_error)
-            ):
-                by_reason[reason or "unknown"] = by_reason.get(reason or "unknown", 0) + count
-            rounds = session.scalar(select(func.count()).select_from(CoffeeRound)) or 0
-            unreachable = (
-                session.scalar(
-                    select(func.count()).select_from(Member).where(Member.unreachable_since.is_not(None))
-                )
-                or 0
-            )
-        return OperationsSnapshot(
-            notices_by_status={str(k): int(v) for k, v in by_status.items()},
-            failed_by_reason={str(k): int(v) for k, v in by_reason.items()},
-            rounds_run=int(rounds),
-            unreachable_people=int(unreachable),
-        )

@@ -197,14 +197,3 @@ class Outbox:
         if row is None or row[0] is None or row[1] is None:
             return None
         return SentRef(row[0], row[1])
-
-    def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
-
-        with self._sessions() as session:
-            return {
-                status: count
-                for status, count in session.execute(
-                    select(Notice.status, func.count()).group_by(Notice.status)
-                )
-            }
