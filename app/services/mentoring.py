@@ -346,12 +346,9 @@ class MentoringService:
                 Person(mentor_id, mentor_id, "UTC"),
                 meeting_id,
                 reason="they can't be reached on Slack right now",
-                close_message=False,  # the request never reached them: there is no message to close
-            )
+            )  # the "close the request DM" update finds no sent DM and settles (Dispatcher._update_original)
 
-    def decline(
-        self, person: Person, meeting_id: int, *, reason: str = "", close_message: bool = True
-    ) -> MeetingView:
+    def decline(self, person: Person, meeting_id: int, *, reason: str = "") -> MeetingView:
         now = self._clock()
         with self._sessions.begin() as session:
             register = self._register.sync(session, now=now)
@@ -378,7 +375,7 @@ class MentoringService:
                 kind="request_declined",
                 reason=reason,
             )
-            if reason and close_message:  # declined on the mentor's behalf (they left): the DM's buttons go
+            if reason:  # declined on the mentor's behalf (they left): the DM's buttons must go too
                 self._close_request_message(session, meeting, now, f"declined ({reason})")
             return self._view(meeting, ask, person.user_id)
 
