@@ -10,8 +10,10 @@ import csv
 import io
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -278,12 +280,17 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
             )
         )
     )
-    teams = {user_id: team or OTHER for user_id, team in session.execute(select(Member.user_id, Member.team))}
-    team_sizes = Counter(teams.values())
+    # People who took part in the period: asked, held a conversation (either side), answered feedback or
+    # were in a coffee group. Each is counted once, whatever their rows were re-pointed at by erasure (an
+    # erased person's rows all carry one stand-in id), and a person who merely has a profile or used a
+    # command doesn't count. Teams are folded by these counts, so "under five" means five who took part.
+    took_part = _participants(asks, held.values(), feedback, coffee)
+    teams = {user_id: team for user_id, team in session.execute(select(Member.user_id, Member.team))}
+    team_sizes = Counter(teams.get(user_id) or OTHER for user_id in took_part)
     big = {team for team, n in team_sizes.items() if n >= MIN_GROUP and team != OTHER}
 
     def team_of(user_id: str) -> str:
-        team = teams.get(user_id, OTHER)
+        team = teams.get(user_id) or OTHER
         return team if team in big else OTHER
 
     def row(section: str, key: str, rows: dict[str, list[object]], people: int | str) -> list[object]:
@@ -327,9 +334,18 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
         by_team[team_of(f.user_id)]["feedback"].append(f)
     for c in coffee:
         by_team[team_of(c.user_id)]["coffee"].append(c)
-    folded_sizes = Counter(team_of(u) for u in teams)
+    folded_sizes = Counter(team_of(u) for u in took_part)
     for team in sorted(by_team, key=lambda t: (t == OTHER, t)):
         if folded_sizes.get(team, 0) < MIN_GROUP:
             continue  # even "other" is too small to show without pointing at someone
         writer.writerow(row("team", team, by_team[team], folded_sizes[team]))
     return out.getvalue()
+
+
+def _participants(
+    asks: Iterable[Any], held: Iterable[Any], feedback: Iterable[Any], coffee: Iterable[Any]
+) -> set[str]:
+    people = {a.asker_id for a in asks} | {f.user_id for f in feedback} | {c.user_id for c in coffee}
+    for meeting in held:
+        people.update((meeting.asker_id, meeting.mentor_id))
+    return people

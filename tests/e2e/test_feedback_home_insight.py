@@ -13,7 +13,7 @@ from datetime import timedelta
 from e2e_support import ADMIN, ASKER, MENTOR, OTHER, button, buttons, slot_buttons, slot_of, text_of
 from freezegun import freeze_time
 from slack_requests import app_home_opened_event
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.db.models import Ask, Feedback, Meeting, Member, MentorProfile, Notice
 
@@ -256,6 +256,37 @@ def test_export_uploads_a_csv_to_the_admins_dm(harness):
     content = record["content"]
     text = content.decode() if isinstance(content, bytes) else content
     assert next(csv.reader(io.StringIO(text)))[:3] == ["section", "week_or_team", "asks"]
+
+
+def _export_rows(harness) -> list[list[str]]:
+    before = set(harness.fake.files)
+    assert "sent the CSV" in harness.answer(ADMIN, "export").text
+    fake = harness.fake
+    (new,) = fake.wait_for(
+        lambda: [f for f in fake.files if f not in before and fake.files[f].get("content")]
+    )
+    content = fake.files[new]["content"]
+    return list(csv.reader(io.StringIO(content.decode() if isinstance(content, bytes) else content)))
+
+
+def test_export_counts_each_person_who_took_part_once_even_after_erasure(harness, engine):
+    people = [f"UCOUNT{i:03d}" for i in range(5)]
+    for user_id in people:
+        harness.fake.add_user(user_id, user_id.lower(), tz="UTC")
+        harness.answer(user_id, "ask How do we grow? #growth")
+    harness.answer(ADMIN, "list")  # the admin has a member row but took no part
+    with engine.begin() as connection:
+        connection.execute(update(Member).where(Member.user_id.in_(people)).values(team="growth"))
+
+    def people_per_team() -> dict[str, int]:
+        return {r[1]: int(r[-1]) for r in _export_rows(harness) if r and r[0] == "team"}
+
+    assert people_per_team() == {"growth": 5}
+    harness.click(people[0], "forget_confirm", "forget")
+    harness.answer(people[0], "list")  # back again, with a fresh member row, but taking no part
+    # Four are left in "growth", under five, so they fold into "other" with the erased person's stand-in:
+    # still five people, each once.
+    assert people_per_team() == {"other": 5}
 
 
 # --- erasure ------------------------------------------------------------------------------------------
