@@ -17,6 +17,7 @@ from app.slack.blocks.format import escape
 from app.slack.home import HomePublisher
 from app.slack.listeners import actions, coffee, commands, events, insight, views
 from app.slack.people import PeopleDirectory
+from app.slack.verification import QuietRequestVerification
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,16 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 def create_bolt_app(
     settings: Settings, services: Services, client: WebClient, people: PeopleDirectory, home: HomePublisher
 ) -> App:
+    signing_secret = settings.slack_signing_secret.get_secret_value()
     app = App(
         client=client,
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
-        # Bolt checks the token with auth.test on the first request rather than at import/start-up.
+        signing_secret=signing_secret,
+        # Start-up checks the token once and hands Bolt the answer (use_verified_identity); tests that
+        # skip start-up let Bolt call auth.test on the first request.
         token_verification_enabled=False,
+        # Ours checks the same signature without logging a refused request's body (goals, response_url).
+        request_verification_enabled=False,
+        before_authorize=QuietRequestVerification(signing_secret),
         # Answer Slack's request as soon as a listener calls ack(); the rest runs after.
         process_before_response=False,
         raise_error_for_unhandled_request=False,
