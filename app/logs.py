@@ -153,7 +153,7 @@ class NoiseFilter(logging.Filter):
         return not (
             record.name == "alembic.runtime.migration"
             and record.levelno <= logging.INFO
-            and not str(record.msg).startswith("Running upgrade")
+            and not record.getMessage().startswith("Running upgrade")
         )
 
 
