@@ -115,12 +115,14 @@ def parse_members(text: str, encoding: str = "UTF-8") -> MembersFile:
 
 
 def sniff_separator(text: str) -> str:
-    """The separator that splits the most of the first rows into two or more cells; comma on a tie."""
+    """The separator that splits the most of the first rows into two or more cells, then into the most
+    cells (a tab file with commas in its team names); comma when none splits anything."""
     sample = [line for line in text.splitlines()[:50] if line.strip() and not line.lstrip().startswith("#")]
-    best, best_score = ",", 0
+    best, best_score = ",", (0, 0)
     for separator in SEPARATORS:
-        score = sum(len(row) >= 2 for row in csv.reader(sample, delimiter=separator))
-        if score > best_score:
+        rows = list(csv.reader(sample, delimiter=separator))
+        score = (sum(len(row) >= 2 for row in rows), sum(len(row) for row in rows))
+        if score[0] and score > best_score:
             best, best_score = separator, score
     return best
 
