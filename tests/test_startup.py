@@ -90,13 +90,6 @@ def test_a_wrong_log_level_lists_the_levels(tmp_path):
     assert "LOG_LEVEL is malformed: it wants DEBUG, INFO, WARNING or ERROR" in one_line(done)
 
 
-def test_version(tmp_path):
-    done = mentorbot(tmp_path, "--version")
-    assert done.returncode == 0
-    name, version = done.stdout.split()
-    assert name == "mentorbot" and version[0].isdigit()
-
-
 # --- the port and the token ---------------------------------------------------------------------------------
 
 
