@@ -237,13 +237,16 @@ def test_a_forged_request_leaves_nothing_a_person_wrote_in_the_log(bot_process, 
     body = slash_command_body("/mentor", f"ask {goal} #career", ASKER, response_url=response_url)
     sender = SlackSender(base_url, SIGNING_SECRET, fake=fake)
     assert sender.post_raw(body, signed_headers("not-the-signing-secret", body)).status == 401
-    # ... and the same goal, properly signed, so we know the bot logs requests at all.
+    # ... and the same goal, properly signed, so we know the bot logs requests at all; then the goal
+    # typed without "ask" (its first word is not a sub-command, so it is the person's own word).
     assert sender.command(f"ask {goal} #career", ASKER).status == 200
     fake.wait_for(lambda: fake.responses_for(sender.last_response_key), timeout=10)
+    assert sender.command(f"burning out, {goal}", ASKER).status == 200
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
     text = log.read_text()
     assert "slack request rejected -> 401" in text and "slack request command -> 200" in text
+    assert '"what": "/mentor ask"' in text and '"what": "/mentor (unknown)"' in text
     encoded = "%2Fresponse%2Fforged"
     for words in (goal, goal.replace(" ", "+"), "burning", response_url, "/response/", encoded):
         assert words not in text, words

@@ -14,6 +14,7 @@ from app.domain.errors import DomainError, NotAllowed
 from app.logs import ContextExecutor, bind, current_fields
 from app.services.container import Services
 from app.slack.blocks.format import escape
+from app.slack.command_text import subcommand_word
 from app.slack.home import HomePublisher
 from app.slack.listeners import actions, coffee, commands, events, insight, views
 from app.slack.people import PeopleDirectory
@@ -98,8 +99,10 @@ def create_bolt_app(
 def request_kind(body: dict[str, Any]) -> tuple[str, str | None]:
     """(kind, what) of a Slack request: ("command", "/mentor ask"), ("action", action_id), …"""
     if body.get("command"):
-        words = str(body.get("text") or "").split()
-        return "command", f"{body['command']} {words[0].lower()}" if words else str(body["command"])
+        text = str(body.get("text") or "")
+        if not text.strip():
+            return "command", str(body["command"])
+        return "command", f"{body['command']} {subcommand_word(text) or '(unknown)'}"
     kind = body.get("type")
     if kind == "block_actions":
         actions = body.get("actions") or [{}]
