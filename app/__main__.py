@@ -11,9 +11,14 @@ import threading
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from app.config import DatabaseSettings, Settings, SettingsError, load_settings
 from app.logs import configure_logging
+
+if TYPE_CHECKING:  # imported when needed: `migrate` and `--version` stay quick
+    from app.bootstrap import Bot
+    from app.slack.http import HttpServer
 
 EXIT_CONFIG = 2
 
@@ -165,7 +170,7 @@ def _run() -> int:
     stopping = _Stopping()
     try:
         # Local problems first (the port), then the slow one (Slack), then the work.
-        server = None
+        server: HttpServer | None = None
         if not settings.socket_mode:
             threads = settings.http_threads
             server = serve(bot.wsgi_app(), host=settings.host, port=settings.port, threads=threads)
@@ -185,13 +190,10 @@ def _run() -> int:
         bot.engine.dispose()
 
 
-def _serve(bot: object, server: object, stopping: _Stopping) -> int:
+def _serve(bot: Bot, server: HttpServer | None, stopping: _Stopping) -> int:
     """Warm up, start the scheduler, serve until stopped; then stop the work in order."""
-    from app.bootstrap import Bot
     from app.jobs.scheduler import create_scheduler
-    from app.slack.http import HttpServer
 
-    assert isinstance(bot, Bot)
     try:
         bot.services.mentoring.warm_up()  # the mentor register in memory before the first ask
     except Exception:  # the first ask will load it instead
@@ -202,7 +204,7 @@ def _serve(bot: object, server: object, stopping: _Stopping) -> int:
     if scheduler is not None:
         scheduler.start()
     try:
-        if isinstance(server, HttpServer):
+        if server is not None:
             stopping.on_stop(server.stop)
             log.info("serving Slack at http://%s:%s/slack/events", bot.settings.host, server.port)
             server.run()
