@@ -140,12 +140,13 @@ def test_a_token_slack_refuses_stops_start_up_naming_slack_bot_token(tmp_path, f
 
 
 def start(
-    tmp_path: Path, api_url: str, fake: FakeSlack | None = None
+    tmp_path: Path, api_url: str, fake: FakeSlack | None = None, **settings: str
 ) -> tuple[subprocess.Popen[bytes], Path, str]:
     port = free_port()
     log = tmp_path / "mentorbot.log"
     env = clean_env(
         **good_tokens(fake),
+        **settings,
         SLACK_API_URL=api_url,
         PORT=str(port),
         HOST="127.0.0.1",
@@ -172,11 +173,13 @@ def wait_for_lines(process: subprocess.Popen[bytes], log: Path, predicate, count
     pytest.fail(f"no {count} such lines within {timeout}s:\n{log.read_text()}")
 
 
-def test_slack_unreachable_is_retried_a_line_per_try_until_stopped(tmp_path):
+@pytest.mark.parametrize("mode", ["http", "socket"])
+def test_slack_unreachable_is_retried_a_line_per_try_until_stopped(tmp_path, mode):
     with socket.socket() as closed:  # a port nobody listens on
         closed.bind(("127.0.0.1", 0))
         api_url = f"http://127.0.0.1:{closed.getsockname()[1]}/api/"
-    process, log, _ = start(tmp_path, api_url)
+    socket_mode = {"SLACK_APP_TOKEN": "xapp-1-A0MENTOR-1-cli"} if mode == "socket" else {}
+    process, log, _ = start(tmp_path, api_url, **socket_mode)
     try:
         tries = wait_for_lines(process, log, lambda line: "auth.test try" in line["msg"], count=2)
         process.send_signal(signal.SIGTERM)
