@@ -1,4 +1,4 @@
-"""The command line: ``mentorbot run`` and ``mentorbot migrate``. Parsing only; bootstrap wires."""
+"""The command line: ``mentorbot run | migrate | import-members``: parsing and start-up order only."""
 
 from __future__ import annotations
 
@@ -7,10 +7,18 @@ import logging
 import os
 import signal
 import sys
+import threading
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from app.config import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings
+from app.config import DatabaseSettings, Settings, SettingsError, load_settings
 from app.logs import configure_logging
+
+if TYPE_CHECKING:  # imported when needed: `migrate` and `--version` stay quick
+    from app.bootstrap import Bot
+    from app.slack.http import HttpServer
 
 EXIT_CONFIG = 2
 
@@ -21,17 +29,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="mentorbot", description="Micro-mentoring and coffee roulette for Slack."
     )
+    parser.add_argument("--version", action="version", version=f"mentorbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser(
         "run", help="upgrade the database, then serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)"
     )
     sub.add_parser("migrate", help="upgrade the database to the latest revision, then exit")
-    importer = sub.add_parser("import-members", help="import team and level per person from a CSV file")
-    importer.add_argument("csv_file", help="rows of: Slack user ID, team, level (1-5 or junior..principal)")
+    importer = sub.add_parser(
+        "import-members", help="import team and level per person from a CSV file (needs only DATABASE_URL)"
+    )
+    importer.add_argument(
+        "csv_file", help="rows of: Slack user ID, team, level (1-5 or junior..principal); as Excel saves it"
+    )
     args = parser.parse_args(argv)
 
-    # Settings aren't loaded yet (migrate needs none): log as the environment asks until they are.
-    configure_logging(fmt=_env_choice("LOG_FORMAT", ("json", "text"), "json"))
+    # Settings aren't loaded yet: log as the environment asks until they are.
+    configure_logging(fmt=_env_choice("LOG_FORMAT", ("json", "text")))
     if args.command == "migrate":
         return _migrate()
     if args.command == "import-members":
@@ -39,122 +52,169 @@ def main(argv: list[str] | None = None) -> int:
     return _run()
 
 
-def _env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+def _version() -> str:
+    try:
+        return version("mentorbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def _env_choice(name: str, choices: tuple[str, ...]) -> str | None:
     value = os.environ.get(name, "").strip().lower()
-    return value if value in choices else default
+    return value if value in choices else None
 
 
-def _configure_logging(settings: Settings) -> None:
-    secrets = [settings.slack_bot_token.get_secret_value(), settings.slack_signing_secret.get_secret_value()]
-    if settings.slack_app_token is not None:
-        secrets.append(settings.slack_app_token.get_secret_value())
+def _fail(message: str, status: int = EXIT_CONFIG) -> int:
+    print(f"mentorbot: {message}", file=sys.stderr)
+    return status
+
+
+def _configure_logging(settings: DatabaseSettings) -> None:
+    secrets: list[str] = []
+    if isinstance(settings, Settings):
+        tokens = [settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token]
+        secrets = [token.get_secret_value() for token in tokens if token is not None]
     configure_logging(
         fmt=settings.log_format, level=logging.getLevelName(settings.log_level), secrets=secrets
     )
 
 
-def _database_url() -> str:
-    """migrate needs only the database, not the Slack tokens."""
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+def _database_settings() -> DatabaseSettings | int:
+    """migrate and import-members need only the database, not the Slack tokens."""
+    try:
+        settings = load_settings(DatabaseSettings)
+    except SettingsError as exc:
+        return _fail(f"could not upgrade the database: {exc}")
+    _configure_logging(settings)
+    return settings
 
 
 def _migrate(url: str | None = None) -> int:
-    from app.db.migrate import upgrade_to_head
+    from app.db.migrate import describe_url, upgrade_to_head
 
+    if url is None:
+        settings = _database_settings()
+        if isinstance(settings, int):
+            return settings
+        url = settings.database_url
     try:
-        upgrade_to_head(url or _database_url())
+        upgrade_to_head(url)
     except Exception as exc:  # a clear line, not a traceback
-        print(
-            f"mentorbot: could not upgrade the database: {type(exc).__name__}: {exc}".splitlines()[0],
-            file=sys.stderr,
-        )
-        return 1
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        return _fail(f"could not upgrade the database at DATABASE_URL={describe_url(url)}: {reason}", 1)
     return 0
 
 
 def _import_members(path: str) -> int:
-    from app.bootstrap import create_services
+    from app.bootstrap import create_member_importer
     from app.db.engine import create_db_engine
-    from app.members_import import ImportError_, read_members
+    from app.members_import import read_members_file
 
+    settings = _database_settings()
+    if isinstance(settings, int):
+        return settings
     try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"mentorbot: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    _configure_logging(settings)
+        report = read_members_file(path)
+    except OSError as exc:
+        return _fail(f"cannot read {path}: {exc.strerror or exc}")
+    for problem in report.problems:
+        print(f"{path}: {problem}", file=sys.stderr)
     status = _migrate(settings.database_url)
     if status:
         return status
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(read_members(handle))
-    except (OSError, ImportError_) as exc:
-        print(f"mentorbot: {exc}", file=sys.stderr)
-        return 1
     engine = create_db_engine(settings.database_url)
     try:
-        count = create_services(engine, settings).roulette.import_members(rows)
+        count = create_member_importer(engine, settings).import_members(report.rows)
     finally:
         engine.dispose()
-    print(f"Imported team and level for {count} people.")
-    return 0
+    print(report.summary(count))
+    return 1 if report.problems else 0
+
+
+class _Stopping:
+    """SIGTERM/SIGINT: set ``event`` and run what was registered (the HTTP server's graceful stop)."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._callbacks: list[Callable[[], None]] = []
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: stopping", signum)
+        self.event.set()
+        for callback in self._callbacks:
+            callback()
+
+    def on_stop(self, callback: Callable[[], None]) -> None:
+        self._callbacks.append(callback)
+        if self.event.is_set():
+            callback()
 
 
 def _run() -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"mentorbot: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return _fail(str(exc))
     _configure_logging(settings)
     status = _migrate(settings.database_url)
     if status:
         return status
 
     from app.bootstrap import create_bot
-    from app.jobs.scheduler import create_scheduler
+    from app.slack.http import PortUnavailable, serve
+    from app.slack.identity import TokenRefused
 
     bot = create_bot(settings)
+    stopping = _Stopping()
+    try:
+        # Local problems first (the port), then the slow one (Slack), then the work.
+        server: HttpServer | None = None
+        if not settings.socket_mode:
+            threads = settings.http_threads
+            server = serve(bot.wsgi_app(), host=settings.host, port=settings.port, threads=threads)
+        try:
+            if not bot.sign_in(stopping.event):
+                log.info("stopped before Slack answered auth.test")
+                return 0
+        except TokenRefused as exc:
+            return _fail(
+                f"Slack refused SLACK_BOT_TOKEN ({exc.error}): copy the Bot User OAuth Token (xoxb-…) from "
+                "the app's OAuth & Permissions page, and reinstall the app if it was removed"
+            )
+        return _serve(bot, server, stopping)
+    except PortUnavailable as exc:
+        return _fail(str(exc))
+    finally:
+        bot.engine.dispose()
+
+
+def _serve(bot: Bot, server: HttpServer | None, stopping: _Stopping) -> int:
+    """Warm up, start the scheduler, serve until stopped; then stop the work in order."""
+    from app.jobs.scheduler import create_scheduler
+
     try:
         bot.services.mentoring.warm_up()  # the mentor register in memory before the first ask
     except Exception:  # the first ask will load it instead
         log.exception("could not load the mentor register at start-up")
     scheduler = (
-        create_scheduler(bot.services, bot.dispatcher, bot.client) if settings.scheduler_enabled else None
+        create_scheduler(bot.services, bot.dispatcher, bot.client) if bot.settings.scheduler_enabled else None
     )
     if scheduler is not None:
         scheduler.start()
     try:
-        if settings.socket_mode:
-            return _serve_socket_mode(bot)
-        return _serve_http(bot)
+        if server is not None:
+            stopping.on_stop(server.stop)
+            log.info("serving Slack at http://%s:%s/slack/events", bot.settings.host, server.port)
+            server.run()
+            return 0
+        return _serve_socket_mode(bot)
     finally:
         bot.dispatcher.stop()  # a long drain gives back what it hasn't tried instead of holding up the exit
         if scheduler is not None:
             scheduler.shutdown(wait=True)
-        bot.engine.dispose()
         log.info("stopped")
-
-
-def _serve_http(bot: object) -> int:
-    from app.bootstrap import Bot
-    from app.slack.http import serve
-
-    assert isinstance(bot, Bot)
-    server = serve(
-        bot.wsgi_app(), host=bot.settings.host, port=bot.settings.port, threads=bot.settings.http_threads
-    )
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %s: finishing in-flight requests", signum)
-        server.stop()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("serving Slack at http://%s:%s/slack/events", bot.settings.host, server.port)
-    server.run()
-    return 0
 
 
 def _serve_socket_mode(bot: object) -> int:

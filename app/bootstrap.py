@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.handler import RetryHandler
 from sqlalchemy import Engine, text
 
-from app.config import Settings
+from app.config import DatabaseSettings, Settings
 from app.db.engine import create_db_engine, create_session_factory
 from app.services.clock import Clock, utc_now
 from app.services.container import Services
@@ -33,6 +34,7 @@ from app.slack.app import create_bolt_app
 from app.slack.delivery import Dispatcher
 from app.slack.home import HomePublisher
 from app.slack.http import create_wsgi_app
+from app.slack.identity import check_bot_token, use_verified_identity
 from app.slack.metrics import Metrics
 from app.slack.people import PeopleDirectory
 
@@ -56,6 +58,19 @@ class Bot:
 
     def wsgi_app(self) -> Any:
         return create_wsgi_app(self.bolt_app, self.healthy, self.metrics)
+
+    def sign_in(self, stopped: threading.Event) -> bool:
+        """auth.test before serving, waiting out an outage; False if ``stopped`` first.
+
+        Raises ``TokenRefused`` when Slack refuses SLACK_BOT_TOKEN. Bolt is handed the answer, so no
+        request waits for auth.test.
+        """
+        answer = check_bot_token(self.client, stopped)
+        if answer is None:
+            return False
+        use_verified_identity(self.bolt_app, answer)
+        log.info("signed in to Slack as %s in %s", answer.get("user"), answer.get("team"))
+        return True
 
 
 def create_web_client(settings: Settings, *, for_delivery: bool = False) -> WebClient:
@@ -103,6 +118,12 @@ def create_services(engine: Engine, settings: Settings, clock: Clock = utc_now) 
         erasure=ErasureService(sessions, mentoring, clock=clock),
         operations=Operations(sessions, clock=clock),
     )
+
+
+def create_member_importer(engine: Engine, settings: DatabaseSettings) -> RouletteService:
+    """What ``import-members`` needs: the members, no Slack (so no tokens)."""
+    roulette = RouletteSettings(admins=frozenset(), default_tz=settings.default_timezone)
+    return RouletteService(create_session_factory(engine), roulette)
 
 
 def roulette_settings(settings: Settings) -> RouletteSettings:

@@ -3,19 +3,82 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import annotated_types
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///mentorbot.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-class Settings(BaseSettings):
-    """Everything the bot reads from its environment. Tokens are secrets: never logged or echoed."""
+class DatabaseSettings(BaseSettings):
+    """What ``migrate`` and ``import-members`` need: the database, the default zone, logging. No tokens."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="a database URL such as sqlite:///mentorbot.sqlite3 or postgresql://user:password@host/db",
+    )
+    default_timezone: str = Field(default="UTC", description="an IANA time zone such as Europe/Berlin")
+    log_format: Literal["json", "text"] | None = Field(
+        default=None,
+        description="json (one JSON object per line, for log shippers) or text (for a terminal)",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        from app.db.engine import normalise_url
+
+        try:
+            make_url(normalise_url(value)).get_dialect()
+        except NoSuchModuleError:  # a subclass of ArgumentError: first
+            scheme = value.partition(":")[0]
+            raise ValueError(f"sqlite:///… or postgresql://… (no database driver for {scheme}://)") from None
+        except ArgumentError:
+            raise ValueError(
+                "a database URL such as sqlite:///mentorbot.sqlite3 or postgresql://user:password@host/db"
+            ) from None
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
+            raise ValueError("an IANA time zone such as Europe/Berlin") from None
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format_any_case(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lower() or None  # empty: choose by whether stderr is a terminal
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_any_case(cls, value: object) -> object:
+        if isinstance(value, str):
+            level = value.strip().upper()
+            return "WARNING" if level == "WARN" else level
+        return value
+
+
+class Settings(DatabaseSettings):
+    """Everything the bot reads from its environment. Tokens are secrets: never logged or echoed."""
 
     slack_bot_token: SecretStr = Field(description="the bot token, xoxb-…")
     slack_signing_secret: SecretStr = Field(description="the app's signing secret")
@@ -23,13 +86,11 @@ class Settings(BaseSettings):
         default=None, description="an app-level token, xapp-…; when set the bot runs in Socket Mode"
     )
     slack_api_url: str = Field(default="https://slack.com/api/", description="the Web API base URL")
-    database_url: str = Field(default=DEFAULT_DATABASE_URL, description="a SQLAlchemy database URL")
     port: int = Field(default=3000, ge=1, le=65535, description="the HTTP port")
     host: str = Field(default="0.0.0.0", description="the HTTP bind address")
     mentorbot_admins: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), description="comma-separated Slack user IDs, e.g. U012ABC,U034DEF"
     )
-    default_timezone: str = Field(default="UTC", description="an IANA time zone such as Europe/Berlin")
     request_expiry_hours: float = Field(
         default=24, gt=0, description="hours a mentor has to answer a request before it expires"
     )
@@ -48,10 +109,6 @@ class Settings(BaseSettings):
     coffee_mix_levels: bool = Field(default=False, description="prefer pairing people of different levels")
     scheduler_enabled: bool = Field(default=True, description="run the background jobs in this process")
     http_threads: int = Field(default=16, ge=1, le=256, description="HTTP worker threads")
-    log_format: Literal["json", "text"] = Field(
-        default="json", description="json: one JSON object per line (for log shippers); text: for a terminal"
-    )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="log level")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -94,15 +151,6 @@ class Settings(BaseSettings):
             return frozenset(ids)
         return value
 
-    @field_validator("default_timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
-            raise ValueError("an IANA time zone such as Europe/Berlin") from None
-        return value
-
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
@@ -115,28 +163,72 @@ class SettingsError(Exception):
     """Start-up cannot go on: one line naming the variable and what it wants."""
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build Settings, turning pydantic's report into one readable line per bad variable."""
+AnySettings = TypeVar("AnySettings", bound=DatabaseSettings)
+
+
+def load_settings(model: type[AnySettings] = Settings, **overrides: object) -> AnySettings:  # type: ignore[assignment]
+    """Build settings, turning pydantic's report into one readable line per bad variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return model(**overrides)
     except ValidationError as exc:
-        raise SettingsError(describe_validation_error(exc)) from None
+        raise SettingsError(describe_validation_error(exc, model)) from None
 
 
-def describe_validation_error(exc: ValidationError) -> str:
+def describe_validation_error(exc: ValidationError, model: type[BaseSettings] = Settings) -> str:
+    """``PORT is malformed: it wants a whole number from 1 to 65535 (the HTTP port); got '70000'.``"""
     lines = []
     for error in exc.errors():
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"
-        field = Settings.model_fields.get(name.lower())
-        wants = field.description if field is not None and field.description else "a valid value"
+        field = model.model_fields.get(name.lower())
+        description = field.description if field is not None and field.description else "a valid value"
         if error["type"] == "missing":
-            lines.append(f"{name} is not set: it wants {wants}.")
-        else:
-            reason = str(error.get("msg", "")).removeprefix("Value error, ")
-            lines.append(
-                f"{name} is malformed: it wants {reason if error['type'] == 'value_error' else wants}."
-            )
+            lines.append(f"{name} is not set: it wants {description}.")
+            continue
+        wants = _wants(error, field, description)
+        got = error.get("input")
+        secret = name in _NEVER_ECHOED or (field is not None and "SecretStr" in str(field.annotation))
+        shown = isinstance(got, str) and not secret and "got " not in wants
+        lines.append(f"{name} is malformed: it wants {wants}" + (f"; got {got[:40]!r}." if shown else "."))
     return "\n".join(lines)
+
+
+_NEVER_ECHOED = {"DATABASE_URL"}  # it may hold a password
+
+_KINDS = {
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+}
+
+
+def _wants(error: Any, field: FieldInfo | None, description: str) -> str:
+    """What the variable wants, from the kind of mistake: pydantic's own words are for programmers."""
+    kind = str(error["type"])
+    if kind == "value_error":  # our validators say what they want
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    what = _KINDS.get(kind)
+    if what is None and kind.startswith(("greater_than", "less_than")):
+        what = "a whole number" if field is not None and field.annotation is int else "a number"
+    if what is None:
+        return description
+    return f"{what}{_bounds(field)} ({description})"
+
+
+def _bounds(field: FieldInfo | None) -> str:
+    """ " from 1 to 65535", " above 0", …: the limits declared on the field."""
+    rules: dict[str, Any] = {}
+    for rule in field.metadata if field is not None else ():
+        for key in ("ge", "gt", "le", "lt"):
+            if isinstance(rule, getattr(annotated_types, key.capitalize())):
+                rules[key] = getattr(rule, key)
+    if "ge" in rules and "le" in rules:
+        return f" from {rules['ge']} to {rules['le']}"
+    words = {"ge": "of at least", "gt": "above", "le": "of at most", "lt": "below"}
+    return "".join(f" {words[key]} {value}" for key, value in rules.items())
 
 
 @lru_cache(maxsize=1)

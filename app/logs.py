@@ -2,8 +2,8 @@
 
 ``log_context(request_id=…)`` binds fields for everything logged in that block (and, through
 ``ContextExecutor``, in the listener threads Bolt runs after the ack). Secrets never reach a line:
-``SecretsFilter`` blanks Slack tokens by their shape and any configured secret by value, whatever
-library logged them.
+``SecretsFilter`` blanks Slack tokens and response_urls by their shape and any configured secret by
+value, whatever library logged them. At a terminal the default is plain text instead of JSON.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ _fields: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_fi
 
 # xoxb-/xoxp-/xapp-… tokens as Slack issues them; caught even if a library prints one.
 _TOKEN_SHAPE = re.compile(r"\b(?:xox[abposer]|xapp)-[A-Za-z0-9-]{6,}")
+# A response_url lets anyone who reads it post as the bot for 30 minutes; also caught URL-encoded.
+_RESPONSE_URL_SHAPE = re.compile(r"https?(?::|%3A)(?://|%2F%2F)hooks\.slack(?:-gov)?\.com[^\s&'\"]*", re.I)
 REDACTED = "[redacted]"
 
 
@@ -53,35 +55,54 @@ class ContextExecutor(ThreadPoolExecutor):
         return super().submit(context.run, fn, *args, **kwargs)
 
 
+def default_format() -> str:
+    """Text for a person at a terminal, JSON for whatever collects the output of a service."""
+    try:
+        return "text" if sys.stderr.isatty() else "json"
+    except (AttributeError, ValueError):  # no stderr, or a closed one
+        return "json"
+
+
+def _traceback(record: logging.LogRecord) -> str:
+    """The record's traceback text (already scrubbed by ``SecretsFilter``), or ""."""
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    return record.exc_text or ""
+
+
 class JsonLineFormatter(logging.Formatter):
-    """``{"ts": …, "level": …, "logger": …, "msg": …, <bound fields>, "exc": …}`` on one line."""
+    """``{"ts": …, "level": …, "logger": …, "msg": …, <bound fields>}`` on one line; a traceback is in msg."""
 
     def format(self, record: logging.LogRecord) -> str:
+        message, traceback = record.getMessage(), _traceback(record)
         line: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": f"{message}\n{traceback}" if traceback else message,
         }
         line.update(getattr(record, "fields", None) or {})
-        if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str, ensure_ascii=False)
 
 
 class TextFormatter(logging.Formatter):
-    """For a terminal: the usual line, bound fields appended as key=value, tracebacks kept on one line."""
+    """For a terminal: the usual line, bound fields appended as key=value, then any traceback as lines.
+
+    A newline inside the message itself is shown as ``\\n``, so one event never looks like two.
+    """
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        record.message = record.getMessage().replace("\n", "\\n")
+        record.asctime = self.formatTime(record, self.datefmt)
+        head = self.formatMessage(record)
         fields = getattr(record, "fields", None) or {}
         if fields:
-            head, sep, rest = text.partition("\n")
-            text = head + " " + " ".join(f"{k}={v}" for k, v in fields.items()) + sep + rest
-        return text.replace("\n", "\\n")
+            head += " " + " ".join(f"{k}={v}" for k, v in fields.items())
+        traceback = _traceback(record)
+        return f"{head}\n{traceback}" if traceback else head
 
 
 class ContextFilter(logging.Filter):
@@ -104,7 +125,7 @@ class SecretsFilter(logging.Filter):
     def scrub(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return _TOKEN_SHAPE.sub(REDACTED, text)
+        return _RESPONSE_URL_SHAPE.sub(REDACTED, _TOKEN_SHAPE.sub(REDACTED, text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -112,17 +133,37 @@ class SecretsFilter(logging.Filter):
         if clean != message:
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None:
-            text = logging.Formatter().formatException(record.exc_info)
-            record.exc_info, record.exc_text = None, None
-            record.msg = f"{record.msg}\n{self.scrub(text)}"
-            record.args = None
+            # Kept as the record's traceback text (scrubbed), so each formatter can lay it out.
+            record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True
 
 
-def configure_logging(*, fmt: str = "json", level: int = logging.INFO, secrets: Iterable[str] = ()) -> None:
-    """Route every logger to stderr, one line per event, secrets blanked."""
+class NoiseFilter(logging.Filter):
+    """Drop lines that are true at every start and tell an operator nothing."""
+
+    # Bolt reads SLACK_BOT_TOKEN from the environment itself and warns that our WebClient wins.
+    _BOLT_TOKEN_UNUSED = "`token` will be unused"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("slack_bolt") and self._BOLT_TOKEN_UNUSED in str(record.msg):
+            return False
+        # Alembic's "Context impl SQLiteImpl." and "Will assume transactional DDL." at each start;
+        # an upgrade that actually runs ("Running upgrade a -> b") is worth its line.
+        return not (
+            record.name == "alembic.runtime.migration"
+            and record.levelno <= logging.INFO
+            and not record.getMessage().startswith("Running upgrade")
+        )
+
+
+def configure_logging(
+    *, fmt: str | None = None, level: int = logging.INFO, secrets: Iterable[str] = ()
+) -> None:
+    """Route every logger to stderr, one line per event, secrets blanked. ``fmt`` None: by the terminal."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLineFormatter() if fmt == "json" else TextFormatter())
+    handler.setFormatter(JsonLineFormatter() if (fmt or default_format()) == "json" else TextFormatter())
+    handler.addFilter(NoiseFilter())
     handler.addFilter(ContextFilter())
     handler.addFilter(SecretsFilter(secrets))
     root = logging.getLogger()

@@ -37,6 +37,9 @@ SETTINGS = {
     "DEFAULT_TIMEZONE",
     "REQUEST_EXPIRY_HOURS",
     "SCHEDULER_ENABLED",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
+    "COFFEE_MIX_LEVELS",
 }
 TABLES = {
     "members",

@@ -79,3 +79,51 @@ def test_work_handed_to_listener_threads_keeps_the_request_fields(captured):
     assert seen.wait(5)
     executor.shutdown(wait=True)
     assert lines(captured)[-1]["request_id"] == "req42"
+
+
+def test_a_response_url_is_blanked_plain_or_url_encoded(captured):
+    log = logging.getLogger("slack_bolt.App")
+    url = "https://hooks.slack.com/commands/T0001/1234567890/AbCdEf0123456789"
+    log.info("body: text=hi&response_url=%s&trigger_id=1", url.replace(":", "%3A").replace("/", "%2F"))
+    log.info("posting to %s now", url)
+    text = captured.getvalue()
+    assert "hooks.slack.com" not in text and "AbCdEf0123456789" not in text
+    assert text.count("[redacted]") == 2 and "trigger_id=1" in text
+
+
+def test_text_format_shows_a_traceback_as_lines_and_a_message_as_one(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    configure_logging(fmt="text", secrets=[SECRET])
+    try:
+        log = logging.getLogger("test.text")
+        with log_context(request_id="r1"):
+            try:
+                raise ValueError(f"bad {SECRET}")
+            except ValueError:
+                log.exception("it failed\nforged second line")
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+    head, *traceback = stream.getvalue().splitlines()
+    assert head.endswith("ERROR test.text it failed\\nforged second line request_id=r1")
+    assert traceback[0] == "Traceback (most recent call last):"
+    assert traceback[-1] == "ValueError: bad [redacted]"
+
+
+def test_the_default_format_follows_the_terminal(monkeypatch):
+    from app.logs import default_format
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stderr", Terminal())
+    assert default_format() == "text"
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert default_format() == "json"

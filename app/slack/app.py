@@ -14,9 +14,11 @@ from app.domain.errors import DomainError, NotAllowed
 from app.logs import ContextExecutor, bind, current_fields
 from app.services.container import Services
 from app.slack.blocks.format import escape
+from app.slack.command_text import subcommand_word
 from app.slack.home import HomePublisher
 from app.slack.listeners import actions, coffee, commands, events, insight, views
 from app.slack.people import PeopleDirectory
+from app.slack.verification import QuietRequestVerification
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +28,16 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 def create_bolt_app(
     settings: Settings, services: Services, client: WebClient, people: PeopleDirectory, home: HomePublisher
 ) -> App:
+    signing_secret = settings.slack_signing_secret.get_secret_value()
     app = App(
         client=client,
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
-        # Bolt checks the token with auth.test on the first request rather than at import/start-up.
+        signing_secret=signing_secret,
+        # Start-up checks the token once and hands Bolt the answer (use_verified_identity); tests that
+        # skip start-up let Bolt call auth.test on the first request.
         token_verification_enabled=False,
+        # Ours checks the same signature without logging a refused request's body (goals, response_url).
+        request_verification_enabled=False,
+        before_authorize=QuietRequestVerification(signing_secret),
         # Answer Slack's request as soon as a listener calls ack(); the rest runs after.
         process_before_response=False,
         raise_error_for_unhandled_request=False,
@@ -92,8 +99,10 @@ def create_bolt_app(
 def request_kind(body: dict[str, Any]) -> tuple[str, str | None]:
     """(kind, what) of a Slack request: ("command", "/mentor ask"), ("action", action_id), …"""
     if body.get("command"):
-        words = str(body.get("text") or "").split()
-        return "command", f"{body['command']} {words[0].lower()}" if words else str(body["command"])
+        text = str(body.get("text") or "")
+        if not text.strip():
+            return "command", str(body["command"])
+        return "command", f"{body['command']} {subcommand_word(text) or '(unknown)'}"
     kind = body.get("type")
     if kind == "block_actions":
         actions = body.get("actions") or [{}]

@@ -539,6 +539,14 @@ _TOP_LEVEL: dict[str, Callable[[str], Command]] = {
 }
 
 
+def subcommand_word(text: str) -> str | None:
+    """``ask``, ``coffee``, ``help``… when ``text`` starts with a sub-command, else None: the log may name
+    a sub-command, but any other first word is something a person wrote."""
+    words = text.split(maxsplit=1)
+    word = words[0].lower() if words else ""
+    return word if word in _TOP_LEVEL or word in _HELP_WORDS or word == "forget" else None
+
+
 # ---------------------------------------------------------------------------------------------------
 # Pieces: Slack markup, topics, periods, schedules
 # ---------------------------------------------------------------------------------------------------

@@ -111,6 +111,13 @@ def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> l
     return [data]
 
 
+class PortUnavailable(Exception):
+    """The HTTP port can't be had (taken, not ours to bind, or the address isn't this machine's)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host}:{port} (PORT, HOST): {reason}")
+
+
 class HttpServer:
     """waitress with a graceful stop: stop accepting, let in-flight requests finish, then close.
 
@@ -123,15 +130,18 @@ class HttpServer:
     ) -> None:
         from waitress.server import create_server
 
-        self._server: Any = create_server(
-            wsgi_app,
-            host=host,
-            port=port,
-            threads=threads,
-            max_request_body_size=MAX_BODY_BYTES,
-            ident="mentorbot",
-            clear_untrusted_proxy_headers=True,
-        )
+        try:
+            self._server: Any = create_server(
+                wsgi_app,
+                host=host,
+                port=port,
+                threads=threads,
+                max_request_body_size=MAX_BODY_BYTES,
+                ident="mentorbot",
+                clear_untrusted_proxy_headers=True,
+            )
+        except OSError as exc:  # EADDRINUSE, EACCES, EADDRNOTAVAIL, an unknown host name
+            raise PortUnavailable(host, port, exc.strerror or str(exc)) from None
         self._stopping = threading.Event()
         # stop() pulls the loop's trigger, and run() closes it: the lock keeps stop() from writing to a
         # closed (or, worse, reused) file descriptor. Reentrant, as stop() may run in a signal handler
@@ -172,5 +182,8 @@ class HttpServer:
 
 
 def serve(wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, threads: int) -> HttpServer:
-    """Create (not start) the HTTP server; the caller runs it and stops it on shutdown."""
+    """Create and bind (not start) the HTTP server; the caller runs it and stops it on shutdown.
+
+    Raises PortUnavailable when the port can't be bound.
+    """
     return HttpServer(wsgi_app, host=host, port=port, threads=threads)
