@@ -158,20 +158,36 @@ def _serve_http(bot: object) -> int:
 
 
 def _serve_socket_mode(bot: object) -> int:
-    """Socket Mode for the Slack traffic; /healthz is still served over HTTP for orchestrators."""
+    """Socket Mode for the Slack traffic; /healthz and /metrics are still served over HTTP."""
     import threading
-
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from app.bootstrap import Bot
     from app.slack.http import serve
+    from app.slack.socket_mode import AppTokenRefused, SocketMode, SocketModeUnavailable
 
     assert isinstance(bot, Bot)
     assert bot.settings.slack_app_token is not None
-    health = serve(bot.wsgi_app(), host=bot.settings.host, port=bot.settings.port, threads=2)
+    socket_mode = SocketMode(
+        bot.bolt_app,
+        bot.settings.slack_app_token.get_secret_value(),
+        bot.metrics,
+        concurrency=bot.settings.http_threads,
+    )
+    log.info("connecting to Slack in Socket Mode")
+    try:
+        socket_mode.start()
+    except (AppTokenRefused, SocketModeUnavailable) as exc:
+        socket_mode.close()
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG if isinstance(exc, AppTokenRefused) else 1
+    health = serve(
+        bot.wsgi_app(socket_connected=socket_mode.connected),
+        host=bot.settings.host,
+        port=bot.settings.port,
+        threads=2,
+    )
     health_thread = threading.Thread(target=health.run, name="healthz", daemon=True)
     health_thread.start()
-    handler = SocketModeHandler(bot.bolt_app, bot.settings.slack_app_token.get_secret_value())
     stopped = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -180,10 +196,8 @@ def _serve_socket_mode(bot: object) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("connecting to Slack in Socket Mode")
-    handler.connect()
     stopped.wait()
-    handler.close()
+    socket_mode.close()
     health.stop()
     health_thread.join(timeout=5)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -54,8 +55,8 @@ class Bot:
             connection.execute(text("SELECT 1"))
         return True
 
-    def wsgi_app(self) -> Any:
-        return create_wsgi_app(self.bolt_app, self.healthy, self.metrics)
+    def wsgi_app(self, *, socket_connected: Callable[[], bool] | None = None) -> Any:
+        return create_wsgi_app(self.bolt_app, self.healthy, self.metrics, socket_connected)
 
 
 def create_web_client(settings: Settings, *, for_delivery: bool = False) -> WebClient:

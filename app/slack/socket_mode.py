@@ -1,0 +1,136 @@
+"""Socket Mode: Slack's requests over a WebSocket the bot opens (no public URL), each acked by envelope_id.
+
+The client is the SDK's websocket-client based one, not its builtin one. After an abrupt drop (TCP
+closed, no close frame) the builtin client spins a core until five pings fail, disconnected for ~50 s;
+websocket-client's reader sees the closed socket at once and the SDK reconnects in about half a second.
+Pings every ``PING_INTERVAL`` with a ``PING_TIMEOUT`` catch a link that went silent without closing.
+
+Every envelope is dispatched through the same Bolt app as HTTP mode, logged and counted the same way
+(``accounted_request``), and acked whatever Bolt answered: an unacked envelope only comes again.
+Re-deliveries are recognised by the middleware in ``app.py`` (``delivery_key``), so they run once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode.internals import build_headers
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+from slack_sdk.socket_mode.websocket_client import SocketModeClient
+
+from app.logs import bind
+from app.slack.accounting import accounted_request
+from app.slack.app import ENVELOPE_ID
+from app.slack.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+PING_INTERVAL = 3.0  # seconds between pings; with the timeout, a silent link is noticed within 5 s
+PING_TIMEOUT = 2.0
+
+# Slack's answers to apps.connections.open that mean the app-level token itself is wrong.
+TOKEN_ERRORS = frozenset({"invalid_auth", "not_allowed_token_type", "not_authed", "missing_args"})
+
+
+class AppTokenRefused(Exception):
+    """Slack refused SLACK_APP_TOKEN: start-up cannot go on (one line, no traceback)."""
+
+
+class SocketModeUnavailable(Exception):
+    """Slack could not be reached to open a Socket Mode connection."""
+
+
+class _Client(SocketModeClient):
+    """The SDK's client, with a ping timeout: its own loop sends pings but never gives up on a silent
+    link. A pong missing for ``PING_TIMEOUT`` ends ``run_forever``, and the SDK reconnects."""
+
+    def _run_current_session(self) -> None:
+        session = self.current_session
+        if session is None:
+            return
+        try:
+            session.run_forever(ping_interval=PING_INTERVAL, ping_timeout=PING_TIMEOUT)
+        except Exception:
+            log.exception("the Socket Mode connection failed")
+            if self.current_session is not None:
+                self.current_session.close()  # the monitor then sees it closed and reconnects
+
+
+class SocketMode:
+    """Connects with the app-level token, keeps the link up, and hands each envelope to Bolt."""
+
+    def __init__(self, bolt_app: App, app_token: str, metrics: Metrics, *, concurrency: int = 10) -> None:
+        self._bolt_app = bolt_app
+        self._app_token = app_token
+        self._metrics = metrics
+        self._client = _Client(
+            app_token=app_token,
+            web_client=bolt_app.client,
+            ping_interval=PING_INTERVAL,
+            concurrency=concurrency,
+        )
+        self._client.socket_mode_request_listeners.append(self._handle)  # type: ignore[arg-type]
+
+    def start(self) -> None:
+        """Open the first connection; AppTokenRefused or SocketModeUnavailable if Slack says no."""
+        self._client.wss_uri = self._open_url()
+        self._client.connect()
+
+    def connected(self) -> bool:
+        session = self._client.current_session
+        sock = session.sock if session is not None else None
+        return bool(sock is not None and sock.connected)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _open_url(self) -> str:
+        try:
+            response = self._bolt_app.client.apps_connections_open(app_token=self._app_token)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            if error in TOKEN_ERRORS:
+                raise AppTokenRefused(
+                    f"SLACK_APP_TOKEN was refused by Slack ({error}): it wants the app-level token, "
+                    "xapp-…, with the connections:write scope, from Basic Information → App-Level Tokens."
+                ) from None
+            raise SocketModeUnavailable(f"Slack could not open a Socket Mode connection: {error}") from None
+        except OSError as exc:
+            raise SocketModeUnavailable(f"could not reach Slack to open Socket Mode: {exc}") from None
+        return str(response["url"])
+
+    def _handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:
+        retry = str(req.retry_attempt) if req.retry_attempt else None
+        with accounted_request(self._metrics, log, retry=retry) as outcome:
+            bind(envelope_id=req.envelope_id)
+            request = BoltRequest(
+                mode="socket_mode",
+                body=req.payload,
+                headers=build_headers(req),
+                context={ENVELOPE_ID: req.envelope_id},
+            )
+            response = self._bolt_app.dispatch(request)
+            outcome.status = response.status
+            try:
+                client.send_socket_mode_response(_ack(req, response))
+            except Exception as exc:  # the link dropped under us: Slack sends the envelope again
+                log.warning("could not acknowledge envelope %s: %s", req.envelope_id, type(exc).__name__)
+
+
+def _ack(req: SocketModeRequest, response: BoltResponse) -> SocketModeResponse:
+    """The ack with Bolt's answer as its payload, as Bolt's own adapter builds it; an empty ack for
+    anything but a 200, since a request Bolt can't handle would not fare better delivered again."""
+    if response.status != 200 or not response.body:
+        return SocketModeResponse(envelope_id=req.envelope_id)
+    content_type = (response.headers.get("content-type") or [""])[0]
+    payload: dict[str, Any] = (
+        json.loads(response.body) if content_type.startswith("application/json") else {"text": response.body}
+    )
+    return SocketModeResponse(envelope_id=req.envelope_id, payload=payload)
