@@ -84,6 +84,7 @@ class Link:
     closed_at: float | None = None
     retiring: bool = False  # sent a disconnect: Slack sends it nothing more
     dropped_at: float | None = None
+    refresh_requested_at: float | None = None
 
     @property
     def open(self) -> bool:
@@ -116,6 +117,7 @@ class FakeSocketMode:
         self.refused_tickets = 0
         self._pending: dict[str, _Pending] = {}
         self._lose_acks: dict[str, int] = {}
+        self._drop_on_lost_ack: set[str] = set()
 
     # ---- lifecycle ---------------------------------------------------------------------------------------
 
@@ -165,18 +167,21 @@ class FakeSocketMode:
             self._send(pending)
         return envelope
 
-    def lose_next_ack(self, envelope_id: str, times: int = 1) -> None:
-        """The next ``times`` acks for this envelope never arrive: Slack delivers it again after the ack
-        timeout, as it would when an ack was lost on the way."""
+    def lose_next_ack(self, envelope_id: str, *, drop_with_it: bool = False) -> None:
+        """The next ack for this envelope never arrives: Slack delivers it again after the ack timeout,
+        as it would when an ack was lost on the way. ``drop_with_it``: the connection the ack came on
+        drops right then (TCP closed, no close frame), as when the ack was lost with its connection."""
         with self._lock:
-            self._lose_acks[envelope_id] = self._lose_acks.get(envelope_id, 0) + times
+            self._lose_acks[envelope_id] = self._lose_acks.get(envelope_id, 0) + 1
+            if drop_with_it:
+                self._drop_on_lost_ack.add(envelope_id)
 
     def refresh(self) -> Link:
         """``disconnect`` / ``refresh_requested`` on the current connection; it is closed once the app
         has a new one (or after 10 s, as Slack does). Returns the link asked to go."""
         link = self.wait_connected()
         with self._lock:
-            link.retiring = True
+            link.retiring, link.refresh_requested_at = True, time.monotonic()
         message = {"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "fake"}}
         link.connection.send(json.dumps(message))
         return link
@@ -296,6 +301,10 @@ class FakeSocketMode:
             lost = self._lose_acks.get(envelope_id, 0) > 0
             if lost:
                 self._lose_acks[envelope_id] -= 1
+                if envelope_id in self._drop_on_lost_ack:
+                    self._drop_on_lost_ack.discard(envelope_id)
+                    link.retiring, link.dropped_at = True, time.monotonic()
+                    link.connection.socket.shutdown(socket.SHUT_RDWR)
             elif pending is not None:
                 pending.acked = True
             self.acks.append(
@@ -336,9 +345,14 @@ class SocketSender(SlackSender):
         self.socket_mode = socket_mode
         self.ack_timeout = timeout
         self.last_envelope: Envelope | None = None
+        self.lose_next_ack = False  # the next request's first ack is lost (see FakeSocketMode.lose_next_ack)
+        self.drop_with_it = False
 
     def post(self, body: str, content_type: str = FORM, timestamp: int | None = None) -> Reply:
         envelope = envelope_for(body, content_type)
+        if self.lose_next_ack:
+            self.socket_mode.lose_next_ack(envelope.envelope_id, drop_with_it=self.drop_with_it)
+            self.lose_next_ack = self.drop_with_it = False
         self.last_envelope = self.socket_mode.deliver(envelope)
         return self.wait_reply(envelope)
 
