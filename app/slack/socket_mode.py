@@ -12,6 +12,7 @@ Re-deliveries are recognised by the middleware in ``app.py`` (``delivery_key``),
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from typing import Any
@@ -21,6 +22,7 @@ from slack_bolt.adapter.socket_mode.internals import build_headers
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.interval_runner import IntervalRunner
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
@@ -48,19 +50,83 @@ class SocketModeUnavailable(Exception):
 
 
 class _Client(SocketModeClient):
-    """The SDK's client, with a ping timeout: its own loop sends pings but never gives up on a silent
-    link. A pong missing for ``PING_TIMEOUT`` ends ``run_forever``, and the SDK reconnects."""
+    """The SDK's client with three changes, each measured against the stand-in in the tests:
+
+    - a ping timeout: its own loop sends pings but never gives up on a silent link;
+    - a connection is closed by sending a close frame and letting its reader finish (``_say_goodbye``),
+      and only the current connection's close reconnects (the SDK reconnected twice after each refresh);
+    - a connection is run once: a dead one is replaced by the monitor, not re-dialled on its stale URL,
+      and one not yet started is not taken for dead (the SDK opened two connections at start-up).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._last_run: Any = None
+        self._running_socket: Any = None  # the TCP socket of the connection being run
+        # Pick up a new connection within 0.1 s rather than the SDK's 0.5 s.
+        self.current_session_runner.shutdown()
+        self.current_session_runner = IntervalRunner(self._run_current_session, 0.1).start()
+
+    def connect(self) -> None:
+        replaced, self.current_session = self.current_session, None
+        super().connect()  # sees no old session, so closes none inline
+        session = self.current_session
+        assert session is not None
+        sdk_on_close = session.on_close
+
+        def on_close(ws: Any, *args: Any) -> None:
+            if ws is self.current_session:  # a replaced connection going is expected
+                sdk_on_close(ws, *args)
+
+        session.on_close = on_close
+        sdk_on_open = session.on_open
+
+        def on_open(ws: Any) -> None:
+            self._running_socket = ws.sock.sock if ws.sock is not None else None
+            sdk_on_open(ws)
+
+        session.on_open = on_open
+        if replaced is not None:
+            _say_goodbye(replaced)
+
+    def disconnect(self) -> None:
+        if self.current_session is not None:
+            _say_goodbye(self.current_session)
+
+    def _monitor_current_session(self) -> None:
+        session = self.current_session
+        if session is not None and session is not self._last_run:
+            return  # not started yet (no socket): the runner starts it within 0.1 s; don't replace it
+        super()._monitor_current_session()
 
     def _run_current_session(self) -> None:
         session = self.current_session
-        if session is None:
+        if session is None or session is self._last_run:
             return
+        self._last_run = session
         try:
             session.run_forever(ping_interval=PING_INTERVAL, ping_timeout=PING_TIMEOUT)
         except Exception:
             log.exception("the Socket Mode connection failed")
-            if self.current_session is not None:
-                self.current_session.close()  # the monitor then sees it closed and reconnects
+            session.close()  # the monitor then sees it closed and reconnects
+        finally:
+            # websocket-client leaves the TCP socket open after a close handshake (until the garbage
+            # collector finds it): Slack would see the connection linger. Close it now.
+            raw, self._running_socket = self._running_socket, None
+            if raw is not None:
+                with contextlib.suppress(OSError):
+                    raw.close()
+
+
+def _say_goodbye(session: Any) -> None:
+    """Send a close frame and let the session's reader finish the close handshake and return. Closing
+    from another thread (as the SDK does) raced the reader for Slack's close frame, and the loser then
+    waited out its timeout: up to 3 s holding the message processor and every envelope behind it."""
+    session.keep_running = False
+    sock = session.sock
+    if sock is not None:
+        with contextlib.suppress(Exception):  # already gone: nothing to say goodbye to
+            sock.send_close()
 
 
 class SocketMode:

@@ -12,6 +12,7 @@ import http.client
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import test_mentoring_flow as flow
-from conftest import Harness
+from e2e_harness import Harness
 from e2e_support import ADMIN, ASKER, MENTOR, SIGNING_SECRET, button, slot_buttons, slot_of, text_of
 from fake_socket_mode import FakeSocketMode, SocketSender
 from fakeslack import FakeSlack
@@ -125,7 +126,7 @@ def test_a_refresh_and_a_drop_midway_lose_nothing_and_a_redelivery_has_no_second
     # Slack asks for a new connection: the bot opens one before the old one goes.
     old = h.socket.refresh()
     new = h.socket.wait_connected(after=old)
-    h.socket.wait_closed(old)
+    h.socket.wait_closed(old, timeout=2)  # the bot closes its side; it does not linger
     refresh_seconds = new.hello_at - old.refresh_requested_at
     assert refresh_seconds < RECONNECT_LIMIT_SECONDS
 
@@ -255,12 +256,18 @@ def test_healthz_says_whether_the_socket_is_connected(socket_harness):
     assert h.healthz() == (200, {"ok": True})
     # Slack can't hand out a new URL for a while: the bot is disconnected and says so.
     h.fake.fail_next("apps.connections.open", "internal_error", status=500, times=10_000)
+    cpu, wall = time.process_time(), time.monotonic()
     dropped = h.socket.drop()
     assert h.fake.wait_for(lambda: h.healthz()[0] == 503, timeout=10)
     assert h.healthz() == (503, {"ok": False, "error": "socket_disconnected"})
+    # It keeps trying, every PING_INTERVAL, without spinning a core while it waits.
+    h.fake.wait_for(lambda: len(h.fake.calls_to("apps.connections.open", ok=False)) >= 6, timeout=10)
+    busy = (time.process_time() - cpu) / (time.monotonic() - wall)
+    assert busy < 0.5, f"{busy:.0%} of a core while disconnected"
     h.fake.clear_faults("apps.connections.open")
     h.socket.wait_connected(after=dropped, timeout=PING_INTERVAL + RECONNECT_LIMIT_SECONDS)
     assert h.fake.wait_for(lambda: h.healthz() == (200, {"ok": True}), timeout=5)
+    print(f"\nwhile disconnected: {busy:.1%} of a core (this whole test process)")
 
 
 def test_a_wrong_app_token_is_refused_by_name(socket_harness):
