@@ -98,12 +98,54 @@ class _Pending:
     acked: bool = False
 
 
-class FakeSocketMode:
-    """Start it (or use it as a context manager) beside a started FakeSlack."""
+class _Relay:
+    """A TCP relay in front of the server that can go silent: forward nothing and close nothing, as a
+    connection does when the network path dies without a FIN (only pings can tell)."""
 
-    def __init__(self, fake: FakeSlack, *, ack_timeout: float = ACK_TIMEOUT_SECONDS) -> None:
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self.silent: list[threading.Event] = []  # one per relayed connection, newest last
+        threading.Thread(target=self._accept, name="fake-socket-relay", daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            silent = threading.Event()
+            self.silent.append(silent)
+            for src, dst in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(src, dst, silent), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket, silent: threading.Event) -> None:
+        with contextlib.suppress(OSError):
+            while data := src.recv(65536):
+                if not silent.is_set():
+                    dst.sendall(data)
+        for sock in (src, dst):  # one side closed: close the other, as the network would
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+class FakeSocketMode:
+    """Start it (or use it as a context manager) beside a started FakeSlack. With ``relay`` the app
+    connects through a relay, so ``go_silent()`` can cut a connection without closing it."""
+
+    def __init__(
+        self, fake: FakeSlack, *, ack_timeout: float = ACK_TIMEOUT_SECONDS, relay: bool = False
+    ) -> None:
         self.fake = fake
         self.ack_timeout = ack_timeout
+        self._use_relay = relay
+        self._relay: _Relay | None = None
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._tickets: set[str] = set()
@@ -130,12 +172,16 @@ class FakeSocketMode:
         ]
         for thread in self._threads:
             thread.start()
+        if self._use_relay:
+            self._relay = _Relay(self.port)
         self.fake.socket_mode_url = self.issue_url
         return self
 
     def stop(self) -> None:
         self.fake.socket_mode_url = None
         self._stopping.set()
+        if self._relay is not None:
+            self._relay.close()
         for link in list(self.links):
             with contextlib.suppress(Exception):
                 link.connection.close()
@@ -155,7 +201,8 @@ class FakeSocketMode:
         ticket = secrets.token_hex(8)
         with self._lock:
             self._tickets.add(ticket)
-        return f"ws://127.0.0.1:{self.port}/link/?ticket={ticket}&app_id={self.fake.app_id}"
+        port = self._relay.port if self._relay is not None else self.port
+        return f"ws://127.0.0.1:{port}/link/?ticket={ticket}&app_id={self.fake.app_id}"
 
     # ---- what Slack does ---------------------------------------------------------------------------------
 
@@ -193,6 +240,16 @@ class FakeSocketMode:
             link.retiring = True
             link.dropped_at = time.monotonic()
         link.connection.socket.shutdown(socket.SHUT_RDWR)
+        return link
+
+    def go_silent(self) -> Link:
+        """(With ``relay``.) The current connection stops carrying anything, pongs included, and stays
+        open: the app must notice by itself."""
+        assert self._relay is not None, "go_silent needs FakeSocketMode(relay=True)"
+        link = self.wait_connected()
+        with self._lock:
+            link.retiring, link.dropped_at = True, time.monotonic()
+        self._relay.silent[-1].set()
         return link
 
     # ---- what a test reads -------------------------------------------------------------------------------

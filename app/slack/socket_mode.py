@@ -26,6 +26,7 @@ from slack_sdk.socket_mode.interval_runner import IntervalRunner
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
+from websocket import WebSocketException
 
 from app.logs import bind
 from app.slack.accounting import accounted_request
@@ -34,8 +35,10 @@ from app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
-PING_INTERVAL = 3.0  # seconds between pings; with the timeout, a silent link is noticed within 5 s
-PING_TIMEOUT = 2.0
+# A pong missing PING_TIMEOUT after a ping ends the connection; the check runs at least every PING_TIMEOUT,
+# so a link gone silent is noticed within PING_INTERVAL + 2 * PING_TIMEOUT = 4 s and replaced at once.
+PING_INTERVAL = 2.0
+PING_TIMEOUT = 1.0
 
 # Slack's answers to apps.connections.open that mean the app-level token itself is wrong.
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_allowed_token_type", "not_authed", "missing_args"})
@@ -86,6 +89,16 @@ class _Client(SocketModeClient):
             sdk_on_open(ws)
 
         session.on_open = on_open
+        sdk_on_error = session.on_error
+
+        def on_error(ws: Any, error: Exception) -> None:
+            # A dead link (a ping unanswered, the connection gone): don't wait 3 s for a close frame
+            # that cannot come before reconnecting.
+            if isinstance(error, WebSocketException | OSError) and ws.sock is not None:
+                ws.sock.abort()
+            sdk_on_error(ws, error)
+
+        session.on_error = on_error
         if replaced is not None:
             _say_goodbye(replaced)
 

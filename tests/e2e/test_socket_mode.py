@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -65,8 +66,9 @@ class SocketHarness(Harness):
             connection.close()
 
 
-@pytest.fixture
-def socket_harness(fake: FakeSlack, database_url: str) -> Iterator[SocketHarness]:
+@contextmanager
+def socket_mode_bot(fake: FakeSlack, database_url: str, *, relay: bool = False) -> Iterator[SocketHarness]:
+    """The bot as ``mentorbot run`` builds it in Socket Mode, connected to a stand-in of Slack's end."""
     settings = load_settings(
         _env_file=None,
         slack_bot_token=fake.bot_token,
@@ -79,7 +81,7 @@ def socket_harness(fake: FakeSlack, database_url: str) -> Iterator[SocketHarness
         http_threads=4,
     )
     bot = create_bot(settings)
-    with FakeSocketMode(fake) as socket_end:
+    with FakeSocketMode(fake, relay=relay) as socket_end:
         socket_mode = SocketMode(bot.bolt_app, fake.app_token, bot.metrics, concurrency=4)
         socket_mode.start()
         server = serve(
@@ -97,6 +99,12 @@ def socket_harness(fake: FakeSlack, database_url: str) -> Iterator[SocketHarness
             thread.join(timeout=5)
             bot.engine.dispose()
     assert not fake.crashes, fake.crashes
+
+
+@pytest.fixture
+def socket_harness(fake: FakeSlack, database_url: str) -> Iterator[SocketHarness]:
+    with socket_mode_bot(fake, database_url) as harness:
+        yield harness
 
 
 def count(engine, model) -> int:
@@ -284,3 +292,17 @@ def test_a_wrong_app_token_is_refused_by_name(socket_harness):
         "not_allowed_token_type",
     ]
     assert PING_TIMEOUT < PING_INTERVAL
+
+
+def test_a_connection_gone_silent_is_replaced_within_5_seconds(fake, database_url):
+    """No FIN, no close frame, no pongs: only the bot's pings can tell. It reconnects and goes on."""
+    with socket_mode_bot(fake, database_url, relay=True) as h:
+        flow.join_as_mentor(h)
+        silent = h.socket.go_silent()
+        fresh = h.socket.wait_connected(after=silent, timeout=RECONNECT_LIMIT_SECONDS + 5)
+        seconds = fresh.hello_at - silent.dropped_at
+        assert seconds < RECONNECT_LIMIT_SECONDS
+        offers = h.answer(ASKER, "ask How do I estimate work? #python")
+        assert slot_buttons(offers.blocks)
+        assert h.socket.acks_for(h.sender.last_envelope.envelope_id)[0].link == fresh.number
+        print(f"\nreconnect after the link went silent: {seconds * 1000:.0f} ms")
