@@ -164,7 +164,7 @@ class FakeSocketMode:
     # ---- lifecycle ---------------------------------------------------------------------------------------
 
     def start(self) -> FakeSocketMode:
-        self._server = serve(self._serve, "127.0.0.1", 0, ping_interval=None)
+        self._server = serve(self._serve, "127.0.0.1", 0, ping_interval=None, close_timeout=1)
         self.port = int(self._server.socket.getsockname()[1])
         self._threads = [
             threading.Thread(target=self._server.serve_forever, name="fake-socket-mode", daemon=True),

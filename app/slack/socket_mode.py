@@ -1,9 +1,10 @@
 """Socket Mode: Slack's requests over a WebSocket the bot opens (no public URL), each acked by envelope_id.
 
-The client is the SDK's websocket-client based one, not its builtin one. After an abrupt drop (TCP
-closed, no close frame) the builtin client spins a core until five pings fail, disconnected for ~50 s;
-websocket-client's reader sees the closed socket at once and the SDK reconnects in about half a second.
-Pings every ``PING_INTERVAL`` with a ``PING_TIMEOUT`` catch a link that went silent without closing.
+The client is the SDK's websocket-client based one, not its builtin one: after an abrupt drop (TCP closed,
+no close frame) the builtin client spins a core until five pings fail, disconnected for ~50 s, while
+websocket-client's reader sees the closed socket at once. ``_Client`` fixes what the stand-in showed
+(tests/e2e/test_socket_mode.py), so any drop or refresh is followed by a new connection in ~0.1 s, and
+a link gone silent in ~3 s.
 
 Every envelope is dispatched through the same Bolt app as HTTP mode, logged and counted the same way
 (``accounted_request``), and acked whatever Bolt answered: an unacked envelope only comes again.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import time
 from typing import Any
 
 from slack_bolt import App
@@ -35,10 +37,11 @@ from app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
-# A pong missing PING_TIMEOUT after a ping ends the connection; the check runs at least every PING_TIMEOUT,
-# so a link gone silent is noticed within PING_INTERVAL + 2 * PING_TIMEOUT = 4 s and replaced at once.
-PING_INTERVAL = 2.0
-PING_TIMEOUT = 1.0
+# A ping every PING_INTERVAL; a connection that has answered nothing (no pong, no message) for
+# SILENCE_LIMIT is taken for dead. The monitor looks every PING_INTERVAL, so a link gone silent is
+# replaced within SILENCE_LIMIT + PING_INTERVAL = 4 s, and a pong has 2 s and more to come back.
+PING_INTERVAL = 1.0
+SILENCE_LIMIT = 3.0
 
 # Slack's answers to apps.connections.open that mean the app-level token itself is wrong.
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_allowed_token_type", "not_authed", "missing_args"})
@@ -53,19 +56,24 @@ class SocketModeUnavailable(Exception):
 
 
 class _Client(SocketModeClient):
-    """The SDK's client with three changes, each measured against the stand-in in the tests:
+    """The SDK's client, changed where the stand-in showed it slow or leaky:
 
-    - a ping timeout: its own loop sends pings but never gives up on a silent link;
-    - a connection is closed by sending a close frame and letting its reader finish (``_say_goodbye``),
-      and only the current connection's close reconnects (the SDK reconnected twice after each refresh);
-    - a connection is run once: a dead one is replaced by the monitor, not re-dialled on its stale URL,
-      and one not yet started is not taken for dead (the SDK opened two connections at start-up).
+    - a link that answers nothing, not even pings, is taken for dead (its loop pings but never gives
+      up), and a link that failed is aborted, not sent a close frame and waited on for 3 s;
+    - a replaced connection is sent a close frame and its reader finishes it (``_say_goodbye``): the
+      SDK closed it from another thread, racing the reader, and held every envelope up to 3 s;
+    - only the current connection's close reconnects (the SDK reconnected twice after each refresh), a
+      connection not yet started is not taken for dead (it opened two at start-up), and a dead one is
+      replaced, not re-dialled on its stale URL;
+    - the TCP socket is closed when a connection ends (websocket-client leaves it to the garbage
+      collector after a close handshake, so Slack saw it linger for 10 s).
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._last_run: Any = None
         self._running_socket: Any = None  # the TCP socket of the connection being run
+        self._last_heard = time.monotonic()  # the last pong or message on it
         # Pick up a new connection within 0.1 s rather than the SDK's 0.5 s.
         self.current_session_runner.shutdown()
         self.current_session_runner = IntervalRunner(self._run_current_session, 0.1).start()
@@ -82,13 +90,21 @@ class _Client(SocketModeClient):
                 sdk_on_close(ws, *args)
 
         session.on_close = on_close
-        sdk_on_open = session.on_open
+        sdk_on_open, sdk_on_message = session.on_open, session.on_message
 
         def on_open(ws: Any) -> None:
             self._running_socket = ws.sock.sock if ws.sock is not None else None
+            self._last_heard = time.monotonic()
             sdk_on_open(ws)
 
-        session.on_open = on_open
+        def on_message(ws: Any, message: str) -> None:
+            self._last_heard = time.monotonic()
+            sdk_on_message(ws, message)
+
+        def on_pong(ws: Any, data: bytes) -> None:
+            self._last_heard = time.monotonic()
+
+        session.on_open, session.on_message, session.on_pong = on_open, on_message, on_pong
         sdk_on_error = session.on_error
 
         def on_error(ws: Any, error: Exception) -> None:
@@ -110,6 +126,11 @@ class _Client(SocketModeClient):
         session = self.current_session
         if session is not None and session is not self._last_run:
             return  # not started yet (no socket): the runner starts it within 0.1 s; don't replace it
+        sock = session.sock if session is not None else None
+        silent_for = time.monotonic() - self._last_heard
+        if sock is not None and sock.connected and silent_for > SILENCE_LIMIT:
+            log.warning("Socket Mode: nothing from Slack for %.1f s; reconnecting", silent_for)
+            sock.abort()  # the reader wakes with an error, and the SDK reconnects
         super()._monitor_current_session()
 
     def _run_current_session(self) -> None:
@@ -118,13 +139,12 @@ class _Client(SocketModeClient):
             return
         self._last_run = session
         try:
-            session.run_forever(ping_interval=PING_INTERVAL, ping_timeout=PING_TIMEOUT)
+            session.run_forever(ping_interval=PING_INTERVAL)
         except Exception:
             log.exception("the Socket Mode connection failed")
             session.close()  # the monitor then sees it closed and reconnects
         finally:
-            # websocket-client leaves the TCP socket open after a close handshake (until the garbage
-            # collector finds it): Slack would see the connection linger. Close it now.
+            # websocket-client leaves the TCP socket to the garbage collector after a close handshake.
             raw, self._running_socket = self._running_socket, None
             if raw is not None:
                 with contextlib.suppress(OSError):
