@@ -24,9 +24,10 @@ import pytest
 import test_mentoring_flow as flow
 from e2e_harness import Harness
 from e2e_support import ADMIN, ASKER, MENTOR, SIGNING_SECRET, button, slot_buttons, slot_of, text_of
-from fake_socket_mode import FakeSocketMode, SocketSender
+from fake_socket_mode import FakeSocketMode
 from fakeslack import FakeSlack
 from freezegun import freeze_time
+from socket_requests import SocketSender
 from sqlalchemy import func, select
 
 from app.bootstrap import create_bot

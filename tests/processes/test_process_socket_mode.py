@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 
 from bot_processes import Bots, HookedFakeSlack, answer_text, http_get, log_problems, wait_until
-from fake_socket_mode import FakeSocketMode, SocketSender
+from fake_socket_mode import FakeSocketMode
+from socket_requests import SocketSender
 
 EXIT_CONFIG = 2
 MENTOR = "USOCKMENT"
