@@ -27,6 +27,7 @@ from e2e_support import ADMIN, ASKER, MENTOR, SIGNING_SECRET, button, slot_butto
 from fake_socket_mode import FakeSocketMode
 from fakeslack import FakeSlack
 from freezegun import freeze_time
+from slack_requests import app_home_opened_event
 from socket_requests import SocketSender
 from sqlalchemy import func, select
 
@@ -305,3 +306,14 @@ def test_a_connection_gone_silent_is_replaced_within_5_seconds(fake, database_ur
         assert slot_buttons(offers.blocks)
         assert h.socket.acks_for(h.sender.last_envelope.envelope_id)[0].link == fresh.number
         print(f"\nreconnect after the link went silent: {seconds * 1000:.0f} ms")
+
+
+def test_an_event_delivered_again_runs_once(socket_harness, log_records):
+    h = socket_harness
+    h.sender.lose_next_ack = True
+    assert h.sender.event(app_home_opened_event(ASKER)).status == 200
+    envelope = h.sender.last_envelope
+    assert [d.envelope.retry_attempt for d in h.socket.deliveries_of(envelope.envelope_id)] == [0, 1]
+    h.fake.wait_for(lambda: h.fake.calls_to("views.publish", ok=True))
+    h.fake.wait_for(lambda: [r for r in log_records if "already handled" in r.getMessage()])
+    assert len(h.fake.calls_to("views.publish")) == 1
