@@ -209,7 +209,7 @@ def _serve(bot: Bot, server: HttpServer | None, stopping: _Stopping) -> int:
             log.info("serving Slack at http://%s:%s/slack/events", bot.settings.host, server.port)
             server.run()
             return 0
-        return _serve_socket_mode(bot)
+        return _serve_socket_mode(bot, stopping)
     finally:
         bot.dispatcher.stop()  # a long drain gives back what it hasn't tried instead of holding up the exit
         if scheduler is not None:
@@ -217,33 +217,38 @@ def _serve(bot: Bot, server: HttpServer | None, stopping: _Stopping) -> int:
         log.info("stopped")
 
 
-def _serve_socket_mode(bot: object) -> int:
-    """Socket Mode for the Slack traffic; /healthz is still served over HTTP for orchestrators."""
-    import threading
-
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+def _serve_socket_mode(bot: object, stopping: _Stopping) -> int:
+    """Socket Mode for the Slack traffic; /healthz and /metrics are still served over HTTP."""
     from app.bootstrap import Bot
     from app.slack.http import serve
+    from app.slack.socket_mode import AppTokenRefused, SocketMode, SocketModeUnavailable
 
     assert isinstance(bot, Bot)
     assert bot.settings.slack_app_token is not None
-    health = serve(bot.wsgi_app(), host=bot.settings.host, port=bot.settings.port, threads=2)
+    socket_mode = SocketMode(
+        bot.bolt_app,
+        bot.settings.slack_app_token.get_secret_value(),
+        bot.metrics,
+        concurrency=bot.settings.http_threads,
+    )
+    log.info("connecting to Slack in Socket Mode")
+    try:
+        socket_mode.start()
+    except (AppTokenRefused, SocketModeUnavailable) as exc:
+        socket_mode.close()
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG if isinstance(exc, AppTokenRefused) else 1
+    health = serve(
+        bot.wsgi_app(socket_connected=socket_mode.connected),
+        host=bot.settings.host,
+        port=bot.settings.port,
+        threads=2,
+    )
     health_thread = threading.Thread(target=health.run, name="healthz", daemon=True)
     health_thread.start()
-    handler = SocketModeHandler(bot.bolt_app, bot.settings.slack_app_token.get_secret_value())
-    stopped = threading.Event()
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %s: disconnecting", signum)
-        stopped.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("connecting to Slack in Socket Mode")
-    handler.connect()
-    stopped.wait()
-    handler.close()
+    stopping.event.wait()
+    log.info("disconnecting from Slack")
+    socket_mode.close()
     health.stop()
     health_thread.join(timeout=5)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -56,8 +57,8 @@ class Bot:
             connection.execute(text("SELECT 1"))
         return True
 
-    def wsgi_app(self) -> Any:
-        return create_wsgi_app(self.bolt_app, self.healthy, self.metrics)
+    def wsgi_app(self, *, socket_connected: Callable[[], bool] | None = None) -> Any:
+        return create_wsgi_app(self.bolt_app, self.healthy, self.metrics, socket_connected)
 
     def sign_in(self, stopped: threading.Event) -> bool:
         """auth.test before serving, waiting out an outage; False if ``stopped`` first.

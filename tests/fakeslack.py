@@ -62,6 +62,9 @@ METHOD_TIERS = {
     "files.completeUploadExternal": "t4",
 }
 
+# Methods that take an app-level token (xapp-…) instead of the bot token (apps.connections.open reference).
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
 # Block Kit limits (docs.slack.dev/reference/block-kit): 50 blocks in a message, 100 in a modal or Home tab.
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -458,6 +461,7 @@ class FakeSlack:
         self,
         *,
         bot_token: str = "xoxb-test-token",
+        app_token: str = "xapp-1-A0MENTOR-1-test-app-token",
         team_id: str = "T1",
         team_domain: str = "mentorbot-test",
         team_name: str = "Mentorbot Test",
@@ -468,6 +472,9 @@ class FakeSlack:
         trigger_ttl: float = TRIGGER_TTL_SECONDS,
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
+        # Set by a Socket Mode stand-in (fake_socket_mode.py): the ws:// URL apps.connections.open gives.
+        self.socket_mode_url: Callable[[], str] | None = None
         self.team_id = team_id
         self.team_domain = team_domain
         self.team_name = team_name
@@ -482,6 +489,7 @@ class FakeSlack:
         self.port: int | None = None
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "users.info": self._users_info,
             "users.list": self._users_list,
             "conversations.open": self._conversations_open,
@@ -941,8 +949,15 @@ class FakeSlack:
             return _json_answer({"ok": False, "error": "unknown_method", "req_method": method})
         if not token:
             return _json_answer({"ok": False, "error": "not_authed"})
-        if token != self.bot_token:
-            return _json_answer({"ok": False, "error": "invalid_auth"})
+        expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
+        if token != expected:
+            # An app-level (xapp-) token where a bot token belongs, or the other way round, is the wrong
+            # type (apps.connections.open: "not_allowed_token_type"); an unknown token of the right type
+            # is invalid_auth.
+            wrong_type = token.startswith("xapp-") != expected.startswith("xapp-")
+            return _json_answer(
+                {"ok": False, "error": "not_allowed_token_type" if wrong_type else "invalid_auth"}
+            )
         with self._lock:
             limit = self._rate_limits.get(method)
             if limit is not None:
@@ -1177,6 +1192,12 @@ class FakeSlack:
             "app_id": self.app_id,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        # "Generate a temporary Socket Mode WebSocket URL": {"ok": true, "url": "wss://…"}.
+        if self.socket_mode_url is None:
+            raise SlackError("internal_error")  # no stand-in is listening
+        return {"url": self.socket_mode_url()}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = copy.deepcopy(self._user_or(args.get("user"), "user_not_found"))

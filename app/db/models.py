@@ -301,8 +301,9 @@ class CoffeeGroupMember(Base):
 
 
 class SlackEvent(Base):
-    """An Events API delivery already handled, by ``event_id``: Slack's retries (X-Slack-Retry-Num) and
-    a replica that sees the same event twice then do nothing. Rows older than a day are pruned."""
+    """A delivery already handled, by key: an Events API ``event_id``, or in Socket Mode
+    ``trigger:<trigger_id>`` / ``envelope:<envelope_id>`` for commands and interactions. Slack's retries
+    and a replica that sees the same delivery twice then do nothing. Rows older than a day are pruned."""
 
     __tablename__ = "slack_events"
 

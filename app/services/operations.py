@@ -48,8 +48,9 @@ class Operations:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def first_delivery(self, event_id: str) -> bool:
-        """Record an Events API ``event_id``; False when it was seen before (a retry, or another replica
-        got it), so its handler runs once. One insert, atomic on both databases."""
+        """Record a delivery's key (an Events API ``event_id``, or a Socket Mode ``trigger:``/``envelope:``
+        key); False when it was seen before (a retry, or another replica got it), so its handler runs
+        once. One insert, atomic on both databases."""
         now = self._clock()
         with self._sessions.begin() as session:
             dialect = session.get_bind().dialect.name

@@ -22,6 +22,9 @@ from app.slack.verification import QuietRequestVerification
 
 log = logging.getLogger(__name__)
 
+# Socket Mode puts the envelope's id in the Bolt context under this name (see socket_mode.py).
+ENVELOPE_ID = "socket_mode_envelope_id"
+
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
@@ -46,13 +49,13 @@ def create_bolt_app(
     )
 
     @app.middleware
-    def describe_request(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        """Name the request in the log and metrics; run an Events API event once, however often it comes."""
+    def describe_request(body: dict[str, Any], context: BoltContext, next: Any) -> BoltResponse | None:
+        """Name the request in the log and metrics; run each delivery once, however often it comes."""
         kind, what = request_kind(body)
         bind(kind=kind, what=what, user=_user_id(body))
-        event_id = body.get("event_id") if kind == "event" else None
-        if event_id and not services.operations.first_delivery(str(event_id)):
-            log.info("event %s already handled; ignoring the repeat", event_id)
+        key = delivery_key(body, envelope_id=context.get(ENVELOPE_ID))
+        if key and not services.operations.first_delivery(key):
+            log.info("%s already handled; acknowledging the repeat without running it again", kind)
             return BoltResponse(status=200, body="")
         next()
         return None
@@ -94,6 +97,22 @@ def create_bolt_app(
     views.register(app)
     events.register(app)
     return app
+
+
+def delivery_key(body: dict[str, Any], *, envelope_id: str | None) -> str | None:
+    """The key under which a delivery is recorded so it runs once (across replicas: it is a row).
+
+    An event keeps its ``event_id`` over Slack's retries, in either mode. Socket Mode also re-delivers
+    commands and interactions: an envelope whose ack was lost comes again with its ``envelope_id``, and a
+    retry (``retry_attempt`` > 0) may come in a new envelope with the same ``trigger_id``, which Slack
+    issues once per click or command. Over HTTP Slack does not resend those, so they get no key.
+    """
+    if body.get("type") == "event_callback":
+        return str(body["event_id"]) if body.get("event_id") else None
+    if envelope_id is None:
+        return None
+    trigger_id = body.get("trigger_id")
+    return f"trigger:{trigger_id}" if trigger_id else f"envelope:{envelope_id}"
 
 
 def request_kind(body: dict[str, Any]) -> tuple[str, str | None]:

@@ -10,14 +10,13 @@ import json
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from app.logs import current_fields, log_context
+from app.slack.accounting import accounted_request
 from app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -29,42 +28,33 @@ StartResponse = Callable[..., Any]
 
 
 def create_wsgi_app(
-    bolt_app: App, health_check: Callable[[], bool], metrics: Metrics | None = None
+    bolt_app: App,
+    health_check: Callable[[], bool],
+    metrics: Metrics | None = None,
+    socket_connected: Callable[[], bool] | None = None,
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """``socket_connected`` in Socket Mode: /healthz is 200 only while the database answers and the
+    WebSocket to Slack is up, since a bot without its socket hears nothing."""
     slack_handler = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
     metrics = metrics or Metrics()
 
     def handle_slack(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Bolt answers (acks) before the listener's work is done, so the time to start_response is the
-        ack time Slack sees. One log line per request, with an id that the listener's lines share."""
-        started = time.perf_counter()
-        status = [500]
-
-        def record_status(status_line: str, headers: Any, *args: Any) -> Any:
-            status[0] = int(status_line.split(" ", 1)[0])
-            return start_response(status_line, headers, *args)
-
         retry = environ.get("HTTP_X_SLACK_RETRY_NUM")
-        with log_context(request_id=uuid.uuid4().hex[:12], slack_retry=retry):
-            body = slack_handler(environ, record_status)
-            seconds = time.perf_counter() - started
-            fields = current_fields()
-            kind = str(fields.get("kind") or ("rejected" if status[0] == 401 else "other"))
-            metrics.observe_request(kind, status[0], seconds)
-            log.info(
-                "slack request %s -> %s in %.1f ms",
-                kind,
-                status[0],
-                seconds * 1000,
-                extra={"fields": {"status": status[0], "ack_ms": round(seconds * 1000, 1)}},
-            )
-        return body
+        with accounted_request(metrics, log, retry=retry) as outcome:
+
+            def record_status(status_line: str, headers: Any, *args: Any) -> Any:
+                outcome.status = int(status_line.split(" ", 1)[0])
+                return start_response(status_line, headers, *args)
+
+            return slack_handler(environ, record_status)
 
     def wsgi_app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            healthy = _safe(health_check)
-            return _json(start_response, 200 if healthy else 503, {"ok": healthy})
+            problem = _health_problem(health_check, socket_connected)
+            if problem:
+                return _json(start_response, 503, {"ok": False, "error": problem})
+            return _json(start_response, 200, {"ok": True})
         if path == "/metrics" and method in ("GET", "HEAD"):
             try:
                 data, content_type = metrics.render()
@@ -86,6 +76,16 @@ def create_wsgi_app(
         return _json(start_response, 404, {"ok": False, "error": "not_found"})
 
     return wsgi_app
+
+
+def _health_problem(
+    database_ok: Callable[[], bool], socket_connected: Callable[[], bool] | None
+) -> str | None:
+    if not _safe(database_ok):
+        return "database_unavailable"
+    if socket_connected is not None and not _safe(socket_connected):
+        return "socket_disconnected"
+    return None
 
 
 def _safe(check: Callable[[], bool]) -> bool:

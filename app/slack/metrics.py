@@ -53,7 +53,7 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "mentorbot_slack_requests",
-            "Requests from Slack at /slack/events by kind and HTTP status (this process).",
+            "Requests from Slack (HTTP or Socket Mode) by kind and status (this process).",
             ["kind", "status"],
             registry=self.registry,
         )
