@@ -63,6 +63,11 @@ PERMANENT_ERRORS = frozenset(
 PERSON_GONE_ERRORS = frozenset(
     {"user_not_found", "users_not_found", "user_disabled", "account_inactive", "cannot_dm_bot"}
 )
+# Slack's errors that say "try again later" (its common errors, every method). Any other answer to the
+# history check (missing_scope, not_allowed_token_type, unknown_method, …) will not change on a retry.
+PASSING_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+)
 NOTICE_EVENT_TYPE = "mentorbot_notice"
 HISTORY_LOOKBACK = 100  # a resend is minutes after the first try; far fewer messages arrive in between
 WAIT_FOR_ORIGINAL = timedelta(seconds=15)
@@ -70,16 +75,25 @@ RATE_LIMIT_RETRIES = 3
 SENDERS = 8  # sender threads; each DM is a channel of its own, and chat.postMessage is paced per channel
 # Sent notices are marked in one transaction per MARK_EVERY, or after MARK_WITHIN seconds, whichever comes
 # first. That is the window in which a crash leaves a notice sent but not marked: it is claimed again when
-# its lease runs out, and the resend looks for the message before posting (``_already_posted``).
+# its lease runs out and posted again, unless the history check is on (``_already_posted``).
 MARK_EVERY = 50
 MARK_WITHIN = 0.2
 RENEW_EVERY = LEASE.total_seconds() / 4  # a long, paced run renews the lease of what it still holds
 
 
 class DeliveryError(Exception):
-    def __init__(self, error: str, *, permanent: bool, retry_after: float | None = None) -> None:
+    """A call that did not succeed. ``status``: the HTTP status of Slack's answer (None: no answer)."""
+
+    def __init__(
+        self, error: str, *, permanent: bool, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(error)
-        self.error, self.permanent, self.retry_after = error, permanent, retry_after
+        self.error, self.permanent, self.retry_after, self.status = error, permanent, retry_after, status
+
+    @property
+    def passing(self) -> bool:
+        """Whether a retry may get another answer: no answer, a 5xx, or one of Slack's "later" errors."""
+        return self.status is None or self.status >= 500 or self.error in PASSING_ERRORS
 
 
 Outcome = SentRef | DeliveryError | Interrupted | None  # what became of one attempt to send a notice
@@ -96,7 +110,11 @@ class Dispatcher:
         on_unreachable: Callable[[list[str], str], object] | None = None,
         on_request_undeliverable: Callable[[int], object] | None = None,
         senders: int = SENDERS,
+        history_check: bool = False,
     ) -> None:
+        # Off by default: the check needs im:history/mpim:history, which would let the bot read its DMs.
+        # Without it a retry posts again (at least once, never lost); see SLACK_HISTORY_CHECK.
+        self._history_check = history_check
         self._on_unreachable = on_unreachable
         self._on_request_undeliverable = on_request_undeliverable
         self._outbox = outbox
@@ -167,7 +185,7 @@ class Dispatcher:
             proposer = p["proposer"] if p["proposer"] in reachable else reachable[0]
             p = {**p, "users": reachable, "proposer": proposer}
             channel = self._open_conversation(reachable)
-        if notice.attempts > 1:
+        if notice.attempts > 1 and self._history_check:
             # An earlier attempt may have reached Slack before we could record it (a crash, a timeout):
             # look for the message by the key it carries rather than post it twice.
             earlier = self._already_posted(channel, notice.key)
@@ -208,7 +226,7 @@ class Dispatcher:
                 "conversations_history", channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
             )
         except DeliveryError as exc:
-            if exc.permanent:  # e.g. installed before the history scopes were asked for: send as before
+            if not exc.passing:  # e.g. the history scopes were not added: post, as without the check
                 log.warning("cannot check whether a notice was already posted: %s", exc.error)
                 return None
             raise
@@ -246,7 +264,9 @@ class Dispatcher:
                     retry_after = _retry_after(exc.response.headers)
                     self._pacer.rate_limited(api_method, channel, retry_after, release)
                     continue
-                raise DeliveryError(error, permanent=error in PERMANENT_ERRORS) from None
+                raise DeliveryError(
+                    error, permanent=error in PERMANENT_ERRORS, status=exc.response.status_code
+                ) from None
             except OSError as exc:  # connection refused, reset, timed out (after the SDK's own retries)
                 raise DeliveryError(type(exc).__name__, permanent=False) from None
             self._pacer.succeeded(api_method, channel, release)
