@@ -79,6 +79,9 @@ SENDERS = 8  # sender threads; each DM is a channel of its own, and chat.postMes
 MARK_EVERY = 50
 MARK_WITHIN = 0.2
 RENEW_EVERY = LEASE.total_seconds() / 4  # a long, paced run renews the lease of what it still holds
+# A long run (a round's intros at Slack's pace) looks this often for notices someone is waiting for (a
+# mentor request, a confirmation) and hands them out before the bulk it holds (see ``Lanes``).
+URGENT_POLL = 0.25
 
 
 class DeliveryError(Exception):
@@ -325,6 +328,7 @@ class _Run:
     def deliver(self, max_claims: int) -> int:
         claims = 0
         renew_at = time.monotonic() + RENEW_EVERY
+        poll_at = time.monotonic() + URGENT_POLL
         try:
             while True:
                 stopping = self._d._stopping.is_set()
@@ -332,9 +336,16 @@ class _Run:
                     self._stop_claiming()
                 if self._want_more and self._lanes.waiting() < self._low_water:
                     claims += 1
+                    poll_at = time.monotonic() + URGENT_POLL  # a claim takes the urgent first anyway
                     if not self._claim():
                         self._stop_claiming()  # a short batch: nothing more is due
                     continue
+                if not stopping and time.monotonic() >= poll_at:
+                    with self._changed:
+                        busy = bool(self._held)
+                    if busy:  # still sending: what came in meanwhile for someone waiting goes first
+                        self._claim(urgent_only=True)
+                    poll_at = time.monotonic() + URGENT_POLL
                 if stopping:
                     with self._changed:
                         parked = [update for updates in self._parked.values() for update in updates]
@@ -353,8 +364,8 @@ class _Run:
             for thread in self._threads:
                 thread.join()
 
-    def _claim(self) -> bool:
-        notices = self._outbox.claim_due(self._batch)
+    def _claim(self, *, urgent_only: bool = False) -> bool:
+        notices = self._outbox.claim_due(self._batch, urgent_only=urgent_only)
         with self._changed:
             for notice in notices:
                 self._held[notice.id] = notice
@@ -363,7 +374,7 @@ class _Run:
                 if original in self._held_keys:  # claimed with it: it goes once the original is settled
                     self._parked.setdefault(original, []).append(notice)
                 else:
-                    self._lanes.put(_lane(notice), notice)
+                    self._lanes.put(_lane(notice), notice, notice.priority)
         wanted = min(self._d._senders, len(self._held))
         while len(self._threads) < wanted:
             context = contextvars.copy_context()  # log lines from senders keep the job's fields
@@ -375,9 +386,9 @@ class _Run:
         return len(notices) == self._batch
 
     def _stop_claiming(self) -> None:
+        """No more full claims; the lanes stay open for urgent notices until the run ends."""
         with self._changed:
             self._want_more = False
-        self._lanes.close()
 
     def _sender(self) -> None:
         while (taken := self._lanes.take()) is not None:
@@ -395,7 +406,7 @@ class _Run:
             del self._held[notice.id]
             self._held_keys.discard(notice.key)
             for update in self._parked.pop(notice.key, []):
-                self._lanes.put(_lane(update), update)
+                self._lanes.put(_lane(update), update, update.priority)
             if isinstance(outcome, DeliveryError | Interrupted):
                 self._others.append((notice, outcome))
                 wake = True
