@@ -135,6 +135,7 @@ def create_bot(
         refresh_home=home.publish,
         on_unreachable=lambda users, reason: services.operations.mark_unreachable(users, reason=reason),
         on_request_undeliverable=services.mentoring.mentor_unreachable,
+        on_partner_unreachable=services.roulette.partner_unreachable,
         history_check=settings.slack_history_check,
     )
     return Bot(

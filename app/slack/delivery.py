@@ -14,18 +14,19 @@ next batch is claimed while the current one goes out, so Slack, not the database
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from app.services.outbox import LEASE, ClaimedNotice, Outbox, SentRef
+from app.services.outbox import BULK, LEASE, ClaimedNotice, Outbox, SentRef
 from app.slack.blocks import coffee, messages
 from app.slack.blocks.messages import Message
 from app.slack.lanes import Lanes
@@ -112,6 +113,7 @@ class Dispatcher:
         refresh_home: Callable[[str], None] | None = None,
         on_unreachable: Callable[[list[str], str], object] | None = None,
         on_request_undeliverable: Callable[[int], object] | None = None,
+        on_partner_unreachable: Callable[[int, str], object] | None = None,
         senders: int = SENDERS,
         history_check: bool = False,
     ) -> None:
@@ -120,11 +122,14 @@ class Dispatcher:
         self._history_check = history_check
         self._on_unreachable = on_unreachable
         self._on_request_undeliverable = on_request_undeliverable
+        self._on_partner_unreachable = on_partner_unreachable
         self._outbox = outbox
         self._client = client
         self._pacer = pacer or Pacer()
         self._senders = max(1, senders)
         self._stopping = threading.Event()
+        self._current = threading.local()  # the priority of the notice this sender thread is sending
+        self._bulk_turns = _Turns()
         self._refresh_home = refresh_home
         self._renderers: dict[str, Callable[[dict[str, Any]], Message]] = {
             "mentor_request": messages.mentor_request,
@@ -137,6 +142,7 @@ class Dispatcher:
             "coffee_followup": coffee.followup,
             "coffee_paused": coffee.paused,
             "coffee_left_out": coffee.left_out,
+            "coffee_partner_left": coffee.partner_left,
         }
 
     def drain(self, *, batch: int = 100, max_batches: int = 20) -> int:
@@ -155,6 +161,7 @@ class Dispatcher:
 
     def _attempt(self, notice: ClaimedNotice) -> Outcome:
         """Send one notice; what happened, as a value (this runs in a sender thread)."""
+        self._current.urgent = notice.priority > BULK
         try:
             return self._send(notice)
         except (DeliveryError, Interrupted) as exc:
@@ -182,6 +189,10 @@ class Dispatcher:
             if notice.kind == "mentor_request" and not reachable and self._on_request_undeliverable:
                 # The mentor left: free the slot and offer the asker others now, not at expiry.
                 self._on_request_undeliverable(int(p["meeting_id"]))
+            if notice.kind == "coffee_intro" and len(reachable) == 1 and self._on_partner_unreachable:
+                # Everyone else in the group left: a queued group of this round takes them in, or they
+                # are told and go first next round. This intro fails with the reason, as before.
+                self._on_partner_unreachable(int(p["group_id"]), reachable[0])
             if notice.kind != "coffee_intro" or len(reachable) < 2:
                 raise
             # Someone in the group left Slack: introduce the ones still here rather than no one.
@@ -253,12 +264,21 @@ class Dispatcher:
         self._call("chat_update", channel=original.channel_id, ts=original.message_ts, **message.as_kwargs())
         return original
 
+    def _wait_for_pace(self, method: str, channel: str) -> Any:
+        """Bulk calls queue for the pace one at a time (per bucket), so a call someone is waiting for
+        competes with at most one of them for the next slot, not with every sender. The pace is the
+        same: the one bulk call waiting takes each slot as it comes."""
+        if getattr(self._current, "urgent", False):
+            return self._pacer.wait(method, channel, stop=self._stopping)
+        with self._bulk_turns.turn(f"{method} {channel}"):
+            return self._pacer.wait(method, channel, stop=self._stopping)
+
     def _call(self, method: str, **kwargs: Any) -> Any:
         """One Web API call at the learned pace; a 429 is waited out (as told) a few times here."""
         api_method = method.replace("_", ".", 1)
         channel = str(kwargs.get("channel", ""))
         for _ in range(RATE_LIMIT_RETRIES + 1):
-            release = self._pacer.wait(api_method, channel, stop=self._stopping)
+            release = self._wait_for_pace(api_method, channel)
             try:
                 answer = getattr(self._client, method)(**kwargs)
             except SlackApiError as exc:
@@ -275,6 +295,30 @@ class Dispatcher:
             self._pacer.succeeded(api_method, channel, release)
             return answer
         raise DeliveryError("ratelimited", permanent=False, retry_after=_retry_after({}))
+
+
+class _Turns:
+    """One lock per key, created while someone holds or waits for it (keys are unbounded: channels)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextlib.contextmanager
+    def turn(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(key) or (threading.Lock(), 0)
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
 
 
 def notice_metadata(key: str) -> dict[str, Any]:
