@@ -118,9 +118,10 @@ class Outbox:
         with self._sessions.begin() as session:
             reserve = 0 if urgent_only else int(limit * BULK_SHARE)
             notices = self._due(session, now, urgent, limit - reserve)
+            urgent_left = len(notices) == limit - reserve > 0  # maybe more than this claim had room for
             if not urgent_only:
                 notices += self._due(session, now, Notice.priority == BULK, limit - len(notices))
-                if len(notices) < limit and notices:  # bulk left room: more of the urgent
+                if len(notices) < limit and urgent_left:  # bulk left room: more of the urgent
                     more = urgent & Notice.id.not_in([n.id for n in notices])
                     notices += self._due(session, now, more, limit - len(notices))
             for notice in notices:

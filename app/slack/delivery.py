@@ -10,6 +10,11 @@ A run (``drain``, ``deliver_due``) is a small pipeline: the calling thread claim
 what happened to them; ``SENDERS`` threads send, one lane per set of recipients (``lanes.py``), so a
 person's notices arrive in order while a DM that waits for its channel's pace holds up nobody else. The
 next batch is claimed while the current one goes out, so Slack, not the database, sets the pace.
+
+What a person is waiting for (priority NOW, ``outbox.PRIORITY_BY_KIND``) goes before bulk at every step:
+claimed first, picked up by a long run within ``URGENT_POLL``, handed to the next free sender first, and
+waiting for Slack's pace behind at most one bulk call (``_wait_for_pace``). Bulk keeps a share of claims
+and sends, so it never starves.
 """
 
 from __future__ import annotations
