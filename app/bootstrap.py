@@ -78,8 +78,8 @@ def create_web_client(settings: Settings, *, for_delivery: bool = False) -> WebC
     """The Web API client. Interactive calls get the SDK's own retry handlers for drops, 5xx and 429s.
 
     Delivery's client has none: its pacer must see every 429 to learn the pace, and a blind resend of a
-    message whose answer was lost could post it twice. The outbox retries instead, and a retry first
-    looks for the earlier message (see ``Dispatcher._already_posted``).
+    message whose answer was lost could post it twice. The outbox retries instead, and with
+    ``SLACK_HISTORY_CHECK`` a retry first looks for the earlier message (``Dispatcher._already_posted``).
     """
     handlers: list[RetryHandler] = []
     if not for_delivery:
@@ -157,6 +157,8 @@ def create_bot(
         refresh_home=home.publish,
         on_unreachable=lambda users, reason: services.operations.mark_unreachable(users, reason=reason),
         on_request_undeliverable=services.mentoring.mentor_unreachable,
+        on_partner_unreachable=services.roulette.partner_unreachable,
+        history_check=settings.slack_history_check,
     )
     return Bot(
         settings, engine, services, client, bolt_app, dispatcher, Metrics(services.operations.snapshot)

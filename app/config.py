@@ -107,6 +107,11 @@ class Settings(DatabaseSettings):
         default=3, gt=0, description="days after a round to ask 'Did you meet?'"
     )
     coffee_mix_levels: bool = Field(default=False, description="prefer pairing people of different levels")
+    slack_history_check: bool = Field(
+        default=False,
+        description="before resending a notice, look for it in the conversation (needs the im:history and "
+        "mpim:history scopes)",
+    )
     scheduler_enabled: bool = Field(default=True, description="run the background jobs in this process")
     http_threads: int = Field(default=16, ge=1, le=256, description="HTTP worker threads")
 

@@ -26,8 +26,6 @@ EXPECTED_BOT_SCOPES = {
     "channels:read",
     "groups:read",
     "files:write",
-    "im:history",
-    "mpim:history",
 }
 
 # The Web API methods the bot calls and the bot scopes Slack accepts for each (any one will do; an empty set
@@ -41,7 +39,6 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "chat.delete": {"chat:write"},
     "conversations.open": {"channels:manage", "groups:write", "im:write", "mpim:write"},
     "conversations.members": {"groups:read", "im:read", "mpim:read", "channels:read"},
-    "conversations.history": {"channels:history", "groups:history", "im:history", "mpim:history"},
     "users.info": {"users:read"},
     "views.open": set(),
     "views.update": set(),
@@ -60,8 +57,6 @@ SCOPE_USES = {
     "channels:read": "conversations.members of a public coffee channel",
     "groups:read": "conversations.members of a private coffee channel",
     "files:write": "the CSV export upload",
-    "im:history": "after a crash, find a DM the bot already sent (by its metadata) instead of resending",
-    "mpim:history": "the same for a coffee group's intro",
 }
 
 
@@ -126,9 +121,11 @@ def test_scopes_are_exactly_the_minimal_set() -> None:
     assert "user" not in _manifest()["oauth_config"]["scopes"]  # the bot never acts as a person
 
 
-def test_history_is_read_only_in_the_bots_own_dms_and_group_dms() -> None:
-    # Never a channel's history: only the conversations the bot opened itself, to avoid double sends.
-    assert {scope for scope in _bot_scopes() if scope.endswith(":history")} == {"im:history", "mpim:history"}
+def test_no_history_scope_so_the_bot_cannot_read_what_people_write() -> None:
+    # Private by default: conversations.history (the optional resend check) needs a scope an operator adds.
+    assert {scope for scope in _bot_scopes() if scope.endswith(":history")} == set()
+    text = (ROOT / "manifest.yml").read_text(encoding="utf-8")
+    assert "#   - im:history" in text and "#   - mpim:history" in text and "SLACK_HISTORY_CHECK" in text
 
 
 @pytest.mark.parametrize("method", sorted(METHOD_SCOPES))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.models import (
@@ -18,6 +18,9 @@ from app.db.models import (
     CoffeeParticipant,
     CoffeeRound,
     Member,
+    MentorProfile,
+    MentorTopic,
+    Notice,
 )
 
 
@@ -105,3 +108,73 @@ def unsettled_followups(session: Session, *, asked_before: datetime) -> list[Cof
             .order_by(CoffeeGroupMember.asked_at)
         )
     )
+
+
+def mentor_topics(session: Session, user_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The topics each of these people mentors on (active mentors only), for the intro."""
+    topics: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(MentorTopic.user_id, MentorTopic.topic)
+        .join(MentorProfile, MentorProfile.user_id == MentorTopic.user_id)
+        .where(MentorProfile.active.is_(True), MentorTopic.user_id.in_(list(user_ids)))
+        .order_by(MentorTopic.topic)
+    )
+    for user_id, topic in rows:
+        topics.setdefault(user_id, []).append(topic)
+    return topics
+
+
+def intro_key(round_id: int, group_id: int) -> str:
+    return f"coffee:{round_id}:{group_id}:intro"
+
+
+def pairs_not_yet_introduced(
+    session: Session, round_id: int, *, skip: int
+) -> list[tuple[CoffeeGroup, Notice]]:
+    """The round's groups of two whose intro is still queued, the last to go out first, each intro row
+    locked (PostgreSQL; SQLite holds the write lock): delivery cannot claim it while it changes."""
+    pairs = list(
+        session.scalars(
+            select(CoffeeGroup)
+            .join(CoffeeGroupMember, CoffeeGroupMember.group_id == CoffeeGroup.id)
+            .where(CoffeeGroup.round_id == round_id, CoffeeGroup.id != skip)
+            .group_by(CoffeeGroup.id)
+            .having(func.count() == 2)
+        )
+    )
+    by_key = {intro_key(round_id, g.id): g for g in pairs}
+    if not by_key:
+        return []
+    query = (
+        select(Notice)
+        .where(Notice.key.in_(list(by_key)), Notice.status == "queued")
+        .order_by(Notice.id.desc())
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [(by_key[n.key], n) for n in session.scalars(query)]
+
+
+def first_in_line(session: Session) -> set[str]:
+    """Who was left without a group last time and goes first next round."""
+    return set(
+        session.scalars(
+            select(CoffeeParticipant.user_id).where(CoffeeParticipant.first_in_line_since.is_not(None))
+        )
+    )
+
+
+def set_first_in_line(session: Session, user_ids: Iterable[str], *, now: datetime) -> None:
+    for user_id in user_ids:
+        row = participant(session, user_id, now=now)
+        row.first_in_line_since = row.first_in_line_since or now
+
+
+def clear_first_in_line(session: Session, user_ids: Iterable[str]) -> None:
+    ids = list(user_ids)
+    if ids:
+        session.execute(
+            update(CoffeeParticipant)
+            .where(CoffeeParticipant.user_id.in_(ids))
+            .values(first_in_line_since=None)
+        )

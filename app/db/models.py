@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -177,7 +178,7 @@ class Notice(Base):
     """
 
     __tablename__ = "notices"
-    __table_args__ = (Index("ix_notices_status_due_at", "status", "due_at"),)
+    __table_args__ = (Index("ix_notices_status_priority_due_at", "status", "priority", "due_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -185,6 +186,8 @@ class Notice(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(12))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Higher goes first (app.services.outbox.PRIORITY_BY_KIND): what a person waits for before bulk.
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     due_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
     channel_id: Mapped[str | None] = mapped_column(String(32))
@@ -207,6 +210,9 @@ class CoffeeParticipant(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)  # left: overrides channel membership
     paused_until: Mapped[datetime | None]
     unanswered_streak: Mapped[int] = mapped_column(Integer, default=0)
+    # Left without a group in a round (their partner was unreachable, or nobody could be placed with
+    # them): the next round places them first. Cleared once they are in a group.
+    first_in_line_since: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
 

@@ -42,6 +42,9 @@ LOOK_AHEAD = 8
 # After the greedy pass, this many of the last pairs are reopened and re-matched exactly with the
 # people left waiting, so the end of the pass is not forced into repeats.
 REOPEN_PAIRS = 24
+# In a greedy round, this many first-in-line people each scan the whole pool for their partner (O(n)
+# each); the rest of them lead the exact tail.
+FIRST_SCAN = 200
 # A 1-factorization of the "not met yet" graph is searched for when it is regular of at most this
 # degree (the last rounds of a stable even pool), within FACTOR_BUDGET search steps.
 FACTOR_MAX_DEGREE = 8
@@ -75,13 +78,15 @@ class Participant:
     """Someone in this round's pool, with what pairing may use to mix people well.
 
     ``level`` runs from 1 (junior) to 5 (principal); ``utc_offset_minutes`` is the person's current
-    offset from UTC. Every field but ``user_id`` may be unknown (None).
+    offset from UTC. Every field but ``user_id`` may be unknown (None). ``first_in_line``: they were
+    left without a group last time, so they are placed before anyone else (see ``plan_groups``).
     """
 
     user_id: str
     team: str | None = None
     level: int | None = None
     utc_offset_minutes: int | None = None
+    first_in_line: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -703,6 +708,7 @@ class _Pool:
 
     __slots__ = (
         "avoid",
+        "first",
         "floor",
         "hid",
         "ids",
@@ -734,6 +740,7 @@ class _Pool:
         self.team = [-1 if p.team is None else teams.setdefault(p.team, len(teams)) for p in people]
         self.level = [p.level or 0 for p in people]
         self.tz = [p.utc_offset_minutes for p in people]
+        self.first = [p.first_in_line for p in people]
         self.last = history.last_met
         self.rounds = history.rounds
         # A pair "met within the window" when the last round they met is numbered floor or later.
@@ -820,6 +827,11 @@ def plan_groups(
       of an odd pool is then placed by a local search (join a pair, or trade places with a pair
       member). Larger pools are paired greedily and exactly at the end, which in practice gives
       zero repeats whenever the history leaves each person a choice of partners.
+    * **First in line**: people marked ``first_in_line`` are placed first. Exact (pools up to
+      EXACT_LIMIT): the plan leaves out as few of them as any plan can (the matching maximises how
+      many of them it covers before anything else; among single people, they join the trio first).
+      Greedy: before the passes, each (up to FIRST_SCAN of them) takes the best allowed partner of
+      the whole pool, and any still waiting lead the exact tail.
     * **Soft preferences**, after repeats: different known teams, different levels (``mix_levels``),
       shared working hours (``prefer_tz_overlap``); ties are broken with ``rng``. With a window that
       spans (nearly) a whole cycle of n - 1 rounds, they only tilt a random draw once everyone has
@@ -892,9 +904,11 @@ def _plan_exact(
     pairs = _factor_round(n, fresh, rng) if n % 2 == 0 else None
     if pairs is None:
         unit = _JITTER * (n // 2 + 1)  # the jitter of a whole matching stays below one point
-        mate = max_weight_matching(n, _fresh_edges(ctx, n, fresh, degree, unit, rng), max_cardinality=True)
+        edges = _first_in_line(ctx, members, _fresh_edges(ctx, n, fresh, degree, unit, rng))
+        mate = max_weight_matching(n, edges, max_cardinality=True)
         if sum(1 for v in mate if v >= 0) < n - n % 2:
-            mate = max_weight_matching(n, _tiered_edges(n, candidates, ctx, unit, rng), max_cardinality=True)
+            edges = _first_in_line(ctx, members, _tiered_edges(n, candidates, ctx, unit, rng))
+            mate = max_weight_matching(n, edges, max_cardinality=True)
         pairs = [(i, mate[i]) for i in range(n) if i < mate[i]]
     paired = {i for pair in pairs for i in pair}
     groups: list[tuple[int, ...]] = [(members[i], members[j]) for i, j in pairs]
@@ -902,6 +916,21 @@ def _plan_exact(
     if trio and single:
         single = _add_one(ctx, groups, single, dict(zip(members, degree, strict=True)))
     return groups, single
+
+
+def _first_in_line(
+    ctx: _Pool, members: list[int], edges: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
+    """Edges of first-in-line people outweigh every other consideration, per such person covered.
+
+    A maximum-cardinality matching of the highest weight then covers as many of them as any matching
+    can (augmenting a matching keeps whoever it covers covered, so covering the most of them costs no
+    cardinality). Unchanged when nobody is first in line."""
+    first = [ctx.first[p] for p in members]
+    if not edges or not any(first):
+        return edges
+    bonus = (max(w for _, _, w in edges) + 1) * (len(members) // 2 + 1)
+    return [(i, j, w + bonus * (first[i] + first[j])) for i, j, w in edges]
 
 
 def _fresh_edges(
@@ -1003,19 +1032,22 @@ def _add_one(
     """
     if any(len(g) == 3 for g in groups):
         return single
-    repeat, score, allowed, degree = _repeat_cost, ctx.score, ctx.allowed, fresh_degree.get
-    best: tuple[int, int, int] | None = None  # (repeat cost, -trio fresh degree, -preference points)
+    repeat, score, allowed, degree, first = _repeat_cost, ctx.score, ctx.allowed, fresh_degree.get, ctx.first
+    # (not first in line, repeat cost, -trio fresh degree, -preference points)
+    best: tuple[bool, int, int, int] | None = None
     move = (-1, -1, -1, -1)  # (single person, their group, who leaves it or -1, the leaver's group)
     for u in single:
         for g, (a, b) in enumerate(groups):
             if allowed(u, a) and allowed(u, b):
                 key = (
+                    not first[u],
                     repeat(ctx, u, a) + repeat(ctx, u, b),
                     -(degree(u, 0) + degree(a, 0) + degree(b, 0)),
                     -score(u, a) - score(u, b),
                 )
                 if best is None or key < best:
                     best, move = key, (u, g, -1, -1)
+    single = sorted(single, key=lambda x: not first[x])  # (stable) the first in line are tried first
     for u in single if best is None else single[:3]:
         for g, (a, b) in enumerate(groups):
             for stay, leave in ((a, b), (b, a)):
@@ -1026,6 +1058,7 @@ def _add_one(
                 for h, (c, d) in enumerate(groups):
                     if h != g and allowed(leave, c) and allowed(leave, d):
                         key = (
+                            not first[u],
                             swap_repeat + repeat(ctx, leave, c) + repeat(ctx, leave, d),
                             -(degree(leave, 0) + degree(c, 0) + degree(d, 0)),
                             -swap_score - score(leave, c) - score(leave, d),
@@ -1104,11 +1137,35 @@ def _greedy_order(ctx: _Pool, people: list[int], band_minutes: int, rng: random.
     return order
 
 
+def _first_in_line_pairs(ctx: _Pool) -> tuple[list[tuple[int, int]], set[int]]:
+    """Before the greedy passes, each first-in-line person (the first FIRST_SCAN of them) takes the best
+    partner of the whole pool: allowed, fresh before met longest ago, then by preference. O(k * n)."""
+    taken: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for p in [x for x in range(ctx.n) if ctx.first[x]][:FIRST_SCAN]:
+        if p in taken:
+            continue
+        best, best_key = -1, (0, 0)
+        for q in range(ctx.n):
+            if q == p or q in taken or not ctx.allowed(p, q):
+                continue
+            key = (_repeat_cost(ctx, p, q), -ctx.score(p, q))
+            if best < 0 or key < best_key:
+                best, best_key = q, key
+        if best >= 0:
+            pairs.append((p, best))
+            taken.update((p, best))
+    return pairs, taken
+
+
 def _plan_greedy(ctx: _Pool, rng: random.Random) -> tuple[list[tuple[int, ...]], list[int]]:
-    """Pass 1 by exact UTC offset, never two of the same known team; pass 2 for who is left (mostly
-    the surplus of a team that dominates its offset) in TZ_BAND-wide bands; then the exact tail."""
-    order = _greedy_order(ctx, list(range(ctx.n)), 1, rng)
+    """Those first in line pick a partner first; pass 1 by exact UTC offset, never two of the same
+    known team; pass 2 for who is left (mostly the surplus of a team that dominates its offset) in
+    TZ_BAND-wide bands; then the exact tail."""
+    first_pairs, taken = _first_in_line_pairs(ctx) if any(ctx.first) else ([], set())
+    order = _greedy_order(ctx, [p for p in range(ctx.n) if p not in taken], 1, rng)
     pairs, waiting = _window_pass(ctx, order, LOOK_AHEAD, ctx.floor, other_team=ctx.prefer_team)
+    pairs = first_pairs + pairs
     if ctx.prefer_team and waiting:
         more, waiting = _window_pass(ctx, _greedy_order(ctx, waiting, TZ_BAND, rng), LOOK_AHEAD, ctx.floor)
         pairs.extend(more)
@@ -1123,6 +1180,7 @@ def _plan_greedy(ctx: _Pool, rng: random.Random) -> tuple[list[tuple[int, ...]],
             floor += 1
     groups: list[tuple[int, ...]] = list(pairs[:-REOPEN_PAIRS])
     tail = waiting + [x for pair in pairs[-REOPEN_PAIRS:] for x in pair]
+    tail.sort(key=lambda p: not ctx.first[p])  # (stable) whoever is first in line leads the exact tail
     done, left = _exact_in_chunks(ctx, tail, rng)
     room = (EXACT_LIMIT - len(left) - 3) // 2
     if left and room > 0 and groups:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +24,28 @@ QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 LEASE = timedelta(minutes=2)
 GIVE_UP_AFTER = timedelta(days=1)
 MAX_BACKOFF = timedelta(minutes=5)
+
+# Priority lanes. What a person is waiting for right now (NOW) goes before bulk: a round's 10,000 intros
+# take hours at Slack's pace and must not hold up a mentor's request. The one place kinds get a priority;
+# any kind not listed (coffee_intro, coffee_followup, coffee_paused, coffee_left_out, feedback_question,
+# …) is BULK. Migration 0006 gave rows written before priorities existed these same values.
+BULK, NOW = 0, 1
+PRIORITY_BY_KIND: dict[str, int] = {
+    "mentor_request": NOW,
+    "request_closed": NOW,  # the request DM loses its buttons once answered
+    "confirmation": NOW,
+    "request_declined": NOW,
+    "request_expired": NOW,
+    "meeting_cancelled": NOW,
+    "home_refresh": NOW,  # after a person's own click
+}
+# Claiming rule: each claim takes NOW notices first, but at most (1 - BULK_SHARE) of it while bulk is
+# waiting, so a steady stream of urgent notices slows a round down and never stops it.
+BULK_SHARE = 0.25
+
+
+def priority_of(kind: str) -> int:
+    return PRIORITY_BY_KIND.get(kind, BULK)
 
 
 def enqueue(
@@ -37,7 +59,14 @@ def enqueue(
 ) -> None:
     """Stage a notice in the caller's transaction; a second notice with the same key is a no-op."""
     values = dict(
-        key=key, kind=kind, payload=payload, status=QUEUED, attempts=0, due_at=due_at or now, created_at=now
+        key=key,
+        kind=kind,
+        payload=payload,
+        status=QUEUED,
+        attempts=0,
+        priority=priority_of(kind),
+        due_at=due_at or now,
+        created_at=now,
     )
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -66,6 +95,7 @@ class ClaimedNotice:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    priority: int = BULK
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,27 +109,47 @@ class Outbox:
         self._sessions = sessions
         self._clock = clock
 
-    def claim_due(self, limit: int = 50) -> list[ClaimedNotice]:
+    def claim_due(self, limit: int = 50, *, urgent_only: bool = False) -> list[ClaimedNotice]:
+        """Claim up to ``limit`` due notices, NOW before BULK, each lane by due time (see BULK_SHARE).
+
+        ``urgent_only``: NOW notices only (a long run looking for what just came in)."""
         now = self._clock()
+        urgent = Notice.priority > BULK
         with self._sessions.begin() as session:
-            query = (
-                select(Notice)
-                .where(
-                    or_(
-                        (Notice.status == QUEUED) & (Notice.due_at <= now),
-                        (Notice.status == SENDING) & (Notice.claimed_until < now),
-                    )
-                )
-                .order_by(Notice.due_at, Notice.id)
-                .limit(limit)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            notices = list(session.scalars(query))
+            reserve = 0 if urgent_only else int(limit * BULK_SHARE)
+            notices = self._due(session, now, urgent, limit - reserve)
+            urgent_left = len(notices) == limit - reserve > 0  # maybe more than this claim had room for
+            if not urgent_only:
+                notices += self._due(session, now, Notice.priority == BULK, limit - len(notices))
+                if len(notices) < limit and urgent_left:  # bulk left room: more of the urgent
+                    more = urgent & Notice.id.not_in([n.id for n in notices])
+                    notices += self._due(session, now, more, limit - len(notices))
             for notice in notices:
                 notice.status, notice.claimed_until = SENDING, now + LEASE
                 notice.attempts += 1
-            return [ClaimedNotice(n.id, n.key, n.kind, dict(n.payload), n.attempts) for n in notices]
+            return [
+                ClaimedNotice(n.id, n.key, n.kind, dict(n.payload), n.attempts, n.priority) for n in notices
+            ]
+
+    @staticmethod
+    def _due(session: Session, now: datetime, lane: ColumnElement[bool], limit: int) -> list[Notice]:
+        if limit <= 0:
+            return []
+        query = (
+            select(Notice)
+            .where(
+                lane,
+                or_(
+                    (Notice.status == QUEUED) & (Notice.due_at <= now),
+                    (Notice.status == SENDING) & (Notice.claimed_until < now),
+                ),
+            )
+            .order_by(Notice.priority.desc(), Notice.due_at, Notice.id)
+            .limit(limit)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list(session.scalars(query))
 
     def mark_sent(self, notice_id: int, ref: SentRef | None) -> None:
         self.mark_sent_many([(notice_id, ref)])

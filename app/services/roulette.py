@@ -29,8 +29,6 @@ from app.db.models import (
     CoffeeRound,
     CoffeeSchedule,
     Member,
-    MentorProfile,
-    MentorTopic,
 )
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.icebreakers import ICEBREAKERS
@@ -38,6 +36,7 @@ from app.domain.pairing import PairHistory, PairingPolicy, Participant, Plan, pl
 from app.domain.schedule import RoundSchedule, latest_due, next_after
 from app.services import outbox
 from app.services.clock import Clock, utc_now
+from app.services.coffee_regroup import regroup_stranded
 from app.services.people import Person
 
 DEFAULT_ANCHOR = date(2024, 1, 1)  # a Monday; the rhythm for fortnightly rounds until an admin sets one
@@ -324,9 +323,14 @@ class RouletteService:
 
     def _plan(self, session: Session, seed: int, now: datetime) -> tuple[Plan, int]:
         members = cq.pool_members(session, now=now)
+        waiting = cq.first_in_line(session)
         pool = [
             Participant(
-                m.user_id, team=m.team, level=m.level, utc_offset_minutes=_utc_offset_minutes(m.tz, now)
+                m.user_id,
+                team=m.team,
+                level=m.level,
+                utc_offset_minutes=_utc_offset_minutes(m.tz, now),
+                first_in_line=m.user_id in waiting,
             )
             for m in members
         ]
@@ -352,7 +356,7 @@ class RouletteService:
                 select(Member).where(Member.user_id.in_([u for g in plan.groups for u in g.members]))
             )
         }
-        topics = _mentor_topics(session, members)
+        topics = cq.mentor_topics(session, members)
         for group in plan.groups:
             row = CoffeeGroup(
                 round_id=round_.id, proposer_id=group.proposer, icebreaker=rng.choice(ICEBREAKERS)
@@ -364,7 +368,7 @@ class RouletteService:
             )
             outbox.enqueue(
                 session,
-                key=f"coffee:{round_.id}:{row.id}:intro",
+                key=cq.intro_key(round_.id, row.id),
                 kind="coffee_intro",
                 now=now,
                 payload={
@@ -378,6 +382,10 @@ class RouletteService:
                     },
                 },
             )
+        # The promise of the "left out" message: whoever got no group is placed first next round.
+        placed = {u for g in plan.groups for u in g.members}
+        cq.clear_first_in_line(session, cq.first_in_line(session) & placed)
+        cq.set_first_in_line(session, plan.left_out, now=now)
         for user_id in plan.left_out:
             outbox.enqueue(
                 session,
@@ -386,6 +394,16 @@ class RouletteService:
                 now=now,
                 payload={"to": user_id},
             )
+
+    def partner_unreachable(self, group_id: int, user_id: str) -> int | None:
+        """Delivery found everyone else in ``user_id``'s group unreachable. Move them into another group
+        of the round whose intro has not gone out (it becomes a trio; its intro now names them too);
+        failing that, tell them kindly and put them first in line for the next round.
+
+        Returns the group they joined, or None. Safe to call again for the same person (a retried intro):
+        once they are out of ``group_id`` there is nothing left to do."""
+        with self._sessions.begin() as session:
+            return regroup_stranded(session, group_id, user_id, now=self._clock())
 
     # --- follow-up -----------------------------------------------------------------------------------
 
@@ -407,6 +425,8 @@ class RouletteService:
                             select(CoffeeGroupMember).where(CoffeeGroupMember.group_id == group.id)
                         )
                     )
+                    if len(rows) < 2:  # its partner was moved to another group: nobody to meet
+                        continue
                     for row in rows:
                         row.asked_at = now
                     outbox.enqueue(
@@ -493,19 +513,6 @@ def _utc_offset_minutes(tz: str, now: datetime) -> int | None:
     except (ValueError, OSError, KeyError):
         return None
     return int(offset.total_seconds() // 60) if offset is not None else None
-
-
-def _mentor_topics(session: Session, members: dict[str, Member]) -> dict[str, list[str]]:
-    topics: dict[str, list[str]] = {}
-    rows = session.execute(
-        select(MentorTopic.user_id, MentorTopic.topic)
-        .join(MentorProfile, MentorProfile.user_id == MentorTopic.user_id)
-        .where(MentorProfile.active.is_(True), MentorTopic.user_id.in_(list(members)))
-        .order_by(MentorTopic.topic)
-    )
-    for user_id, topic in rows:
-        topics.setdefault(user_id, []).append(topic)
-    return topics
 
 
 def _summary(round_id: int | None, seed: int, pool_size: int, plan: Plan) -> RoundSummary:

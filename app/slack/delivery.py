@@ -10,22 +10,28 @@ A run (``drain``, ``deliver_due``) is a small pipeline: the calling thread claim
 what happened to them; ``SENDERS`` threads send, one lane per set of recipients (``lanes.py``), so a
 person's notices arrive in order while a DM that waits for its channel's pace holds up nobody else. The
 next batch is claimed while the current one goes out, so Slack, not the database, sets the pace.
+
+What a person is waiting for (priority NOW, ``outbox.PRIORITY_BY_KIND``) goes before bulk at every step:
+claimed first, picked up by a long run within ``URGENT_POLL``, handed to the next free sender first, and
+waiting for Slack's pace behind at most one bulk call (``_wait_for_pace``). Bulk keeps a share of claims
+and sends, so it never starves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from app.services.outbox import LEASE, ClaimedNotice, Outbox, SentRef
+from app.services.outbox import BULK, LEASE, ClaimedNotice, Outbox, SentRef
 from app.slack.blocks import coffee, messages
 from app.slack.blocks.messages import Message
 from app.slack.lanes import Lanes
@@ -63,6 +69,11 @@ PERMANENT_ERRORS = frozenset(
 PERSON_GONE_ERRORS = frozenset(
     {"user_not_found", "users_not_found", "user_disabled", "account_inactive", "cannot_dm_bot"}
 )
+# Slack's errors that say "try again later" (its common errors, every method). Any other answer to the
+# history check (missing_scope, not_allowed_token_type, unknown_method, …) will not change on a retry.
+PASSING_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+)
 NOTICE_EVENT_TYPE = "mentorbot_notice"
 HISTORY_LOOKBACK = 100  # a resend is minutes after the first try; far fewer messages arrive in between
 WAIT_FOR_ORIGINAL = timedelta(seconds=15)
@@ -70,16 +81,28 @@ RATE_LIMIT_RETRIES = 3
 SENDERS = 8  # sender threads; each DM is a channel of its own, and chat.postMessage is paced per channel
 # Sent notices are marked in one transaction per MARK_EVERY, or after MARK_WITHIN seconds, whichever comes
 # first. That is the window in which a crash leaves a notice sent but not marked: it is claimed again when
-# its lease runs out, and the resend looks for the message before posting (``_already_posted``).
+# its lease runs out and posted again, unless the history check is on (``_already_posted``).
 MARK_EVERY = 50
 MARK_WITHIN = 0.2
 RENEW_EVERY = LEASE.total_seconds() / 4  # a long, paced run renews the lease of what it still holds
+# A long run (a round's intros at Slack's pace) looks this often for notices someone is waiting for (a
+# mentor request, a confirmation) and hands them out before the bulk it holds (see ``Lanes``).
+URGENT_POLL = 0.25
 
 
 class DeliveryError(Exception):
-    def __init__(self, error: str, *, permanent: bool, retry_after: float | None = None) -> None:
+    """A call that did not succeed. ``status``: the HTTP status of Slack's answer (None: no answer)."""
+
+    def __init__(
+        self, error: str, *, permanent: bool, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(error)
-        self.error, self.permanent, self.retry_after = error, permanent, retry_after
+        self.error, self.permanent, self.retry_after, self.status = error, permanent, retry_after, status
+
+    @property
+    def passing(self) -> bool:
+        """Whether a retry may get another answer: no answer, a 5xx, or one of Slack's "later" errors."""
+        return self.status is None or self.status >= 500 or self.error in PASSING_ERRORS
 
 
 Outcome = SentRef | DeliveryError | Interrupted | None  # what became of one attempt to send a notice
@@ -95,15 +118,23 @@ class Dispatcher:
         refresh_home: Callable[[str], None] | None = None,
         on_unreachable: Callable[[list[str], str], object] | None = None,
         on_request_undeliverable: Callable[[int], object] | None = None,
+        on_partner_unreachable: Callable[[int, str], object] | None = None,
         senders: int = SENDERS,
+        history_check: bool = False,
     ) -> None:
+        # Off by default: the check needs im:history/mpim:history, which would let the bot read its DMs.
+        # Without it a retry posts again (at least once, never lost); see SLACK_HISTORY_CHECK.
+        self._history_check = history_check
         self._on_unreachable = on_unreachable
         self._on_request_undeliverable = on_request_undeliverable
+        self._on_partner_unreachable = on_partner_unreachable
         self._outbox = outbox
         self._client = client
         self._pacer = pacer or Pacer()
         self._senders = max(1, senders)
         self._stopping = threading.Event()
+        self._current = threading.local()  # the priority of the notice this sender thread is sending
+        self._bulk_turns = _Turns()
         self._refresh_home = refresh_home
         self._renderers: dict[str, Callable[[dict[str, Any]], Message]] = {
             "mentor_request": messages.mentor_request,
@@ -116,6 +147,7 @@ class Dispatcher:
             "coffee_followup": coffee.followup,
             "coffee_paused": coffee.paused,
             "coffee_left_out": coffee.left_out,
+            "coffee_partner_left": coffee.partner_left,
         }
 
     def drain(self, *, batch: int = 100, max_batches: int = 20) -> int:
@@ -134,6 +166,7 @@ class Dispatcher:
 
     def _attempt(self, notice: ClaimedNotice) -> Outcome:
         """Send one notice; what happened, as a value (this runs in a sender thread)."""
+        self._current.urgent = notice.priority > BULK
         try:
             return self._send(notice)
         except (DeliveryError, Interrupted) as exc:
@@ -161,13 +194,17 @@ class Dispatcher:
             if notice.kind == "mentor_request" and not reachable and self._on_request_undeliverable:
                 # The mentor left: free the slot and offer the asker others now, not at expiry.
                 self._on_request_undeliverable(int(p["meeting_id"]))
+            if notice.kind == "coffee_intro" and len(reachable) == 1 and self._on_partner_unreachable:
+                # Everyone else in the group left: a queued group of this round takes them in, or they
+                # are told and go first next round. This intro fails with the reason, as before.
+                self._on_partner_unreachable(int(p["group_id"]), reachable[0])
             if notice.kind != "coffee_intro" or len(reachable) < 2:
                 raise
             # Someone in the group left Slack: introduce the ones still here rather than no one.
             proposer = p["proposer"] if p["proposer"] in reachable else reachable[0]
             p = {**p, "users": reachable, "proposer": proposer}
             channel = self._open_conversation(reachable)
-        if notice.attempts > 1:
+        if notice.attempts > 1 and self._history_check:
             # An earlier attempt may have reached Slack before we could record it (a crash, a timeout):
             # look for the message by the key it carries rather than post it twice.
             earlier = self._already_posted(channel, notice.key)
@@ -208,7 +245,7 @@ class Dispatcher:
                 "conversations_history", channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
             )
         except DeliveryError as exc:
-            if exc.permanent:  # e.g. installed before the history scopes were asked for: send as before
+            if not exc.passing:  # e.g. the history scopes were not added: post, as without the check
                 log.warning("cannot check whether a notice was already posted: %s", exc.error)
                 return None
             raise
@@ -232,12 +269,21 @@ class Dispatcher:
         self._call("chat_update", channel=original.channel_id, ts=original.message_ts, **message.as_kwargs())
         return original
 
+    def _wait_for_pace(self, method: str, channel: str) -> Any:
+        """Bulk calls queue for the pace one at a time (per bucket), so a call someone is waiting for
+        competes with at most one of them for the next slot, not with every sender. The pace is the
+        same: the one bulk call waiting takes each slot as it comes."""
+        if getattr(self._current, "urgent", False):
+            return self._pacer.wait(method, channel, stop=self._stopping)
+        with self._bulk_turns.turn(f"{method} {channel}"):
+            return self._pacer.wait(method, channel, stop=self._stopping)
+
     def _call(self, method: str, **kwargs: Any) -> Any:
         """One Web API call at the learned pace; a 429 is waited out (as told) a few times here."""
         api_method = method.replace("_", ".", 1)
         channel = str(kwargs.get("channel", ""))
         for _ in range(RATE_LIMIT_RETRIES + 1):
-            release = self._pacer.wait(api_method, channel, stop=self._stopping)
+            release = self._wait_for_pace(api_method, channel)
             try:
                 answer = getattr(self._client, method)(**kwargs)
             except SlackApiError as exc:
@@ -246,12 +292,38 @@ class Dispatcher:
                     retry_after = _retry_after(exc.response.headers)
                     self._pacer.rate_limited(api_method, channel, retry_after, release)
                     continue
-                raise DeliveryError(error, permanent=error in PERMANENT_ERRORS) from None
+                raise DeliveryError(
+                    error, permanent=error in PERMANENT_ERRORS, status=exc.response.status_code
+                ) from None
             except OSError as exc:  # connection refused, reset, timed out (after the SDK's own retries)
                 raise DeliveryError(type(exc).__name__, permanent=False) from None
             self._pacer.succeeded(api_method, channel, release)
             return answer
         raise DeliveryError("ratelimited", permanent=False, retry_after=_retry_after({}))
+
+
+class _Turns:
+    """One lock per key, created while someone holds or waits for it (keys are unbounded: channels)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextlib.contextmanager
+    def turn(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(key) or (threading.Lock(), 0)
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
 
 
 def notice_metadata(key: str) -> dict[str, Any]:
@@ -305,6 +377,7 @@ class _Run:
     def deliver(self, max_claims: int) -> int:
         claims = 0
         renew_at = time.monotonic() + RENEW_EVERY
+        poll_at = time.monotonic() + URGENT_POLL
         try:
             while True:
                 stopping = self._d._stopping.is_set()
@@ -312,9 +385,16 @@ class _Run:
                     self._stop_claiming()
                 if self._want_more and self._lanes.waiting() < self._low_water:
                     claims += 1
+                    poll_at = time.monotonic() + URGENT_POLL  # a claim takes the urgent first anyway
                     if not self._claim():
                         self._stop_claiming()  # a short batch: nothing more is due
                     continue
+                if not stopping and time.monotonic() >= poll_at:
+                    with self._changed:
+                        busy = bool(self._held)
+                    if busy:  # still sending: what came in meanwhile for someone waiting goes first
+                        self._claim(urgent_only=True)
+                    poll_at = time.monotonic() + URGENT_POLL
                 if stopping:
                     with self._changed:
                         parked = [update for updates in self._parked.values() for update in updates]
@@ -333,8 +413,8 @@ class _Run:
             for thread in self._threads:
                 thread.join()
 
-    def _claim(self) -> bool:
-        notices = self._outbox.claim_due(self._batch)
+    def _claim(self, *, urgent_only: bool = False) -> bool:
+        notices = self._outbox.claim_due(self._batch, urgent_only=urgent_only)
         with self._changed:
             for notice in notices:
                 self._held[notice.id] = notice
@@ -343,7 +423,7 @@ class _Run:
                 if original in self._held_keys:  # claimed with it: it goes once the original is settled
                     self._parked.setdefault(original, []).append(notice)
                 else:
-                    self._lanes.put(_lane(notice), notice)
+                    self._lanes.put(_lane(notice), notice, notice.priority)
         wanted = min(self._d._senders, len(self._held))
         while len(self._threads) < wanted:
             context = contextvars.copy_context()  # log lines from senders keep the job's fields
@@ -355,9 +435,9 @@ class _Run:
         return len(notices) == self._batch
 
     def _stop_claiming(self) -> None:
+        """No more full claims; the lanes stay open for urgent notices until the run ends."""
         with self._changed:
             self._want_more = False
-        self._lanes.close()
 
     def _sender(self) -> None:
         while (taken := self._lanes.take()) is not None:
@@ -375,7 +455,7 @@ class _Run:
             del self._held[notice.id]
             self._held_keys.discard(notice.key)
             for update in self._parked.pop(notice.key, []):
-                self._lanes.put(_lane(update), update)
+                self._lanes.put(_lane(update), update, update.priority)
             if isinstance(outcome, DeliveryError | Interrupted):
                 self._others.append((notice, outcome))
                 wake = True

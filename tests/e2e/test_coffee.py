@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from app.bootstrap import create_bot
-from app.db.models import CoffeeGroupMember, CoffeeRound
+from app.db.models import CoffeeGroupMember, CoffeeRound, Notice
 from app.jobs.scheduler import run_due_coffee_round
 from app.services.people import Person
 
@@ -148,3 +148,69 @@ def test_a_restart_in_the_middle_of_a_round_sends_each_intro_exactly_once(harnes
 
 def _admin(_harness):
     return Person(ADMIN, "Ada", "UTC")
+
+
+# --- a partner Slack can no longer reach -------------------------------------------------------------
+
+
+def _intro_status(engine, group_number: int) -> str:
+    with engine.connect() as connection:
+        keys = connection.execute(
+            select(Notice.status, Notice.last_error).where(Notice.kind == "coffee_intro").order_by(Notice.id)
+        ).all()
+    return keys[group_number]
+
+
+def test_the_partner_of_someone_who_left_joins_a_pair_not_yet_introduced(harness, engine):
+    add_people(harness.fake)
+    for user_id in EXTRA[:4]:
+        harness.answer(user_id, "coffee join")
+    harness.deliver()  # nothing else waiting in the outbox
+    summary = harness.bot.services.roulette.run_now(_admin(harness))
+    (gone, partner), second = summary.groups
+    harness.fake.deactivate_user(gone)  # left the company between the round and its intro
+    assert harness.bot.dispatcher.deliver_due(limit=1) == 1  # the first intro only: it fails
+    assert tuple(_intro_status(engine, 0)) == ("failed", "user_disabled")
+    harness.deliver()
+
+    trio = sorted([*second, partner])
+    intros = harness.fake.messages_in(harness.fake.dm_channel_for(*trio))
+    assert len(intros) == 1
+    text = text_of(intros[0]["blocks"], intros[0]["text"])
+    assert "Meet your coffee trio" in text and all(f"<@{m}>" in text for m in trio)
+    assert harness.fake.messages_in(harness.fake.dm_channel_for(*second)) == []  # not as a pair too
+    assert harness.fake.messages_in(harness.fake.dm_channel_for(partner)) == []  # no "sorry" either
+
+
+def test_the_partner_of_someone_who_left_is_told_kindly_and_placed_first_next_round(harness, engine):
+    add_people(harness.fake)
+    gone, partner, avoided, fourth = EXTRA[:4]
+    for user_id in (gone, partner):
+        harness.answer(user_id, "coffee join")
+    harness.deliver()
+    summary = harness.bot.services.roulette.run_now(_admin(harness))
+    assert [sorted(g) for g in summary.groups] == [sorted([gone, partner])]
+    harness.fake.fail_next("conversations.open", "account_inactive")  # as Slack answers for a leaver
+    harness.fake.deactivate_user(gone)
+    harness.deliver()
+    assert tuple(_intro_status(engine, 0)) == ("failed", "account_inactive")
+    sorry = harness.fake.messages_in(harness.fake.dm_channel_for(partner))
+    assert len(sorry) == 1 and "first in line next round" in sorry[0]["text"]
+
+    # Next round: three people and a "don't pair" wish mean one of them gets no group. Not the partner.
+    for user_id in (avoided, fourth):
+        harness.answer(user_id, "coffee join")
+    harness.answer(partner, f"coffee avoid <@{avoided}|person2>")
+    for _ in range(10):  # each preview draws a new seed: it is the priority, not luck
+        preview = harness.bot.services.roulette.preview(_admin(harness))
+        assert preview.left_out == (avoided,), preview
+    assert harness.bot.services.roulette.run_now(_admin(harness)).left_out == (avoided,)
+    harness.deliver()
+    assert len(harness.fake.messages_in(harness.fake.dm_channel_for(partner, fourth))) == 1
+    left_out = harness.fake.messages_in(harness.fake.dm_channel_for(avoided))
+    assert "first in line next round" in left_out[-1]["text"]
+    # ... and the promise holds for them in turn: when next time someone must sit out, it is not them.
+    harness.answer(partner, f"coffee unavoid <@{avoided}|person2>")
+    harness.answer(avoided, f"coffee avoid <@{fourth}|person3>")
+    for _ in range(10):
+        assert harness.bot.services.roulette.preview(_admin(harness)).left_out == (fourth,)

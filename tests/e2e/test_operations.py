@@ -19,6 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from slack_requests import JSON, app_home_opened_event, event_body, signed_headers
 from sqlalchemy import func, select, update
 
+from app.bootstrap import create_bot
 from app.db.models import CoffeeRound, Meeting, Member, Notice
 from app.logs import ContextFilter
 from app.services.people import Person
@@ -245,3 +246,30 @@ def _get(h, path):
         return response.status, response.getheader("Content-Type", ""), response.read().decode()
     finally:
         connection.close()
+
+
+# --- a lost answer, with and without the history check ------------------------------------------------
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["default", "history_check"])
+def test_an_intro_whose_answer_was_lost_arrives_at_least_once_or_with_the_check_once(harness, engine, check):
+    """By default the bot holds no history scope: a resend posts again. SLACK_HISTORY_CHECK=true (with
+    im:history/mpim:history added) finds the first send by its metadata instead."""
+    for user_id in (MENTOR, ASKER):
+        harness.answer(user_id, "coffee join")
+    harness.deliver()
+    harness.bot.services.roulette.run_now(_admin(harness))
+    bot = create_bot(harness.bot.settings.model_copy(update={"slack_history_check": check}))
+    try:
+        harness.fake.drop_next("chat.postMessage", after_processing=True)  # posted; the answer lost
+        assert bot.dispatcher.deliver_due() == 0
+        with engine.begin() as connection:  # instead of sleeping through the backoff
+            connection.execute(
+                update(Notice).where(Notice.status == "queued").values(due_at=datetime.now(UTC))
+            )
+        assert bot.dispatcher.deliver_due() == 1
+    finally:
+        bot.engine.dispose()
+    intros = harness.fake.messages_in(harness.fake.dm_channel_for(MENTOR, ASKER))
+    assert len(intros) == (1 if check else 2)
+    assert bool(harness.fake.calls_to("conversations.history")) is check

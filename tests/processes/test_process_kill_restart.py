@@ -9,7 +9,8 @@ minutes), starts a new bot on the same SQLite file, and counts the messages in e
 Whatever the moment, every intro arrives exactly once: notices the dead bot had claimed come back when
 their lease runs out, and one whose earlier attempt may have reached Slack (the bot died while Slack was
 posting it, or after Slack posted it and before the outbox recorded that) is looked up
-(conversations.history, the notice key in the message metadata) rather than posted again.
+(conversations.history, the notice key in the message metadata) rather than posted again. That check is
+an operator's choice (``SLACK_HISTORY_CHECK``, with the im:history/mpim:history scopes), turned on here.
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ class Killer:
 def start(
     bots: Bots, url: str, name: str, killer: Killer | None = None, arm: Callable[[], None] | None = None
 ):
-    bot = bots.start(url, name=name, sweep_seconds=1, wait=False, MENTORBOT_ADMINS=ADMIN)
+    bot = bots.start(
+        url, name=name, sweep_seconds=1, wait=False, MENTORBOT_ADMINS=ADMIN, SLACK_HISTORY_CHECK="true"
+    )
     if killer is not None:
         killer.bot = bot
         if arm is not None:

@@ -6,10 +6,10 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.db.engine import create_db_engine, create_session_factory
-from app.db.models import CoffeeGroupMember, CoffeeRound, Notice
+from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeeParticipant, CoffeeRound, Notice
 from app.domain.errors import NotAllowed
 from app.services.people import Person
 from app.services.roulette import RouletteService, RouletteSettings
@@ -157,3 +157,88 @@ def _group_of(engine, user_id: str, round_index: int) -> int:
             .all()
         )
     return rows[round_index]
+
+
+# --- a partner unreachable at delivery ---------------------------------------------------------------
+
+
+def intro_payload(engine, round_id: int, group_id: int) -> dict:
+    with engine.connect() as connection:
+        return connection.scalar(
+            select(Notice.payload).where(Notice.key == f"coffee:{round_id}:{group_id}:intro")
+        )
+
+
+def members_of(engine, group_id: int) -> list[str]:
+    with engine.connect() as connection:
+        return sorted(
+            connection.scalars(
+                select(CoffeeGroupMember.user_id).where(CoffeeGroupMember.group_id == group_id)
+            )
+        )
+
+
+def test_the_partner_of_someone_unreachable_joins_a_pair_whose_intro_is_still_queued(engine):
+    service = make_service(engine)
+    for person in people(4):
+        service.join(person)
+    summary = service.run_now(ADMIN)
+    (gone, stranded), other = summary.groups
+    with engine.connect() as connection:
+        first_id, other_id = connection.scalars(select(CoffeeGroup.id).order_by(CoffeeGroup.id)).all()
+    assert service.partner_unreachable(first_id, stranded) == other_id
+    assert service.partner_unreachable(first_id, stranded) is None  # a retried intro: already moved
+    trio = sorted([*other, stranded])
+    assert members_of(engine, other_id) == trio and members_of(engine, first_id) == [gone]
+    payload = intro_payload(engine, summary.round_id, other_id)
+    assert payload["users"] == trio and stranded in payload["people"]
+    assert count(engine, Notice, Notice.kind == "coffee_partner_left") == 0
+    # "Did you meet?" goes to the trio only: nobody is left to meet in the first group.
+    later = make_service(engine, clock=lambda: MONDAY_0900_UTC + timedelta(days=4))
+    assert later.send_due_followups() == 1
+
+
+def test_with_every_intro_gone_out_the_partner_is_told_and_goes_first_next_round(engine):
+    service = make_service(engine)
+    for person in people(4):
+        service.join(person)
+    summary = service.run_now(ADMIN)
+    (_gone, stranded), _ = summary.groups
+    with engine.begin() as connection:  # the other group's intro has gone out already
+        connection.execute(update(Notice).where(Notice.kind == "coffee_intro").values(status="sent"))
+        first_id = connection.scalar(select(CoffeeGroup.id).order_by(CoffeeGroup.id))
+    assert service.partner_unreachable(first_id, stranded) is None
+    with engine.connect() as connection:
+        told = connection.execute(
+            select(Notice.key, Notice.payload).where(Notice.kind == "coffee_partner_left")
+        ).all()
+        waiting = connection.scalar(
+            select(CoffeeParticipant.first_in_line_since).where(CoffeeParticipant.user_id == stranded)
+        )
+    assert told == [(f"coffee:{summary.round_id}:partner-left:{stranded}", {"to": stranded})]
+    assert waiting is not None
+    # Next round they are placed (first), and no longer waiting.
+    again = make_service(engine, seed=8, clock=lambda: MONDAY_0900_UTC + timedelta(days=7))
+    assert stranded in {u for g in again.run_now(ADMIN).groups for u in g}
+    with engine.connect() as connection:
+        assert (
+            connection.scalar(
+                select(CoffeeParticipant.first_in_line_since).where(CoffeeParticipant.user_id == stranded)
+            )
+            is None
+        )
+
+
+def test_whoever_a_round_leaves_out_is_first_in_line_for_the_next(engine):
+    service = make_service(engine)
+    for person in people(3):
+        service.join(person)
+    a, b, c = (p.user_id for p in people(3))
+    service.avoid(people(3)[0], b, remove=False)
+    service.avoid(people(3)[0], c, remove=False)  # a avoids everyone: a is left out
+    summary = service.run_now(ADMIN)
+    assert summary.left_out == (a,)
+    with engine.connect() as connection:
+        assert connection.scalar(
+            select(CoffeeParticipant.first_in_line_since).where(CoffeeParticipant.user_id == a)
+        )

@@ -44,7 +44,26 @@ def dispatcher(fake, engine):
     services = create_services(engine, settings)
     # Generous starting limits, so what these tests wait for is Slack's Retry-After, not the pace.
     fast = {m: Limit(50.0, burst=50, per_channel=lim.per_channel) for m, lim in DOCUMENTED_LIMITS.items()}
-    return Dispatcher(services.outbox, create_web_client(settings, for_delivery=True), Pacer(fast))
+    # With the operator's opt-in check before a resend (SLACK_HISTORY_CHECK), as these tests were written.
+    return Dispatcher(
+        services.outbox, create_web_client(settings, for_delivery=True), Pacer(fast), history_check=True
+    )
+
+
+@pytest.fixture
+def default_dispatcher(fake, engine):
+    """As the bot is built by default: no history scopes, so no look before a resend."""
+    settings = load_settings(
+        _env_file=None, slack_bot_token=fake.bot_token, slack_signing_secret="s", slack_api_url=fake.api_url
+    )
+    assert settings.slack_history_check is False
+    fast = {m: Limit(50.0, burst=50, per_channel=lim.per_channel) for m, lim in DOCUMENTED_LIMITS.items()}
+    return Dispatcher(
+        create_services(engine, settings).outbox,
+        create_web_client(settings, for_delivery=True),
+        Pacer(fast),
+        history_check=settings.slack_history_check,
+    )
 
 
 def enqueue_cancellation(engine, key="meeting:1:cancelled", to=ASKER):
@@ -164,6 +183,34 @@ def test_a_retry_after_a_failure_before_slack_posts_still_sends(fake, engine, di
     assert dispatcher.deliver_due() == 1
     assert len(fake.messages_in(fake.dm_channel_for(ASKER))) == 1
     assert len(fake.calls_to("conversations.history")) == 1  # looked first, found nothing, then posted
+
+
+def test_by_default_a_lost_answer_is_posted_again_at_least_once_never_lost(fake, engine, default_dispatcher):
+    enqueue_cancellation(engine)
+    fake.drop_next("chat.postMessage", after_processing=True)  # Slack posted it; we never heard back
+    assert default_dispatcher.deliver_due() == 0
+    make_queued_notices_due(engine)
+    assert default_dispatcher.deliver_due() == 1
+    assert notice_row(engine).status == "sent"
+    assert len(fake.messages_in(fake.dm_channel_for(ASKER))) == 2  # at least once: posted again
+    assert fake.calls_to("conversations.history") == []  # the bot reads no conversation
+
+
+# Answers a retry cannot change (Slack's reference: missing_scope when the token lacks im:history /
+# mpim:history; not_allowed_token_type; unknown_method where the method is unavailable).
+@pytest.mark.parametrize(
+    "error", ["missing_scope", "not_allowed_token_type", "unknown_method", "invalid_args"]
+)
+def test_a_history_check_slack_refuses_degrades_to_posting(fake, engine, dispatcher, error):
+    enqueue_cancellation(engine)
+    fake.drop_next("chat.postMessage")  # the first try never reached Slack
+    assert dispatcher.deliver_due() == 0
+    fake.fail_next("conversations.history", error)
+    make_queued_notices_due(engine)
+    assert dispatcher.deliver_due() == 1  # posted now, not retried forever
+    assert notice_row(engine).status == "sent"
+    assert len(fake.messages_in(fake.dm_channel_for(ASKER))) == 1
+    assert len(fake.calls_to("conversations.history")) == 1
 
 
 def test_a_user_who_left_is_a_permanent_failure(fake, engine, dispatcher):

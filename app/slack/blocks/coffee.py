@@ -145,6 +145,13 @@ def left_out(_: dict[str, Any]) -> Message:
     )
 
 
+def partner_left(_: dict[str, Any]) -> Message:
+    return Message(
+        text="Your coffee partner this round can no longer be reached on Slack, so there's no intro for "
+        "you this time, and I'm sorry about that. You're first in line next round."
+    )
+
+
 def schedule(view: ScheduleView, tz: str, *, lead: str = "") -> Message:
     default = " (the default)" if view.is_default else ""
     text = (

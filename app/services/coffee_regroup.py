@@ -1,0 +1,72 @@
+"""A coffee partner who turns out unreachable when the intro goes out.
+
+The one left would otherwise get no intro at all. They join another group of the same round whose intro
+is still queued (a pair becomes a trio; the queued intro's recipients and introductions change with it),
+or, when none is left (every intro has gone out, or "don't pair" wishes rule them out), they get a kind
+word and are first in line for the next round. Runs in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import coffee_queries as cq
+from app.db.models import CoffeeAvoid, CoffeeGroup, CoffeeGroupMember, Member
+from app.services import outbox
+
+
+def regroup_stranded(session: Session, group_id: int, user_id: str, *, now: datetime) -> int | None:
+    """Move ``user_id`` out of ``group_id`` into another pair of its round; the group joined, or None."""
+    group = session.get(CoffeeGroup, group_id)
+    own = session.get(CoffeeGroupMember, (group_id, user_id))
+    if group is None or own is None:
+        return None  # already moved or told (this is a retry)
+    session.delete(own)  # they never met the one who left: no pairing to remember
+    avoided = _avoided(session, user_id)
+    for target, intro in cq.pairs_not_yet_introduced(session, group.round_id, skip=group_id):
+        members = list(
+            session.scalars(select(CoffeeGroupMember.user_id).where(CoffeeGroupMember.group_id == target.id))
+        )
+        if avoided & set(members) or _unreachable(session, members):
+            continue
+        member = session.get(Member, user_id)
+        person = {
+            "team": member.team if member else None,
+            "topics": cq.mentor_topics(session, [user_id]).get(user_id, []),
+        }
+        payload = dict(intro.payload)
+        intro.payload = {
+            **payload,
+            "users": sorted([*payload["users"], user_id]),
+            "people": {**payload.get("people", {}), user_id: person},
+        }
+        session.add(CoffeeGroupMember(group_id=target.id, user_id=user_id, settled=False))
+        return target.id
+    cq.set_first_in_line(session, [user_id], now=now)
+    outbox.enqueue(
+        session,
+        key=f"coffee:{group.round_id}:partner-left:{user_id}",
+        kind="coffee_partner_left",
+        now=now,
+        payload={"to": user_id},
+    )
+    return None
+
+
+def _avoided(session: Session, user_id: str) -> set[str]:
+    """Everyone with a "don't pair" wish between them and ``user_id``, either way round."""
+    mine = session.scalars(select(CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id == user_id))
+    theirs = session.scalars(select(CoffeeAvoid.user_id).where(CoffeeAvoid.avoided_id == user_id))
+    return set(mine) | set(theirs)
+
+
+def _unreachable(session: Session, user_ids: list[str]) -> bool:
+    return (
+        session.scalar(
+            select(Member.user_id).where(Member.user_id.in_(user_ids), Member.unreachable_since.is_not(None))
+        )
+        is not None
+    )
