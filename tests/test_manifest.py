@@ -12,7 +12,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from app.slack.command_text import usage_hint
+from app.slack.blocks.help import usage_hint
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).resolve().parent / "data" / "manifest.schema.1.0.0.json"  # see tests/data/README.md

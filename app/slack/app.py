@@ -13,10 +13,10 @@ from app.config import Settings
 from app.domain.errors import DomainError, NotAllowed
 from app.logs import ContextExecutor, bind, current_fields
 from app.services.container import Services
-from app.slack.blocks.format import escape
 from app.slack.command_text import subcommand_word
 from app.slack.home import HomePublisher
 from app.slack.listeners import actions, coffee, commands, events, insight, views
+from app.slack.mrkdwn import escape
 from app.slack.people import PeopleDirectory
 from app.slack.verification import QuietRequestVerification
 

@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from app.domain.errors import InvalidInput
 from app.domain.model import MAX_GOAL_LENGTH, MAX_TOPICS
-from app.slack.command_text import (
-    COFFEE_HELP_TEXT,
-    HELP_TEXT,
+from app.slack.command_text import parse
+from app.slack.subcommands import (
     Ask,
     Away,
     CoffeeAvoid,
@@ -39,8 +38,6 @@ from app.slack.command_text import (
     SetAvailable,
     Stats,
     Unknown,
-    parse,
-    usage_hint,
 )
 
 PARSES = [
@@ -292,45 +289,6 @@ def test_goal_length_is_counted_after_unescaping_and_collapsing() -> None:
 def test_max_topics_counts_distinct_topics() -> None:
     topics = " ".join(f"#t{i} #T{i}" for i in range(MAX_TOPICS))
     assert parse(f"ask x {topics}") == Ask("x", tuple(f"t{i}" for i in range(MAX_TOPICS)))
-
-
-def test_help_lists_every_sub_command_in_groups() -> None:
-    for group in ("*Mentoring*", "*Mentors*", "*Coffee roulette*", "*Admins*"):
-        assert group in HELP_TEXT
-    for sub_command in (
-        "ask", "list", "forget-me", "join", "profile", "available", "away", "leave", "coffee join",
-        "coffee leave", "coffee pause", "coffee resume", "coffee avoid", "coffee unavoid", "coffee status",
-        "coffee channel", "coffee schedule", "coffee preview", "coffee run", "stats", "export",
-    ):  # fmt: skip
-        assert re.search(rf"`(/mentor )?{sub_command}\b", HELP_TEXT), sub_command
-    assert COFFEE_HELP_TEXT in HELP_TEXT
-
-
-def _help_examples() -> list[str]:
-    """Every ```/mentor …``` span in the help, with ``a|b|c`` spelled out as three examples."""
-    examples = []
-    for span in re.findall(r"`/mentor ([^`]+)`", HELP_TEXT):
-        if re.search(r"[<…]|@someone", span):
-            continue  # placeholders, not examples
-        words = span.split()
-        choices = [i for i, word in enumerate(words) if "|" in word]
-        if not choices:
-            examples.append(span)
-            continue
-        for choice in words[choices[0]].split("|"):
-            examples.append(" ".join([*words[: choices[0]], choice, *words[choices[0] + 1 :]]))
-    return examples
-
-
-def test_every_example_in_the_help_parses() -> None:
-    examples = _help_examples()
-    assert len(examples) >= 20
-    for example in examples:
-        assert not isinstance(parse(example), (Unknown, CoffeeHelp)), example
-
-
-def test_usage_hint_is_short() -> None:
-    assert usage_hint() == "ask <goal> #topic | join | list | help"
 
 
 # ---------------------------------------------------------------------------------------------------

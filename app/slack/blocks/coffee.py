@@ -13,9 +13,10 @@ from slack_sdk.models.blocks import (
 )
 
 from app.services.roulette import CoffeeStatus, RoundSummary, ScheduleView
-from app.slack.blocks.format import escape, local_time, mention, topics_text
+from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.messages import Message
 from app.slack.ids import Action
+from app.slack.mrkdwn import escape
 
 PRIVATE = "Only the people in this conversation can see it; nothing is posted in channels."
 FOREVER_YEAR = 9999  # a pause "until you resume"

@@ -1,9 +1,11 @@
-"""Small text helpers shared by the builders: times in a person's zone, escaping user text."""
+"""Small text helpers shared by the builders: times in a person's zone, topics, mentions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.slack.mrkdwn import escape
 
 
 def zone(tz: str) -> ZoneInfo:
@@ -23,11 +25,6 @@ def short_time(instant: datetime, tz: str) -> str:
     """'Tue 14:00' for buttons (Slack cuts button text at 75 characters)."""
     local = instant.astimezone(zone(tz))
     return f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
-
-
-def escape(text: str) -> str:
-    """Show what people typed as text: no mentions, links or markup of theirs gets interpreted."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def topics_text(topics: list[str] | tuple[str, ...]) -> str:

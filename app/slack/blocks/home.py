@@ -21,10 +21,11 @@ from app.services.mentoring import MyConversations
 from app.services.register import ProfileView
 from app.services.roulette import CoffeeStatus
 from app.slack.blocks import coffee
-from app.slack.blocks.format import escape, local_time, mention
+from app.slack.blocks.format import local_time, mention
 from app.slack.blocks.insight import dashboard_blocks
 from app.slack.blocks.messages import MAX_LISTED
 from app.slack.ids import Action
+from app.slack.mrkdwn import escape
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from app.domain.model import GoalMet
 from app.services.feedback import FeedbackView
 from app.services.mentoring import AskOutcome, MeetingView, MyConversations
 from app.services.register import LeavePreview, ProfileView
-from app.slack.blocks.format import escape, local_time, mention, short_time, topics_text
+from app.slack.blocks.format import local_time, mention, short_time, topics_text
 from app.slack.ids import Action
+from app.slack.mrkdwn import escape
 
 CONFIDENTIAL = "15 minutes, confidential unless you both agree otherwise."
 # Items shown per list (upcoming, waiting, open requests): three capped lists stay well under Slack's

@@ -14,8 +14,9 @@ from app.domain.errors import InvalidInput
 from app.services.container import Services
 from app.services.people import Person
 from app.services.roulette import CoffeeStatus
-from app.slack import command_text as ct
+from app.slack import subcommands as sc
 from app.slack.blocks import coffee as blocks
+from app.slack.blocks.help import COFFEE_HELP_TEXT
 from app.slack.blocks.messages import help_message, plain
 from app.slack.channel_sync import sync_channel
 from app.slack.home import HomePublisher
@@ -36,30 +37,30 @@ def register(app: App) -> None:
 # --- sub-commands ----------------------------------------------------------------------------------
 
 
-def _join(_: ct.CoffeeJoin, ctx: Ctx) -> None:
+def _join(_: sc.CoffeeJoin, ctx: Ctx) -> None:
     ctx.reply(
         blocks.status(ctx.services.roulette.join(ctx.person), lead="Welcome to coffee roulette! :coffee:")
     )
 
 
-def _leave(_: ct.CoffeeLeave, ctx: Ctx) -> None:
+def _leave(_: sc.CoffeeLeave, ctx: Ctx) -> None:
     ctx.reply(blocks.status(ctx.services.roulette.leave(ctx.person), lead="You've left coffee roulette."))
 
 
-def _pause(cmd: ct.CoffeePause, ctx: Ctx) -> None:
+def _pause(cmd: sc.CoffeePause, ctx: Ctx) -> None:
     view = ctx.services.roulette.pause(ctx.person, duration=cmd.duration, until_date=cmd.until)
     ctx.reply(blocks.status(view, lead="Paused. Enjoy the quiet!"))
 
 
-def _resume(_: ct.CoffeeResume, ctx: Ctx) -> None:
+def _resume(_: sc.CoffeeResume, ctx: Ctx) -> None:
     ctx.reply(blocks.status(ctx.services.roulette.resume(ctx.person), lead="Welcome back!"))
 
 
-def _status(_: ct.CoffeeStatus, ctx: Ctx) -> None:
+def _status(_: sc.CoffeeStatus, ctx: Ctx) -> None:
     ctx.reply(blocks.status(ctx.services.roulette.status(ctx.person)))
 
 
-def _avoid(cmd: ct.CoffeeAvoid, ctx: Ctx) -> None:
+def _avoid(cmd: sc.CoffeeAvoid, ctx: Ctx) -> None:
     count = ctx.services.roulette.avoid(ctx.person, cmd.user_id, remove=cmd.remove)
     done = (
         f"Okay, <@{cmd.user_id}> can be paired with you again."
@@ -69,7 +70,7 @@ def _avoid(cmd: ct.CoffeeAvoid, ctx: Ctx) -> None:
     ctx.reply(plain(f"{done} Your list has {count} person(s); only you can see it."))
 
 
-def _channel(cmd: ct.CoffeeChannel, ctx: Ctx) -> None:
+def _channel(cmd: sc.CoffeeChannel, ctx: Ctx) -> None:
     ctx.services.roulette.require_admin(ctx.person)  # before any hint: a non-admin just hears "no"
     if cmd.channel_id is None:
         raise InvalidInput(
@@ -94,46 +95,46 @@ def _channel(cmd: ct.CoffeeChannel, ctx: Ctx) -> None:
     )
 
 
-def _schedule(cmd: ct.CoffeeSchedule, ctx: Ctx) -> None:
+def _schedule(cmd: sc.CoffeeSchedule, ctx: Ctx) -> None:
     view = ctx.services.roulette.set_schedule(
         ctx.person, every_weeks=cmd.every_weeks, weekday=cmd.weekday, at=cmd.at, tz=cmd.tz
     )
     ctx.reply(blocks.schedule(view, ctx.person.tz, lead="Schedule saved."))
 
 
-def _schedule_show(_: ct.CoffeeScheduleShow, ctx: Ctx) -> None:
+def _schedule_show(_: sc.CoffeeScheduleShow, ctx: Ctx) -> None:
     ctx.reply(blocks.schedule(ctx.services.roulette.schedule(), ctx.person.tz))
 
 
-def _run(_: ct.CoffeeRun, ctx: Ctx) -> None:
+def _run(_: sc.CoffeeRun, ctx: Ctx) -> None:
     ctx.services.roulette.require_admin(ctx.person)
     for channel_id in ctx.services.roulette.channels():
         sync_channel(ctx.client, ctx.services, channel_id)
     ctx.reply(blocks.round_summary(ctx.services.roulette.run_now(ctx.person), preview=False))
 
 
-def _preview(_: ct.CoffeePreview, ctx: Ctx) -> None:
+def _preview(_: sc.CoffeePreview, ctx: Ctx) -> None:
     ctx.services.roulette.require_admin(ctx.person)
     ctx.reply(blocks.round_summary(ctx.services.roulette.preview(ctx.person), preview=True))
 
 
-def _help(cmd: ct.CoffeeHelp, ctx: Ctx) -> None:
-    ctx.reply(help_message(ct.COFFEE_HELP_TEXT, cmd.unknown))
+def _help(cmd: sc.CoffeeHelp, ctx: Ctx) -> None:
+    ctx.reply(help_message(COFFEE_HELP_TEXT, cmd.unknown))
 
 
 HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
-    ct.CoffeeJoin: _join,
-    ct.CoffeeLeave: _leave,
-    ct.CoffeePause: _pause,
-    ct.CoffeeResume: _resume,
-    ct.CoffeeStatus: _status,
-    ct.CoffeeAvoid: _avoid,
-    ct.CoffeeChannel: _channel,
-    ct.CoffeeSchedule: _schedule,
-    ct.CoffeeScheduleShow: _schedule_show,
-    ct.CoffeeRun: _run,
-    ct.CoffeePreview: _preview,
-    ct.CoffeeHelp: _help,
+    sc.CoffeeJoin: _join,
+    sc.CoffeeLeave: _leave,
+    sc.CoffeePause: _pause,
+    sc.CoffeeResume: _resume,
+    sc.CoffeeStatus: _status,
+    sc.CoffeeAvoid: _avoid,
+    sc.CoffeeChannel: _channel,
+    sc.CoffeeSchedule: _schedule,
+    sc.CoffeeScheduleShow: _schedule_show,
+    sc.CoffeeRun: _run,
+    sc.CoffeePreview: _preview,
+    sc.CoffeeHelp: _help,
 }
 
 

@@ -20,12 +20,14 @@ from app.domain.errors import InvalidInput
 from app.services.container import Services
 from app.services.people import Person
 from app.slack import command_text as ct
+from app.slack import subcommands as sc
 from app.slack.blocks import messages
-from app.slack.blocks.format import escape
+from app.slack.blocks.help import HELP_TEXT
 from app.slack.blocks.modals import profile_modal
 from app.slack.ids import COMMAND
 from app.slack.listeners import coffee, insight
 from app.slack.listeners.context import Ctx
+from app.slack.mrkdwn import escape
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -55,13 +57,13 @@ def handle_mentor(
         # The message may quote what was typed (a bad topic, an unknown word): shown as text, not markup.
         ack(response_type="ephemeral", text=escape(exc.message))
         return
-    if isinstance(parsed, ct.Help):
-        ack(response_type="ephemeral", **messages.help_message(ct.MENTORING_HELP_TEXT).as_kwargs())
+    if isinstance(parsed, sc.Help):
+        ack(response_type="ephemeral", **messages.help_message(HELP_TEXT).as_kwargs())
         return
-    if isinstance(parsed, ct.Unknown):
+    if isinstance(parsed, sc.Unknown):
         ack(
             response_type="ephemeral",
-            **messages.help_message(ct.MENTORING_HELP_TEXT, parsed.word).as_kwargs(),
+            **messages.help_message(HELP_TEXT, parsed.word).as_kwargs(),
         )
         return
     handler = _HANDLERS.get(type(parsed))
@@ -73,14 +75,14 @@ def handle_mentor(
     handler(parsed, Ctx(person, respond, client, services, command, settings))
 
 
-def _ask(cmd: ct.Ask, ctx: Ctx) -> None:
+def _ask(cmd: sc.Ask, ctx: Ctx) -> None:
     outcome = ctx.services.mentoring.ask(ctx.person, cmd.goal, cmd.topics)
     ctx.reply(messages.ask_offers(outcome))
 
 
-def _join(cmd: ct.Join, ctx: Ctx) -> None:
+def _join(cmd: sc.Join, ctx: Ctx) -> None:
     if not cmd.topics:
-        _profile(ct.Profile(), ctx)
+        _profile(sc.Profile(), ctx)
         return
     view, created = ctx.services.register.join(ctx.person, cmd.topics)
     lead = (
@@ -91,7 +93,7 @@ def _join(cmd: ct.Join, ctx: Ctx) -> None:
     ctx.reply(messages.profile_summary(view, lead=lead))
 
 
-def _profile(_: ct.Profile, ctx: Ctx) -> None:
+def _profile(_: sc.Profile, ctx: Ctx) -> None:
     open_profile_modal(
         ctx.client,
         ctx.services,
@@ -102,7 +104,7 @@ def _profile(_: ct.Profile, ctx: Ctx) -> None:
     )
 
 
-def _available(cmd: ct.SetAvailable, ctx: Ctx) -> None:
+def _available(cmd: sc.SetAvailable, ctx: Ctx) -> None:
     view = ctx.services.register.set_available(ctx.person, cmd.available)
     lead = (
         "You're available for new requests again."
@@ -112,7 +114,7 @@ def _available(cmd: ct.SetAvailable, ctx: Ctx) -> None:
     ctx.reply(messages.profile_summary(view, lead=lead))
 
 
-def _away(cmd: ct.Away, ctx: Ctx) -> None:
+def _away(cmd: sc.Away, ctx: Ctx) -> None:
     view = ctx.services.register.set_away(ctx.person, duration=cmd.duration, until_date=cmd.until)
     back = cmd.duration is None and cmd.until is None
     lead = (
@@ -124,23 +126,23 @@ def _away(cmd: ct.Away, ctx: Ctx) -> None:
     ctx.reply(messages.profile_summary(view, lead=lead))
 
 
-def _leave(_: ct.Leave, ctx: Ctx) -> None:
+def _leave(_: sc.Leave, ctx: Ctx) -> None:
     preview = ctx.services.register.leave_preview(ctx.person)
     ctx.reply(messages.leave_preview(preview, ctx.person.tz))
 
 
-def _list(_: ct.ListMine, ctx: Ctx) -> None:
+def _list(_: sc.ListMine, ctx: Ctx) -> None:
     ctx.reply(messages.my_conversations(ctx.services.mentoring.my_conversations(ctx.person)))
 
 
 _HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
-    ct.Ask: _ask,
-    ct.Join: _join,
-    ct.Profile: _profile,
-    ct.SetAvailable: _available,
-    ct.Away: _away,
-    ct.Leave: _leave,
-    ct.ListMine: _list,
+    sc.Ask: _ask,
+    sc.Join: _join,
+    sc.Profile: _profile,
+    sc.SetAvailable: _available,
+    sc.Away: _away,
+    sc.Leave: _leave,
+    sc.ListMine: _list,
     **coffee.HANDLERS,
     **insight.HANDLERS,
 }

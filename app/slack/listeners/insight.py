@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 
 from app.services.container import Services
 from app.services.erasure import ErasureReport
-from app.slack import command_text as ct
+from app.slack import subcommands as sc
 from app.slack.blocks.insight import stats_message
 from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Action
@@ -23,11 +23,11 @@ def register(app: App) -> None:
     app.action(Action.FORGET_CANCEL)(forget_cancel)
 
 
-def _stats(cmd: ct.Stats, ctx: Ctx) -> None:
+def _stats(cmd: sc.Stats, ctx: Ctx) -> None:
     ctx.reply(stats_message(ctx.services.insight.stats(ctx.person, cmd.period_days)))
 
 
-def _export(_: ct.Export, ctx: Ctx) -> None:
+def _export(_: sc.Export, ctx: Ctx) -> None:
     content = ctx.services.insight.export_csv(ctx.person, None)
     channel = ctx.client.conversations_open(users=ctx.person.user_id)["channel"]["id"]
     ctx.client.files_upload_v2(
@@ -40,7 +40,7 @@ def _export(_: ct.Export, ctx: Ctx) -> None:
     ctx.reply(plain("I've sent the CSV to our DM. :page_facing_up:"))
 
 
-def _forget_me(_: ct.ForgetMe, ctx: Ctx) -> None:
+def _forget_me(_: sc.ForgetMe, ctx: Ctx) -> None:
     text = (
         "*Erase what Mentorbot holds about you?* Your mentor profile and topics, your goals, notes and "
         'answers, your coffee choices and "don\'t pair" list, and your pairing history go. Upcoming '
@@ -69,9 +69,9 @@ def _forget_me(_: ct.ForgetMe, ctx: Ctx) -> None:
 
 
 HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
-    ct.Stats: _stats,
-    ct.Export: _export,
-    ct.ForgetMe: _forget_me,
+    sc.Stats: _stats,
+    sc.Export: _export,
+    sc.ForgetMe: _forget_me,
 }
 
 

@@ -15,11 +15,11 @@ from app.domain.slots import parse_windows
 from app.services.container import Services
 from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, ProfileInput
-from app.slack import command_text
 from app.slack.blocks import messages
 from app.slack.blocks.modals import LEVELS, MAX_TEAM, REVERSE_VALUE
 from app.slack.ids import Block, Field, View
 from app.slack.people import PeopleDirectory
+from app.slack.topics import parse_topics
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
     errors: dict[str, str] = {}
     topics: tuple[str, ...] = ()
     try:
-        topics = command_text.parse_topics(_value(values, Block.TOPICS, Field.TOPICS).get("value") or "")
+        topics = parse_topics(_value(values, Block.TOPICS, Field.TOPICS).get("value") or "")
         if not topics:
             errors[Block.TOPICS] = "Add at least one topic, e.g. python, career."
     except InvalidInput as exc:
@@ -134,9 +134,7 @@ def ask_from_home(
     errors: dict[str, str] = {}
     topics: tuple[str, ...] = ()
     try:
-        topics = command_text.parse_topics(
-            _value(values, Block.ASK_TOPICS, Field.ASK_TOPICS).get("value") or ""
-        )
+        topics = parse_topics(_value(values, Block.ASK_TOPICS, Field.ASK_TOPICS).get("value") or "")
     except InvalidInput as exc:
         errors[Block.ASK_TOPICS] = exc.message
     if not goal:

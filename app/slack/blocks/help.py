@@ -1,0 +1,49 @@
+"""The help copy of ``/mentor``, Slack mrkdwn: every sub-command with a one-line description."""
+
+from __future__ import annotations
+
+# The help is shown as mrkdwn: a literal "<" or ">" is written &lt; / &gt;, or Slack reads it as markup.
+_MENTORING_HELP = """\
+*Mentoring*
+• `/mentor ask &lt;goal&gt; #topic` — Ask for a 15-minute chat: \
+`/mentor ask How do I prepare for on-call? #sre`
+• `/mentor list` — Your asks and upcoming conversations
+• `/mentor forget-me` — Erase everything Mentorbot holds about you"""
+
+_MENTORS_HELP = """\
+*Mentors*
+• `/mentor join #topic …` — Offer to mentor on a few topics (no topics opens your profile)
+• `/mentor profile` — Edit your topics, hours and how many conversations a week you take
+• `/mentor available on|off` — Take new requests, or pause them
+• `/mentor away 2w|2025-09-01|off` — Step away for a while; `off` when you're back
+• `/mentor leave` — Leave the mentor list"""
+
+_COFFEE_HELP = """\
+*Coffee roulette*
+• `/mentor coffee join` · `coffee leave` — Meet a colleague or two for coffee every round, or stop
+• `/mentor coffee pause 2w|2025-09-01` · `coffee resume` — Sit out a few rounds
+• `/mentor coffee avoid @someone` · `coffee unavoid @someone` — Never be paired with someone (only you know)
+• `/mentor coffee status` — Whether you're in, and when the next round is"""
+
+_ADMINS_HELP = """\
+*Admins*
+• `/mentor coffee channel #channel` — Members of this channel take part in coffee roulette
+• `/mentor coffee schedule weekly mon 10:00 Europe/Berlin` — When rounds run (`coffee schedule` shows it)
+• `/mentor coffee preview` · `coffee run` — Try the next round without telling anyone, or run it now
+• `/mentor stats 30d|90d|all` — How the program is doing, in aggregate
+• `/mentor export` — Download program activity as a CSV"""
+
+HELP_TEXT = (
+    ":wave: *Mentorbot* finds you a colleague for a short, focused conversation, "
+    "and pairs people up for coffee.\n\n"
+    + "\n\n".join((_MENTORING_HELP, _MENTORS_HELP, _COFFEE_HELP, _ADMINS_HELP))
+)
+"""The full help, Slack mrkdwn: every sub-command with a one-line description."""
+
+COFFEE_HELP_TEXT = _COFFEE_HELP + "\n\n" + _ADMINS_HELP
+"""The coffee roulette part of the help, for ``/mentor coffee`` alone."""
+
+
+def usage_hint() -> str:
+    """The slash command's usage hint, as in manifest.yml (a test keeps the two equal)."""
+    return "ask <goal> #topic | join | list | help"

@@ -1,0 +1,199 @@
+"""The sub-commands of ``/mentor`` as frozen dataclasses: what ``command_text.parse`` returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import TypeAlias
+
+DEFAULT_STATS_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    """``/mentor``, ``/mentor help``: show the help text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A first word that is no sub-command; ``word`` is as typed (at most 40 characters)."""
+
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """``ask <goal> [#topic …]``: a goal (plain text, unescaped, whitespace collapsed) and topics."""
+
+    goal: str
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """``join [#topic …]``: join the mentor register; no topics means "open the profile modal"."""
+
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """``profile``: open the mentor profile modal."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetAvailable:
+    """``available on|off``: take new requests, or not."""
+
+    available: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Away:
+    """``away 2w|10d|2025-09-01|off``: at most one of ``duration`` and ``until`` is set.
+
+    Neither set means "I'm back now". ``until`` is not checked against today here (no clock):
+    the service does that.
+    """
+
+    duration: timedelta | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    """``leave``: leave the mentor register."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListMine:
+    """``list``: my asks and conversations."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeHelp:
+    """``coffee`` alone, ``coffee help``, or ``coffee <unknown>`` (then ``unknown`` is that word)."""
+
+    unknown: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeJoin:
+    """``coffee join``."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeLeave:
+    """``coffee leave``."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeePause:
+    """``coffee pause 2w|10d|2025-09-01``: exactly one of ``duration`` and ``until`` is set."""
+
+    duration: timedelta | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeResume:
+    """``coffee resume``."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeStatus:
+    """``coffee status``."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeChannel:
+    """``coffee channel #name``: ``channel_id`` when Slack sent a channel link, else None.
+
+    ``channel_name`` is lower-case without ``#``; it is ``""`` when Slack sent only the id (``<#C123>``).
+    At least one of the two is always set.
+    """
+
+    channel_id: str | None
+    channel_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeAvoid:
+    """``coffee avoid @someone`` (``remove=False``) or ``coffee unavoid @someone`` (``remove=True``)."""
+
+    user_id: str
+    remove: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeSchedule:
+    """``coffee schedule weekly mon 10:00 [Europe/Berlin]``: ``weekday`` 0 is Monday.
+
+    ``every_weeks`` is one of the domain's ``ALLOWED_EVERY_WEEKS``; ``tz`` is a canonical IANA name, or
+    None when not given.
+    """
+
+    every_weeks: int
+    weekday: int
+    at: time
+    tz: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeScheduleShow:
+    """``coffee schedule`` or ``coffee schedule show``: show the current schedule."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeRun:
+    """``coffee run``: run a round now (admins)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeePreview:
+    """``coffee preview``: plan the next round without telling anyone (admins)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """``stats [30d|90d|all]``: ``period_days`` None means all time."""
+
+    period_days: int | None = DEFAULT_STATS_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """``export``: a CSV of program activity (admins)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetMe:
+    """``forget-me``: erase what the bot holds about the person (the listener asks to confirm)."""
+
+
+Command: TypeAlias = (
+    Help
+    | Unknown
+    | Ask
+    | Join
+    | Profile
+    | SetAvailable
+    | Away
+    | Leave
+    | ListMine
+    | CoffeeHelp
+    | CoffeeJoin
+    | CoffeeLeave
+    | CoffeePause
+    | CoffeeResume
+    | CoffeeStatus
+    | CoffeeChannel
+    | CoffeeAvoid
+    | CoffeeSchedule
+    | CoffeeScheduleShow
+    | CoffeeRun
+    | CoffeePreview
+    | Stats
+    | Export
+    | ForgetMe
+)
