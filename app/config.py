@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -160,9 +159,6 @@ class Settings(DatabaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
-    def is_admin(self, user_id: str) -> bool:
-        return user_id in self.mentorbot_admins
-
 
 class SettingsError(Exception):
     """Start-up cannot go on: one line naming the variable and what it wants."""
@@ -234,8 +230,3 @@ def _bounds(field: FieldInfo | None) -> str:
         return f" from {rules['ge']} to {rules['le']}"
     words = {"ge": "of at least", "gt": "above", "le": "of at most", "lt": "below"}
     return "".join(f" {words[key]} {value}" for key, value in rules.items())
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()

@@ -66,7 +66,6 @@ class AskSpec:
     goal: str
     topics: frozenset[str] = field(default_factory=frozenset)
     asker_level: int | None = None
-    asker_team: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,7 +189,6 @@ class MentoringService:
             goal=ask.goal,
             topics=topics,
             asker_level=asker.level if asker else None,
-            asker_team=asker.team if asker else None,
         )
 
         def without_left_out(mentors: Collection[Mentor]) -> Collection[Mentor]:
@@ -453,13 +452,6 @@ class MentoringService:
             if not ranking.offers:
                 ask.status = AskStatus.UNMET.value
             return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
-
-    def withdraw_ask(self, person: Person, ask_id: int) -> None:
-        """The asker no longer wants an open ask (nothing requested yet)."""
-        with self._sessions.begin() as session:
-            ask = self._own_ask(session, person.user_id, ask_id)
-            self._require_open(ask)
-            ask.status, ask.updated_at = AskStatus.CLOSED.value, self._clock()
 
     # --- listing ---------------------------------------------------------------------------------
 

@@ -151,9 +151,6 @@ class Outbox:
             query = query.with_for_update(skip_locked=True)
         return list(session.scalars(query))
 
-    def mark_sent(self, notice_id: int, ref: SentRef | None) -> None:
-        self.mark_sent_many([(notice_id, ref)])
-
     def mark_sent_many(self, sent: Sequence[tuple[int, SentRef | None]]) -> int:
         """Mark notices sent, in one transaction; returns how many were still ours to mark.
 

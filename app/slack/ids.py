@@ -14,7 +14,6 @@ class Action(StrEnum):
     DECLINE_REQUEST = "decline_request"  # value: meeting id
     CANCEL_MEETING = "cancel_meeting"  # value: meeting id
     SHOW_OPTIONS = "show_options"  # value: ask id
-    WITHDRAW_ASK = "withdraw_ask"  # value: ask id
     LEAVE_CONFIRM = "leave_confirm"
     LEAVE_STAY = "leave_stay"
     EDIT_PROFILE = "edit_profile"

@@ -32,11 +32,6 @@ from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
 
-NOT_YET = (
-    "That part of Mentorbot isn't switched on in this version yet. "
-    "See `/mentor help` for what you can do today."
-)
-
 
 def register(app: App) -> None:
     app.command(COMMAND)(handle_mentor)
@@ -66,10 +61,7 @@ def handle_mentor(
             **messages.help_message(HELP_TEXT, parsed.word).as_kwargs(),
         )
         return
-    handler = _HANDLERS.get(type(parsed))
-    if handler is None:
-        ack(response_type="ephemeral", text=NOT_YET)
-        return
+    handler = HANDLERS[type(parsed)]  # every sub-command has one (tests/slack/test_subcommands.py)
     ack()
     person = people.get(command["user_id"])
     handler(parsed, Ctx(person, respond, client, services, command, settings))
@@ -135,7 +127,7 @@ def _list(_: sc.ListMine, ctx: Ctx) -> None:
     ctx.reply(messages.my_conversations(ctx.services.mentoring.my_conversations(ctx.person)))
 
 
-_HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
+HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
     sc.Ask: _ask,
     sc.Join: _join,
     sc.Profile: _profile,
