@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import queries
 from app.db.models import Ask, Meeting, Member, MentorProfile
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
+from app.domain.goal import validate_goal
 from app.domain.matching import rank_mentors
 from app.domain.model import (
-    MAX_GOAL_LENGTH,
     SLOT_LENGTH,
     AskSpec,
     AskStatus,
@@ -113,16 +113,7 @@ class MentoringService:
     # --- asking ----------------------------------------------------------------------------------
 
     def ask(self, person: Person, goal: str, topics: tuple[str, ...]) -> AskOutcome:
-        goal = " ".join(goal.split())
-        if not goal:
-            raise InvalidInput(
-                "Tell me what you'd like to get out of the conversation, "
-                "e.g. `/mentor ask How do I prepare for on-call? #sre`"
-            )
-        if len(goal) > MAX_GOAL_LENGTH:
-            raise InvalidInput(
-                f"Please keep the goal under {MAX_GOAL_LENGTH} characters (yours has {len(goal)})."
-            )
+        goal = validate_goal(goal)
         now = self._clock()
         with self._sessions.begin() as session:
             register = self._register.sync(session, now=now)

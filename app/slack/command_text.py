@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import time
 
 from app.domain.errors import InvalidInput
-from app.domain.model import MAX_GOAL_LENGTH
+from app.domain.goal import validate_goal
 from app.slack import time_words as tw
 from app.slack.mrkdwn import unescape
 from app.slack.subcommands import (
@@ -78,19 +78,15 @@ def _parse_coffee(rest: str) -> Command:
     return handler(args)
 
 
-_ASK_EXAMPLE = "e.g. `/mentor ask How do I prepare for on-call? #sre`"
+_ASK_EXAMPLE = "For example: `/mentor ask How do I prepare for on-call? #sre`"
 
 
 def _parse_ask(rest: str) -> Ask:
     words, topics = words_and_topics(rest)
-    goal = " ".join(words)
-    if not goal:
-        raise InvalidInput(f"Tell me what you'd like to get out of the conversation, {_ASK_EXAMPLE}")
-    if len(goal) > MAX_GOAL_LENGTH:
-        raise InvalidInput(
-            f"Your goal is {len(goal)} characters long; please keep it to {MAX_GOAL_LENGTH} or fewer, "
-            + _ASK_EXAMPLE
-        )
+    try:
+        goal = validate_goal(" ".join(words))
+    except InvalidInput as exc:  # the domain's one message, and (as every refusal here) what works
+        raise InvalidInput(f"{exc.message} {_ASK_EXAMPLE}") from None
     return Ask(goal=goal, topics=topics)
 
 

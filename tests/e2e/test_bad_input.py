@@ -177,6 +177,30 @@ def test_a_goal_of_exactly_300_characters_is_fine(harness, engine):
     assert row_counts(engine)["asks"] == 1
 
 
+def test_an_overlong_goal_gets_the_one_message_both_ways_in_and_changes_nothing(harness, engine):
+    # app/domain/goal.py: at most 300 characters (the goal column is VARCHAR(300)), in the same words
+    # whether the goal came after /mentor ask or through the Home's ask form.
+    too_long = "A goal can be at most 300 characters; yours has 301 characters."
+    said = ack_text(harness.command(ASKER, f"ask {'x' * 301} #python"))
+    assert said.startswith(too_long + " "), said  # then, as every refusal of a command, what works
+    assert "/mentor ask How do I prepare for on-call? #sre" in said
+    refused = harness.sender.last_response_key
+    reply = harness.sender.submit(
+        ASKER,
+        "ask_modal",
+        values={"goal": {"goal_input": " " + "g" * 301 + "\n"}, "ask_topics": {"ask_topics_input": ""}},
+    )
+    assert reply.status == 200
+    assert reply.json() == {"response_action": "errors", "errors": {"goal": too_long}}
+    assert set(row_counts(engine).values()) == {0}
+    # A goal at the limit, sent next, is answered; by then anything the refusals did would show.
+    answer = harness.answer(ASKER, f"ask {'y' * 300}")
+    assert "Nobody on the mentor register is available" in text_of(answer.blocks, answer.text)
+    assert harness.fake.responses_for(refused) == []
+    with engine.connect() as connection:
+        assert connection.execute(select(Ask.goal)).scalars().all() == ["y" * 300]
+
+
 def test_an_unknown_sub_command_gets_the_help(harness):
     said = ack_text(harness.command(ASKER, "xyz please"))
     assert "I don't know `xyz`" in said

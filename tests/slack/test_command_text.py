@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.errors import InvalidInput
+from app.domain.goal import validate_goal
 from app.domain.model import MAX_GOAL_LENGTH, MAX_TOPICS
 from app.slack.command_text import parse
 from app.slack.subcommands import (
@@ -279,6 +280,15 @@ def test_goal_at_the_limit_is_accepted_and_one_more_character_is_not() -> None:
     assert parse(f"ask {goal} #sre") == Ask(goal, ("sre",))
     with pytest.raises(InvalidInput, match=f"{MAX_GOAL_LENGTH + 1} characters"):
         parse(f"ask {goal}y #sre")
+
+
+@pytest.mark.parametrize("goal", ["", "   ", "x" * (MAX_GOAL_LENGTH + 1)])
+def test_a_refused_goal_gets_the_domains_one_message_then_an_example(goal: str) -> None:
+    with pytest.raises(InvalidInput) as domain:
+        validate_goal(goal)
+    with pytest.raises(InvalidInput) as caught:
+        parse(f"ask {goal} #sre")
+    assert caught.value.message == f"{domain.value.message} For example: {EXAMPLE_ASK}"
 
 
 def test_goal_length_is_counted_after_unescaping_and_collapsing() -> None:

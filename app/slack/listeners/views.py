@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from app.domain.errors import InvalidInput
-from app.domain.model import MAX_GOAL_LENGTH
+from app.domain.goal import validate_goal
 from app.domain.slots import parse_windows
 from app.services.container import Services
 from app.services.feedback import MAX_NOTE
@@ -130,17 +130,17 @@ def ask_from_home(
 ) -> None:
     """The Home's ask form: validated in the ack, then the offers arrive as a DM with slot buttons."""
     values = view["state"]["values"]
-    goal = " ".join((_value(values, Block.GOAL, Field.GOAL).get("value") or "").split())
     errors: dict[str, str] = {}
+    goal = ""
+    try:
+        goal = validate_goal(_value(values, Block.GOAL, Field.GOAL).get("value") or "")
+    except InvalidInput as exc:
+        errors[Block.GOAL] = exc.message
     topics: tuple[str, ...] = ()
     try:
         topics = parse_topics(_value(values, Block.ASK_TOPICS, Field.ASK_TOPICS).get("value") or "")
     except InvalidInput as exc:
         errors[Block.ASK_TOPICS] = exc.message
-    if not goal:
-        errors[Block.GOAL] = "Tell me what you'd like to get out of the conversation."
-    elif len(goal) > MAX_GOAL_LENGTH:
-        errors[Block.GOAL] = f"Please keep the goal under {MAX_GOAL_LENGTH} characters (it has {len(goal)})."
     if errors:
         ack(response_action="errors", errors=errors)
         return
