@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from clocks import TestClock
 from e2e_support import ADMIN, ASKER, MENTOR, OTHER, SIGNING_SECRET
 from fakeslack import FakeSlack
 from slack_requests import Reply, SlackSender
 
 from app.bootstrap import Bot, create_bot
 from app.config import load_settings
+from app.logs import ContextExecutor
 from app.slack.http import serve
 
 
@@ -39,6 +42,7 @@ class Harness:
     fake: FakeSlack
     sender: SlackSender
     base_url: str
+    clock: TestClock
 
     def command(self, user_id: str, text: str) -> Reply:
         reply = self.sender.command(text, user_id=user_id)
@@ -73,9 +77,29 @@ class Harness:
             total += sent
         return total
 
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has nothing left to do: no after-ack listener work running or queued, and
+        no notice due in the outbox (delivered here, as the scheduler's job would). A check that nothing
+        happened comes after this, so an effect that arrives late is still seen."""
+        executor = self.bot.bolt_app.listener_runner.listener_executor
+        assert isinstance(executor, ContextExecutor), executor
+        deadline = time.monotonic() + timeout
+        while True:
+            while executor.in_flight:
+                assert time.monotonic() < deadline, f"still busy after {timeout}s: {executor.in_flight} tasks"
+                time.sleep(0.005)
+            if not self.deliver() and not executor.in_flight:
+                return
+
 
 @pytest.fixture
-def harness(fake: FakeSlack, database_url: str) -> Iterator[Harness]:
+def clock() -> TestClock:
+    """The bot's clock: a fixed instant (see ``clocks.MONDAY_MORNING``) that moves only when a test moves it."""
+    return TestClock()
+
+
+@pytest.fixture
+def harness(fake: FakeSlack, database_url: str, clock: TestClock) -> Iterator[Harness]:
     settings = load_settings(
         _env_file=None,
         slack_bot_token=fake.bot_token,
@@ -85,13 +109,13 @@ def harness(fake: FakeSlack, database_url: str) -> Iterator[Harness]:
         mentorbot_admins=ADMIN,
         default_timezone="UTC",
     )
-    bot = create_bot(settings)
+    bot = create_bot(settings, clock=clock)
     server = serve(bot.wsgi_app(), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base_url = f"http://127.0.0.1:{server.port}"
     try:
-        yield Harness(bot, fake, SlackSender(base_url, SIGNING_SECRET, fake=fake), base_url)
+        yield Harness(bot, fake, SlackSender(base_url, SIGNING_SECRET, fake=fake), base_url, clock)
     finally:
         server.stop()
         thread.join(timeout=5)
