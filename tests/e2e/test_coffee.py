@@ -137,7 +137,8 @@ def test_a_restart_in_the_middle_of_a_round_sends_each_intro_exactly_once(harnes
     assert len(summary.groups) == 4
     assert harness.bot.dispatcher.deliver_due(limit=2) == 2  # two intros out, then the bot "dies"
 
-    restarted = create_bot(harness.bot.settings, clock=harness.clock)  # a new process's wiring on the same database
+    # A new process's wiring on the same database.
+    restarted = create_bot(harness.bot.settings, clock=harness.clock)
     try:
         while restarted.dispatcher.deliver_due():
             pass
