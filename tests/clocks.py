@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 
 import libfaketime
 
-# A Monday morning far from midnight and from any DST change (in the zones the tests use), years away
-# from any date the suite is likely to run on, so "today" never leaks into an assertion.
-MONDAY_MORNING = datetime(2031, 1, 6, 10, 0, 5, tzinfo=UTC)
+# A Wednesday morning years away from any date the suite is likely to run on, so "today" never leaks into
+# an assertion; hours from midnight and weeks from a DST change in the zones the tests use; and not a
+# Monday, so the default coffee round (Mondays 09:00, 12 h grace) is not due the moment a bot starts.
+WEDNESDAY_MORNING = datetime(2031, 1, 8, 10, 0, 5, tzinfo=UTC)
 
 
 class TestClock:
@@ -26,7 +27,7 @@ class TestClock:
 
     __test__ = False  # not a test class, whatever its name
 
-    def __init__(self, start: datetime = MONDAY_MORNING) -> None:
+    def __init__(self, start: datetime = WEDNESDAY_MORNING) -> None:
         assert start.tzinfo is not None, "a clock shows aware datetimes"
         self._now = start.astimezone(UTC)
         self._lock = threading.Lock()
@@ -58,7 +59,7 @@ class ProcessClock:
     timeouts behave).
     """
 
-    def __init__(self, start: datetime = MONDAY_MORNING) -> None:
+    def __init__(self, start: datetime = WEDNESDAY_MORNING) -> None:
         assert start.tzinfo is not None, "a clock shows aware datetimes"
         self.start = start.astimezone(UTC)
         self._began = time.monotonic()

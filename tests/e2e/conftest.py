@@ -94,7 +94,7 @@ class Harness:
 
 @pytest.fixture
 def clock() -> TestClock:
-    """The bot's clock: a fixed instant (``clocks.MONDAY_MORNING``) that moves only when a test moves it."""
+    """The bot's clock: fixed (``clocks.WEDNESDAY_MORNING``), moving only when a test moves it."""
     return TestClock()
 
 
