@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -48,11 +49,36 @@ def current_fields() -> dict[str, Any]:
 
 
 class ContextExecutor(ThreadPoolExecutor):
-    """A thread pool whose tasks run in the submitter's context, so after-ack work keeps its request id."""
+    """A thread pool whose tasks run in the submitter's context, so after-ack work keeps its request id.
+
+    It also counts the tasks not yet finished (``in_flight``): after-ack work still to do.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_flight = 0
+        self._count_lock = threading.Lock()
+
+    @property
+    def in_flight(self) -> int:
+        with self._count_lock:
+            return self._in_flight
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         context = contextvars.copy_context()
-        return super().submit(context.run, fn, *args, **kwargs)
+        with self._count_lock:
+            self._in_flight += 1
+        try:
+            future = super().submit(context.run, fn, *args, **kwargs)
+        except BaseException:
+            self._finished()
+            raise
+        future.add_done_callback(lambda _: self._finished())
+        return future
+
+    def _finished(self) -> None:
+        with self._count_lock:
+            self._in_flight -= 1
 
 
 def default_format() -> str:

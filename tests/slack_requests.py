@@ -17,6 +17,7 @@ import itertools
 import json
 import secrets
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
@@ -455,8 +456,11 @@ class SlackSender:
         *,
         path: str = "/slack/events",
         timeout: float = 10.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Slack's clock, for the signature's timestamp: the bot checks it against its own clock.
+        self.clock = clock
         self.signing_secret = signing_secret
         self.fake = fake
         self.path = path
@@ -512,6 +516,8 @@ class SlackSender:
 
     def post(self, body: str, content_type: str = FORM, timestamp: int | None = None) -> Reply:
         """Sign ``body`` and send it."""
+        if timestamp is None:
+            timestamp = int(self.clock())
         return self.post_raw(body, signed_headers(self.signing_secret, body, timestamp, content_type))
 
     def post_raw(self, body: str, headers: dict[str, str]) -> Reply:

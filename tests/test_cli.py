@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clocks import ProcessClock
 from fakeslack import FakeSlack
 from slack_requests import SlackSender
 from sqlalchemy import create_engine, inspect
@@ -194,7 +195,14 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def bot_process(tmp_path: Path, fake: FakeSlack) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+def clock() -> ProcessClock:
+    return ProcessClock()
+
+
+@pytest.fixture
+def bot_process(
+    tmp_path: Path, fake: FakeSlack, clock: ProcessClock
+) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
     port = free_port()
     log = tmp_path / "mentorbot.log"
     env = clean_env(
@@ -205,6 +213,7 @@ def bot_process(tmp_path: Path, fake: FakeSlack) -> Iterator[tuple[subprocess.Po
         DATABASE_URL=sqlite_url(tmp_path),
         SCHEDULER_ENABLED="true",
         HTTP_THREADS="4",
+        **clock.child_env(),  # the bot runs on the test's clock
     )
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -243,10 +252,12 @@ def texts(response) -> str:
     return "\n".join(parts)
 
 
-def test_run_serves_slack_delivers_from_the_scheduler_and_stops_on_sigterm(bot_process, fake, tmp_path):
+def test_run_serves_slack_delivers_from_the_scheduler_and_stops_on_sigterm(
+    bot_process, fake, tmp_path, clock
+):
     process, base_url, log = bot_process
     wait_until_healthy(process, base_url, log)
-    sender = SlackSender(base_url, SIGNING_SECRET, fake=fake)
+    sender = SlackSender(base_url, SIGNING_SECRET, fake=fake, clock=lambda: clock().timestamp())
 
     assert sender.command("join #python", MENTOR).status == 200
     joined = fake.wait_for(lambda: fake.responses_for(sender.last_response_key), timeout=10)[-1]

@@ -127,3 +127,21 @@ def test_the_default_format_follows_the_terminal(monkeypatch):
     assert default_format() == "text"
     monkeypatch.setattr("sys.stderr", io.StringIO())
     assert default_format() == "json"
+
+
+def test_the_listener_executor_counts_work_until_it_has_finished():
+    release = threading.Event()
+    with ContextExecutor(max_workers=2) as executor:
+        assert executor.in_flight == 0
+        running = executor.submit(release.wait, 10)
+        queued = [executor.submit(lambda: None) for _ in range(3)]
+        assert executor.in_flight >= 1 + sum(not f.done() for f in queued) >= 1
+        assert not running.done() and executor.in_flight >= 1
+        release.set()
+        running.result(timeout=10)
+        for future in queued:
+            future.result(timeout=10)
+    assert executor.in_flight == 0
+    with pytest.raises(RuntimeError):  # refused after shutdown: nothing counted
+        executor.submit(lambda: None)
+    assert executor.in_flight == 0

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from clocks import TestClock
 from e2e_harness import Harness
 from e2e_support import ADMIN, ASKER, MENTOR, OTHER, SIGNING_SECRET
 from fakeslack import FakeSlack
@@ -33,7 +34,13 @@ def fake(fake_server: FakeSlack) -> FakeSlack:
 
 
 @pytest.fixture
-def harness(fake: FakeSlack, database_url: str) -> Iterator[Harness]:
+def clock() -> TestClock:
+    """The bot's clock: fixed (``clocks.WEDNESDAY_MORNING``), moving only when a test moves it."""
+    return TestClock()
+
+
+@pytest.fixture
+def harness(fake: FakeSlack, database_url: str, clock: TestClock) -> Iterator[Harness]:
     settings = load_settings(
         _env_file=None,
         slack_bot_token=fake.bot_token,
@@ -43,13 +50,13 @@ def harness(fake: FakeSlack, database_url: str) -> Iterator[Harness]:
         mentorbot_admins=ADMIN,
         default_timezone="UTC",
     )
-    bot = create_bot(settings)
+    bot = create_bot(settings, clock=clock)
     server = serve(bot.wsgi_app(), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base_url = f"http://127.0.0.1:{server.port}"
     try:
-        yield Harness(bot, fake, SlackSender(base_url, SIGNING_SECRET, fake=fake), base_url)
+        yield Harness(bot, fake, SlackSender(base_url, SIGNING_SECRET, fake=fake), base_url, clock)
     finally:
         server.stop()
         thread.join(timeout=5)

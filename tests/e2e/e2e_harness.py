@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from clocks import TestClock
 from fakeslack import FakeSlack
 from slack_requests import Reply, SlackSender
 
 from app.bootstrap import Bot
+from app.logs import ContextExecutor
 
 
 @dataclass
@@ -17,6 +20,7 @@ class Harness:
     fake: FakeSlack
     sender: SlackSender
     base_url: str
+    clock: TestClock
 
     def command(self, user_id: str, text: str) -> Reply:
         reply = self.sender.command(text, user_id=user_id)
@@ -50,3 +54,17 @@ class Harness:
         while sent := self.bot.dispatcher.deliver_due():
             total += sent
         return total
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has nothing left to do: no after-ack listener work running or queued, and
+        no notice due in the outbox (delivered here, as the scheduler's job would). A check that nothing
+        happened comes after this, so an effect that arrives late is still seen."""
+        executor = self.bot.bolt_app.listener_runner.listener_executor
+        assert isinstance(executor, ContextExecutor), executor
+        deadline = time.monotonic() + timeout
+        while True:
+            while executor.in_flight:
+                assert time.monotonic() < deadline, f"still busy after {timeout}s: {executor.in_flight} tasks"
+                time.sleep(0.005)
+            if not self.deliver() and not executor.in_flight:
+                return

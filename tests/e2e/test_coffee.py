@@ -1,6 +1,6 @@
 """Coffee roulette end to end: the pool, admin commands, a scheduled round, intros, follow-up.
 
-Signed requests in; intros and follow-ups land on the fake Slack as group DMs. freezegun moves the
+Signed requests in; intros and follow-ups land on the fake Slack as group DMs. The test moves the bot's
 clock to the round's time and to the follow-up.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from e2e_support import ADMIN, ASKER, MENTOR, OTHER, buttons, text_of
-from freezegun import freeze_time
 from sqlalchemy import select
 
 from app.bootstrap import create_bot
@@ -18,8 +17,10 @@ from app.jobs.scheduler import run_due_coffee_round
 from app.services.people import Person
 
 CHANNEL = "C0COFFEE1"
-# Monday 30 November 2026, 09:00 in Berlin is 08:00 UTC.
-ROUND_TIME = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+# Thursday 9 January 2031, noon UTC: the schedule is set then, for Mondays 09:00 in Berlin.
+SCHEDULED_AT = datetime(2031, 1, 9, 12, 0, tzinfo=UTC)
+# Monday 13 January 2031, 09:00 in Berlin (winter, UTC+1) is 08:00 UTC: the first round after it.
+ROUND_TIME = datetime(2031, 1, 13, 8, 0, tzinfo=UTC)
 EXTRA = [f"UPEOPLE{i:02d}" for i in range(6)]
 
 
@@ -71,6 +72,7 @@ def test_channel_members_are_the_pool_without_bots_or_leavers(harness):
 
 
 def test_scheduled_round_introduces_each_group_once_then_follows_up(harness, engine):
+    harness.clock.set(SCHEDULED_AT)
     add_people(harness.fake)
     harness.fake.add_channel(CHANNEL, members=EXTRA, name="coffee")
     harness.answer(ADMIN, f"coffee channel <#{CHANNEL}|coffee>")
@@ -80,12 +82,12 @@ def test_scheduled_round_introduces_each_group_once_then_follows_up(harness, eng
     assert "Every week on Monday at 09:00 (Europe/Berlin)" in text_of(schedule.blocks, schedule.text)
 
     bot = harness.bot
-    with freeze_time(ROUND_TIME - timedelta(minutes=1)):
-        assert run_due_coffee_round(bot.services, bot.client) == 0  # not yet
-    with freeze_time(ROUND_TIME + timedelta(minutes=1)):
-        assert run_due_coffee_round(bot.services, bot.client) == 1
-        assert run_due_coffee_round(bot.services, bot.client) == 0  # once
-        harness.deliver()
+    harness.clock.set(ROUND_TIME - timedelta(minutes=1))
+    assert run_due_coffee_round(bot.services, bot.client) == 0  # not yet
+    harness.clock.set(ROUND_TIME + timedelta(minutes=1))
+    assert run_due_coffee_round(bot.services, bot.client) == 1
+    assert run_due_coffee_round(bot.services, bot.client) == 0  # once
+    harness.deliver()
     with engine.connect() as connection:
         groups: dict[int, list[str]] = {}
         for group_id, user_id in connection.execute(
@@ -103,10 +105,10 @@ def test_scheduled_round_introduces_each_group_once_then_follows_up(harness, eng
     posted = [c.args.get("channel", "") for c in harness.fake.calls_to("chat.postMessage")]
     assert all(not channel.startswith("C") for channel in posted)  # nothing in public channels
 
-    with freeze_time(ROUND_TIME + timedelta(days=3, minutes=2)):
-        assert bot.services.roulette.send_due_followups() == 3
-        assert bot.services.roulette.send_due_followups() == 0
-        harness.deliver()
+    harness.clock.set(ROUND_TIME + timedelta(days=3, minutes=2))
+    assert bot.services.roulette.send_due_followups() == 3
+    assert bot.services.roulette.send_due_followups() == 0
+    harness.deliver()
     group_id, members = next(iter(groups.items()))
     followup = harness.fake.messages_in(harness.fake.dm_channel_for(*members))[-1]
     assert "Did you meet" in followup["text"]
@@ -135,7 +137,8 @@ def test_a_restart_in_the_middle_of_a_round_sends_each_intro_exactly_once(harnes
     assert len(summary.groups) == 4
     assert harness.bot.dispatcher.deliver_due(limit=2) == 2  # two intros out, then the bot "dies"
 
-    restarted = create_bot(harness.bot.settings)  # a new process's wiring on the same database
+    # A new process's wiring on the same database.
+    restarted = create_bot(harness.bot.settings, clock=harness.clock)
     try:
         while restarted.dispatcher.deliver_due():
             pass

@@ -11,7 +11,6 @@ import io
 from datetime import timedelta
 
 from e2e_support import ADMIN, ASKER, MENTOR, OTHER, button, buttons, slot_buttons, slot_of, text_of
-from freezegun import freeze_time
 from slack_requests import app_home_opened_event
 from sqlalchemy import select, update
 
@@ -34,9 +33,9 @@ def confirmed_meeting(h, asker=ASKER, mentor=MENTOR, goal="Learn pytest fixtures
 
 
 def feedback_dms(h, start):
-    with freeze_time(start + timedelta(minutes=16)):
-        h.bot.services.feedback.request_due_feedback()
-        h.deliver()
+    h.clock.set(start + timedelta(minutes=16))
+    h.bot.services.feedback.request_due_feedback()
+    h.deliver()
     return (
         h.fake.messages_in(h.fake.dm_channel_for(ASKER))[-1],
         h.fake.messages_in(h.fake.dm_channel_for(MENTOR))[-1],
@@ -94,13 +93,13 @@ def test_one_reminder_after_two_days_never_more(harness, engine):
     asker_dm, mentor_dm = feedback_dms(harness, start)
     harness.click(MENTOR, "rate_5", button(mentor_dm["blocks"], "rate_5")["value"], message=mentor_dm)
     services = harness.bot.services
-    with freeze_time(start + timedelta(days=1)):
-        assert services.feedback.send_reminders() == 0
-    with freeze_time(start + timedelta(days=2, minutes=20)):
-        assert services.feedback.send_reminders() == 1  # only the asker, who hasn't answered
-        harness.deliver()
-    with freeze_time(start + timedelta(days=9)):
-        assert services.feedback.send_reminders() == 0
+    harness.clock.set(start + timedelta(days=1))
+    assert services.feedback.send_reminders() == 0
+    harness.clock.set(start + timedelta(days=2, minutes=20))
+    assert services.feedback.send_reminders() == 1  # only the asker, who hasn't answered
+    harness.deliver()
+    harness.clock.set(start + timedelta(days=9))
+    assert services.feedback.send_reminders() == 0
     reminder = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-1]
     assert reminder["ts"] != asker_dm["ts"] and "reminder, the only one" in reminder["text"]
 
@@ -220,8 +219,8 @@ def test_stats_match_a_history_counted_by_hand(harness, engine):
     # Unmet: nobody available at all.
     harness.answer(MENTOR, "available off")
     harness.answer(OTHER, "ask Anything at all #python")
-    with freeze_time(_latest_start(engine) + timedelta(hours=1)):
-        stats = harness.bot.services.insight.stats(_person(ADMIN), 30)
+    harness.clock.set(_latest_start(engine) + timedelta(hours=1))
+    stats = harness.bot.services.insight.stats(_person(ADMIN), 30)
     assert (stats.asks_made, stats.asks_fulfilled, stats.asks_unmet) == (9, 2, 1)
     assert stats.conversations_held == 2 and stats.askers == 2 and stats.mentors == 1
     assert stats.average_rating == 3.0 and stats.ratings == 2
@@ -296,8 +295,10 @@ def test_forget_me_erases_the_person_and_keeps_anonymous_counts(harness, engine)
     join(harness, user_id=ASKER)  # the asker is a mentor too
     join(harness)
     start = confirmed_meeting(harness)
-    with freeze_time(start + timedelta(hours=1)):
-        before = harness.bot.services.insight.stats(_person(ADMIN), 30)
+    booked_at = harness.clock.now()
+    harness.clock.set(start + timedelta(hours=1))
+    before = harness.bot.services.insight.stats(_person(ADMIN), 30)
+    harness.clock.set(booked_at)  # the person asks to be forgotten before the conversation
     prompt = harness.answer(ASKER, "forget-me")
     assert "Nobody, not even an admin, can undo this" in text_of(prompt.blocks, prompt.text)
     assert {b["action_id"] for b in buttons(prompt.blocks)} == {"forget_confirm", "forget_cancel"}
@@ -317,8 +318,8 @@ def test_forget_me_erases_the_person_and_keeps_anonymous_counts(harness, engine)
             if ASKER in str(n.payload) and n.status in ("sent", "failed")
         ]
     assert leftovers == []
-    with freeze_time(start + timedelta(hours=1)):
-        after = harness.bot.services.insight.stats(_person(ADMIN), 30)
+    harness.clock.set(start + timedelta(hours=1))
+    after = harness.bot.services.insight.stats(_person(ADMIN), 30)
     assert after.asks_made == before.asks_made and after.askers == before.askers
     harness.deliver()
     told = harness.fake.messages_in(harness.fake.dm_channel_for(MENTOR))[-1]

@@ -10,7 +10,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from e2e_support import ASKER, MENTOR, OTHER, button, buttons, slot_buttons, slot_of, text_of
-from freezegun import freeze_time
 from sqlalchemy import select
 
 from app.db.models import Ask, Feedback, Meeting
@@ -101,10 +100,10 @@ def test_full_path_accept_confirm_and_feedback(harness, engine):
     )
 
     # After the conversation: one feedback DM each, once.
-    with freeze_time(start + timedelta(minutes=16)):
-        assert harness.bot.services.feedback.request_due_feedback() == 1
-        assert harness.bot.services.feedback.request_due_feedback() == 0
-        harness.deliver()
+    harness.clock.set(start + timedelta(minutes=16))
+    assert harness.bot.services.feedback.request_due_feedback() == 1
+    assert harness.bot.services.feedback.request_due_feedback() == 0
+    harness.deliver()
     asker_dm = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-1]
     mentor_dm = harness.fake.messages_in(harness.fake.dm_channel_for(MENTOR))[-1]
     assert (
@@ -164,11 +163,11 @@ def test_unanswered_request_expires_and_tells_the_asker(harness, engine):
     request = mentor_request_dm(harness)
     with engine.connect() as connection:
         expires_at = connection.execute(select(Meeting.expires_at)).scalar_one()
-    with freeze_time(expires_at - timedelta(minutes=1)):
-        assert harness.bot.services.mentoring.expire_stale_requests() == 0
-    with freeze_time(expires_at + timedelta(seconds=1)):
-        assert harness.bot.services.mentoring.expire_stale_requests() == 1
-        harness.deliver()
+    harness.clock.set(expires_at - timedelta(minutes=1))
+    assert harness.bot.services.mentoring.expire_stale_requests() == 0
+    harness.clock.set(expires_at + timedelta(seconds=1))
+    assert harness.bot.services.mentoring.expire_stale_requests() == 1
+    harness.deliver()
     notice = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-1]
     assert "expired" in notice["text"]
     # The mentor's request message lost its buttons.

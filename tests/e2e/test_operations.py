@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import logging
 import time
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -50,7 +49,7 @@ def test_an_event_slack_retries_has_one_effect(harness):
     # A different event after it: once its Home is out, the retry has had every chance to act.
     harness.sender.event(app_home_opened_event(OTHER))
     harness.fake.wait_for(lambda: publishes_for(harness, OTHER))
-    time.sleep(0.2)
+    harness.wait_idle()
     assert len(publishes_for(harness, ASKER)) == 1
 
 
@@ -128,7 +127,7 @@ def test_a_long_slack_outage_keeps_notices_queued_and_commands_answered(harness,
     harness.fake.fail_next("conversations.open", "internal_error", status=500, times=10_000)
     for _ in range(12):  # more attempts than any "give up after N" would allow
         assert harness.bot.dispatcher.deliver_due() == 0
-        _make_queued_notices_due(engine)
+        _make_queued_notices_due(harness, engine)
     with engine.connect() as connection:
         assert connection.execute(select(Notice.status, Notice.last_error)).all() == [
             ("queued", "internal_error")
@@ -137,14 +136,14 @@ def test_a_long_slack_outage_keeps_notices_queued_and_commands_answered(harness,
     assert "You're *in*" in text_of(status.blocks, status.text)
 
     harness.fake.clear_faults()  # Slack is back
-    _make_queued_notices_due(engine)
+    _make_queued_notices_due(harness, engine)
     assert harness.bot.dispatcher.deliver_due() == 1
     assert len(harness.fake.messages_in(harness.fake.dm_channel_for(MENTOR, ASKER))) == 1
 
 
-def _make_queued_notices_due(engine):
+def _make_queued_notices_due(h, engine):
     with engine.begin() as connection:
-        connection.execute(update(Notice).where(Notice.status == "queued").values(due_at=datetime.now(UTC)))
+        connection.execute(update(Notice).where(Notice.status == "queued").values(due_at=h.clock.now()))
 
 
 # --- /metrics -----------------------------------------------------------------------------------------
@@ -259,13 +258,15 @@ def test_an_intro_whose_answer_was_lost_arrives_at_least_once_or_with_the_check_
         harness.answer(user_id, "coffee join")
     harness.deliver()
     harness.bot.services.roulette.run_now(_admin(harness))
-    bot = create_bot(harness.bot.settings.model_copy(update={"slack_history_check": check}))
+    bot = create_bot(
+        harness.bot.settings.model_copy(update={"slack_history_check": check}), clock=harness.clock
+    )
     try:
         harness.fake.drop_next("chat.postMessage", after_processing=True)  # posted; the answer lost
         assert bot.dispatcher.deliver_due() == 0
         with engine.begin() as connection:  # instead of sleeping through the backoff
             connection.execute(
-                update(Notice).where(Notice.status == "queued").values(due_at=datetime.now(UTC))
+                update(Notice).where(Notice.status == "queued").values(due_at=harness.clock.now())
             )
         assert bot.dispatcher.deliver_due() == 1
     finally:

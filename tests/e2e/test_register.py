@@ -7,7 +7,7 @@ database holds afterwards.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -288,7 +288,7 @@ def test_away_for_a_while_and_back(harness, engine):
     away = harness.answer(MENTOR, "away 14d")
     assert "Enjoy the break" in said(away) and "away until" in said(away)
     until = profile_row(engine, MENTOR).away_until
-    expected = datetime.now(UTC) + timedelta(days=14)
+    expected = harness.clock.now() + timedelta(days=14)
     assert abs(until - expected) < timedelta(minutes=1)
     assert offered(harness) == set()
 
@@ -308,7 +308,7 @@ def test_away_until_a_date_in_the_past_is_refused(harness, engine):
 
 def test_away_until_a_future_date_is_back_that_morning_in_their_zone(harness, engine):
     harness.answer(MENTOR, "join #python")
-    day = (datetime.now(UTC) + timedelta(days=30)).date()
+    day = (harness.clock.now() + timedelta(days=30)).date()
     harness.answer(MENTOR, f"away {day.isoformat()}")
     until = profile_row(engine, MENTOR).away_until
     assert until.astimezone(ZoneInfo("Europe/Berlin")).replace(tzinfo=None) == datetime(

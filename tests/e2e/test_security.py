@@ -35,7 +35,6 @@ from e2e_support import (
     text_of,
 )
 from fakeslack import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS, check_blocks
-from freezegun import freeze_time
 from slack_requests import (
     FORM,
     app_home_opened_event,
@@ -296,7 +295,7 @@ def test_a_forged_admin_command_is_refused_changes_nothing_and_is_logged(harness
     assert answer.response_type == "ephemeral" and not answer.replace_original
     assert "Program health" not in said and "Pool:" not in said  # no figures, no groups
     assert not any(u in said for u in POOL)
-    clock.sleep(0.2)  # anything the listener would still do has had time to happen
+    harness.wait_idle()  # anything the listener would still do is done
     assert snapshot(engine) == before
     # The only Web API call a refusal may cost is looking the person up.
     assert {c.method for c in harness.fake.calls[calls_before:]} <= {"users.info"}, harness.fake.dump()
@@ -395,9 +394,9 @@ def test_a_goal_full_of_markup_is_text_on_every_surface_of_a_mentoring(harness, 
         assert ESCAPED_RAW in "\n".join(mrkdwn_texts(home(harness, user_id)["blocks"])), user_id
 
     start = slot_of(again)[2]
-    with freeze_time(start + timedelta(minutes=16)):
-        harness.bot.services.feedback.request_due_feedback()
-        harness.deliver()
+    harness.clock.set(start + timedelta(minutes=16))
+    harness.bot.services.feedback.request_due_feedback()
+    harness.deliver()
     question = fake.dms_to(ASKER)[-1]
     assert ESCAPED_RAW in "\n".join(message_texts(question))  # "Was your goal met? …"
     harness.click(ASKER, "rate_4", button(question["blocks"], "rate_4")["value"], message=question)
@@ -518,9 +517,9 @@ def test_a_private_note_is_kept_as_typed_and_shown_only_to_its_author(harness, e
         MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request
     )
     harness.deliver()
-    with freeze_time(slot_of(chosen)[2] + timedelta(minutes=16)):
-        harness.bot.services.feedback.request_due_feedback()
-        harness.deliver()
+    harness.clock.set(slot_of(chosen)[2] + timedelta(minutes=16))
+    harness.bot.services.feedback.request_due_feedback()
+    harness.deliver()
     question = fake.dms_to(ASKER)[-1]
     meeting_id = button(question["blocks"], "feedback_note")["value"]
 
@@ -548,7 +547,7 @@ def test_a_private_note_is_kept_as_typed_and_shown_only_to_its_author(harness, e
         OTHER, "feedback_note", values={"note": {"note_input": "x"}}, private_metadata=meeting_id
     )
     assert forged.status == 200
-    clock.sleep(0.2)
+    harness.wait_idle()
     with engine.connect() as connection:
         assert connection.execute(select(Feedback.note).where(Feedback.user_id == ASKER)).scalar_one() == note
         assert (
@@ -577,7 +576,7 @@ def test_profile_fields_over_their_limits_are_refused_beside_the_field(harness, 
         answer = submit_profile(harness, MENTOR, **values)
         assert answer and answer["response_action"] == "errors", (values, answer)
         assert expected in answer["errors"][block], (values, answer)
-    clock.sleep(0.2)
+    harness.wait_idle()
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(MentorProfile)).scalar_one() == 0
 

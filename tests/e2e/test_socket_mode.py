@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import test_mentoring_flow as flow
+from clocks import TestClock
 from e2e_harness import Harness
 from e2e_support import ADMIN, ASKER, MENTOR, SIGNING_SECRET, button, slot_buttons, slot_of, text_of
 from fake_socket_mode import FakeSocketMode
 from fakeslack import FakeSlack
-from freezegun import freeze_time
 from slack_requests import app_home_opened_event
 from socket_requests import SocketSender
 from sqlalchemy import func, select
@@ -69,7 +69,9 @@ class SocketHarness(Harness):
 
 
 @contextmanager
-def socket_mode_bot(fake: FakeSlack, database_url: str, *, relay: bool = False) -> Iterator[SocketHarness]:
+def socket_mode_bot(
+    fake: FakeSlack, database_url: str, *, relay: bool = False, clock: TestClock | None = None
+) -> Iterator[SocketHarness]:
     """The bot as ``mentorbot run`` builds it in Socket Mode, connected to a stand-in of Slack's end."""
     settings = load_settings(
         _env_file=None,
@@ -82,7 +84,8 @@ def socket_mode_bot(fake: FakeSlack, database_url: str, *, relay: bool = False) 
         default_timezone="UTC",
         http_threads=4,
     )
-    bot = create_bot(settings)
+    clock = clock or TestClock()
+    bot = create_bot(settings, clock=clock)
     with FakeSocketMode(fake, relay=relay) as socket_end:
         socket_mode = SocketMode(bot.bolt_app, fake.app_token, bot.metrics, concurrency=4)
         socket_mode.start()
@@ -94,7 +97,8 @@ def socket_mode_bot(fake: FakeSlack, database_url: str, *, relay: bool = False) 
         try:
             socket_end.wait_connected()
             sender = SocketSender(socket_end, fake)
-            yield SocketHarness(bot, fake, sender, f"http://127.0.0.1:{server.port}", socket_end, socket_mode)
+            url = f"http://127.0.0.1:{server.port}"
+            yield SocketHarness(bot, fake, sender, url, clock, socket_end, socket_mode)
         finally:
             socket_mode.close()
             server.stop()
@@ -176,9 +180,9 @@ def test_a_refresh_and_a_drop_midway_lose_nothing_and_a_redelivery_has_no_second
 
     # Feedback after the conversation, over the newest connection.
     _, _, start = slot_of(chosen)
-    with freeze_time(start + timedelta(minutes=16)):
-        assert h.bot.services.feedback.request_due_feedback() == 1
-        h.deliver()
+    h.clock.set(start + timedelta(minutes=16))
+    assert h.bot.services.feedback.request_due_feedback() == 1
+    h.deliver()
     asker_dm = h.fake.messages_in(h.fake.dm_channel_for(ASKER))[-1]
     rated = h.click(ASKER, "rate_4", button(asker_dm["blocks"], "rate_4")["value"], message=asker_dm)
     assert "rating ★★★★" in text_of(rated.blocks, rated.text)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from clocks import ProcessClock
 from fakeslack import FakeSlack, _Answer, _Server
 from slack_requests import SlackSender
 
@@ -165,8 +166,11 @@ class HookedFakeSlack(FakeSlack):
 
 
 class BotProcess:
-    def __init__(self, name: str, popen: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+    def __init__(
+        self, name: str, popen: subprocess.Popen[bytes], port: int, log_path: Path, clock: ProcessClock
+    ) -> None:
         self.name, self.popen, self.port, self.log_path = name, popen, port, log_path
+        self.clock = clock
 
     @property
     def pid(self) -> int:
@@ -180,7 +184,10 @@ class BotProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def sender(self, fake: FakeSlack, *, timeout: float = 15.0) -> SlackSender:
-        return SlackSender(self.base_url, SIGNING_SECRET, fake=fake, timeout=timeout)
+        # Slack signs with the time the bot's clock shows (in life, both follow NTP).
+        return SlackSender(
+            self.base_url, SIGNING_SECRET, fake=fake, timeout=timeout, clock=lambda: self.clock().timestamp()
+        )
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -227,10 +234,10 @@ class BotProcess:
 
 
 class Bots:
-    """Spawns bot processes for one test; ``close()`` kills whatever is still running."""
+    """Spawns bot processes for one test, each on the test's clock; ``close()`` kills what still runs."""
 
-    def __init__(self, workdir: Path, fake: FakeSlack) -> None:
-        self.workdir, self.fake = workdir, fake
+    def __init__(self, workdir: Path, fake: FakeSlack, clock: ProcessClock) -> None:
+        self.workdir, self.fake, self.clock = workdir, fake, clock
         self.started: list[BotProcess] = []
 
     def start(
@@ -253,6 +260,7 @@ class Bots:
             DATABASE_URL=database_url,
             HOST="127.0.0.1",
             PORT=str(port),
+            **self.clock.child_env(),
             **settings,
         )
         if sweep_seconds is not None:
@@ -262,7 +270,7 @@ class Bots:
             command = [sys.executable, "-m", "app", "run"]
         with log_path.open("ab") as out:
             popen = subprocess.Popen(command, cwd=self.workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
-        bot = BotProcess(name, popen, port, log_path)
+        bot = BotProcess(name, popen, port, log_path, self.clock)
         self.started.append(bot)
         if wait:
             bot.wait_healthy()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot_processes import BotProcess, HookedFakeSlack, answer_text, wait_until
+from clocks import ProcessClock
 from sqlalchemy import func, select, update
 
 from app.db.engine import create_db_engine
@@ -43,12 +43,12 @@ def attach_channel(bot: BotProcess, fake: HookedFakeSlack, size: int) -> None:
     assert f"its {size} members are in the pool" in said, said
 
 
-def make_round_due_now(bot: BotProcess, fake: HookedFakeSlack) -> None:
-    """Schedule weekly rounds at the current UTC minute: one is due at once (the sweep job runs it)."""
-    now = datetime.now(UTC)
-    if now.hour == 23 and now.minute == 59 and now.second >= 50:  # the bot would see tomorrow's date
-        time.sleep(61 - now.second)
-        now = datetime.now(UTC)
+def make_round_due_now(bot: BotProcess, fake: HookedFakeSlack, clock: ProcessClock) -> None:
+    """Schedule weekly rounds at the bot's current UTC minute: one is due at once (the sweep job runs it).
+
+    The test's clock starts in the morning, hours from midnight, so the bot sees the same day."""
+    now = clock.now()
+    assert (now + timedelta(minutes=5)).date() == now.date(), f"{now} is too near midnight"
     said = admin_says(bot, fake, f"coffee schedule weekly {DAYS[now.weekday()]} {now:%H:%M} UTC")
     assert "Schedule saved" in said, said
 
@@ -92,7 +92,7 @@ def notice_counts(database_url: str, kind: str) -> Counter[str]:
     return Counter({status: count for status, count in rows})
 
 
-def expire_leases(database_url: str) -> int:
+def expire_leases(database_url: str, clock: ProcessClock) -> int:
     """What waiting out the outbox lease (minutes) would do: notices a dead bot had claimed are due again."""
     engine = create_db_engine(database_url)
     try:
@@ -100,7 +100,7 @@ def expire_leases(database_url: str) -> int:
             result = connection.execute(
                 update(Notice)
                 .where(Notice.status == SENDING)
-                .values(claimed_until=datetime.now(UTC) - timedelta(seconds=1))
+                .values(claimed_until=clock.now() - timedelta(seconds=1))
             )
             return int(result.rowcount)
     finally:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bot_processes import Bots, HookedFakeSlack
+from clocks import ProcessClock
 from sqlalchemy import MetaData, text
 
 from app.db.engine import create_db_engine
@@ -23,8 +24,16 @@ def fake() -> Iterator[HookedFakeSlack]:
 
 
 @pytest.fixture
-def bots(tmp_path: Path, fake: HookedFakeSlack, request: pytest.FixtureRequest) -> Iterator[Bots]:
-    bots = Bots(tmp_path, fake)
+def clock() -> ProcessClock:
+    """The test's clock and every bot process's: from ``clocks.WEDNESDAY_MORNING`` on, in real time."""
+    return ProcessClock()
+
+
+@pytest.fixture
+def bots(
+    tmp_path: Path, fake: HookedFakeSlack, clock: ProcessClock, request: pytest.FixtureRequest
+) -> Iterator[Bots]:
+    bots = Bots(tmp_path, fake, clock)
     try:
         yield bots
     finally:

@@ -105,11 +105,11 @@ def start(
 def first_bot_runs_the_round(bots: Bots, fake: HookedFakeSlack, url: str, killer: Killer, arm) -> None:
     bot = start(bots, url, "bot1", killer, arm)
     attach_channel(bot, fake, POOL)
-    make_round_due_now(bot, fake)
+    make_round_due_now(bot, fake, bots.clock)
 
 
 def finish_and_count(bots: Bots, fake: HookedFakeSlack, url: str, name: str) -> dict[tuple[str, ...], int]:
-    expire_leases(url)
+    expire_leases(url, bots.clock)
     bot = start(bots, url, name)
     wait_until(
         lambda: notice_counts(url, "coffee_intro")["sent"] == GROUPS,
@@ -141,7 +141,7 @@ def test_three_kills_during_delivery_then_a_restart_deliver_every_intro_exactly_
         killer.wait()
         assert notice_counts(sqlite_url, "coffee_intro")["sent"] < GROUPS  # the kill was mid-delivery
         if number < len(moments):
-            expire_leases(sqlite_url)
+            expire_leases(sqlite_url, bots.clock)
             start(bots, sqlite_url, f"bot{number + 1}", killer, lambda n=number: killer.arm(*moments[n]))
 
     counts = finish_and_count(bots, fake, sqlite_url, f"bot{len(moments) + 1}")

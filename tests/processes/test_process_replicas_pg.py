@@ -124,7 +124,7 @@ def test_a_due_round_claimed_by_both_replicas_at_once_runs_once(bots, fake, pg_u
     a, b = two_bots(bots, fake, pg_url, sweep_seconds="1", MENTORBOT_ADMINS=ADMIN)
     attach_channel(a, fake, POOL)
     with held_lock(pg_url, "coffee_rounds") as lock:
-        make_round_due_now(a, fake)
+        make_round_due_now(a, fake, bots.clock)
         # Both replicas' sweeps saw the round due and now wait to insert its row: a true race.
         wait_until(
             lambda: both_waiting(lock.waiting("INSERT INTO coffee_rounds"), 2),
@@ -154,7 +154,7 @@ def test_both_replicas_refreshing_a_coffee_channel_at_once_neither_fails(bots, f
     a, b = two_bots(bots, fake, pg_url, sweep_seconds="1", MENTORBOT_ADMINS=ADMIN)
     attach_channel(a, fake, POOL)
     with held_lock(pg_url, "coffee_channel_members") as lock:
-        make_round_due_now(a, fake)
+        make_round_due_now(a, fake, bots.clock)
         wait_until(
             lambda: both_waiting(lock.waiting("coffee_channel_members"), 2),
             timeout=20,
@@ -185,7 +185,7 @@ def test_every_notice_is_delivered_once_while_both_replicas_drain_one_outbox(bot
     home_people, dm_people = people[:HOMES], people[HOMES:]
     engine = create_db_engine(pg_url)
     try:
-        now = datetime.now(UTC)
+        now = bots.clock.now()
         with create_session_factory(engine).begin() as session:
             # DMs spread among the Home refreshes, so every batch a replica claims holds a few of each.
             for i, user_id in enumerate(home_people):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Any
 
 from bot_processes import Bots, HookedFakeSlack, answer_text, log_problems, wait_until
+from clocks import ProcessClock
 from coffee_setup import expire_leases
 from sqlalchemy import select
 
@@ -30,7 +30,7 @@ ASKER = Person("USIGASKER", "Ash Asker", "America/New_York")
 NEWCOMER = "USIGNEWCO"
 
 
-def seed_a_mentor_request(url: str, fake: HookedFakeSlack) -> None:
+def seed_a_mentor_request(url: str, fake: HookedFakeSlack, clock: ProcessClock) -> None:
     for person in (MENTOR, ASKER):
         fake.add_user(person.user_id, person.name.split()[0].lower(), real_name=person.name, tz=person.tz)
     fake.add_user(NEWCOMER, "nia", real_name="Nia Newcomer", tz="Asia/Tokyo")
@@ -39,7 +39,7 @@ def seed_a_mentor_request(url: str, fake: HookedFakeSlack) -> None:
         settings = load_settings(
             _env_file=None, slack_bot_token=fake.bot_token, slack_signing_secret="x" * 16, database_url=url
         )
-        services = create_services(engine, settings)
+        services = create_services(engine, settings, clock)
         services.register.join(MENTOR, ("python",))
         outcome = services.mentoring.ask(ASKER, "How do I review code kindly?", ("python",))
         slot = outcome.ranking.offers[0].slots[0]
@@ -69,7 +69,7 @@ def notice_statuses(url: str) -> Counter[str]:
 
 
 def test_sigterm_lets_an_in_flight_request_and_delivery_finish_then_exits_0(bots: Bots, fake, sqlite_url):
-    seed_a_mentor_request(sqlite_url, fake)
+    seed_a_mentor_request(sqlite_url, fake, bots.clock)
     # Slack is slow: start-up waits on auth.test (no request does: see test_startup), the request's
     # after-ack work waits on users.info, and the delivery job waits on chat.postMessage.
     fake.delay("auth.test", 1.5)
@@ -139,7 +139,7 @@ def test_sigterm_in_the_middle_of_a_long_delivery_drain_exits_within_seconds(bot
         fake.add_user(user_id, user_id.lower())
     engine = create_db_engine(sqlite_url)
     try:
-        now = datetime.now(UTC)
+        now = bots.clock.now()
         with create_session_factory(engine).begin() as session:
             for user_id in people:
                 outbox.enqueue(
@@ -171,7 +171,7 @@ def test_sigterm_in_the_middle_of_a_long_delivery_drain_exits_within_seconds(bot
 
     # Nothing is lost: a new process sends the rest, each exactly once.
     fake.clear_rate_limits()
-    expire_leases(sqlite_url)
+    expire_leases(sqlite_url, bots.clock)
     bots.start(sqlite_url, name="bot-again")
     wait_until(
         lambda: notice_statuses(sqlite_url) == Counter({outbox.SENT: LONG_QUEUE}),

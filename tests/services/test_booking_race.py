@@ -7,9 +7,10 @@ and on PostgreSQL.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, time
+from datetime import time
 
 import pytest
+from clocks import TestClock
 from sqlalchemy import func, select
 
 from app.bootstrap import create_services
@@ -24,11 +25,17 @@ MENTOR = Person("UMENTOR", "Mia Mentor", "Europe/Berlin")
 
 
 @pytest.fixture
-def services(engine):
+def clock() -> TestClock:
+    return TestClock()
+
+
+@pytest.fixture
+def services(engine, clock):
     settings = load_settings(
         slack_bot_token="xoxb-test", slack_signing_secret="secret", database_url="sqlite://"
     )
-    return create_services(engine, settings)
+    # Every ask is made at the same instant, so all are offered the same first slot.
+    return create_services(engine, settings, clock)
 
 
 def _all_week(services) -> None:
@@ -83,7 +90,7 @@ def test_same_slot_clicked_at_once_books_once(services, engine, attempt):
     assert holds == 1
 
 
-def test_same_ask_cannot_hold_two_slots(services):
+def test_same_ask_cannot_hold_two_slots(services, clock):
     _all_week(services)
     asker = Person("UASKER", "Asker", "UTC")
     outcome = services.mentoring.ask(asker, "Review my design doc", ("python",))
@@ -93,4 +100,4 @@ def test_same_ask_cannot_hold_two_slots(services):
 
     with pytest.raises(Conflict, match="already asked"):
         services.mentoring.request_slot(asker, outcome.ask_id, MENTOR.user_id, second)
-    assert datetime.now(UTC) < first
+    assert clock.now() < first
