@@ -207,6 +207,7 @@ def test_the_partner_of_someone_who_left_is_told_kindly_and_placed_first_next_ro
     for _ in range(10):  # each preview draws a new seed: it is the priority, not luck
         preview = harness.bot.services.roulette.preview(_admin(harness))
         assert preview.left_out == (avoided,), preview
+    harness.clock.advance(timedelta(days=7))  # a week later: a round of its own
     assert harness.bot.services.roulette.run_now(_admin(harness)).left_out == (avoided,)
     harness.deliver()
     assert len(harness.fake.messages_in(harness.fake.dm_channel_for(partner, fourth))) == 1
