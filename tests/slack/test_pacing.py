@@ -10,11 +10,11 @@ reaches; the figures against the fake Web API over HTTP come from benchmarks/del
 from __future__ import annotations
 
 import heapq
-import math
 import random
 from dataclasses import dataclass, field
 
 import pytest
+from fakeslack import RATE_LIMIT_SHAPES, _RateLimit
 
 from app.slack.pacing import DOCUMENTED_LIMITS, TIER_3, Interrupted, Limit, Pacer, Release
 
@@ -127,26 +127,26 @@ def test_a_wait_is_given_up_when_the_caller_stops():
 
 @dataclass
 class SimulatedSlack:
-    """Slack's limit as a token bucket: ``rate`` a second, ``burst`` at once; beyond it a 429 with a
-    whole-second Retry-After (at least 1), like the fake Web API's set_rate_limit. ``stray`` is the share
-    of calls refused anyway (another app sharing the limit, say)."""
+    """Slack's limit: ``rate`` a second in the long run, ``burst`` at once, in one of the fake Web API's
+    shapes (its own limiter, driven by the fake clock); beyond it a 429 with a whole-second Retry-After
+    (at least 1). ``stray`` is the share of calls refused anyway (another app sharing the limit, say)."""
 
     rate: float
     burst: int
     stray: float = 0.0
-    tokens: float = field(init=False)
-    updated: float = 0.0
+    shape: str = "token-bucket"
+    limiter: _RateLimit = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tokens = float(self.burst)
+        self.limiter = _RateLimit(self.rate, self.burst, shape=self.shape)
+
+    def set_rate(self, rate: float) -> None:
+        self.rate = self.limiter.per_second = rate
 
     def decide(self, now: float, rng: random.Random) -> int | None:
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1 and not (self.stray and rng.random() < self.stray):
-            self.tokens -= 1
-            return None
-        return max(1, math.ceil((1 - self.tokens) / self.rate))
+        if self.stray and rng.random() < self.stray:
+            return 1
+        return self.limiter.take("", now)
 
 
 @dataclass
@@ -200,7 +200,7 @@ def simulate(
     while events and events[0][0] < seconds:
         now, _, what, sender, release = heapq.heappop(events)
         while changes and changes[0][0] <= now:
-            slack.rate = changes.pop(0)[1]
+            slack.set_rate(changes.pop(0)[1])
         if what == "try":
             if now < paused_until:
                 at(paused_until, "try", sender)
