@@ -61,7 +61,7 @@ DOCUMENTED_LIMITS: dict[str, Limit] = {
 SLOW_START = 1.0  # before the first 429: each success adds this many calls a second to the rate
 FIRST_CUT = 0.5  # the first 429 ends the slow start, which overshoots: go on this much slower
 CONFIRM = 100  # calls (at the refused rate) a pace must be accepted for, sent at ACHIEVED of it
-ACHIEVED = 0.9  # (below that our own side was slower than the pace, and it says nothing)
+ACHIEVED = 0.9  # (sent slower, a pause on our side: only the rate achieved is confirmed, no climb)
 CLIMB = 0.25  # a confirmed pace far below the refused rate climbs this share of the way (geometrically)
 GAP = 1.06  # "far below": more than this factor
 CUT = 0.03  # a 429 with no confirmed pace well below: go on this much below the refused rate …
@@ -163,11 +163,12 @@ class _Bucket:
         self.at_rate += 1
         if self.at_rate < CONFIRM * self.rate / self.too_fast:
             return
-        if self.at_rate - 1 < ACHIEVED * self.rate * (sent_at - self.first_at):
-            self.at_rate = 0  # our side was slower than the pace (a pause): this says nothing of Slack's
-            return
-        self.confirmed = max(self.confirmed, self.rate)
-        if self.too_fast > self.confirmed * GAP:
+        # Slack accepted the rate the calls went at, which a pause on our side can hold below the pace.
+        achieved = (self.at_rate - 1) / max(1e-9, sent_at - self.first_at)
+        self.confirmed = max(self.confirmed, min(self.rate, achieved))
+        if achieved < ACHIEVED * self.rate:
+            self.at_rate = 0  # measure again: climbing would confirm nothing we could send
+        elif self.too_fast > self.confirmed * GAP:
             self._set_rate(self.confirmed * (self.too_fast / self.confirmed) ** CLIMB, sent_at)
 
     def _set_rate(self, rate: float, now: float) -> None:
