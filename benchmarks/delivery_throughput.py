@@ -1,6 +1,7 @@
 """Delivery against Slack's limits: 10,000 coffee intros through the outbox to a fake Web API.
 
 Run: python benchmarks/delivery_throughput.py [--intros 10000] [--scale 60] [--backend sqlite]
+     [--runs limited,off,stub,stub-nopace,grid] [--grid-seconds 20] [--shapes ...] [--scales 30,60,120]
 
 Each run starts from a fresh database holding ``--intros`` queued ``coffee_intro`` notices (each to a
 different pair of people, so each needs a conversations.open and a chat.postMessage in a new group DM),
@@ -17,6 +18,11 @@ Slack's documented tiers), calling ``drain()`` back to back like the scheduler's
 3. **stub**: the Web API client is a stub in memory (no HTTP), the pacer as in production: what is left
    is the bot's own work (claim, render, pace, mark sent) plus the pacer's slow start from Tier 3.
 4. **stub-nopace**: the same without any pacing: the bot's own overhead alone.
+5. **grid**: the limited run against each limiter shape the fake offers (token bucket as in 1; a fixed
+   window and a sliding window of 50 calls a minute, both sped up) at each of ``--scales`` (30, 60, 120),
+   each cell with a fresh pacer and ``--grid-seconds`` (20) of intros at the limit rather than 10,000,
+   so the whole grid takes about 4 minutes. Short cells weigh the learning more: the overall share is
+   lower than over 10,000 intros, the sustained one (from ``--settle`` seconds in) comparable.
 
 The fake Web API runs in a process of its own (driven over a pipe), so that it does not take the bot's
 CPU (Python's GIL) as it would in the same process, and with Python's cyclic garbage collector off: the fake

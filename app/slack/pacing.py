@@ -65,7 +65,7 @@ ACHIEVED = 0.9  # (sent slower, a pause on our side: only the rate achieved is c
 CLIMB = 0.25  # a confirmed pace far below the refused rate climbs this share of the way (geometrically)
 GAP = 1.06  # "far below": more than this factor
 CUT = 0.03  # a 429 with no confirmed pace well below: go on this much below the refused rate …
-QUICK = 200  # … or, when Slack accepted fewer calls than this since the previous 429 …
+QUICK = 200  # … or, when Slack accepted fewer calls than this since each of the previous two 429s …
 MAX_CUT = 0.5  # … twice the previous cut, up to this
 MARGIN = 0.99  # within GAP, close in on this share of the lowest rate refused so far …
 APPROACH = 0.0005  # … by this share of the gap per successful call
@@ -118,6 +118,7 @@ class _Bucket:
         self.refusals: deque[tuple[float, int]] = deque(maxlen=REFUSALS_KEPT)
         self.refused_at = float("-inf")
         self.accepted_at_refusal = 0
+        self.quick_in_a_row = 0
         self.used = now
 
     def try_acquire(self, now: float) -> Release | float:
@@ -199,9 +200,11 @@ class _Bucket:
         # A confirmed pace well below the refused one stays credible; one close to it (or above) was
         # confirmed by chance (a window's phase, a bucket not drained yet) or the limit was lowered.
         floor = self.confirmed if self.confirmed < self.too_fast * (1 - CUT) else 0.0
+        # One 429 soon after another may be jitter; a third in a row says the pace is far off.
+        self.quick_in_a_row = self.quick_in_a_row + 1 if quick and not first else 0
         if first:
             self.cut = FIRST_CUT
-        elif floor or not quick:
+        elif floor or self.quick_in_a_row < 2:
             self.cut = CUT
         else:
             self.cut = min(MAX_CUT, 2 * self.cut)
