@@ -261,7 +261,7 @@ def test_a_sliding_window_with_jittery_network_delays():
     run = simulate(
         SimulatedSlack(rate=limit, burst=50, shape="sliding-window"), seconds=180, delay=(0.001, 0.02)
     )
-    assert run.rate_between(30, 180) >= 0.92 * limit  # 94.6 %
+    assert run.rate_between(30, 180) >= 0.92 * limit  # 95.1 %
     assert run.refused <= 0.005 * len(run.accepted)
 
 
