@@ -203,28 +203,74 @@ class _Fault:
     after_processing: bool = False
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
+# Slack documents its limits per minute, not their shape, so the fake offers three (``shape=``); all of them
+# allow ``per_second`` in the long run and ``burst`` at once, and answer beyond that with a whole-second
+# Retry-After (at least 1) saying when a call will be accepted again.
+RATE_LIMIT_SHAPES = ("token-bucket", "fixed-window", "sliding-window")
 
 
 @dataclass
 class _RateLimit:
+    """One limiter per key (the channel, for a per-channel limit), of one shape:
+
+    - token-bucket: ``burst`` tokens, refilled at ``per_second``;
+    - fixed-window: at most ``burst`` calls in each window of ``burst / per_second`` seconds, the windows
+      back to back from the first call (so up to twice ``burst`` across a window's edge);
+    - sliding-window: at most ``burst`` calls in any ``burst / per_second`` seconds (a log of them).
+    Refused calls are not counted."""
+
     per_second: float
     burst: int
-    per_channel: bool
-    buckets: dict[str, _Bucket] = field(default_factory=dict)
+    per_channel: bool = False
+    shape: str = "token-bucket"
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.shape not in RATE_LIMIT_SHAPES:
+            raise ValueError(f"unknown rate-limit shape {self.shape!r}; one of {RATE_LIMIT_SHAPES}")
+
+    @property
+    def window(self) -> float:
+        return self.burst / self.per_second
 
     def take(self, key: str, now: float) -> int | None:
-        """Take one token; None when allowed, else the Retry-After seconds (an integer, at least 1)."""
-        bucket = self.buckets.setdefault(key, _Bucket(tokens=float(self.burst), updated=now))
-        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.per_second)
-        bucket.updated = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
+        """Count one call; None when allowed, else the Retry-After seconds (an integer, at least 1)."""
+        if self.shape == "token-bucket":
+            wait = self._token_bucket(key, now)
+        elif self.shape == "fixed-window":
+            wait = self._fixed_window(key, now)
+        else:
+            wait = self._sliding_window(key, now)
+        return None if wait is None else max(1, math.ceil(wait - 1e-9))
+
+    def _token_bucket(self, key: str, now: float) -> float | None:
+        tokens, updated = self.state.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - updated) * self.per_second)
+        if tokens >= 1.0:
+            self.state[key] = (tokens - 1.0, now)
             return None
-        return max(1, math.ceil((1.0 - bucket.tokens) / self.per_second))
+        self.state[key] = (tokens, now)
+        return (1.0 - tokens) / self.per_second
+
+    def _fixed_window(self, key: str, now: float) -> float | None:
+        start, count = self.state.get(key, (now, 0))
+        if now >= start + self.window:
+            start += (now - start) // self.window * self.window
+            count = 0
+        if count < self.burst:
+            self.state[key] = (start, count + 1)
+            return None
+        self.state[key] = (start, count)
+        return start + self.window - now
+
+    def _sliding_window(self, key: str, now: float) -> float | None:
+        log: deque[float] = self.state.setdefault(key, deque())
+        while log and log[0] <= now - self.window:
+            log.popleft()
+        if len(log) < self.burst:
+            log.append(now)
+            return None
+        return log[0] + self.window - now
 
 
 @dataclass
@@ -758,27 +804,42 @@ class FakeSlack:
                 self._delays.pop(method, None)
 
     def set_rate_limit(
-        self, method: str, per_second: float, burst: int = 1, per_channel: bool = False
+        self,
+        method: str,
+        per_second: float,
+        burst: int = 1,
+        per_channel: bool = False,
+        *,
+        shape: str = "token-bucket",
     ) -> None:
-        """A token bucket: beyond it, HTTP 429 with an integer Retry-After (>= 1) and error "ratelimited".
+        """``per_second`` in the long run, ``burst`` at once; beyond it, HTTP 429 with an integer
+        Retry-After (>= 1) and error "ratelimited". ``shape``: one of RATE_LIMIT_SHAPES (see _RateLimit).
 
-        per_channel=True keeps one bucket per ``channel`` argument (chat.postMessage's special tier).
+        per_channel=True keeps one limiter per ``channel`` argument (chat.postMessage's special tier).
         """
         with self._lock:
-            self._rate_limits[method] = _RateLimit(per_second, max(1, burst), per_channel)
+            self._rate_limits[method] = _RateLimit(per_second, max(1, burst), per_channel, shape)
 
     def clear_rate_limits(self) -> None:
         with self._lock:
             self._rate_limits.clear()
 
-    def apply_documented_rate_limits(self, *, speedup: float = 1.0, burst: int = 1) -> None:
+    def apply_documented_rate_limits(
+        self, *, speedup: float = 1.0, burst: int = 1, shape: str = "token-bucket"
+    ) -> None:
         """Rate-limit every method at its documented tier (per minute), chat.postMessage at 1/s/channel.
 
-        ``speedup`` multiplies every rate, so a test can see the behaviour without waiting minutes.
+        ``speedup`` multiplies every rate, so a test can see the behaviour without waiting minutes. A
+        window shape allows each tier's calls per minute (sped up) and ``burst`` messages per channel
+        in ``burst`` seconds (sped up).
         """
+        windowed = shape != "token-bucket"
         for method, tier in METHOD_TIERS.items():
-            self.set_rate_limit(method, TIER_PER_MINUTE[tier] / 60.0 * speedup, burst=burst)
-        self.set_rate_limit("chat.postMessage", 1.0 * speedup, burst=burst, per_channel=True)
+            per_minute = TIER_PER_MINUTE[tier]
+            self.set_rate_limit(
+                method, per_minute / 60.0 * speedup, burst=per_minute if windowed else burst, shape=shape
+            )
+        self.set_rate_limit("chat.postMessage", 1.0 * speedup, burst=burst, per_channel=True, shape=shape)
 
     # ---- reading what happened ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from fakeslack import FakeSlack
+from fakeslack import RATE_LIMIT_SHAPES, FakeSlack, _RateLimit
 from slack_requests import (
     SlackSender,
     block_actions_body,
@@ -405,6 +405,55 @@ def test_rate_limiter_answers_429_with_an_integer_retry_after(fake: FakeSlack, c
     assert int(info.value.response.headers["Retry-After"]) >= 1
     assert client.chat_postMessage(channel="C2", text="other channel")["ok"]  # one bucket per channel
     assert fake.rate_limited_count["chat.postMessage"] == 1
+
+
+@pytest.mark.parametrize("shape", ["fixed-window", "sliding-window"])
+def test_window_limits_answer_429_until_the_window_reopens(
+    fake: FakeSlack, client: WebClient, shape: str
+) -> None:
+    # 3 calls a minute: the window cannot reopen while the test runs, whatever the machine's speed.
+    fake.set_rate_limit("chat.postMessage", per_second=3 / 60, burst=3, shape=shape)
+    for n in range(3):
+        assert client.chat_postMessage(channel="C1", text=str(n))["ok"]
+    with pytest.raises(SlackApiError) as info:
+        client.chat_postMessage(channel="C1", text="one too many")
+    assert info.value.response.status_code == 429
+    assert 50 <= int(info.value.response.headers["Retry-After"]) <= 60  # when the minute is over
+    assert fake.rate_limited_count["chat.postMessage"] == 1
+
+
+def test_an_unknown_rate_limit_shape_is_refused(fake: FakeSlack) -> None:
+    with pytest.raises(ValueError, match="leaky"):
+        fake.set_rate_limit("chat.postMessage", per_second=1.0, shape="leaky")
+
+
+def test_the_shapes_differ_at_a_window_edge() -> None:
+    """5 calls a second, 5 at once: a fixed window allows 5 at the end of one window and 5 more at the
+    start of the next; a sliding window allows 5 in any second; a token bucket refills gradually."""
+
+    def accepted(shape: str, times: list[float]) -> int:
+        limit = _RateLimit(5.0, 5, shape=shape)
+        return sum(1 for t in times if limit.take("", t) is None)
+
+    edge = [0.0] + [0.95 + i * 0.01 for i in range(4)] + [1.0 + i * 0.01 for i in range(5)]
+    assert accepted("fixed-window", edge) == 10
+    assert accepted("sliding-window", edge) == 6  # only the first call is a second old by then
+    assert accepted("token-bucket", edge) == 6  # full again at 0.95; then half a token per 0.1 s
+    # Over a long run every shape allows its rate (plus the burst once), however the calls come.
+    steady = [i * 0.01 for i in range(1000)]  # 100 a second for 10 s
+    for shape in RATE_LIMIT_SHAPES:
+        assert 50 <= accepted(shape, steady) <= 50 + 5
+
+
+def test_retry_after_says_when_a_call_will_be_accepted() -> None:
+    for shape in RATE_LIMIT_SHAPES:
+        limit = _RateLimit(2.0, 4, shape=shape)  # windows of 2 s
+        now = 0.0
+        while limit.take("", now) is None:
+            now += 0.01
+        retry_after = limit.take("", now)
+        assert retry_after is not None and retry_after >= 1
+        assert limit.take("", now + retry_after) is None, shape
 
 
 # ---- response_url -----------------------------------------------------------------------------------------

@@ -1,24 +1,34 @@
 """Pacing outgoing Web API calls: start from Slack's documented rate tiers, then learn from 429s.
 
 Each method (and, for chat.postMessage, each channel) has a token bucket that starts at the documented
-rate and burst. What Slack really allows is learned from its answers, not from a constant:
+rate and burst. What Slack really allows is learned from its answers, not from a constant, and without
+assuming the shape of Slack's limiter (it documents calls per minute, not whether that is a token bucket,
+a fixed window or a sliding one). Every 429 costs a whole ``Retry-After`` (at least a second, however
+high the limit), so the pacer finds the limit with as few of them as it can:
 
 - **Slow start.** Until the first 429 each success adds one call a second to the rate (it grows about
-  x2.7 a second while calls keep succeeding), so limits above the documented ones are found quickly.
-- **Too fast.** A 429 for a call sent at the steady pace records the rate as too fast (the lowest such
-  rate is kept: ``too_fast``). The bucket stops until ``Retry-After`` has passed, goes on a little below
-  the refused rate and then closes in on ``MARGIN`` of it, slowly enough that Slack's own burst cannot
-  hide an overshoot for long. So the pace converges on Slack's limit from above and settles just under.
-- **Never below what Slack was shown to accept.** Slack's bucket is empty whenever it refuses a call,
-  so the calls it accepted between two refusals, per second, are a lower bound of its rate (``proven``);
-  ``too_fast`` never falls below it. A stray 429 (another app, network jitter) lowers the pace a little,
-  but 429s cannot ratchet it down step by step until it stalls.
+  x2.7 a second while calls keep succeeding). A window's burst hides how far that overshoots (up to
+  x2.5 in the simulations), so the first 429 halves the rate.
+- **Confirm, then climb.** A pace Slack accepted for ``CONFIRM`` calls' worth of time at the refused
+  rate, really sent at that pace and without a 429, is *confirmed*: long enough for a window to fill or
+  a small bucket to drain whatever the shape. While the confirmed pace is far below the rate refused
+  (``too_fast``), the pace climbs a quarter of the way (geometrically) towards it and waits to be
+  confirmed again: a search biased to the safe side, because a 429 costs a second and a pace a little
+  low costs little.
+- **Too fast.** A 429 for a call sent at the steady pace records the rate as too fast. The bucket stops
+  until ``Retry-After`` has passed and goes on a quarter of the way up from the confirmed pace or, with
+  none well below, ``CUT`` below the refused rate, the cut doubling while 429s keep coming soon after one
+  another (the pace is far above the limit, or the limit was lowered).
+- **Close in and probe.** Within ``GAP`` of the refused rate the pace closes in slowly on ``MARGIN`` of
+  it, and ``too_fast`` creeps up with every success, imperceptibly at first and faster the longer Slack
+  has not refused anything, so a limit that was raised is found again, at the cost of a rare 429.
+- **Never below what Slack was shown to accept.** The calls Slack accepted between refusals, per second,
+  bound its rate from below (``proven``); ``too_fast`` never falls below it, so stray 429s (another app,
+  network jitter) cannot ratchet the pace down step by step until it stalls.
 - **Too bursty.** A 429 for a call sent ahead of the steady pace (out of the bucket's stored burst, e.g.
   after a pause) says Slack's burst is smaller than ours: the burst is halved and the rate kept.
-- **Probing.** ``too_fast`` creeps up with every success, imperceptibly at first and faster the longer
-  Slack has not refused anything, so a limit that was raised is found again, at the cost of a rare 429.
 
-The learning is per call, not per second (apart from the slow start), so it behaves the same whether the
+The learning counts calls, not seconds (apart from the slow start), so it behaves the same whether the
 limit is 50 a minute or 50 a second. Costs: ``try_acquire`` is O(1) under one lock; buckets of channels
 nobody used for a while are forgotten (LRU), so memory stays bounded however many DMs are opened.
 """
@@ -49,13 +59,16 @@ DOCUMENTED_LIMITS: dict[str, Limit] = {
     "chat.postMessage": Limit(1.0, burst=3, per_channel=True),
 }
 SLOW_START = 1.0  # before the first 429: each success adds this many calls a second to the rate
-FIRST_BACKOFF = 0.7  # the first 429 ends the slow start, which overshoots: go on at this share of the rate
-FAR = 0.5  # far above the limit (Slack accepted less than this share of the refused rate since the
-FAR_BACKOFF = 0.5  # previous 429): go on at this share of it
-BACKOFF = 0.97  # close to the limit: go on at this share of the refused rate …
-MARGIN = 0.99  # … and close in on this share of the lowest rate refused so far …
-APPROACH = 0.0005  # … by this share of the gap per successful call (above the proven rate) …
-FAST_APPROACH = 0.02  # … or this share, while below the proven rate
+FIRST_CUT = 0.5  # the first 429 ends the slow start, which overshoots: go on this much slower
+CONFIRM = 100  # calls (at the refused rate) a pace must be accepted for, sent at ACHIEVED of it
+ACHIEVED = 0.9  # (sent slower, a pause on our side: only the rate achieved is confirmed, no climb)
+CLIMB = 0.25  # a confirmed pace far below the refused rate climbs this share of the way (geometrically)
+GAP = 1.06  # "far below": more than this factor
+CUT = 0.03  # a 429 with no confirmed pace well below: go on this much below the refused rate …
+QUICK = 200  # … or, when Slack accepted fewer calls than this since each of the previous two 429s …
+MAX_CUT = 0.5  # … twice the previous cut, up to this
+MARGIN = 0.99  # within GAP, close in on this share of the lowest rate refused so far …
+APPROACH = 0.0005  # … by this share of the gap per successful call
 PROBE = 1e-7  # the refused rate creeps up by this share per success right after a 429 …
 PROBE_GROWTH = 1.0005  # … and that share grows by this factor per success without a 429 …
 MAX_PROBE = 1e-3  # … up to this share
@@ -80,7 +93,8 @@ class Interrupted(Exception):
 
 
 class _Bucket:
-    """A token bucket whose rate is learned: ``too_fast`` is the lowest rate Slack has refused."""
+    """A token bucket whose rate is learned: ``too_fast`` is the lowest rate Slack has refused,
+    ``confirmed`` the highest pace it was seen to accept for long enough since then."""
 
     def __init__(self, limit: Limit, now: float) -> None:
         self.rate = limit.per_second
@@ -91,6 +105,11 @@ class _Bucket:
         self.last_release = float("-inf")
         self.burst_until = float("-inf")  # calls sent before then count as part of a burst
         self.too_fast: float | None = None  # None: no 429 yet (slow start)
+        self.confirmed = 0.0
+        self.at_rate = 0  # calls accepted at the current pace (since it was set) …
+        self.first_at = 0.0  # … the first of them sent then (calls sent before set_at don't count)
+        self.set_at = now
+        self.cut = CUT
         self.probe = PROBE
         self.proven = 0.0  # a rate Slack has been shown to accept (see _accepted_rate_since)
         # Calls Slack accepted that were sent after the latest refusal came back (so Slack decided them
@@ -98,6 +117,8 @@ class _Bucket:
         self.accepted = 0
         self.refusals: deque[tuple[float, int]] = deque(maxlen=REFUSALS_KEPT)
         self.refused_at = float("-inf")
+        self.accepted_at_refusal = 0
+        self.quick_in_a_row = 0
         self.used = now
 
     def try_acquire(self, now: float) -> Release | float:
@@ -125,10 +146,36 @@ class _Bucket:
             return
         self.too_fast *= 1 + self.probe
         self.probe = min(MAX_PROBE, self.probe * PROBE_GROWTH)
+        self._count_at_rate(release)
+        if self.too_fast > self.confirmed * GAP:
+            return  # waiting for the pace to be confirmed
         target = self.too_fast * MARGIN
         if self.rate < target:
-            approach = FAST_APPROACH if self.rate < self.proven * MARGIN else APPROACH
-            self.rate += (target - self.rate) * approach
+            self.rate += (target - self.rate) * APPROACH
+
+    def _count_at_rate(self, release: Release | None) -> None:
+        """Confirm the pace once Slack has accepted it long enough; climb if still far below too_fast."""
+        assert self.too_fast is not None
+        sent_at = self.first_at if release is None else release.at
+        if sent_at < self.set_at:
+            return  # sent before the pace was set
+        if self.at_rate == 0:
+            self.first_at = sent_at
+        self.at_rate += 1
+        if self.at_rate < CONFIRM * self.rate / self.too_fast:
+            return
+        # Slack accepted the rate the calls went at, which a pause on our side can hold below the pace.
+        achieved = (self.at_rate - 1) / max(1e-9, sent_at - self.first_at)
+        self.confirmed = max(self.confirmed, min(self.rate, achieved))
+        if achieved < ACHIEVED * self.rate:
+            self.at_rate = 0  # measure again: climbing would confirm nothing we could send
+        elif self.too_fast > self.confirmed * GAP:
+            self._set_rate(self.confirmed * (self.too_fast / self.confirmed) ** CLIMB, sent_at)
+
+    def _set_rate(self, rate: float, now: float) -> None:
+        self.rate = max(MIN_PER_SECOND, rate)
+        self.at_rate = 0
+        self.set_at = now
 
     def rate_limited(self, now: float, retry_after: float, release: Release | None) -> None:
         if now < self.blocked_until:
@@ -136,7 +183,6 @@ class _Bucket:
             self.blocked_until = max(self.blocked_until, now + retry_after)
             self.updated = self.blocked_until
             return
-        lately = self._accepted_rate_since(self.refusals[-1], now) if self.refusals else None
         self.proven = max((self._accepted_rate_since(r, now) for r in self.refusals), default=0.0)
         self.refusals.append((now if release is None else release.at, self.accepted))
         self.refused_at = now
@@ -147,16 +193,26 @@ class _Bucket:
             # Refused out of our burst: Slack's burst is smaller than ours; the rate says nothing.
             self.burst = max(1, self.burst // 2)
             return
-        if self.too_fast is None:
-            backoff = FIRST_BACKOFF
-        elif lately is not None and lately < FAR * self.rate:
-            backoff = FAR_BACKOFF
+        first = self.too_fast is None
+        quick = self.accepted - self.accepted_at_refusal < QUICK
+        self.accepted_at_refusal = self.accepted
+        self.too_fast = max(self.proven, self.rate)
+        # A confirmed pace well below the refused one stays credible; one close to it (or above) was
+        # confirmed by chance (a window's phase, a bucket not drained yet) or the limit was lowered.
+        floor = self.confirmed if self.confirmed < self.too_fast * (1 - CUT) else 0.0
+        # One 429 soon after another may be jitter; a third in a row says the pace is far off.
+        self.quick_in_a_row = self.quick_in_a_row + 1 if quick and not first else 0
+        if first:
+            self.cut = FIRST_CUT
+        elif floor or self.quick_in_a_row < 2:
+            self.cut = CUT
         else:
-            backoff = BACKOFF
-        self.too_fast = max(
-            self.proven, self.rate if self.too_fast is None else min(self.too_fast, self.rate)
-        )
-        self.rate = max(MIN_PER_SECOND, self.too_fast * backoff)
+            self.cut = min(MAX_CUT, 2 * self.cut)
+        rate = self.too_fast * (1 - self.cut)
+        if floor and self.too_fast > floor * GAP:
+            rate = floor * (self.too_fast / floor) ** CLIMB
+        self._set_rate(rate, self.blocked_until)
+        self.confirmed = min(self.confirmed, self.rate)
         self.probe = PROBE
 
     def _accepted_rate_since(self, refusal: tuple[float, int], now: float) -> float:
