@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.graphs import max_weight_matching, one_factorization
+from app.domain.graphs import MAX_WEIGHT, max_weight_matching, one_factorization
 
 
 def circle_rounds(user_ids: list[str]) -> list[list[tuple[str, str]]]:
@@ -55,6 +56,31 @@ def test_blossom_matching_equals_brute_force(n, density, max_cardinality, seed):
     total = sum(weight[p] for p in chosen)
     expected = _brute_force_matching(n, edges, max_cardinality)
     assert ((len(chosen), total) if max_cardinality else (total,)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(n=st.integers(2, 8), density=st.floats(0.3, 1.0), seed=st.integers(0, 2**32))
+def test_matching_stays_exact_with_weights_up_to_the_limit(n, density, seed):
+    # Pairing's weights are big integers (a repeat tier per past round): exact up to MAX_WEIGHT.
+    rng = random.Random(seed)
+    edges = [
+        (i, j, rng.randint(-MAX_WEIGHT // 4, MAX_WEIGHT))
+        for i in range(n)
+        for j in range(i + 1, n)
+        if rng.random() < density
+    ]
+    mate = max_weight_matching(n, edges, max_cardinality=True)
+    weight = {frozenset((i, j)): w for i, j, w in edges}
+    chosen = {frozenset((v, u)) for v, u in enumerate(mate) if u >= 0}
+    assert all(mate[u] == v for v, u in enumerate(mate) if u >= 0)
+    assert (len(chosen), sum(weight[p] for p in chosen)) == _brute_force_matching(n, edges, True)
+
+
+def test_matching_refuses_weights_beyond_the_limit():
+    assert max_weight_matching(2, [(0, 1, MAX_WEIGHT)]) == [1, 0]
+    with pytest.raises(ValueError, match="MAX_WEIGHT"):
+        max_weight_matching(2, [(0, 1, MAX_WEIGHT + 1)])
+    assert max_weight_matching(3, []) == [-1, -1, -1]
 
 
 def _masks(n, edges):

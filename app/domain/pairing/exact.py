@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import random
 
-from app.domain.graphs import max_weight_matching, one_factorization
+from app.domain.graphs import MAX_WEIGHT, max_weight_matching, one_factorization
 from app.domain.pairing.scoring import Pool
 
-# Pools up to this size are matched exactly. The blossom algorithm is O(n^3) in pure Python: about
-# 20 ms for 50 people, 0.15-0.2 s for 100 (a whole round where every pair has met, with big-integer
-# weights: 0.17 s) on the reference machine, 0.5 s for 150. Beyond it the greedy pass
-# (O(n * LOOK_AHEAD)) takes over: in a pool that large a window of random candidates nearly always
-# holds a fresh partner, so exactness buys little, and the cost would grow with the cube.
+# Pools up to this size are matched exactly. The matching (rustworkx, compiled) is O(n^3) but fast:
+# 25 ms for a whole plan of 100 people on a busy development machine, where the pure-Python blossom
+# it replaced took 0.12-0.2 s; the O(n^2) scoring of every pair around it now costs as much. Beyond
+# it the greedy pass (O(n * LOOK_AHEAD)) takes over: in a pool that large a window of random
+# candidates nearly always holds a fresh partner, so exactness buys little.
 EXACT_LIMIT = 100
 # A 1-factorization of the "not met yet" graph is searched for when it is regular of at most this
 # degree (the last rounds of a stable even pool), within FACTOR_BUDGET search steps.
@@ -56,7 +56,8 @@ def plan_exact(
         edges = _first_in_line(ctx, members, _fresh_edges(ctx, n, fresh, degree, unit, rng))
         mate = max_weight_matching(n, edges, max_cardinality=True)
         if sum(1 for v in mate if v >= 0) < n - n % 2:
-            edges = _first_in_line(ctx, members, _tiered_edges(n, candidates, ctx, unit, rng))
+            candidates, tier = _repeat_tiers(ctx, members, candidates, unit)
+            edges = _first_in_line(ctx, members, _tiered_edges(n, candidates, tier, ctx, unit, rng))
             mate = max_weight_matching(n, edges, max_cardinality=True)
         pairs = [(i, mate[i]) for i in range(n) if i < mate[i]]
     paired = {i for pair in pairs for i in pair}
@@ -124,22 +125,78 @@ def _cycle_mode(ctx: Pool, n: int, degree: list[int]) -> bool:
 
 
 def _tiered_edges(
-    n: int, candidates: list[tuple[int, int, int, int]], ctx: Pool, unit: int, rng: random.Random
+    n: int,
+    candidates: list[tuple[int, int, int, int]],
+    tier: dict[int, int],
+    ctx: Pool,
+    unit: int,
+    rng: random.Random,
 ) -> list[tuple[int, int, int]]:
     """Weights where avoiding one more recent repeat beats any number of older ones, then preferences.
 
-    A pair last met in round t >= floor costs base ** (t - floor + 1), base above the number of pairs
-    in a matching; those costs sit above the whole range of preference points and jitter.
+    A pair last met in round t >= floor costs base ** tier[t] (the tiers from :func:`_repeat_tiers`),
+    base above the number of pairs in a matching; those costs sit above the whole range of
+    preference points and jitter.
     """
     pairs_max = n // 2 + 1
     base = pairs_max + 1
     points = (ctx.top + 1) * unit * pairs_max
-    top = base ** (ctx.rounds - ctx.floor + 2)
+    top = base ** (max(tier.values(), default=0) + 1)
     edges = []
     for i, j, t, s in candidates:
-        cost = base ** (t - ctx.floor + 1) if t >= ctx.floor else 0
+        cost = base ** tier[t] if t >= ctx.floor else 0
         edges.append((i, j, (top - cost) * points + s * unit + rng.randrange(_JITTER)))
     return edges
+
+
+def _tiers_that_fit(n: int, ctx: Pool, unit: int) -> int:
+    """How many repeat tiers the weights of :func:`_tiered_edges` and :func:`_first_in_line` can hold
+    within the matching's MAX_WEIGHT."""
+    pairs_max = n // 2 + 1
+    base = pairs_max + 1
+    scale = (ctx.top + 1) * unit * pairs_max * (2 * pairs_max + 1)  # points, then first-in-line bonus
+    tiers = 0
+    while (base ** (tiers + 2) + 1) * scale <= MAX_WEIGHT:
+        tiers += 1
+    return tiers
+
+
+def _repeat_tiers(
+    ctx: Pool, members: list[int], candidates: list[tuple[int, int, int, int]], unit: int
+) -> tuple[list[tuple[int, int, int, int]], dict[int, int]]:
+    """The candidates worth weighing and each repeat round's tier (1 = the oldest round some pair met in).
+
+    Only rounds some candidate pair last met in get a tier, so usually every round in the window has
+    its own and the weights stay exact. When there are more than the weights can hold (a long window
+    over a small pool), the most recent rounds that a matching covering as many people (and as many
+    first in line) can do without are dropped first: the best matching uses none of their pairs, so
+    this is still exact. Should that not be enough, the oldest rounds share the lowest tier: among
+    pairs met that long ago, fewer repeats still win, but not older ones.
+    """
+    floor = ctx.floor
+    rounds = sorted({t for _, _, t, _ in candidates if t >= floor})
+    fits = _tiers_that_fit(len(members), ctx, unit)
+    if len(rounds) > fits:
+        first = [ctx.first[p] for p in members]
+
+        def reach(last: int) -> tuple[int, int]:
+            """(pairs, first-in-line people covered) of the best matching without rounds after last."""
+            edges = [(i, j, first[i] + first[j]) for i, j, t, _ in candidates if t <= last or t < floor]
+            mate = max_weight_matching(len(members), edges, max_cardinality=True)
+            return sum(1 for v in mate if v >= 0), sum(first[v] for v in range(len(members)) if mate[v] >= 0)
+
+        best = reach(rounds[-1])
+        low, high = 0, len(rounds) - 1  # keep rounds[: high + 1]; rounds[: low] are too few
+        while low < high:
+            middle = (low + high) // 2
+            if reach(rounds[middle]) == best:
+                high = middle
+            else:
+                low = middle + 1
+        rounds = rounds[: high + 1]
+        candidates = [c for c in candidates if c[2] < floor or c[2] <= rounds[-1]]
+    merged = max(0, len(rounds) - fits)
+    return candidates, {t: max(1, k - merged) for k, t in enumerate(rounds, start=1)}
 
 
 def _factor_round(
@@ -155,7 +212,7 @@ def _factor_round(
         return None
     if any(mask.bit_count() != degree for mask in adjacency):
         return None
-    rounds = one_factorization(n, adjacency, degree, rng=rng)
+    rounds = one_factorization(n, adjacency, degree, rng=rng, budget=FACTOR_BUDGET)
     if rounds is None:
         return None
     score = {(i, j): s for i, j, s in fresh}

@@ -52,16 +52,16 @@ def plan_groups(
       history, policy and avoid list give the same plan. The proposer of each group is drawn with
       ``rng``. Raises ValueError for a user id that appears twice or a negative repeat window.
 
-    Method and cost, with n = len(pool); the switch is at n = :data:`EXACT_LIMIT` (100), where the
-    exact method's O(n^3) reaches about 0.2 s in pure Python:
+    Method and cost, with n = len(pool); the switch is at n = :data:`EXACT_LIMIT` (100):
 
     * n <= EXACT_LIMIT, exact. If the pairs not met within the window form a regular graph of degree
       at most :data:`FACTOR_MAX_DEGREE` (a stable even pool late in its cycle), the round is one of
       a 1-factorization of that graph found by a bounded search, so the coming rounds stay
       repeat-free too (a stable pool of 50 goes all 49 rounds). Otherwise a maximum-cardinality,
-      maximum-weight matching (blossom algorithm: about 20 ms at n = 50, 0.15-0.2 s at n = 100),
-      first on the fresh pairs only, then, if that leaves someone out, on all allowed pairs with
-      weights in which one more recent repeat outweighs any number of older ones. The single person
+      maximum-weight matching (rustworkx's blossom algorithm, O(n^3): a whole plan of 100 people in
+      about 25 ms), first on the fresh pairs only, then, if that leaves someone out, on all allowed
+      pairs with weights in which one more recent repeat outweighs any number of older ones (exact
+      for every round the weights hold a tier for, see ``exact._repeat_tiers``). The single person
       of an odd pool joins the pair that suits them best, or takes the place of a pair member who
       joins another pair. O(n^2) memory.
     * n > EXACT_LIMIT, greedy: O(n log n) for the sort by UTC offset, O(n * LOOK_AHEAD) for the
