@@ -132,24 +132,40 @@ def _import_members(path: str) -> int:
 
 
 class _Stopping:
-    """SIGTERM/SIGINT: set ``event`` and run what was registered (the HTTP server's graceful stop)."""
+    """SIGTERM/SIGINT: set ``event`` and run what was registered (the HTTP server's graceful stop).
+
+    The signal handler only sets the event: it runs in the main thread between any two bytecodes, so
+    logging or stopping a server from it could wait on a lock the interrupted code holds. A thread of its
+    own does the rest once the event is set.
+    """
 
     def __init__(self) -> None:
         self.event = threading.Event()
+        self._signal = 0
         self._callbacks: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._relay, name="stopping", daemon=True).start()
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %s: stopping", signum)
+        self._signal = signum
         self.event.set()
-        for callback in self._callbacks:
+
+    def _relay(self) -> None:
+        self.event.wait()
+        log.info("signal %s: stopping", self._signal)
+        with self._lock:
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
             callback()
 
     def on_stop(self, callback: Callable[[], None]) -> None:
-        self._callbacks.append(callback)
-        if self.event.is_set():
-            callback()
+        with self._lock:
+            if not self.event.is_set():
+                self._callbacks.append(callback)
+                return
+        callback()  # already stopping
 
 
 def _run() -> int:
@@ -232,12 +248,22 @@ def _serve_socket_mode(bot: object, stopping: _Stopping) -> int:
         concurrency=bot.settings.http_threads,
     )
     log.info("connecting to Slack in Socket Mode")
-    try:
-        socket_mode.start()
-    except (AppTokenRefused, SocketModeUnavailable) as exc:
-        socket_mode.close()
-        print(f"mentorbot: {exc}", file=sys.stderr)
-        return EXIT_CONFIG if isinstance(exc, AppTokenRefused) else 1
+    # As with auth.test: a refused token ends start-up; Slack unreachable is waited out, a line a try.
+    wait, attempt = 1.0, 0
+    while True:
+        attempt += 1
+        try:
+            socket_mode.start()
+            break
+        except AppTokenRefused as exc:
+            socket_mode.close()
+            return _fail(str(exc))
+        except SocketModeUnavailable as exc:
+            log.warning("Socket Mode try %d: %s; trying again in %.0f s", attempt, exc, wait)
+            if stopping.event.wait(wait):
+                socket_mode.close()
+                return 0
+            wait = min(wait * 2, 60.0)
     health = serve(
         bot.wsgi_app(socket_connected=socket_mode.connected),
         host=bot.settings.host,

@@ -21,6 +21,7 @@ from test_cli import (  # noqa: F401 (fixtures)
     SIGNING_SECRET,
     bot_process,
     clean_env,
+    clock,
     fake,
     free_port,
     good_tokens,
@@ -214,12 +215,12 @@ def test_slack_answering_errors_at_first_is_waited_out_then_the_bot_serves(tmp_p
         process.wait(timeout=10)
 
 
-def test_no_request_waits_for_a_slow_auth_test(bot_process, fake):
+def test_no_request_waits_for_a_slow_auth_test(bot_process, fake, clock):
     process, base_url, log = bot_process
     wait_until_healthy(process, base_url, log)
     assert len(fake.calls_to("auth.test")) == 1  # start-up asked, before serving
     fake.delay("auth.test", 5.0)  # any request that asked again would take 5 s
-    sender = SlackSender(base_url, SIGNING_SECRET, fake=fake)
+    sender = SlackSender(base_url, SIGNING_SECRET, fake=fake, clock=lambda: clock().timestamp())
     started = time.perf_counter()
     reply = sender.command("help", ASKER)
     elapsed = time.perf_counter() - started
@@ -232,14 +233,15 @@ def test_no_request_waits_for_a_slow_auth_test(bot_process, fake):
 # --- logs ---------------------------------------------------------------------------------------------------
 
 
-def test_a_forged_request_leaves_nothing_a_person_wrote_in_the_log(bot_process, fake):
+def test_a_forged_request_leaves_nothing_a_person_wrote_in_the_log(bot_process, fake, clock):
     process, base_url, log = bot_process
     wait_until_healthy(process, base_url, log)
     goal = "how do I tell my manager I am burning out"
     response_url = fake.response_url("forged")
     body = slash_command_body("/mentor", f"ask {goal} #career", ASKER, response_url=response_url)
-    sender = SlackSender(base_url, SIGNING_SECRET, fake=fake)
-    assert sender.post_raw(body, signed_headers("not-the-signing-secret", body)).status == 401
+    sender = SlackSender(base_url, SIGNING_SECRET, fake=fake, clock=lambda: clock().timestamp())
+    forged = signed_headers("not-the-signing-secret", body, timestamp=int(clock().timestamp()))
+    assert sender.post_raw(body, forged).status == 401
     # ... and the same goal, properly signed, so we know the bot logs requests at all; then the goal
     # typed without "ask" (its first word is not a sub-command, so it is the person's own word).
     assert sender.command(f"ask {goal} #career", ASKER).status == 200

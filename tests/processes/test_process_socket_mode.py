@@ -68,3 +68,20 @@ def test_socket_mode_serves_reconnects_after_a_drop_and_stops_on_sigterm(
 def log_problems_except_drops(output: str) -> list[str]:
     """The SDK logs a dropped connection at error level; anything else at that level is a problem."""
     return [line for line in log_problems(output) if "Connection to remote host was lost" not in line]
+
+
+def test_slack_unable_to_open_socket_mode_at_start_up_is_waited_out_a_line_per_try(
+    bots: Bots, fake: HookedFakeSlack, sqlite_url
+):
+    # No stand-in yet: apps.connections.open answers internal_error, as Slack does when it can't.
+    bot = bots.start(sqlite_url, wait=False, SLACK_APP_TOKEN=fake.app_token, SCHEDULER_ENABLED="false")
+    wait_until(lambda: bot.output().count("Socket Mode try") >= 2, timeout=30, what="two tries in the log")
+    assert bot.alive(), bot.output()  # still there, waiting for Slack
+    with FakeSocketMode(fake) as socket_end:
+        socket_end.wait_connected(timeout=30)
+        bot.sigterm()
+        assert bot.wait(timeout=15) == 0, bot.output()
+    output = bot.output()
+    tries = [line for line in output.splitlines() if "Socket Mode try" in line]
+    assert all("internal_error" in line and "trying again in" in line for line in tries), tries
+    assert "Traceback" not in output and fake.app_token not in output
