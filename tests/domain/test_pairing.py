@@ -8,6 +8,7 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_graphs import circle_rounds
 
 from app.domain.pairing import (
     EXACT_LIMIT,
@@ -43,17 +44,6 @@ def random_round(user_ids: list[str], rng: random.Random) -> list[tuple[str, ...
     if len(shuffled) % 2 and groups:
         groups[-1] = (*groups[-1], shuffled[-1])
     return groups
-
-
-def circle_rounds(user_ids: list[str]) -> list[list[tuple[str, str]]]:
-    """The round-robin (circle method) schedule of an even list: len - 1 rounds, every pair once."""
-    n = len(user_ids)
-    rounds = []
-    for r in range(n - 1):
-        pairs = [(user_ids[n - 1], user_ids[r])]
-        pairs += [(user_ids[(r + k) % (n - 1)], user_ids[(r - k) % (n - 1)]) for k in range(1, n // 2)]
-        rounds.append(pairs)
-    return rounds
 
 
 def repeats_by_history(plan: Plan, history: PairHistory, window: int) -> set[frozenset[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 
@@ -14,6 +15,7 @@ from slack_requests import SlackSender
 
 from app.bootstrap import create_bot
 from app.config import load_settings
+from app.logs import ContextFilter
 from app.slack.http import serve
 
 
@@ -62,3 +64,29 @@ def harness(fake: FakeSlack, database_url: str, clock: TestClock) -> Iterator[Ha
         thread.join(timeout=5)
         bot.engine.dispose()
     assert not fake.crashes, fake.crashes
+
+
+class _Records(logging.Handler):
+    """Every record at INFO and above, with the bound fields (request id, kind, …) the real handler adds."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+        self.addFilter(ContextFilter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def log_records() -> Iterator[list[logging.LogRecord]]:
+    handler = _Records()
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield handler.records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)

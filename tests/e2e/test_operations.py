@@ -20,7 +20,6 @@ from sqlalchemy import func, select, update
 
 from app.bootstrap import create_bot
 from app.db.models import CoffeeRound, Meeting, Member, Notice
-from app.logs import ContextFilter
 from app.services.people import Person
 
 
@@ -185,30 +184,6 @@ def test_metrics_count_requests_notices_and_rounds(harness, engine):
 
 
 # --- the request log ----------------------------------------------------------------------------------
-
-
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.records: list[logging.LogRecord] = []
-        self.addFilter(ContextFilter())
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture
-def log_records():
-    handler = _Records()
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
-        yield handler.records
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
 
 
 def test_each_request_is_one_line_and_a_forged_admin_command_is_logged_with_it(harness, log_records):

@@ -198,32 +198,6 @@ def test_a_refresh_and_a_drop_midway_lose_nothing_and_a_redelivery_has_no_second
     )
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture
-def log_records() -> Iterator[list[logging.LogRecord]]:
-    from app.logs import ContextFilter
-
-    handler = _Records()
-    handler.addFilter(ContextFilter())  # the bound fields (request id, kind, …) as the real handler has them
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
-        yield handler.records
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-
-
 def test_an_ask_delivered_again_opens_one_ask_and_answers_once(socket_harness, engine, log_records):
     """The two ways Slack sends a command again: the same envelope after a lost ack, and a retry
     (retry_attempt 1) in a new envelope with the same trigger_id."""
