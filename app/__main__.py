@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from types import FrameType
@@ -131,6 +132,26 @@ def _import_members(path: str) -> int:
     return 1 if report.problems else 0
 
 
+class _MainThreadEvent(threading.Event):
+    """An event the main thread can wait on without missing a signal: it waits in short slices.
+
+    CPython runs a signal handler in the main thread when that thread next runs bytecode. When the kernel
+    hands SIGTERM to another thread (any thread may take it), a main thread blocked in a bare lock wait is
+    not woken, never runs the handler, and the bot ignored SIGTERM (seen once in CI, in Socket Mode).
+    """
+
+    SLICE_SECONDS = 0.2
+
+    def wait(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = self.SLICE_SECONDS if deadline is None else deadline - time.monotonic()
+            if left <= 0:
+                return self.is_set()
+            if super().wait(min(left, self.SLICE_SECONDS)):
+                return True
+
+
 class _Stopping:
     """SIGTERM/SIGINT: set ``event`` and run what was registered (the HTTP server's graceful stop).
 
@@ -140,7 +161,7 @@ class _Stopping:
     """
 
     def __init__(self) -> None:
-        self.event = threading.Event()
+        self.event = _MainThreadEvent()
         self._signal = 0
         self._callbacks: list[Callable[[], None]] = []
         self._lock = threading.Lock()
