@@ -11,14 +11,8 @@ from hypothesis import strategies as st
 
 from app.domain.errors import InvalidInput
 from app.domain.model import DEFAULT_WINDOWS, SLOT_LENGTH, WeeklyWindow
-from app.domain.slots import (
-    END_OF_DAY,
-    format_windows,
-    free_slots,
-    parse_windows,
-    validate_windows,
-    week_start,
-)
+from app.domain.slots import free_slots, week_start
+from app.domain.windows import END_OF_DAY, format_windows, parse_windows, validate_windows
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
