@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
-RowT = TypeVar("RowT", bound=tuple[Any, ...])
+Columns = TypeVarTuple("Columns")
 
 
 def is_postgresql(session: Session) -> bool:
@@ -26,7 +26,7 @@ def insert_or_ignore(session: Session, table: Any, values: dict[str, Any], key: 
     return insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
 
 
-def skip_locked(session: Session, query: Select[RowT]) -> Select[RowT]:
+def skip_locked(session: Session, query: Select[*Columns]) -> Select[*Columns]:
     """``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so replicas sharing it split the work instead of waiting
     on each other; SQLite serialises writers anyway and has no row locks."""
     if is_postgresql(session):

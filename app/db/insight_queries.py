@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -23,22 +23,24 @@ from app.db.models import (
     MentorTopic,
 )
 
+AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"  # a row of named columns, read by attribute
+
 
 def _in_period(column: InstrumentedAttribute[Any], since: datetime | None) -> ColumnElement[bool]:
     return column >= since if since is not None else column.is_not(None)
 
 
-def asks(session: Session, since: datetime | None) -> Sequence[Row[Any]]:
+def asks(session: Session, since: datetime | None) -> Sequence[AnyRow]:
     query = select(Ask.asker_id, Ask.status, Ask.topics, Ask.created_at)
     return session.execute(query.where(_in_period(Ask.created_at, since))).all()
 
 
-def meetings(session: Session, since: datetime | None) -> Sequence[Row[Any]]:
+def meetings(session: Session, since: datetime | None) -> Sequence[AnyRow]:
     query = select(Meeting.id, Meeting.asker_id, Meeting.mentor_id, Meeting.status, Meeting.start_at)
     return session.execute(query.where(_in_period(Meeting.requested_at, since))).all()
 
 
-def feedback(session: Session, since: datetime | None) -> Sequence[Row[Any]]:
+def feedback(session: Session, since: datetime | None) -> Sequence[AnyRow]:
     """Answers' figures only: the notes people wrote are never read here."""
     query = select(
         Feedback.meeting_id,
@@ -52,12 +54,12 @@ def feedback(session: Session, since: datetime | None) -> Sequence[Row[Any]]:
     return session.execute(query.where(_in_period(Feedback.asked_at, since))).all()
 
 
-def coffee_answers(session: Session, since: datetime | None) -> Sequence[Row[Any]]:
+def coffee_answers(session: Session, since: datetime | None) -> Sequence[AnyRow]:
     query = select(CoffeeGroupMember.user_id, CoffeeGroupMember.answer, CoffeeGroupMember.asked_at)
     return session.execute(query.where(_in_period(CoffeeGroupMember.asked_at, since))).all()
 
 
-def coffee_participants(session: Session) -> Sequence[Row[Any]]:
+def coffee_participants(session: Session) -> Sequence[AnyRow]:
     query = select(CoffeeParticipant.opted_out, CoffeeParticipant.paused_until, CoffeeParticipant.updated_at)
     return session.execute(query).all()
 

@@ -62,11 +62,11 @@ def windows_to_json(windows: Iterable[WeeklyWindow]) -> dict[str, list[list[obje
     return {"windows": [[w.weekday, w.start.isoformat(), w.end.isoformat()] for w in windows]}
 
 
-def windows_from_json(data: dict[str, object] | None) -> tuple[WeeklyWindow, ...]:
+def windows_from_json(data: dict[str, Any] | None) -> tuple[WeeklyWindow, ...]:
     rows = (data or {}).get("windows") or []
     if not rows:
         return DEFAULT_WINDOWS
-    return tuple(WeeklyWindow(int(d), time.fromisoformat(s), time.fromisoformat(e)) for d, s, e in rows)  # type: ignore[misc]
+    return tuple(WeeklyWindow(int(d), time.fromisoformat(s), time.fromisoformat(e)) for d, s, e in rows)
 
 
 def mentor_topics(session: Session, user_id: str) -> list[str]:
@@ -173,7 +173,7 @@ def confirmed_starts(
     return _by_mentor(_core_rows(session, query.order_by(Meeting.start_at)))
 
 
-def _core_rows(session: Session, query: Select[Any]) -> Sequence[Any]:
+def _core_rows(session: Session, query: Select[*tuple[Any, ...]]) -> Sequence[Any]:
     """Rows of a column query without the ORM's per-row work (several times faster for tens of
     thousands of rows); pending ORM changes are flushed first, as the ORM would."""
     session.flush()

@@ -221,19 +221,19 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
         team = teams.get(user_id) or OTHER
         return team if team in big else OTHER
 
-    def row(section: str, key: str, rows: dict[str, list[object]], people: int | str) -> list[object]:
+    def row(section: str, key: str, rows: dict[str, list[Any]], people: int | str) -> list[object]:
         key = _csv_safe(key)
         a, m, f, c = (rows.get(k, []) for k in ("asks", "held", "feedback", "coffee"))
-        ratings = [x.rating for x in f if x.rating is not None]  # type: ignore[attr-defined]
-        goals = [x.goal_met for x in f if x.role == "asker" and x.goal_met]  # type: ignore[attr-defined]
-        answers = [x.answer for x in c if x.answer]  # type: ignore[attr-defined]
+        ratings = [x.rating for x in f if x.rating is not None]
+        goals = [x.goal_met for x in f if x.role == "asker" and x.goal_met]
+        answers = [x.answer for x in c if x.answer]
         return [
             section,
             key,
             len(a),
-            sum(1 for x in a if x.status == AskStatus.CONFIRMED),  # type: ignore[attr-defined]
+            sum(1 for x in a if x.status == AskStatus.CONFIRMED),
             sum(1 for x in a if x.status == AskStatus.UNMET),
-            len(m),  # type: ignore[attr-defined]
+            len(m),
             f"{statistics.fmean(ratings):.2f}" if ratings else "",
             f"{goals.count('yes') / len(goals):.2f}" if goals else "",
             len(answers),
@@ -241,7 +241,7 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
             people,
         ]
 
-    by_week: dict[datetime, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    by_week: dict[datetime, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for a in asks:
         by_week[week_start(a.created_at)]["asks"].append(a)
     for m in held.values():
@@ -253,7 +253,7 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
     for week in sorted(by_week):
         writer.writerow(row("week", week.date().isoformat(), by_week[week], ""))
 
-    by_team: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    by_team: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for a in asks:
         by_team[team_of(a.asker_id)]["asks"].append(a)
     for m in held.values():
