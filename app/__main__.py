@@ -235,9 +235,7 @@ def _serve(bot: Bot, server: HttpServer | None, stopping: _Stopping) -> int:
         bot.services.mentoring.warm_up()  # the mentor register in memory before the first ask
     except Exception:  # the first ask will load it instead
         log.exception("could not load the mentor register at start-up")
-    scheduler = (
-        create_scheduler(bot.services, bot.dispatcher, bot.client) if bot.settings.scheduler_enabled else None
-    )
+    scheduler = create_scheduler(bot.services, bot.delivery) if bot.settings.scheduler_enabled else None
     if scheduler is not None:
         scheduler.start()
     try:

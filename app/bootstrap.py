@@ -22,16 +22,20 @@ from sqlalchemy import Engine, text
 from app.config import DatabaseSettings, Settings
 from app.db.engine import create_db_engine, create_session_factory
 from app.services.clock import Clock, utc_now
+from app.services.coffee_channels import CoffeeChannels
 from app.services.container import Services
+from app.services.delivery import NoticeDelivery
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
 from app.services.mentoring import MentoringService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
+from app.services.ports import ChannelMembers
 from app.services.register import RegisterService
 from app.services.roulette import RouletteService, RouletteSettings
 from app.slack.app import create_bolt_app
+from app.slack.channel_sync import SlackChannelMembers
 from app.slack.delivery import Dispatcher
 from app.slack.home import HomePublisher
 from app.slack.http import create_wsgi_app
@@ -50,6 +54,7 @@ class Bot:
     client: WebClient
     bolt_app: App
     dispatcher: Dispatcher
+    delivery: NoticeDelivery
     metrics: Metrics
 
     def healthy(self) -> bool:
@@ -96,14 +101,24 @@ def create_web_client(settings: Settings, *, for_delivery: bool = False) -> WebC
     )
 
 
-def create_services(engine: Engine, settings: Settings, clock: Clock = utc_now) -> Services:
+def create_services(
+    engine: Engine,
+    settings: Settings,
+    clock: Clock = utc_now,
+    *,
+    channel_members: ChannelMembers | None = None,
+) -> Services:
+    """The services over one engine; Slack's side comes in through ports (``services/ports.py``),
+    read with a client of its own unless one is handed in."""
     sessions = create_session_factory(engine)
+    channel_members = channel_members or SlackChannelMembers(create_web_client(settings))
     mentoring = MentoringService(
         sessions,
         clock=clock,
         default_tz=settings.default_timezone,
         request_expiry=timedelta(hours=settings.request_expiry_hours),
     )
+    roulette = RouletteService(sessions, roulette_settings(settings), clock=clock)
     return Services(
         mentoring=mentoring,
         register=RegisterService(sessions, mentoring, clock=clock),
@@ -114,7 +129,8 @@ def create_services(engine: Engine, settings: Settings, clock: Clock = utc_now) 
             reminder_after=timedelta(days=settings.feedback_reminder_days),
         ),
         outbox=Outbox(sessions, clock=clock),
-        roulette=RouletteService(sessions, roulette_settings(settings), clock=clock),
+        roulette=roulette,
+        coffee_channels=CoffeeChannels(roulette, channel_members),
         insight=InsightService(sessions, admins=settings.mentorbot_admins, clock=clock),
         erasure=ErasureService(sessions, mentoring, clock=clock),
         operations=Operations(sessions, clock=clock),
@@ -147,7 +163,7 @@ def create_bot(
 ) -> Bot:
     engine = engine or create_db_engine(settings.database_url)
     client = client or create_web_client(settings)
-    services = create_services(engine, settings, clock)
+    services = create_services(engine, settings, clock, channel_members=SlackChannelMembers(client))
     people = PeopleDirectory(client, default_tz=settings.default_timezone)
     home = HomePublisher(client, services, people)
     bolt_app = create_bolt_app(settings, services, client, people, home)
@@ -160,6 +176,5 @@ def create_bot(
         on_partner_unreachable=services.roulette.partner_unreachable,
         history_check=settings.slack_history_check,
     )
-    return Bot(
-        settings, engine, services, client, bolt_app, dispatcher, Metrics(services.operations.snapshot)
-    )
+    metrics = Metrics(services.operations.snapshot)
+    return Bot(settings, engine, services, client, bolt_app, dispatcher, NoticeDelivery(dispatcher), metrics)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import annotated_types
@@ -167,7 +167,11 @@ class SettingsError(Exception):
 AnySettings = TypeVar("AnySettings", bound=DatabaseSettings)
 
 
-def load_settings(model: type[AnySettings] = Settings, **overrides: object) -> AnySettings:  # type: ignore[assignment]
+@overload
+def load_settings(**overrides: Any) -> Settings: ...
+@overload
+def load_settings(model: type[AnySettings], **overrides: Any) -> AnySettings: ...
+def load_settings(model: type[DatabaseSettings] = Settings, **overrides: Any) -> DatabaseSettings:
     """Build settings, turning pydantic's report into one readable line per bad variable."""
     try:
         return model(**overrides)

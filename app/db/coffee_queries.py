@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.db.dialects import skip_locked
 from app.db.models import (
     CoffeeAvoid,
     CoffeeChannel,
@@ -150,9 +151,7 @@ def pairs_not_yet_introduced(
         .where(Notice.key.in_(list(by_key)), Notice.status == "queued")
         .order_by(Notice.id.desc())
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return [(by_key[n.key], n) for n in session.scalars(query)]
+    return [(by_key[n.key], n) for n in session.scalars(skip_locked(session, query))]
 
 
 def first_in_line(session: Session) -> set[str]:

@@ -10,10 +10,9 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, Text, cast, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.db.dialects import insert_or_ignore, skip_locked
 from app.db.models import Ask, Feedback, Meeting, Member, MentorProfile, MentorTopic, RegisterChange
 from app.domain.model import DEFAULT_WINDOWS, MeetingStatus, Mentor, MentorLoad, WeeklyWindow
 
@@ -32,12 +31,8 @@ def upsert_member(session: Session, user_id: str, *, name: str, tz: str, now: da
     if member is None:
         # A newcomer's first two requests may race to create them: the loser waits for the winner's
         # row (PostgreSQL) instead of failing on the primary key.
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(
-            insert(Member)
-            .values(user_id=user_id, display_name=name, tz=tz, created_at=now, updated_at=now)
-            .on_conflict_do_nothing(index_elements=["user_id"])
-        )
+        values = {"user_id": user_id, "display_name": name, "tz": tz, "created_at": now, "updated_at": now}
+        session.execute(insert_or_ignore(session, Member, values, ["user_id"]))
         member = session.get(Member, user_id)
         assert member is not None
     if (member.display_name, member.tz) != (name, tz):
@@ -67,11 +62,11 @@ def windows_to_json(windows: Iterable[WeeklyWindow]) -> dict[str, list[list[obje
     return {"windows": [[w.weekday, w.start.isoformat(), w.end.isoformat()] for w in windows]}
 
 
-def windows_from_json(data: dict[str, object] | None) -> tuple[WeeklyWindow, ...]:
+def windows_from_json(data: dict[str, Any] | None) -> tuple[WeeklyWindow, ...]:
     rows = (data or {}).get("windows") or []
     if not rows:
         return DEFAULT_WINDOWS
-    return tuple(WeeklyWindow(int(d), time.fromisoformat(s), time.fromisoformat(e)) for d, s, e in rows)  # type: ignore[misc]
+    return tuple(WeeklyWindow(int(d), time.fromisoformat(s), time.fromisoformat(e)) for d, s, e in rows)
 
 
 def mentor_topics(session: Session, user_id: str) -> list[str]:
@@ -178,7 +173,7 @@ def confirmed_starts(
     return _by_mentor(_core_rows(session, query.order_by(Meeting.start_at)))
 
 
-def _core_rows(session: Session, query: Select[Any]) -> Sequence[Any]:
+def _core_rows(session: Session, query: Select[*tuple[Any, ...]]) -> Sequence[Any]:
     """Rows of a column query without the ORM's per-row work (several times faster for tens of
     thousands of rows); pending ORM changes are flushed first, as the ORM would."""
     session.flush()
@@ -312,7 +307,7 @@ def stale_requests(session: Session, *, now: datetime, limit: int) -> list[Meeti
         .order_by(Meeting.id)
         .limit(limit)
     )
-    return list(session.scalars(_skip_locked(session, query)))
+    return list(session.scalars(skip_locked(session, query)))
 
 
 def meetings_due_for_feedback(session: Session, *, ended_before: datetime, limit: int) -> list[Meeting]:
@@ -326,14 +321,7 @@ def meetings_due_for_feedback(session: Session, *, ended_before: datetime, limit
         .order_by(Meeting.id)
         .limit(limit)
     )
-    return list(session.scalars(_skip_locked(session, query)))
-
-
-def _skip_locked(session: Session, query: Select[tuple[Meeting]]) -> Select[tuple[Meeting]]:
-    """Let replicas sharing PostgreSQL split the work; SQLite serialises writers anyway."""
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    return query
+    return list(session.scalars(skip_locked(session, query)))
 
 
 def feedback_due_reminder(session: Session, *, asked_before: datetime, limit: int) -> list[Feedback]:
@@ -347,9 +335,7 @@ def feedback_due_reminder(session: Session, *, asked_before: datetime, limit: in
         .order_by(Feedback.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
+    return list(session.scalars(skip_locked(session, query)))
 
 
 def feedback_row(session: Session, meeting_id: int, user_id: str) -> Feedback | None:

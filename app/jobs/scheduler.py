@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from slack_sdk import WebClient
 
 from app.logs import log_context
+from app.services.clock import utc_now
 from app.services.container import Services
-from app.slack.channel_sync import sync_all_channels
-from app.slack.delivery import Dispatcher
+from app.services.delivery import NoticeDelivery
 
 log = logging.getLogger(__name__)
 
@@ -21,21 +19,22 @@ DELIVERY_EVERY_SECONDS = 2
 SWEEP_EVERY_SECONDS = 60
 
 
-def create_scheduler(services: Services, dispatcher: Dispatcher, client: WebClient) -> BackgroundScheduler:
+def create_scheduler(services: Services, delivery: NoticeDelivery) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
     )
     jobs: list[tuple[str, Callable[[], object], int]] = [
-        ("deliver_due_notices", dispatcher.drain, DELIVERY_EVERY_SECONDS),
+        ("deliver_due_notices", delivery.deliver_due_notices, DELIVERY_EVERY_SECONDS),
         ("expire_stale_requests", services.mentoring.expire_stale_requests, SWEEP_EVERY_SECONDS),
         ("request_due_feedback", services.feedback.request_due_feedback, SWEEP_EVERY_SECONDS),
         ("send_feedback_reminders", services.feedback.send_reminders, SWEEP_EVERY_SECONDS),
-        ("run_due_coffee_round", lambda: run_due_coffee_round(services, client), SWEEP_EVERY_SECONDS),
+        ("run_due_coffee_round", services.coffee_channels.run_due_round, SWEEP_EVERY_SECONDS),
         ("send_coffee_followups", services.roulette.send_due_followups, SWEEP_EVERY_SECONDS),
         ("settle_coffee_followups", services.roulette.settle_followups, SWEEP_EVERY_SECONDS),
         ("forget_old_event_ids", services.operations.forget_old_events, 3600),
     ]
-    started = datetime.now(UTC)
+    # APScheduler runs on the wall clock (not a test's clock): "now" here means "at once".
+    started = utc_now()
     for name, func, seconds in jobs:
         # First run right away: a round or reminder that came due while the bot was down doesn't wait
         # a whole interval more.
@@ -43,14 +42,6 @@ def create_scheduler(services: Services, dispatcher: Dispatcher, client: WebClie
             _logged(name, func), "interval", seconds=seconds, id=name, name=name, next_run_time=started
         )
     return scheduler
-
-
-def run_due_coffee_round(services: Services, client: WebClient) -> int:
-    """Refresh the coffee channels' members just before a due round, then run it (once)."""
-    if not services.roulette.round_is_due():
-        return 0
-    sync_all_channels(client, services)
-    return services.roulette.run_due_rounds()
 
 
 def _logged(name: str, func: Callable[[], object]) -> Callable[[], None]:

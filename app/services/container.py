@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services.coffee_channels import CoffeeChannels
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
@@ -21,6 +22,7 @@ class Services:
     feedback: FeedbackService
     outbox: Outbox
     roulette: RouletteService
+    coffee_channels: CoffeeChannels
     insight: InsightService
     erasure: ErasureService
     operations: Operations

@@ -11,23 +11,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import erasure_queries as eq
 from app.db import queries
-from app.db.models import (
-    Ask,
-    CoffeeAvoid,
-    CoffeeChannelMember,
-    CoffeeGroup,
-    CoffeeGroupMember,
-    CoffeeParticipant,
-    Feedback,
-    Meeting,
-    Member,
-    MentorProfile,
-    Notice,
-)
+from app.db.models import Member
 from app.domain.errors import Conflict
 from app.services.clock import Clock, utc_now
 from app.services.mentoring import MentoringService
@@ -63,52 +51,17 @@ class ErasureService:
         stand_in = "X" + secrets.token_hex(5).upper()  # not a Slack ID; links nothing to anyone
         now = self._clock()
         with self._sessions.begin() as session:
-            session.add(Member(user_id=stand_in, display_name="", tz="UTC", created_at=now, updated_at=now))
-            session.flush()
-            goals = _count(session, select(Ask.id).where(Ask.asker_id == user_id))
-            session.execute(
-                update(Ask).where(Ask.asker_id == user_id).values(asker_id=stand_in, goal="", topics={})
-            )
-            session.execute(update(Meeting).where(Meeting.asker_id == user_id).values(asker_id=stand_in))
-            session.execute(update(Meeting).where(Meeting.mentor_id == user_id).values(mentor_id=stand_in))
-            session.execute(
-                update(Meeting).where(Meeting.cancelled_by == user_id).values(cancelled_by=stand_in)
-            )
-            notes = _count(
-                session, select(Feedback.id).where(Feedback.user_id == user_id, Feedback.note.is_not(None))
-            )
-            answers = _count(session, select(Feedback.id).where(Feedback.user_id == user_id))
-            session.execute(
-                update(Feedback).where(Feedback.user_id == user_id).values(user_id=stand_in, note=None)
-            )
-            groups = _count(
-                session, select(CoffeeGroupMember.group_id).where(CoffeeGroupMember.user_id == user_id)
-            )
-            session.execute(
-                update(CoffeeGroupMember).where(CoffeeGroupMember.user_id == user_id).values(user_id=stand_in)
-            )
-            session.execute(
-                update(CoffeeGroup).where(CoffeeGroup.proposer_id == user_id).values(proposer_id=stand_in)
-            )
-            avoids = _count(session, select(CoffeeAvoid.user_id).where(CoffeeAvoid.user_id == user_id))
-            session.execute(
-                delete(CoffeeAvoid).where(
-                    or_(CoffeeAvoid.user_id == user_id, CoffeeAvoid.avoided_id == user_id)
-                )
-            )
-            session.execute(delete(CoffeeParticipant).where(CoffeeParticipant.user_id == user_id))
-            session.execute(delete(CoffeeChannelMember).where(CoffeeChannelMember.user_id == user_id))
-            profile = session.get(MentorProfile, user_id) is not None
-            queries.set_mentor_topics(session, user_id, ())
-            session.execute(delete(MentorProfile).where(MentorProfile.user_id == user_id))
+            eq.add_stand_in(session, stand_in, now=now)
+            goals = eq.repoint_asks(session, user_id, stand_in)
+            eq.repoint_meetings(session, user_id, stand_in)
+            notes, answers = eq.repoint_feedback(session, user_id, stand_in)
+            groups = eq.repoint_coffee_groups(session, user_id, stand_in)
+            avoids = eq.delete_coffee_choices(session, user_id)
+            profile = eq.delete_mentor_profile(session, user_id)
             # Sent and failed notices still carry the person's id and text; queued ones are on their way to
             # someone else (the cancellations above) and go out first.
-            session.execute(
-                delete(Notice).where(
-                    cast(Notice.payload, String).like(f"%{user_id}%"), Notice.status.not_in([QUEUED, SENDING])
-                )
-            )
-            session.execute(delete(Member).where(Member.user_id == user_id))
+            eq.delete_notices_mentioning(session, user_id, keep_statuses=(QUEUED, SENDING))
+            eq.delete_member(session, user_id)
         return ErasureReport(profile, goals, notes, answers + groups, groups, avoids, cancelled)
 
     def _cancel_upcoming(self, person: Person) -> int:
@@ -126,7 +79,3 @@ class ErasureService:
             except Conflict:
                 pass  # settled meanwhile
         return cancelled
-
-
-def _count(session: Session, query: object) -> int:
-    return len(list(session.scalars(query)))  # type: ignore[call-overload]

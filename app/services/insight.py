@@ -15,21 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import coffee_queries as cq
+from app.db import insight_queries as iq
 from app.db import operations_queries as oq
-from app.db.models import (
-    Ask,
-    CoffeeGroupMember,
-    CoffeeParticipant,
-    Feedback,
-    Meeting,
-    Member,
-    MentorProfile,
-    MentorTopic,
-)
 from app.domain.errors import NotAllowed
 from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus
 from app.services.clock import Clock, utc_now
@@ -129,65 +119,30 @@ class InsightService:
             raise NotAllowed("Only Mentorbot admins can see program figures.")
 
 
-def _in_period(column, since: datetime | None):  # type: ignore[no-untyped-def]
-    return column >= since if since is not None else column.is_not(None)
-
-
 def _compute(
     session: Session, now: datetime, since: datetime | None, period_days: int | None
 ) -> ProgramStats:
-    asks = list(
-        session.execute(select(Ask.asker_id, Ask.status, Ask.topics).where(_in_period(Ask.created_at, since)))
-    )
-    meetings = list(
-        session.execute(
-            select(Meeting.mentor_id, Meeting.status, Meeting.start_at).where(
-                _in_period(Meeting.requested_at, since)
-            )
-        )
-    )
+    asks = iq.asks(session, since)
+    meetings = iq.meetings(session, since)
     held = [m for m in meetings if m.status == MeetingStatus.CONFIRMED and m.start_at + SLOT_LENGTH <= now]
-    feedback = list(
-        session.execute(
-            select(Feedback.role, Feedback.rating, Feedback.goal_met, Feedback.not_a_good_fit).where(
-                _in_period(Feedback.asked_at, since)
-            )
-        )
-    )
+    feedback = iq.feedback(session, since)
     ratings = [f.rating for f in feedback if f.rating is not None]
     goal_answers = [f.goal_met for f in feedback if f.role == "asker" and f.goal_met is not None]
-    coffee = [
-        a
-        for (a,) in session.execute(
-            select(CoffeeGroupMember.answer).where(_in_period(CoffeeGroupMember.asked_at, since))
-        )
-        if a is not None
-    ]
-    offered = set(
-        session.scalars(
-            select(MentorTopic.topic)
-            .join(MentorProfile, MentorProfile.user_id == MentorTopic.user_id)
-            .where(MentorProfile.active.is_(True))
-        )
-    )
+    coffee = [c.answer for c in iq.coffee_answers(session, since) if c.answer is not None]
+    offered = iq.offered_topics(session)
     missing: Counter[str] = Counter()
     for ask in asks:
         missing.update(t for t in (ask.topics or {}).get("topics") or [] if t not in offered)
-    mentors = session.scalar(select(func.count()).where(MentorProfile.active.is_(True))) or 0
     load = Counter(m.mentor_id for m in held)
-    active_ids = list(session.scalars(select(MentorProfile.user_id).where(MentorProfile.active.is_(True))))
+    active_ids = iq.active_mentor_ids(session)
     per_mentor = [load.get(user_id, 0) for user_id in active_ids]
     weeks = _weeks(now, since)
     weekly = Counter(week_start(m.start_at) for m in held)
-    participants = list(
-        session.execute(
-            select(CoffeeParticipant.opted_out, CoffeeParticipant.paused_until, CoffeeParticipant.updated_at)
-        )
-    )
+    participants = iq.coffee_participants(session)
     return ProgramStats(
         period_days=period_days,
         since=since,
-        mentors=mentors,
+        mentors=len(active_ids),
         askers=len({a.asker_id for a in asks}),
         coffee_pool=len(cq.pool_members(session, now=now)),
         asks_made=len(asks),
@@ -246,46 +201,19 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
             "people",
         ]
     )
-    asks = list(
-        session.execute(
-            select(Ask.asker_id, Ask.status, Ask.created_at).where(_in_period(Ask.created_at, since))
-        )
-    )
-    meetings = list(
-        session.execute(
-            select(Meeting.asker_id, Meeting.mentor_id, Meeting.status, Meeting.start_at, Meeting.id).where(
-                _in_period(Meeting.requested_at, since)
-            )
-        )
-    )
+    asks = iq.asks(session, since)
+    meetings = iq.meetings(session, since)
     held = {
         m.id: m for m in meetings if m.status == MeetingStatus.CONFIRMED and m.start_at + SLOT_LENGTH <= now
     }
-    feedback = list(
-        session.execute(
-            select(
-                Feedback.meeting_id,
-                Feedback.user_id,
-                Feedback.role,
-                Feedback.rating,
-                Feedback.goal_met,
-                Feedback.asked_at,
-            ).where(_in_period(Feedback.asked_at, since))
-        )
-    )
-    coffee = list(
-        session.execute(
-            select(CoffeeGroupMember.user_id, CoffeeGroupMember.answer, CoffeeGroupMember.asked_at).where(
-                _in_period(CoffeeGroupMember.asked_at, since)
-            )
-        )
-    )
+    feedback = iq.feedback(session, since)
+    coffee = iq.coffee_answers(session, since)
     # People who took part in the period: asked, held a conversation (either side), answered feedback or
     # were in a coffee group. Each is counted once, whatever their rows were re-pointed at by erasure (an
     # erased person's rows all carry one stand-in id), and a person who merely has a profile or used a
     # command doesn't count. Teams are folded by these counts, so "under five" means five who took part.
     took_part = _participants(asks, held.values(), feedback, coffee)
-    teams = {user_id: team for user_id, team in session.execute(select(Member.user_id, Member.team))}
+    teams = iq.teams(session)
     team_sizes = Counter(teams.get(user_id) or OTHER for user_id in took_part)
     big = {team for team, n in team_sizes.items() if n >= MIN_GROUP and team != OTHER}
 
@@ -293,19 +221,19 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
         team = teams.get(user_id) or OTHER
         return team if team in big else OTHER
 
-    def row(section: str, key: str, rows: dict[str, list[object]], people: int | str) -> list[object]:
+    def row(section: str, key: str, rows: dict[str, list[Any]], people: int | str) -> list[object]:
         key = _csv_safe(key)
         a, m, f, c = (rows.get(k, []) for k in ("asks", "held", "feedback", "coffee"))
-        ratings = [x.rating for x in f if x.rating is not None]  # type: ignore[attr-defined]
-        goals = [x.goal_met for x in f if x.role == "asker" and x.goal_met]  # type: ignore[attr-defined]
-        answers = [x.answer for x in c if x.answer]  # type: ignore[attr-defined]
+        ratings = [x.rating for x in f if x.rating is not None]
+        goals = [x.goal_met for x in f if x.role == "asker" and x.goal_met]
+        answers = [x.answer for x in c if x.answer]
         return [
             section,
             key,
             len(a),
-            sum(1 for x in a if x.status == AskStatus.CONFIRMED),  # type: ignore[attr-defined]
+            sum(1 for x in a if x.status == AskStatus.CONFIRMED),
             sum(1 for x in a if x.status == AskStatus.UNMET),
-            len(m),  # type: ignore[attr-defined]
+            len(m),
             f"{statistics.fmean(ratings):.2f}" if ratings else "",
             f"{goals.count('yes') / len(goals):.2f}" if goals else "",
             len(answers),
@@ -313,7 +241,7 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
             people,
         ]
 
-    by_week: dict[datetime, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    by_week: dict[datetime, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for a in asks:
         by_week[week_start(a.created_at)]["asks"].append(a)
     for m in held.values():
@@ -325,7 +253,7 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
     for week in sorted(by_week):
         writer.writerow(row("week", week.date().isoformat(), by_week[week], ""))
 
-    by_team: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    by_team: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for a in asks:
         by_team[team_of(a.asker_id)]["asks"].append(a)
     for m in held.values():

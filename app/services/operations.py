@@ -7,13 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import operations_queries as oq
-from app.db.models import Member, SlackEvent
 from app.services.clock import Clock, utc_now
 
 # Slack retries an event three times within about five minutes; a day covers that with room to spare.
@@ -40,12 +36,7 @@ class Operations:
         if not ids:
             return 0
         with self._sessions.begin() as session:
-            result = session.execute(
-                update(Member)
-                .where(Member.user_id.in_(ids), Member.unreachable_since.is_(None))
-                .values(unreachable_since=self._clock(), unreachable_reason=reason[:100])
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            return oq.mark_unreachable(session, ids, reason=reason, now=self._clock())
 
     def first_delivery(self, event_id: str) -> bool:
         """Record a delivery's key (an Events API ``event_id``, or a Socket Mode ``trigger:``/``envelope:``
@@ -53,23 +44,11 @@ class Operations:
         once. One insert, atomic on both databases."""
         now = self._clock()
         with self._sessions.begin() as session:
-            dialect = session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            statement = (
-                insert(SlackEvent)
-                .values(event_id=event_id[:64], received_at=now)
-                .on_conflict_do_nothing(index_elements=["event_id"])
-                .returning(SlackEvent.event_id)  # rowcount isn't reliable here with psycopg 3
-            )
-            inserted = session.execute(statement).scalar_one_or_none()
-        return inserted is not None
+            return oq.record_event(session, event_id, now=now)
 
     def forget_old_events(self) -> int:
         with self._sessions.begin() as session:
-            result = session.execute(
-                delete(SlackEvent).where(SlackEvent.received_at < self._clock() - EVENT_MEMORY)
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            return oq.forget_events(session, received_before=self._clock() - EVENT_MEMORY)
 
     def snapshot(self) -> OperationsSnapshot:
         """Counts across all replicas (they share the database), cheap enough for every scrape."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -158,7 +158,7 @@ class Outbox:
         """
         if not sent:
             return 0
-        table = Notice.__table__
+        table = cast(Table, Notice.__table__)  # typed as a FromClause; update() wants the Table
         statement = (
             update(table)
             .where(table.c.id == bindparam("b_id"), table.c.status == SENDING)

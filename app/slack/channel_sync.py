@@ -1,4 +1,4 @@
-"""Read a coffee channel's human members from Slack (every page) and record them."""
+"""Read a coffee channel's human members from Slack (every page): the ``ChannelMembers`` port."""
 
 from __future__ import annotations
 
@@ -15,27 +15,36 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 
 
+class SlackChannelMembers:
+    """``app.services.ports.ChannelMembers`` over the Web API."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def humans_in(self, channel_id: str) -> list[Person] | None:
+        """The channel's members, leaving out bots and deactivated users; None if unreadable.
+
+        conversations.members lists ids only, so people are looked up with users.list (one paginated
+        read of the directory, cheaper than a users.info call per member in a large channel).
+        """
+        try:
+            member_ids: list[str] = []
+            for page in self._client.conversations_members(channel=channel_id, limit=PAGE_SIZE):
+                member_ids.extend(page["members"])
+            humans = _humans(self._client)
+        except SlackApiError as exc:
+            log.warning("cannot read members of %s: %s", channel_id, exc.response.get("error"))
+            return None
+        return [humans[user_id] for user_id in member_ids if user_id in humans]
+
+
 def sync_channel(client: WebClient, services: Services, channel_id: str) -> int | None:
-    """Record the channel's members, leaving out bots and deactivated users; None if unreadable.
-
-    conversations.members lists ids only, so people are looked up with users.list (one paginated
-    read of the directory, cheaper than a users.info call per member in a large channel).
-    """
-    try:
-        member_ids: list[str] = []
-        for page in client.conversations_members(channel=channel_id, limit=PAGE_SIZE):
-            member_ids.extend(page["members"])
-        humans = _humans(client)
-    except SlackApiError as exc:
-        log.warning("cannot read members of %s: %s", channel_id, exc.response.get("error"))
+    """Record the channel's members; None if unreadable. (A listener's shortcut to
+    ``services.coffee_channels.sync``, for a client of its own.)"""
+    people = SlackChannelMembers(client).humans_in(channel_id)
+    if people is None:
         return None
-    people = [humans[user_id] for user_id in member_ids if user_id in humans]
     return services.roulette.record_channel_members(channel_id, people)
-
-
-def sync_all_channels(client: WebClient, services: Services) -> None:
-    for channel_id in services.roulette.channels():
-        sync_channel(client, services, channel_id)
 
 
 def _humans(client: WebClient) -> dict[str, Person]:

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from app.bootstrap import create_bot
 from app.db.models import CoffeeGroupMember, CoffeeRound, Notice
-from app.jobs.scheduler import run_due_coffee_round
 from app.services.people import Person
 
 CHANNEL = "C0COFFEE1"
@@ -83,10 +82,10 @@ def test_scheduled_round_introduces_each_group_once_then_follows_up(harness, eng
 
     bot = harness.bot
     harness.clock.set(ROUND_TIME - timedelta(minutes=1))
-    assert run_due_coffee_round(bot.services, bot.client) == 0  # not yet
+    assert bot.services.coffee_channels.run_due_round() == 0  # not yet
     harness.clock.set(ROUND_TIME + timedelta(minutes=1))
-    assert run_due_coffee_round(bot.services, bot.client) == 1
-    assert run_due_coffee_round(bot.services, bot.client) == 0  # once
+    assert bot.services.coffee_channels.run_due_round() == 1
+    assert bot.services.coffee_channels.run_due_round() == 0  # once
     harness.deliver()
     with engine.connect() as connection:
         groups: dict[int, list[str]] = {}

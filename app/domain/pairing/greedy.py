@@ -128,8 +128,8 @@ def plan_greedy(ctx: Pool, rng: random.Random) -> tuple[list[tuple[int, ...]], l
         reopened = [x for g in picked for x in groups.pop(g)]
         trio = [g for g in done if len(g) == 3]
         done = [g for g in done if len(g) != 3]
-        more, left = plan_exact(ctx, left + reopened + [x for g in trio for x in g], rng)
-        done.extend(more)
+        regrouped, left = plan_exact(ctx, left + reopened + [x for g in trio for x in g], rng)
+        done.extend(regrouped)
     groups.extend(done)
     return groups, left
 

@@ -11,6 +11,7 @@ from slack_sdk.webhook import WebhookClient
 
 from app.domain.errors import InvalidInput
 from app.domain.goal import validate_goal
+from app.domain.model import WeeklyWindow
 from app.domain.slots import parse_windows
 from app.services.container import Services
 from app.services.feedback import MAX_NOTE
@@ -44,7 +45,7 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
             errors[Block.TOPICS] = "Add at least one topic, e.g. python, career."
     except InvalidInput as exc:
         errors[Block.TOPICS] = exc.message
-    windows = ()
+    windows: tuple[WeeklyWindow, ...] = ()
     try:
         windows = parse_windows(_value(values, Block.WINDOWS, Field.WINDOWS).get("value") or "")
     except InvalidInput as exc:
