@@ -15,8 +15,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 
 
-def sync_channel(client: WebClient, services: Services, channel_id: str) -> int | None:
-    """Record the channel's members, leaving out bots and deactivated users; None if unreadable.
+def read_channel_members(client: WebClient, channel_id: str) -> list[Person] | None:
+    """The channel's human members, leaving out bots and deactivated users; None if unreadable.
 
     conversations.members lists ids only, so people are looked up with users.list (one paginated
     read of the directory, cheaper than a users.info call per member in a large channel).
@@ -29,8 +29,13 @@ def sync_channel(client: WebClient, services: Services, channel_id: str) -> int 
     except SlackApiError as exc:
         log.warning("cannot read members of %s: %s", channel_id, exc.response.get("error"))
         return None
-    people = [humans[user_id] for user_id in member_ids if user_id in humans]
-    return services.roulette.record_channel_members(channel_id, people)
+    return [humans[user_id] for user_id in member_ids if user_id in humans]
+
+
+def sync_channel(client: WebClient, services: Services, channel_id: str) -> int | None:
+    """Record the channel's members as Slack lists them now; None if unreadable."""
+    people = read_channel_members(client, channel_id)
+    return None if people is None else services.roulette.record_channel_members(channel_id, people)
 
 
 def sync_all_channels(client: WebClient, services: Services) -> None:
