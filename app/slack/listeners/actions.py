@@ -17,6 +17,7 @@ from app.domain.model import GoalMet
 from app.services.container import Services
 from app.services.mentoring import SlotTaken
 from app.slack.blocks import messages
+from app.slack.blocks import register as register_blocks
 from app.slack.blocks.modals import ask_modal, note_modal
 from app.slack.home import HomePublisher
 from app.slack.ids import GOAL_MET_PATTERN, PICK_SLOT_PATTERN, RATE_PATTERN, Action
@@ -156,12 +157,12 @@ def leave_confirm(
     except NotFound as exc:
         _replace(respond, messages.plain(exc.message))
         return
-    _replace(respond, messages.plain(messages.LEFT_REGISTER))
+    _replace(respond, messages.plain(register_blocks.LEFT_REGISTER))
 
 
 def leave_stay(ack: Ack, respond: Respond) -> None:
     ack()
-    _replace(respond, messages.plain(messages.STAYED_ON_REGISTER))
+    _replace(respond, messages.plain(register_blocks.STAYED_ON_REGISTER))
 
 
 def edit_profile(

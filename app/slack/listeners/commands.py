@@ -21,6 +21,7 @@ from app.services.people import Person
 from app.slack import command_text as ct
 from app.slack import subcommands as sc
 from app.slack.blocks import messages
+from app.slack.blocks import register as register_blocks
 from app.slack.blocks.help import HELP_TEXT
 from app.slack.blocks.messages import Message
 from app.slack.blocks.modals import profile_modal
@@ -86,14 +87,14 @@ def serve(
             return None
         case sc.Join(topics=topics):
             view, created = services.register.join(person, topics)
-            return messages.profile_summary(view, lead=messages.joined_lead(created))
+            return messages.profile_summary(view, lead=register_blocks.joined_lead(created))
         case sc.SetAvailable(available=available):
             view = services.register.set_available(person, available)
-            return messages.profile_summary(view, lead=messages.availability_lead(available))
+            return messages.profile_summary(view, lead=register_blocks.availability_lead(available))
         case sc.Away(duration=duration, until=until):
             back = duration is None and until is None
             view = services.register.set_away(person, duration=duration, until_date=until)
-            return messages.profile_summary(view, lead=messages.away_lead(back=back))
+            return messages.profile_summary(view, lead=register_blocks.away_lead(back=back))
         case sc.Leave():
             return messages.leave_preview(services.register.leave_preview(person), person.tz)
         case sc.ListMine():

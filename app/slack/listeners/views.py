@@ -18,6 +18,7 @@ from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, ProfileInput
 from app.slack.blocks import messages
 from app.slack.blocks.modals import LEVELS, MAX_TEAM, REVERSE_VALUE
+from app.slack.blocks.register import profile_saved
 from app.slack.ids import Block, Field, View
 from app.slack.payloads import BadPayload, NoteForm, ProfileForm
 from app.slack.people import PeopleDirectory
@@ -101,7 +102,7 @@ def save_profile(
         channel_id = ProfileForm.decode(view.get("private_metadata") or "").channel_id
     except BadPayload:  # a modal opened before an upgrade, or a forged one: confirm in our DM
         channel_id = None
-    confirm_privately(client, person.user_id, channel_id, messages.profile_saved(saved))
+    confirm_privately(client, person.user_id, channel_id, profile_saved(saved))
 
 
 def confirm_privately(
