@@ -635,6 +635,65 @@ class MentoringService:
             topics=queries.ask_topics(ask),
         )
 
+    # --- one call per button (appended while the module is being split; the lead files them) ------
+
+    def not_a_good_fit(self, person: Person, meeting_id: int) -> AskOutcome:
+        """The asker says a conversation's match didn't fit, and is offered the other mentors.
+
+        One transaction: the answer is counted (never shown to the mentor) and a fresh ask with the
+        same goal and topics is ranked without that mentor, so a crash can't count one without the other.
+        """
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = queries.feedback_row(session, meeting_id, person.user_id)
+            if row is None or row.role != "asker":
+                raise NotAllowed("Only the person who asked can say that.")
+            if row.not_a_good_fit:
+                raise Conflict(
+                    "Already noted. Your other options are in `/mentor list` and in my earlier answer."
+                )
+            row.not_a_good_fit = True
+            row.answered_at = row.answered_at or now
+            meeting = session.get(Meeting, meeting_id)
+            assert meeting is not None  # a feedback row belongs to a meeting
+            register = self._register.sync(session, now=now)
+            old = self._own_ask(session, person.user_id, meeting.ask_id)
+            ask = Ask(
+                asker_id=person.user_id,
+                goal=old.goal,
+                topics=dict(old.topics),
+                status=AskStatus.OPEN.value,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(ask)
+            session.flush()
+            ranking = self._rank(session, ask, register, now=now, exclude={meeting.mentor_id}, new=True)
+            if not ranking.offers:
+                ask.status = AskStatus.UNMET.value
+            return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
+
+    def cancel_and_list(self, person: Person, meeting_id: int) -> CancelOutcome:
+        """Cancel from the conversation list: the outcome (or why not) and the list as it now stands.
+
+        A refusal (already cancelled, already over, not yours) is an answer here, not an error, since
+        the person still gets the fresh list in place of the stale one.
+        """
+        try:
+            self.cancel(person, meeting_id)
+            refusal = None
+        except (Conflict, NotFound) as exc:
+            refusal = exc.message
+        return CancelOutcome(refusal, self.my_conversations(person))
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOutcome:
+    """What ``cancel_and_list`` did: ``refusal`` is None when the conversation was cancelled."""
+
+    refusal: str | None
+    mine: MyConversations
+
 
 def _already(status: MeetingStatus, is_mentor: bool) -> str:
     return {

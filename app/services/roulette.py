@@ -506,6 +506,33 @@ class RouletteService:
         if person.user_id not in self._settings.admins:
             raise NotAllowed("Only Mentorbot admins can do that. Ask one of them, or see `/mentor help`.")
 
+    # --- one call per command (appended while the module is being split; the lead files them) ------
+
+    def add_channel_and_sync(
+        self, person: Person, channel_id: str, name: str, read_members: ChannelReader
+    ) -> int | None:
+        """Make a channel a coffee channel and record its members now; None if Slack won't list them.
+
+        The channel is kept either way (members are read again before each round). Slack is read
+        between the two transactions, never inside one.
+        """
+        self.add_channel(person, channel_id, name)
+        people = read_members(channel_id)
+        return None if people is None else self.record_channel_members(channel_id, people)
+
+    def sync_channels_and_run_now(self, person: Person, read_members: ChannelReader) -> RoundSummary:
+        """An admin's "run a round now": refresh every coffee channel's members, then run the round."""
+        self.require_admin(person)
+        for channel_id in self.channels():
+            people = read_members(channel_id)
+            if people is not None:  # an unreadable channel keeps the members it had
+                self.record_channel_members(channel_id, people)
+        return self.run_now(person)
+
+
+# A coffee channel's human members as Slack lists them, or None when Slack won't (the adapter's job).
+ChannelReader = Callable[[str], "list[Person] | None"]
+
 
 def _utc_offset_minutes(tz: str, now: datetime) -> int | None:
     try:

@@ -7,7 +7,6 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from app.services.container import Services
 from app.services.people import Person
 
 log = logging.getLogger(__name__)
@@ -36,15 +35,6 @@ class SlackChannelMembers:
             log.warning("cannot read members of %s: %s", channel_id, exc.response.get("error"))
             return None
         return [humans[user_id] for user_id in member_ids if user_id in humans]
-
-
-def sync_channel(client: WebClient, services: Services, channel_id: str) -> int | None:
-    """Record the channel's members; None if unreadable. (A listener's shortcut to
-    ``services.coffee_channels.sync``, for a client of its own.)"""
-    people = SlackChannelMembers(client).humans_in(channel_id)
-    if people is None:
-        return None
-    return services.roulette.record_channel_members(channel_id, people)
 
 
 def _humans(client: WebClient) -> dict[str, Person]:

@@ -9,6 +9,7 @@ COMMAND = "/mentor"
 
 
 class Action(StrEnum):
+    # Button values are the typed payloads of app/slack/payloads.py (SlotPick, MeetingRef, …).
     PICK_SLOT = "pick_slot"  # value: {"a": ask_id, "m": mentor_id, "s": epoch seconds}
     ACCEPT_REQUEST = "accept_request"  # value: meeting id
     DECLINE_REQUEST = "decline_request"  # value: meeting id
@@ -40,8 +41,8 @@ PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
 
 
 class View(StrEnum):
-    PROFILE = "mentor_profile"
-    FEEDBACK_NOTE = "feedback_note"  # private_metadata: meeting id
+    PROFILE = "mentor_profile"  # private_metadata: ProfileForm (the channel it was opened from)
+    FEEDBACK_NOTE = "feedback_note"  # private_metadata: NoteForm (a meeting id)
     ASK = "ask_modal"
 
 

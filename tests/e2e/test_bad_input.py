@@ -259,6 +259,24 @@ GARBAGE = [
     ("show_options", "abc"),
     ("rate_3", "abc"),
     ("goal_met_yes", "abc"),
+    # Forged values that int() or json.loads() would have let through, and the buttons added since.
+    ("accept_request", "+1"),
+    ("accept_request", " 1"),
+    ("accept_request", "0"),
+    ("accept_request", "-3"),
+    ("accept_request", "1" * 40),
+    ("cancel_meeting", "١٢"),  # Arabic-Indic digits: int() reads them as 12
+    ("pick_slot_0", '{"a": true, "m": "UMENTOR01", "s": 1900000000}'),
+    ("pick_slot_0", '{"a": 1, "m": "<!channel>", "s": 1900000000}'),
+    ("pick_slot_0", '{"a": 1, "m": "UMENTOR01", "s": 1900000000.5}'),
+    ("pick_slot_0", '{"a": 1, "m": "UMENTOR01", "s": 1900000000, "x": 1}'),
+    ("feedback_note", "abc"),
+    ("not_a_good_fit", "abc"),
+    ("mentor_available", "maybe"),
+    ("coffee_pause", "abc"),
+    ("coffee_pause", "0"),
+    ("coffee_pause", "9999"),
+    ("coffee_met_yes", "abc"),
 ]
 
 
@@ -413,3 +431,62 @@ def test_url_verification_with_a_forged_signature_is_refused(harness):
     body = url_verification_body("abc")
     reply = harness.sender.post_raw(body, signed_headers("wrong", body, content_type=JSON))
     assert reply.status == 401 and "abc" not in reply.body
+
+
+# --- modals whose private_metadata the app did not write -------------------------------------------------
+
+
+def test_a_note_form_with_stale_metadata_is_answered_beside_the_field(harness, engine):
+    for metadata in ("", "abc", "0", "https://hooks.slack.com/actions/T1/1/x", '{"c": "C1"}'):
+        reply = harness.sender.submit(
+            ASKER, "feedback_note", values={"note": {"note_input": "x"}}, private_metadata=metadata
+        )
+        assert reply.status == 200, reply
+        answer = reply.json()
+        assert answer["response_action"] == "errors", metadata
+        assert "lost track of its conversation" in answer["errors"]["note"], metadata
+    assert set(row_counts(engine).values()) == {0}
+
+
+def _profile_values() -> dict:
+    return {
+        "topics": {"topics_input": "python"},
+        "windows": {"windows_input": "Mon-Fri 09:00-17:00"},
+        "capacity": {"capacity_input": {"type": "number_input", "value": "2"}},
+    }
+
+
+def test_a_profile_form_from_before_the_upgrade_still_saves_and_confirms_in_the_dm(harness, engine):
+    # Modals opened by an older release carry the command's response_url; nothing is posted to it.
+    old = harness.fake.response_url("old-release")
+    reply = harness.sender.submit(MENTOR, "mentor_profile", values=_profile_values(), private_metadata=old)
+    assert reply.status == 200 and not reply.body, reply
+    dm = harness.fake.wait_for(lambda: harness.fake.dms_to(MENTOR))[-1]
+    assert "Your mentor profile is saved" in text_of(dm.get("blocks"), dm.get("text", ""))
+    assert harness.fake.responses_for("old-release") == []
+    assert row_counts(engine)["mentor_profiles"] == 1
+
+
+@pytest.mark.parametrize("metadata", ["nonsense", '{"c": "<!channel>"}', '{"c": "C1", "u": "x"}', "[]"])
+def test_a_profile_form_with_forged_metadata_saves_and_confirms_only_in_the_dm(harness, engine, metadata):
+    harness.fake.add_channel("C1", members=[MENTOR], name="general")
+    reply = harness.sender.submit(
+        MENTOR, "mentor_profile", values=_profile_values(), private_metadata=metadata
+    )
+    assert reply.status == 200 and not reply.body, reply
+    dm = harness.fake.wait_for(lambda: harness.fake.dms_to(MENTOR))[-1]
+    assert "Your mentor profile is saved" in text_of(dm.get("blocks"), dm.get("text", ""))
+    assert harness.fake.ephemerals_for(MENTOR) == []
+
+
+def test_the_profile_confirmation_goes_to_the_dm_where_the_bot_cannot_post(harness, engine):
+    # A command typed in a channel the bot is not in: Slack refuses an ephemeral message there.
+    harness.fake.add_channel("CNOBOT1", members=[MENTOR], name="elsewhere", bot_is_member=False)
+    harness.sender.command("profile", MENTOR, channel_id="CNOBOT1")
+    modal = harness.fake.wait_for(lambda: harness.fake.modals_for(MENTOR))[-1]
+    assert json.loads(modal["private_metadata"]) == {"c": "CNOBOT1"}
+    reply = harness.sender.submit(MENTOR, values=_profile_values(), view=modal)
+    assert reply.status == 200 and not reply.body, reply
+    dm = harness.fake.wait_for(lambda: harness.fake.dms_to(MENTOR))[-1]
+    assert "Your mentor profile is saved" in text_of(dm.get("blocks"), dm.get("text", ""))
+    assert harness.fake.ephemerals_for(MENTOR) == []

@@ -7,7 +7,9 @@ database holds afterwards.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +22,13 @@ from app.slack.blocks.format import local_time
 
 NOT_ON_REGISTER = "You're not on the mentor register"
 NOBODY = "Nobody on the mentor register is available"
+COMMAND_CHANNEL = "C1"  # where slack_requests sends /mentor from
+
+
+@pytest.fixture(autouse=True)
+def command_channel(harness):
+    """The channel the commands come from, with the bot in it, so it can answer there ephemerally."""
+    harness.fake.add_channel(COMMAND_CHANNEL, members=[MENTOR, ASKER, OTHER], name="general")
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -42,8 +51,21 @@ def open_profile(h, user_id, text="profile"):
     assert len(opened) == 1, "the modal must be opened once, with the command's own trigger_id"
     view_id = opened[0].response["view"]["id"]
     modal = next(m for m in h.fake.modals_for(user_id) if m["id"] == view_id)
-    assert modal["private_metadata"].endswith(key)
+    # The modal remembers the conversation it was opened from, never a response_url.
+    assert json.loads(modal["private_metadata"]) == {"c": COMMAND_CHANNEL}
     return modal, key
+
+
+def confirmations(h, user_id, channel=COMMAND_CHANNEL):
+    """What the bot said to this person alone in that channel (chat.postEphemeral), oldest first."""
+    return [
+        SimpleNamespace(text=e.get("text"), blocks=e.get("blocks"), channel=e["channel"], user=e["user"])
+        for e in h.fake.ephemerals_for(user_id, channel)
+    ]
+
+
+def confirmation(h, user_id, channel=COMMAND_CHANNEL):
+    return h.fake.wait_for(lambda: confirmations(h, user_id, channel))[-1]
 
 
 def profile_values(
@@ -70,10 +92,11 @@ def profile_values(
 
 def save_profile(h, user_id, **values):
     """Open the modal with `/mentor profile`, submit it, and return the confirmation message."""
-    modal, key = open_profile(h, user_id)
+    modal, _ = open_profile(h, user_id)
+    before = len(confirmations(h, user_id))
     reply = h.sender.submit(user_id, values=profile_values(**values), view=modal)
     assert reply.status == 200 and not reply.body, reply  # accepted: the modal closes
-    return h.fake.wait_for(lambda: h.fake.responses_for(key))[-1]
+    return h.fake.wait_for(lambda: confirmations(h, user_id)[before:])[-1]
 
 
 def offered(h, asker=ASKER, goal="How do I review code well? #python"):
@@ -116,8 +139,9 @@ def test_join_without_topics_opens_the_profile_modal_with_defaults(harness, engi
     assert not block(modal, "topics")["element"].get("initial_value")
     assert [o["value"] for o in block(modal, "reverse")["element"]["initial_options"]] == ["reverse_ok"]
     assert "initial_option" not in block(modal, "level")["element"]
-    assert modal["private_metadata"] == harness.sender.last_response_url  # where the confirmation goes
+    assert "response" not in modal["private_metadata"]  # no response_url travels through Slack's client
     assert harness.fake.responses_for(key) == []  # nothing else said
+    assert confirmations(harness, MENTOR) == [] and harness.fake.dms_to(MENTOR) == []
     assert profile_row(engine, MENTOR) is None  # opening the form puts nobody on the register
 
 
@@ -151,9 +175,12 @@ def test_submitting_the_modal_saves_the_profile_and_confirms(harness, engine):
     )
     assert reply.status == 200 and not reply.body
 
-    confirmation = harness.fake.wait_for(lambda: harness.fake.responses_for(key))[-1]
-    text = said(confirmation)
-    assert "Your mentor profile is saved" in text and confirmation.response_type == "ephemeral"
+    confirmed = confirmation(harness, MENTOR)
+    text = said(confirmed)
+    # Ephemeral, to the mentor alone, in the conversation the form was opened from.
+    assert "Your mentor profile is saved" in text
+    assert (confirmed.user, confirmed.channel) == (MENTOR, COMMAND_CHANNEL)
+    assert harness.fake.responses_for(key) == [] and harness.fake.dms_to(MENTOR) == []
     assert "`#career`" in text and "`#on-call`" in text and "`#python`" in text
     assert "Mon-Thu 10:00-12:00" in text and "Fri 14:00-16:00" in text and "3 conversations a week" in text
 
@@ -210,7 +237,7 @@ def test_an_invalid_form_is_answered_beside_the_field_and_nothing_is_saved(
     assert list(answer["errors"]) == [bad_block]
     assert words in answer["errors"][bad_block]
     assert profile_row(engine, MENTOR) is None and topics_of(engine, MENTOR) == set()
-    assert harness.fake.responses_for(key) == []
+    assert harness.fake.responses_for(key) == [] and confirmations(harness, MENTOR) == []
 
 
 def test_several_bad_fields_are_all_named(harness, engine):
@@ -242,13 +269,11 @@ def test_join_never_grows_a_mentor_past_five_topics(harness, engine):
     assert topics_of(engine, MENTOR) == {"go", "rust", "sql", "css", "html"}
 
     # The profile form, prefilled with what the mentor holds, can always be saved as it is.
-    modal, key = open_profile(harness, MENTOR)
+    modal, _ = open_profile(harness, MENTOR)
     prefilled = block(modal, "topics")["element"]["initial_value"]
     reply = harness.sender.submit(MENTOR, values=profile_values(prefilled), view=modal)
     assert reply.status == 200 and not reply.body, reply.body
-    assert "Your mentor profile is saved" in said(
-        harness.fake.wait_for(lambda: harness.fake.responses_for(key))[-1]
-    )
+    assert "Your mentor profile is saved" in said(confirmation(harness, MENTOR))
 
 
 # --- availability and time away -----------------------------------------------------------------------------

@@ -329,7 +329,17 @@ ADMIN_SERVICE_CALLS = {
     ),
     "roulette.preview": lambda s, p: s.roulette.preview(p),
     "roulette.run_now": lambda s, p: s.roulette.run_now(p),
+    "roulette.add_channel_and_sync": lambda s, p: s.roulette.add_channel_and_sync(
+        p, CHANNEL, "coffee", _no_slack_read
+    ),
+    "roulette.sync_channels_and_run_now": lambda s, p: s.roulette.sync_channels_and_run_now(
+        p, _no_slack_read
+    ),
 }
+
+
+def _no_slack_read(channel_id: str):
+    raise AssertionError(f"read the members of {channel_id} for someone who may not")
 
 
 @pytest.mark.parametrize("name", sorted(ADMIN_SERVICE_CALLS))

@@ -14,9 +14,10 @@ from slack_sdk.models.blocks import (
 
 from app.services.roulette import CoffeeStatus, RoundSummary, ScheduleView
 from app.slack.blocks.format import local_time, mention, topics_text
-from app.slack.blocks.messages import Message
+from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
+from app.slack.payloads import CoffeeGroupRef, PauseDays
 
 PRIVATE = "Only the people in this conversation can see it; nothing is posted in channels."
 FOREVER_YEAR = 9999  # a pause "until you resume"
@@ -56,7 +57,9 @@ def status(view: CoffeeStatus, *, lead: str = "") -> Message:
     text = f"{lead}\n{state}".strip()
     buttons = []
     if view.in_pool:
-        buttons.append(ButtonElement(text="Pause 2 weeks", action_id=Action.COFFEE_PAUSE, value="14"))
+        buttons.append(
+            ButtonElement(text="Pause 2 weeks", action_id=Action.COFFEE_PAUSE, value=PauseDays(14).encode())
+        )
         buttons.append(
             ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value="leave", style="danger")
         )
@@ -97,7 +100,7 @@ def intro(p: dict[str, Any]) -> Message:
 
 def followup(p: dict[str, Any]) -> Message:
     text = "Did you meet for your coffee chat? Each of you can answer; it helps us make better matches."
-    group = str(p["group_id"])
+    group = CoffeeGroupRef(int(p["group_id"])).encode()
     return Message(
         text=text,
         blocks=[
@@ -185,3 +188,25 @@ def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
         lines.append("Introductions go out in group DMs over the next minutes, within Slack's rate limits.")
     text = "\n".join(lines)
     return Message(text=text, blocks=[_section(text)])
+
+
+def avoid_noted(user_id: str, removed: bool, count: int) -> Message:
+    done = (
+        f"Okay, <@{user_id}> can be paired with you again."
+        if removed
+        else f"Noted: you won't be paired with <@{user_id}>."
+    )
+    return plain(f"{done} Your list has {count} person(s); only you can see it.")
+
+
+def channel_added(channel_id: str, members: int | None) -> Message:
+    """A new coffee channel; ``members`` is None when Slack wouldn't list them (not invited yet)."""
+    if members is None:
+        return plain(
+            f"I've noted <#{channel_id}>, but I can't read its members yet. For a private "
+            "channel, invite me first (`/invite @mentorbot`); I'll try again before each round."
+        )
+    return plain(
+        f"<#{channel_id}> is a coffee channel: its {members} members are in the pool unless they "
+        "leave or pause. Nothing will be posted in the channel."
+    )

@@ -26,6 +26,7 @@ from app.slack.blocks.insight import dashboard_blocks
 from app.slack.blocks.messages import MAX_LISTED
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
+from app.slack.payloads import Availability, MeetingRef
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,9 @@ def home_view(data: HomeData) -> dict[str, Any]:
         blocks.append(
             _section(
                 f"{local_time(v.start, tz)} with {mention(v.other_id)}\n_{escape(v.goal)}_",
-                ButtonElement(text="Cancel", action_id=Action.CANCEL_MEETING, value=str(v.meeting_id)),
+                ButtonElement(
+                    text="Cancel", action_id=Action.CANCEL_MEETING, value=MeetingRef(v.meeting_id).encode()
+                ),
             )
         )
     blocks.extend(_more(len(mine.upcoming)))
@@ -71,7 +74,11 @@ def home_view(data: HomeData) -> dict[str, Any]:
             blocks.append(
                 _section(
                     f"Waiting for {mention(v.other_id)}: {local_time(v.start, tz)}\n_{escape(v.goal)}_",
-                    ButtonElement(text="Withdraw", action_id=Action.CANCEL_MEETING, value=str(v.meeting_id)),
+                    ButtonElement(
+                        text="Withdraw",
+                        action_id=Action.CANCEL_MEETING,
+                        value=MeetingRef(v.meeting_id).encode(),
+                    ),
                 )
             )
         blocks.extend(_more(len(asked)))
@@ -104,17 +111,19 @@ def _mentor_section(data: HomeData, tz: str) -> list[Any]:
     profile = data.profile
     assert profile is not None
     if profile.away_until is not None:
-        state, toggle = f"away until {local_time(profile.away_until, tz)}", ("on", "I'm back")
+        state, toggle = f"away until {local_time(profile.away_until, tz)}", (True, "I'm back")
     elif profile.available:
-        state, toggle = "available for new requests", ("off", "Pause new requests")
+        state, toggle = "available for new requests", (False, "Pause new requests")
     else:
-        state, toggle = "not taking new requests", ("on", "Take requests again")
+        state, toggle = "not taking new requests", (True, "Take requests again")
     used = f"{data.week_load[0]} of {data.week_load[1]}" if data.week_load else "–"
     blocks: list[Any] = [
         DividerBlock(),
         _section(
             f"*Mentoring*\nYou're {state}. This week: {used} conversations.",
-            ButtonElement(text=toggle[1], action_id=Action.MENTOR_AVAILABLE, value=toggle[0]),
+            ButtonElement(
+                text=toggle[1], action_id=Action.MENTOR_AVAILABLE, value=Availability(toggle[0]).encode()
+            ),
         ),
     ]
     asking_me = [v for v in data.mine.pending if v.role == "mentor"]
@@ -129,10 +138,14 @@ def _mentor_section(data: HomeData, tz: str) -> list[Any]:
                     ButtonElement(
                         text="Accept",
                         action_id=Action.ACCEPT_REQUEST,
-                        value=str(v.meeting_id),
+                        value=MeetingRef(v.meeting_id).encode(),
                         style="primary",
                     ),
-                    ButtonElement(text="Decline", action_id=Action.DECLINE_REQUEST, value=str(v.meeting_id)),
+                    ButtonElement(
+                        text="Decline",
+                        action_id=Action.DECLINE_REQUEST,
+                        value=MeetingRef(v.meeting_id).encode(),
+                    ),
                 ],
             )
         )

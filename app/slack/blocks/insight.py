@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
+from app.services.erasure import ErasureReport
 from app.services.insight import ProgramStats
 from app.slack.blocks.format import topics_text
-from app.slack.blocks.messages import Message
+from app.slack.blocks.messages import Message, plain
+from app.slack.ids import Action
 
 MAX_TOPICS_SHOWN = 20
 
@@ -81,3 +89,46 @@ def stats_message(s: ProgramStats) -> Message:
 
 def dashboard_blocks(s: ProgramStats) -> list[dict[str, Any]]:
     return [SectionBlock(text=MarkdownTextObject(text="\n".join(stats_lines(s)))).to_dict()]
+
+
+# --- erasure (`/mentor forget-me`) -------------------------------------------------------------------
+
+
+def forget_me_question() -> Message:
+    """Ask before erasing: what goes, what stays, and that nobody can undo it."""
+    text = (
+        "*Erase what Mentorbot holds about you?* Your mentor profile and topics, your goals, notes and "
+        'answers, your coffee choices and "don\'t pair" list, and your pairing history go. Upcoming '
+        "conversations are cancelled (the other person is told). Only anonymous counts stay in the "
+        "program's totals. Nobody, not even an admin, can undo this."
+    )
+    return Message(
+        text=text,
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=text)).to_dict(),
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Erase my data", action_id=Action.FORGET_CONFIRM, value="forget", style="danger"
+                    ),
+                    ButtonElement(text="Keep it", action_id=Action.FORGET_CANCEL, value="keep"),
+                ]
+            ).to_dict(),
+        ],
+    )
+
+
+def erasure_report(r: ErasureReport) -> Message:
+    lines = ["Done. I've erased what I held about you:"]
+    lines.append("• your mentor profile and topics" if r.mentor_profile else "• (you had no mentor profile)")
+    lines.append(f"• {r.goals} goal(s) and {r.notes} private note(s)")
+    lines.append(f"• {r.answers} feedback answer(s) and {r.coffee_groups} coffee group(s) in your history")
+    lines.append(f'• your "don\'t pair" list ({r.avoid_entries}) and coffee choices')
+    if r.cancelled_conversations:
+        lines.append(
+            f"• {r.cancelled_conversations} upcoming conversation(s) were cancelled; the others were told"
+        )
+    lines.append(
+        "Only anonymous counts remain. If you're in a coffee channel, leave it to stay out of rounds."
+    )
+    return plain("\n".join(lines))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from app.services.register import LeavePreview, ProfileView
 from app.slack.blocks.format import local_time, mention, short_time, topics_text
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
+from app.slack.payloads import AskRef, MeetingRef, SlotPick
 
 CONFIDENTIAL = "15 minutes, confidential unless you both agree otherwise."
 # Items shown per list (upcoming, waiting, open requests): three capped lists stay well under Slack's
@@ -68,10 +68,6 @@ def help_message(help_text: str, unknown: str | None = None) -> Message:
 # --- asking ------------------------------------------------------------------------------------------
 
 
-def slot_value(ask_id: int, mentor_id: str, start: datetime) -> str:
-    return json.dumps({"a": ask_id, "m": mentor_id, "s": int(start.timestamp())}, separators=(",", ":"))
-
-
 def _offer_blocks(
     ask_id: int, offers: Sequence[tuple[str, Sequence[str], Sequence[datetime]]], tz: str
 ) -> list[Block]:
@@ -86,7 +82,7 @@ def _offer_blocks(
                     ButtonElement(
                         text=short_time(start, tz),
                         action_id=f"{Action.PICK_SLOT}_{i}",
-                        value=slot_value(ask_id, mentor_id, start),
+                        value=SlotPick(ask_id, mentor_id, start).encode(),
                     )
                     for i, start in enumerate(slots)
                 ],
@@ -147,7 +143,7 @@ def _cancel_button(meeting_id: int, label: str = "Cancel") -> ButtonElement:
     return ButtonElement(
         text=label,
         action_id=Action.CANCEL_MEETING,
-        value=str(meeting_id),
+        value=MeetingRef(meeting_id).encode(),
         style="danger",
         confirm=ConfirmObject(
             title="Cancel?", text="The other person will be told.", confirm="Yes, cancel", deny="Keep it"
@@ -176,10 +172,14 @@ def mentor_request(p: dict[str, Any]) -> Message:
                 ButtonElement(
                     text="Accept",
                     action_id=Action.ACCEPT_REQUEST,
-                    value=str(p["meeting_id"]),
+                    value=MeetingRef(int(p["meeting_id"])).encode(),
                     style="primary",
                 ),
-                ButtonElement(text="Decline", action_id=Action.DECLINE_REQUEST, value=str(p["meeting_id"])),
+                ButtonElement(
+                    text="Decline",
+                    action_id=Action.DECLINE_REQUEST,
+                    value=MeetingRef(int(p["meeting_id"])).encode(),
+                ),
             ],
         ),
         _context(
@@ -251,7 +251,7 @@ def meeting_cancelled(p: dict[str, Any]) -> Message:
                     ButtonElement(
                         text="Find another mentor",
                         action_id=Action.SHOW_OPTIONS,
-                        value=str(p["ask_id"]),
+                        value=AskRef(int(p["ask_id"])).encode(),
                         style="primary",
                     )
                 ]
@@ -265,7 +265,7 @@ def feedback_question(p: dict[str, Any]) -> Message:
     text = f"How did your conversation with {mention(p['other_id'])} on {when} go?"
     if p.get("reminder"):
         text = f"A gentle reminder, the only one: {text[0].lower()}{text[1:]}"
-    meeting_id = str(p["meeting_id"])
+    meeting_id = MeetingRef(int(p["meeting_id"])).encode()
     blocks: list[Block] = [
         _section(text),
         ActionsBlock(
@@ -380,7 +380,7 @@ def my_conversations(mine: MyConversations) -> Message:
                 SectionBlock(
                     text=MarkdownTextObject(text=f"_{escape(a.goal)}_ {topics_text(a.topics)}"),
                     accessory=ButtonElement(
-                        text="Show mentors", action_id=Action.SHOW_OPTIONS, value=str(a.ask_id)
+                        text="Show mentors", action_id=Action.SHOW_OPTIONS, value=AskRef(a.ask_id).encode()
                     ),
                 )
             )
@@ -445,3 +445,10 @@ def leave_preview(preview: LeavePreview, tz: str) -> Message:
             ]
         ),
     )
+
+
+def after_cancel(refusal: str | None, mine: MyConversations) -> Message:
+    """The conversation list in place of the one clicked, led by what the click did."""
+    lead = refusal or "Cancelled; the other person has been told."
+    listing = my_conversations(mine)
+    return Message(text=lead, blocks=[*plain(lead).blocks, *listing.blocks])

@@ -20,6 +20,7 @@ from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, MAX_CAPACITY, ProfileView
 from app.slack.ids import Block, Field
 from app.slack.ids import View as ViewId
+from app.slack.payloads import NoteForm, ProfileForm
 
 LEVELS = {1: "Junior", 2: "Mid-level", 3: "Senior", 4: "Staff / Lead", 5: "Principal / Director"}
 REVERSE_VALUE = "reverse_ok"
@@ -27,7 +28,13 @@ MAX_TEAM = 100  # the members.team column
 MAX_TOPICS_FIELD = 200
 
 
-def profile_modal(view: ProfileView | None, *, tz: str, extra_topics: tuple[str, ...] = ()) -> dict[str, Any]:
+def profile_modal(
+    view: ProfileView | None,
+    *,
+    tz: str,
+    extra_topics: tuple[str, ...] = (),
+    form: ProfileForm = ProfileForm(),  # noqa: B008 - frozen, so one shared default is safe
+) -> dict[str, Any]:
     topics = ", ".join(dict.fromkeys([*(view.topics if view else ()), *extra_topics]))
     windows = view.windows if view else DEFAULT_WINDOWS
     level_options = [Option(value=str(k), text=v) for k, v in LEVELS.items()]
@@ -108,6 +115,7 @@ def profile_modal(view: ProfileView | None, *, tz: str, extra_topics: tuple[str,
     return View(
         type="modal",
         callback_id=ViewId.PROFILE,
+        private_metadata=form.encode(),  # where to confirm the save
         title="Mentor profile",
         submit="Save",
         close="Cancel",
@@ -120,7 +128,7 @@ def note_modal(meeting_id: int, current: str | None) -> dict[str, Any]:
     return View(
         type="modal",
         callback_id=ViewId.FEEDBACK_NOTE,
-        private_metadata=str(meeting_id),
+        private_metadata=NoteForm(meeting_id).encode(),
         title="Private note",
         submit="Save",
         close="Cancel",

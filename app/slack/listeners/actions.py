@@ -6,23 +6,24 @@ Conflict; the message is then replaced by what actually happened, so stale butto
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+import contextlib
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.errors import Conflict, NotFound
 from app.domain.model import GoalMet
 from app.services.container import Services
 from app.services.mentoring import SlotTaken
 from app.slack.blocks import messages
+from app.slack.blocks import register as register_blocks
 from app.slack.blocks.modals import ask_modal, note_modal
 from app.slack.home import HomePublisher
 from app.slack.ids import GOAL_MET_PATTERN, PICK_SLOT_PATTERN, RATE_PATTERN, Action
 from app.slack.listeners.answer import answer, from_home
 from app.slack.listeners.commands import open_profile_modal
+from app.slack.payloads import AskRef, Availability, MeetingRef, SlotPick
 from app.slack.people import PeopleDirectory
 
 
@@ -47,13 +48,12 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
     return body["actions"][0]
 
 
-def _int_value(body: dict[str, Any]) -> int:
-    try:
-        return int(_action(body)["value"])
-    except (KeyError, ValueError):
-        raise InvalidInput(
-            "That button doesn't carry what I expected. Please run the command again."
-        ) from None
+def _value(body: dict[str, Any]) -> str:
+    return str(_action(body).get("value", ""))
+
+
+def _meeting_id(body: dict[str, Any]) -> int:
+    return MeetingRef.decode(_value(body)).meeting_id
 
 
 def _replace(respond: Respond, message: messages.Message) -> None:
@@ -64,20 +64,10 @@ def pick_slot(
     ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
 ) -> None:
     ack()
-    try:
-        value = json.loads(_action(body)["value"])
-        ask_id, mentor_id, start = (
-            int(value["a"]),
-            str(value["m"]),
-            datetime.fromtimestamp(int(value["s"]), UTC),
-        )
-    except (KeyError, ValueError, TypeError, OverflowError, OSError):  # OverflowError: "s" far out of range
-        raise InvalidInput(
-            "That button doesn't carry a slot I understand. Please run `/mentor ask` again."
-        ) from None
+    slot = SlotPick.decode(_value(body))
     person = people.get(body["user"]["id"])
     try:
-        view = services.mentoring.request_slot(person, ask_id, mentor_id, start)
+        view = services.mentoring.request_slot(person, slot.ask_id, slot.mentor_id, slot.start)
     except SlotTaken as taken:
         _replace(
             respond, messages.ask_offers(taken.outcome, lead=":hourglass: Sorry, that slot was just taken.")
@@ -97,7 +87,7 @@ def accept_request(
     ack()
     person = people.get(body["user"]["id"])
     try:
-        view = services.mentoring.accept(person, _int_value(body))
+        view = services.mentoring.accept(person, _meeting_id(body))
     except (Conflict, NotFound) as exc:
         answer(body, respond, home, messages.plain(exc.message))
         return
@@ -116,7 +106,7 @@ def decline_request(
     ack()
     person = people.get(body["user"]["id"])
     try:
-        view = services.mentoring.decline(person, _int_value(body))
+        view = services.mentoring.decline(person, _meeting_id(body))
     except (Conflict, NotFound) as exc:
         answer(body, respond, home, messages.plain(exc.message))
         return
@@ -138,16 +128,14 @@ def cancel_meeting(
 ) -> None:
     ack()
     person = people.get(body["user"]["id"])
-    try:
-        services.mentoring.cancel(person, _int_value(body))
-        lead = "Cancelled; the other person has been told."
-    except (Conflict, NotFound) as exc:
-        lead = exc.message
+    meeting_id = _meeting_id(body)
     if from_home(body):
+        with contextlib.suppress(Conflict, NotFound):  # the refreshed Home shows how things stand
+            services.mentoring.cancel(person, meeting_id)
         home.publish(person.user_id)
         return
-    listing = messages.my_conversations(services.mentoring.my_conversations(person))
-    _replace(respond, messages.Message(text=lead, blocks=[*messages.plain(lead).blocks, *listing.blocks]))
+    outcome = services.mentoring.cancel_and_list(person, meeting_id)
+    _replace(respond, messages.after_cancel(outcome.refusal, outcome.mine))
 
 
 def show_options(
@@ -155,7 +143,7 @@ def show_options(
 ) -> None:
     ack()
     person = people.get(body["user"]["id"])
-    outcome = services.mentoring.options(person, _int_value(body))
+    outcome = services.mentoring.options(person, AskRef.decode(_value(body)).ask_id)
     respond(replace_original=False, response_type="ephemeral", **messages.ask_offers(outcome).as_kwargs())
 
 
@@ -169,18 +157,12 @@ def leave_confirm(
     except NotFound as exc:
         _replace(respond, messages.plain(exc.message))
         return
-    _replace(
-        respond,
-        messages.plain(
-            "You've left the mentor register. Thank you for mentoring! "
-            "Come back any time with `/mentor join #topic`."
-        ),
-    )
+    _replace(respond, messages.plain(register_blocks.LEFT_REGISTER))
 
 
 def leave_stay(ack: Ack, respond: Respond) -> None:
     ack()
-    _replace(respond, messages.plain("Great, you stay on the register. :relieved:"))
+    _replace(respond, messages.plain(register_blocks.STAYED_ON_REGISTER))
 
 
 def edit_profile(
@@ -193,9 +175,9 @@ def edit_profile(
 ) -> None:
     ack()
     person = people.get(body["user"]["id"])
-    open_profile_modal(
-        client, services, person, body["trigger_id"], respond, response_url=body.get("response_url", "")
-    )
+    # A button on a message confirms the save in that conversation; one on the Home, in our DM.
+    channel_id = None if from_home(body) else (body.get("channel") or {}).get("id")
+    open_profile_modal(client, services, person, body["trigger_id"], respond, channel_id=channel_id)
 
 
 def rate(
@@ -205,7 +187,7 @@ def rate(
     match = RATE_PATTERN.match(_action(body)["action_id"])
     assert match is not None  # the listener's own pattern
     person = people.get(body["user"]["id"])
-    view = services.feedback.record(person, _int_value(body), rating=int(match[1]))
+    view = services.feedback.record(person, _meeting_id(body), rating=int(match[1]))
     _replace(respond, messages.feedback_thanks(view, person.tz))
 
 
@@ -216,7 +198,7 @@ def goal_met(
     match = GOAL_MET_PATTERN.match(_action(body)["action_id"])
     assert match is not None
     person = people.get(body["user"]["id"])
-    view = services.feedback.record(person, _int_value(body), goal_met=GoalMet(match[1]))
+    view = services.feedback.record(person, _meeting_id(body), goal_met=GoalMet(match[1]))
     _replace(respond, messages.feedback_thanks(view, person.tz))
 
 
@@ -224,7 +206,7 @@ def open_note(
     ack: Ack, body: dict[str, Any], client: WebClient, services: Services, people: PeopleDirectory
 ) -> None:
     ack()
-    meeting_id = _int_value(body)
+    meeting_id = _meeting_id(body)
     current = services.feedback.my_note(people.get(body["user"]["id"]), meeting_id)
     client.views_open(trigger_id=body["trigger_id"], view=note_modal(meeting_id, current))
 
@@ -235,9 +217,7 @@ def not_a_good_fit(
     """Counted, never shown to the mentor; the asker goes straight back to the other ranked mentors."""
     ack()
     person = people.get(body["user"]["id"])
-    meeting_id = _int_value(body)
-    ask_id, mentor_id = services.feedback.not_a_good_fit(person, meeting_id)
-    outcome = services.mentoring.ask_again(person, ask_id, without=mentor_id)
+    outcome = services.mentoring.not_a_good_fit(person, _meeting_id(body))
     lead = "Thanks for saying so; it stays between us. Here are other mentors for the same goal:"
     respond(
         replace_original=False,
@@ -260,9 +240,7 @@ def toggle_available(
     home: HomePublisher,
 ) -> None:
     ack()
+    wanted = Availability.decode(_value(body))
     person = people.get(body["user"]["id"])
-    on = _action(body).get("value") == "on"
-    if on:
-        services.register.set_away(person)  # back now, if they were away
-    view = services.register.set_available(person, on)
+    view = services.register.set_available(person, wanted.available)  # available also ends time away
     answer(body, respond, home, messages.profile_summary(view, lead="Saved."))

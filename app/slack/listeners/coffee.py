@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeAlias, assert_never
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -13,16 +13,15 @@ from slack_sdk import WebClient
 from app.domain.errors import InvalidInput
 from app.services.container import Services
 from app.services.people import Person
-from app.services.roulette import CoffeeStatus
 from app.slack import subcommands as sc
 from app.slack.blocks import coffee as blocks
 from app.slack.blocks.help import COFFEE_HELP_TEXT
-from app.slack.blocks.messages import help_message, plain
-from app.slack.channel_sync import sync_channel
+from app.slack.blocks.messages import Message, help_message
+from app.slack.channel_sync import SlackChannelMembers
 from app.slack.home import HomePublisher
 from app.slack.ids import COFFEE_MET_PATTERN, Action
 from app.slack.listeners.answer import answer
-from app.slack.listeners.context import Ctx
+from app.slack.payloads import CoffeeGroupRef, PauseDays
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -36,129 +35,71 @@ def register(app: App) -> None:
 
 # --- sub-commands ----------------------------------------------------------------------------------
 
-
-def _join(_: sc.CoffeeJoin, ctx: Ctx) -> None:
-    ctx.reply(
-        blocks.status(ctx.services.roulette.join(ctx.person), lead="Welcome to coffee roulette! :coffee:")
-    )
-
-
-def _leave(_: sc.CoffeeLeave, ctx: Ctx) -> None:
-    ctx.reply(blocks.status(ctx.services.roulette.leave(ctx.person), lead="You've left coffee roulette."))
-
-
-def _pause(cmd: sc.CoffeePause, ctx: Ctx) -> None:
-    view = ctx.services.roulette.pause(ctx.person, duration=cmd.duration, until_date=cmd.until)
-    ctx.reply(blocks.status(view, lead="Paused. Enjoy the quiet!"))
-
-
-def _resume(_: sc.CoffeeResume, ctx: Ctx) -> None:
-    ctx.reply(blocks.status(ctx.services.roulette.resume(ctx.person), lead="Welcome back!"))
+CoffeeCommand: TypeAlias = (
+    sc.CoffeeHelp
+    | sc.CoffeeJoin
+    | sc.CoffeeLeave
+    | sc.CoffeePause
+    | sc.CoffeeResume
+    | sc.CoffeeStatus
+    | sc.CoffeeChannel
+    | sc.CoffeeAvoid
+    | sc.CoffeeSchedule
+    | sc.CoffeeScheduleShow
+    | sc.CoffeeRun
+    | sc.CoffeePreview
+)
 
 
-def _status(_: sc.CoffeeStatus, ctx: Ctx) -> None:
-    ctx.reply(blocks.status(ctx.services.roulette.status(ctx.person)))
-
-
-def _avoid(cmd: sc.CoffeeAvoid, ctx: Ctx) -> None:
-    count = ctx.services.roulette.avoid(ctx.person, cmd.user_id, remove=cmd.remove)
-    done = (
-        f"Okay, <@{cmd.user_id}> can be paired with you again."
-        if cmd.remove
-        else f"Noted: you won't be paired with <@{cmd.user_id}>."
-    )
-    ctx.reply(plain(f"{done} Your list has {count} person(s); only you can see it."))
-
-
-def _channel(cmd: sc.CoffeeChannel, ctx: Ctx) -> None:
-    ctx.services.roulette.require_admin(ctx.person)  # before any hint: a non-admin just hears "no"
-    if cmd.channel_id is None:
-        raise InvalidInput(
-            "Pick the channel from Slack's autocomplete so it becomes a link, "
-            "e.g. `/mentor coffee channel #coffee-chats`."
-        )
-    ctx.services.roulette.add_channel(ctx.person, cmd.channel_id, cmd.channel_name)
-    count = sync_channel(ctx.client, ctx.services, cmd.channel_id)
-    if count is None:
-        ctx.reply(
-            plain(
-                f"I've noted <#{cmd.channel_id}>, but I can't read its members yet. For a private "
-                "channel, invite me first (`/invite @mentorbot`); I'll try again before each round."
+def serve(cmd: CoffeeCommand, person: Person, services: Services, client: WebClient) -> Message:
+    """Serve one `/mentor coffee …` sub-command with one service call."""
+    roulette = services.roulette
+    match cmd:
+        case sc.CoffeeJoin():
+            return blocks.status(roulette.join(person), lead="Welcome to coffee roulette! :coffee:")
+        case sc.CoffeeLeave():
+            return blocks.status(roulette.leave(person), lead="You've left coffee roulette.")
+        case sc.CoffeePause(duration=duration, until=until):
+            paused = roulette.pause(person, duration=duration, until_date=until)
+            return blocks.status(paused, lead="Paused. Enjoy the quiet!")
+        case sc.CoffeeResume():
+            return blocks.status(roulette.resume(person), lead="Welcome back!")
+        case sc.CoffeeStatus():
+            return blocks.status(roulette.status(person))
+        case sc.CoffeeAvoid(user_id=user_id, remove=remove):
+            return blocks.avoid_noted(user_id, remove, roulette.avoid(person, user_id, remove=remove))
+        case sc.CoffeeChannel(channel_id=str(channel_id), channel_name=name):
+            count = roulette.add_channel_and_sync(person, channel_id, name, _reader(client))
+            return blocks.channel_added(channel_id, count)
+        case sc.CoffeeChannel():  # a name Slack didn't turn into a link
+            roulette.require_admin(person)  # before any hint: a non-admin just hears "no"
+            raise InvalidInput(
+                "Pick the channel from Slack's autocomplete so it becomes a link, "
+                "e.g. `/mentor coffee channel #coffee-chats`."
             )
-        )
-        return
-    ctx.reply(
-        plain(
-            f"<#{cmd.channel_id}> is a coffee channel: its {count} members are in the pool unless they "
-            "leave or pause. Nothing will be posted in the channel."
-        )
-    )
+        case sc.CoffeeSchedule(every_weeks=every_weeks, weekday=weekday, at=at, tz=tz):
+            saved = roulette.set_schedule(person, every_weeks=every_weeks, weekday=weekday, at=at, tz=tz)
+            return blocks.schedule(saved, person.tz, lead="Schedule saved.")
+        case sc.CoffeeScheduleShow():
+            return blocks.schedule(roulette.schedule(), person.tz)
+        case sc.CoffeeRun():
+            summary = roulette.sync_channels_and_run_now(person, _reader(client))
+            return blocks.round_summary(summary, preview=False)
+        case sc.CoffeePreview():
+            return blocks.round_summary(roulette.preview(person), preview=True)
+        case sc.CoffeeHelp(unknown=unknown):
+            return help_message(COFFEE_HELP_TEXT, unknown)
+        case _:
+            assert_never(cmd)
 
 
-def _schedule(cmd: sc.CoffeeSchedule, ctx: Ctx) -> None:
-    view = ctx.services.roulette.set_schedule(
-        ctx.person, every_weeks=cmd.every_weeks, weekday=cmd.weekday, at=cmd.at, tz=cmd.tz
-    )
-    ctx.reply(blocks.schedule(view, ctx.person.tz, lead="Schedule saved."))
-
-
-def _schedule_show(_: sc.CoffeeScheduleShow, ctx: Ctx) -> None:
-    ctx.reply(blocks.schedule(ctx.services.roulette.schedule(), ctx.person.tz))
-
-
-def _run(_: sc.CoffeeRun, ctx: Ctx) -> None:
-    ctx.services.roulette.require_admin(ctx.person)
-    for channel_id in ctx.services.roulette.channels():
-        sync_channel(ctx.client, ctx.services, channel_id)
-    ctx.reply(blocks.round_summary(ctx.services.roulette.run_now(ctx.person), preview=False))
-
-
-def _preview(_: sc.CoffeePreview, ctx: Ctx) -> None:
-    ctx.services.roulette.require_admin(ctx.person)
-    ctx.reply(blocks.round_summary(ctx.services.roulette.preview(ctx.person), preview=True))
-
-
-def _help(cmd: sc.CoffeeHelp, ctx: Ctx) -> None:
-    ctx.reply(help_message(COFFEE_HELP_TEXT, cmd.unknown))
-
-
-HANDLERS: dict[type, Callable[[Any, Ctx], None]] = {
-    sc.CoffeeJoin: _join,
-    sc.CoffeeLeave: _leave,
-    sc.CoffeePause: _pause,
-    sc.CoffeeResume: _resume,
-    sc.CoffeeStatus: _status,
-    sc.CoffeeAvoid: _avoid,
-    sc.CoffeeChannel: _channel,
-    sc.CoffeeSchedule: _schedule,
-    sc.CoffeeScheduleShow: _schedule_show,
-    sc.CoffeeRun: _run,
-    sc.CoffeePreview: _preview,
-    sc.CoffeeHelp: _help,
-}
+def _reader(client: WebClient) -> Callable[[str], list[Person] | None]:
+    return SlackChannelMembers(client).humans_in
 
 
 # --- buttons ---------------------------------------------------------------------------------------
 
-
-def _pause_days(body: dict[str, Any]) -> timedelta:
-    try:
-        days = int(body["actions"][0]["value"])
-    except (KeyError, ValueError):
-        days = 14
-    return timedelta(days=max(1, min(days, 365)))
-
-
-# What each status button does, and what the person is told.
-_STATUS_BUTTONS: dict[str, tuple[Callable[[Services, Person, dict[str, Any]], CoffeeStatus], str]] = {
-    Action.COFFEE_JOIN: (lambda s, p, _: s.roulette.join(p), "You're in! :coffee:"),
-    Action.COFFEE_LEAVE: (
-        lambda s, p, _: s.roulette.leave(p),
-        "You've left coffee roulette. Come back any time.",
-    ),
-    Action.COFFEE_RESUME: (lambda s, p, _: s.roulette.resume(p), "Welcome back!"),
-    Action.COFFEE_PAUSE: (lambda s, p, b: s.roulette.pause(p, duration=_pause_days(b)), "Paused."),
-}
+_STATUS_BUTTONS = (Action.COFFEE_JOIN, Action.COFFEE_LEAVE, Action.COFFEE_RESUME, Action.COFFEE_PAUSE)
 
 
 def status_button(
@@ -171,8 +112,19 @@ def status_button(
 ) -> None:
     """Join / Leave / Resume / Pause, on a status message, a pause notice or the App Home."""
     ack()
-    change, lead = _STATUS_BUTTONS[body["actions"][0]["action_id"]]
-    view = change(services, people.get(body["user"]["id"]), body)
+    action = body["actions"][0]
+    person = people.get(body["user"]["id"])
+    roulette = services.roulette
+    match action["action_id"]:
+        case Action.COFFEE_JOIN:
+            view, lead = roulette.join(person), "You're in! :coffee:"
+        case Action.COFFEE_LEAVE:
+            view, lead = roulette.leave(person), "You've left coffee roulette. Come back any time."
+        case Action.COFFEE_RESUME:
+            view, lead = roulette.resume(person), "Welcome back!"
+        case _:  # Action.COFFEE_PAUSE, the only other id this listener is registered for
+            pause = PauseDays.decode(str(action.get("value", "")))
+            view, lead = roulette.pause(person, duration=timedelta(days=pause.days)), "Paused."
     answer(body, respond, home, blocks.status(view, lead=lead))
 
 
@@ -180,22 +132,18 @@ def met_button(
     ack: Ack,
     body: dict[str, Any],
     respond: Respond,
-    client: WebClient,
     services: Services,
     people: PeopleDirectory,
 ) -> None:
     ack()
     action = body["actions"][0]
     match = COFFEE_MET_PATTERN.match(action["action_id"])
-    assert match is not None
-    try:
-        group_id = int(action["value"])
-    except (KeyError, ValueError):
-        raise InvalidInput("That button doesn't carry what I expected.") from None
-    answer = services.roulette.answer_followup(people.get(body["user"]["id"]), group_id, match[1])
+    assert match is not None  # the listener's own pattern
+    group = CoffeeGroupRef.decode(str(action.get("value", "")))
+    noted = services.roulette.answer_followup(people.get(body["user"]["id"]), group.group_id, match[1])
     # Only the person who clicked sees the thanks; the question stays for the others.
     respond(
         replace_original=False,
         response_type="ephemeral",
-        **blocks.answer_noted(answer.answer, answer.changed).as_kwargs(),
+        **blocks.answer_noted(noted.answer, noted.changed).as_kwargs(),
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
+from slack_sdk.errors import SlackApiError
 
 from app.domain.errors import InvalidInput
 from app.domain.goal import validate_goal
@@ -18,7 +18,9 @@ from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, ProfileInput
 from app.slack.blocks import messages
 from app.slack.blocks.modals import LEVELS, MAX_TEAM, REVERSE_VALUE
+from app.slack.blocks.register import profile_saved
 from app.slack.ids import Block, Field, View
+from app.slack.payloads import BadPayload, NoteForm, ProfileForm
 from app.slack.people import PeopleDirectory
 from app.slack.topics import parse_topics
 
@@ -82,7 +84,12 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
 
 
 def save_profile(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, people: PeopleDirectory
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    services: Services,
+    people: PeopleDirectory,
 ) -> None:
     data, errors = read_profile_form(view["state"]["values"])
     if data is None:
@@ -91,15 +98,34 @@ def save_profile(
     ack()
     person = people.get(body["user"]["id"])
     saved = services.register.save_profile(person, data)
-    response_url = view.get("private_metadata") or ""
-    if response_url.startswith("https://") or response_url.startswith("http://"):
-        message = messages.profile_summary(saved, lead="Your mentor profile is saved. :white_check_mark:")
-        try:
-            WebhookClient(response_url).send(
-                response_type="ephemeral", replace_original=False, **message.as_kwargs()
-            )
-        except Exception:  # the profile is saved; a lost confirmation is not worth an error
-            log.warning("could not confirm the saved profile")
+    try:
+        channel_id = ProfileForm.decode(view.get("private_metadata") or "").channel_id
+    except BadPayload:  # a modal opened before an upgrade, or a forged one: confirm in our DM
+        channel_id = None
+    confirm_privately(client, person.user_id, channel_id, profile_saved(saved))
+
+
+def confirm_privately(
+    client: WebClient, user_id: str, channel_id: str | None, message: messages.Message
+) -> None:
+    """Only the person sees it: ephemeral where they opened the form, else (or if Slack won't) our DM.
+
+    Slack refuses an ephemeral message in a conversation the app is not in (not_in_channel,
+    channel_not_found); the DM always works. A lost confirmation is logged, never an error: the
+    profile is saved.
+    """
+    try:
+        if channel_id is not None:
+            try:
+                client.chat_postEphemeral(channel=channel_id, user=user_id, **message.as_kwargs())
+                return
+            except SlackApiError as exc:
+                log.info(
+                    "no ephemeral confirmation in the form's conversation: %s", exc.response.get("error")
+                )
+        client.chat_postMessage(channel=user_id, **message.as_kwargs())  # the app's DM with the person
+    except SlackApiError as exc:
+        log.warning("could not confirm the saved profile: %s", exc.response.get("error"))
 
 
 def save_note(
@@ -110,15 +136,12 @@ def save_note(
         ack(response_action="errors", errors={Block.NOTE: f"Keep the note to {MAX_NOTE} characters."})
         return
     try:
-        meeting_id = int(view.get("private_metadata") or "")
-    except ValueError:
-        ack(
-            response_action="errors",
-            errors={Block.NOTE: "This form lost track of its conversation; open it again."},
-        )
+        form = NoteForm.decode(view.get("private_metadata") or "")
+    except BadPayload as exc:
+        ack(response_action="errors", errors={Block.NOTE: exc.message})
         return
     ack()
-    services.feedback.save_note(people.get(body["user"]["id"]), meeting_id, note)
+    services.feedback.save_note(people.get(body["user"]["id"]), form.meeting_id, note)
 
 
 def ask_from_home(

@@ -1,0 +1,204 @@
+"""Typed button values and modal ``private_metadata``: what the app puts in, and reads back.
+
+Slack hands these strings back verbatim, but anyone can forge a request with any string, and a
+message sent months ago still carries the format of its day. So each payload decodes strictly and
+raises ``BadPayload`` (an ``InvalidInput``, which the error handler turns into a friendly ephemeral
+answer) on anything it did not write. The wire formats are the ones the app has always used, so
+buttons already sitting in people's DMs keep working after an upgrade.
+
+A payload carries ids, never a whole object, and never a ``response_url``: those are short-lived
+credentials to post into a conversation and have no business travelling through Slack's client.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from app.domain.errors import InvalidInput
+
+MAX_ID = 2**63 - 1  # a database id; anything larger is not ours
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,30}$")
+_CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{1,30}$")
+# Epoch seconds a slot may carry: 2000-01-01 .. 2100-01-01, so fromtimestamp never overflows.
+_MIN_EPOCH, _MAX_EPOCH = 946_684_800, 4_102_444_800
+
+STALE_BUTTON = "That button doesn't carry what I expected. Please run the command again."
+
+
+class BadPayload(InvalidInput):
+    """A button value or private_metadata the app did not write (forged, garbled or from another era)."""
+
+    def __init__(self, message: str = STALE_BUTTON) -> None:
+        super().__init__(message)
+
+
+def _id(raw: Any) -> int:
+    # bool is an int in Python, and "+1" / " 1" parse with int(): accept only plain digits.
+    if isinstance(raw, bool):
+        raise BadPayload
+    text = str(raw)
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        raise BadPayload
+    value = int(text)
+    if not 0 < value <= MAX_ID:
+        raise BadPayload
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRef:
+    """A button about one conversation (accept, decline, cancel, rate, goal met, note, not a good fit)."""
+
+    meeting_id: int
+
+    def encode(self) -> str:
+        return str(self.meeting_id)
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        return cls(_id(raw))
+
+
+@dataclass(frozen=True, slots=True)
+class AskRef:
+    """A button about one ask ("Show mentors")."""
+
+    ask_id: int
+
+    def encode(self) -> str:
+        return str(self.ask_id)
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        return cls(_id(raw))
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeeGroupRef:
+    """A follow-up button about one coffee group ("did you meet?")."""
+
+    group_id: int
+
+    def encode(self) -> str:
+        return str(self.group_id)
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        return cls(_id(raw))
+
+
+@dataclass(frozen=True, slots=True)
+class SlotPick:
+    """A slot button: this mentor, at this start, for this ask. ``start`` is whole seconds, UTC."""
+
+    ask_id: int
+    mentor_id: str
+    start: datetime
+
+    def encode(self) -> str:
+        return json.dumps(
+            {"a": self.ask_id, "m": self.mentor_id, "s": int(self.start.timestamp())}, separators=(",", ":")
+        )
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        bad = BadPayload("That button doesn't carry a slot I understand. Please run `/mentor ask` again.")
+        try:
+            value = json.loads(raw)
+        except (ValueError, TypeError):
+            raise bad from None
+        if not isinstance(value, dict) or set(value) != {"a", "m", "s"}:
+            raise bad
+        mentor, seconds = value["m"], value["s"]
+        if not isinstance(mentor, str) or not _USER_ID.match(mentor):
+            raise bad
+        if type(seconds) is not int or not _MIN_EPOCH <= seconds <= _MAX_EPOCH:
+            raise bad
+        if type(value["a"]) is not int or not 0 < value["a"] <= MAX_ID:
+            raise bad
+        return cls(value["a"], mentor, datetime.fromtimestamp(seconds, UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """The Home's "take new requests" toggle: the state the click asks for."""
+
+    available: bool
+
+    def encode(self) -> str:
+        return "on" if self.available else "off"
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if raw not in ("on", "off"):
+            raise BadPayload
+        return cls(raw == "on")
+
+
+@dataclass(frozen=True, slots=True)
+class PauseDays:
+    """A coffee "Pause" button: how many days, 1 to 365."""
+
+    days: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.days <= 365:
+            raise BadPayload
+
+    def encode(self) -> str:
+        return str(self.days)
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        text = str(raw)
+        if not text.isascii() or not text.isdigit() or len(text) > 3:
+            raise BadPayload
+        return cls(int(text))
+
+
+@dataclass(frozen=True, slots=True)
+class NoteForm:
+    """The private-note modal's metadata: which conversation the note is about."""
+
+    meeting_id: int
+
+    def encode(self) -> str:
+        return str(self.meeting_id)
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        try:
+            return cls(_id(raw))
+        except BadPayload:
+            raise BadPayload("This form lost track of its conversation; open it again.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileForm:
+    """The profile modal's metadata: the conversation it was opened from, to confirm the save there.
+
+    ``channel_id`` is None when it was opened where there is no conversation (the App Home); the
+    confirmation then goes to the app's DM with the person.
+    """
+
+    channel_id: str | None = None
+
+    def encode(self) -> str:
+        return json.dumps({"c": self.channel_id} if self.channel_id else {}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        try:
+            value = json.loads(raw)
+        except (ValueError, TypeError):
+            raise BadPayload("This form lost track of where it was opened; open it again.") from None
+        if not isinstance(value, dict) or not set(value) <= {"c"}:
+            raise BadPayload("This form lost track of where it was opened; open it again.")
+        channel = value.get("c")
+        if channel is not None and (not isinstance(channel, str) or not _CHANNEL_ID.match(channel)):
+            raise BadPayload("This form lost track of where it was opened; open it again.")
+        return cls(channel)
