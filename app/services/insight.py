@@ -30,8 +30,8 @@ from app.db.models import (
     MentorProfile,
     MentorTopic,
 )
-from app.domain.errors import NotAllowed
 from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus
+from app.services import admins
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 
@@ -122,11 +122,10 @@ class InsightService:
             return _export(session, now, since)
 
     def is_admin(self, person: Person) -> bool:
-        return person.user_id in self._admins
+        return admins.is_admin(self._admins, person)
 
     def _require_admin(self, person: Person) -> None:
-        if not self.is_admin(person):
-            raise NotAllowed("Only Mentorbot admins can see program figures.")
+        admins.require_admin(self._admins, person)
 
 
 def _in_period(column, since: datetime | None):  # type: ignore[no-untyped-def]
