@@ -212,5 +212,26 @@ def group_members(session: Session, group_id: int) -> list[CoffeeGroupMember]:
     return list(session.scalars(select(CoffeeGroupMember).where(CoffeeGroupMember.group_id == group_id)))
 
 
+def group_member_ids(session: Session, group_id: int) -> list[str]:
+    return list(
+        session.scalars(select(CoffeeGroupMember.user_id).where(CoffeeGroupMember.group_id == group_id))
+    )
+
+
 def members_by_id(session: Session, user_ids: Iterable[str]) -> dict[str, Member]:
     return {m.user_id: m for m in session.scalars(select(Member).where(Member.user_id.in_(list(user_ids))))}
+
+
+def avoided_either_way(session: Session, user_id: str) -> set[str]:
+    """Everyone with a "don't pair" wish between them and ``user_id``, either way round."""
+    mine = session.scalars(select(CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id == user_id))
+    theirs = session.scalars(select(CoffeeAvoid.user_id).where(CoffeeAvoid.avoided_id == user_id))
+    return set(mine) | set(theirs)
+
+
+def any_unreachable(session: Session, user_ids: Iterable[str]) -> bool:
+    """Whether Slack told us any of these people left or can't be messaged."""
+    query = select(Member.user_id).where(
+        Member.user_id.in_(list(user_ids)), Member.unreachable_since.is_not(None)
+    )
+    return session.scalar(query.limit(1)) is not None
