@@ -22,18 +22,19 @@ from sqlalchemy import Engine, text
 from app.config import DatabaseSettings, Settings
 from app.db.engine import create_db_engine, create_session_factory
 from app.services.clock import Clock, utc_now
+from app.services.coffee import RouletteService, RouletteSettings
 from app.services.coffee_channels import CoffeeChannels
 from app.services.container import Services
 from app.services.delivery import NoticeDelivery
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
+from app.services.members import MembersService
 from app.services.mentoring import MentoringService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.ports import ChannelMembers
 from app.services.register import RegisterService
-from app.services.roulette import RouletteService, RouletteSettings
 from app.slack.app import create_bolt_app
 from app.slack.channel_sync import SlackChannelMembers
 from app.slack.delivery import Dispatcher
@@ -137,10 +138,9 @@ def create_services(
     )
 
 
-def create_member_importer(engine: Engine, settings: DatabaseSettings) -> RouletteService:
+def create_member_importer(engine: Engine, settings: DatabaseSettings) -> MembersService:
     """What ``import-members`` needs: the members, no Slack (so no tokens)."""
-    roulette = RouletteSettings(admins=frozenset(), default_tz=settings.default_timezone)
-    return RouletteService(create_session_factory(engine), roulette)
+    return MembersService(create_session_factory(engine), default_tz=settings.default_timezone)
 
 
 def roulette_settings(settings: Settings) -> RouletteSettings:

@@ -177,3 +177,60 @@ def clear_first_in_line(session: Session, user_ids: Iterable[str]) -> None:
             .where(CoffeeParticipant.user_id.in_(ids))
             .values(first_in_line_since=None)
         )
+
+
+def avoided_ids(session: Session, user_id: str) -> list[str]:
+    """Whom this person asked not to be paired with (confidential: for them only)."""
+    return list(session.scalars(select(CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id == user_id)))
+
+
+def channel_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(CoffeeChannel.channel_id).order_by(CoffeeChannel.channel_id)))
+
+
+def round_ran(session: Session, scheduled_for: datetime) -> bool:
+    query = select(CoffeeRound.id).where(CoffeeRound.scheduled_for == scheduled_for)
+    return session.scalar(query) is not None
+
+
+def rounds_due_for_followup(session: Session, *, now: datetime) -> list[CoffeeRound]:
+    """Rounds whose "Did you meet?" is due and not yet sent; replicas sharing PostgreSQL split them."""
+    query = select(CoffeeRound).where(
+        CoffeeRound.followup_sent_at.is_(None), CoffeeRound.followup_due_at <= now
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def groups_of(session: Session, round_id: int) -> list[CoffeeGroup]:
+    return list(session.scalars(select(CoffeeGroup).where(CoffeeGroup.round_id == round_id)))
+
+
+def group_members(session: Session, group_id: int) -> list[CoffeeGroupMember]:
+    return list(session.scalars(select(CoffeeGroupMember).where(CoffeeGroupMember.group_id == group_id)))
+
+
+def group_member_ids(session: Session, group_id: int) -> list[str]:
+    return list(
+        session.scalars(select(CoffeeGroupMember.user_id).where(CoffeeGroupMember.group_id == group_id))
+    )
+
+
+def members_by_id(session: Session, user_ids: Iterable[str]) -> dict[str, Member]:
+    return {m.user_id: m for m in session.scalars(select(Member).where(Member.user_id.in_(list(user_ids))))}
+
+
+def avoided_either_way(session: Session, user_id: str) -> set[str]:
+    """Everyone with a "don't pair" wish between them and ``user_id``, either way round."""
+    mine = session.scalars(select(CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id == user_id))
+    theirs = session.scalars(select(CoffeeAvoid.user_id).where(CoffeeAvoid.avoided_id == user_id))
+    return set(mine) | set(theirs)
+
+
+def any_unreachable(session: Session, user_ids: Iterable[str]) -> bool:
+    """Whether Slack told us any of these people left or can't be messaged."""
+    query = select(Member.user_id).where(
+        Member.user_id.in_(list(user_ids)), Member.unreachable_since.is_not(None)
+    )
+    return session.scalar(query.limit(1)) is not None

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from operator import attrgetter
 
 from app.domain.errors import InvalidInput
+from app.domain.meeting import may_mentor
 from app.domain.model import AskSpec, Mentor, MentorLoad, Offer, Ranking, WeeklyWindow
 from app.domain.slots import (
     DEFAULT_HORIZON,
@@ -30,23 +31,6 @@ _WindowsKey = tuple[tuple[int, time, time], ...]
 # Within one topic tier, smaller is better: (-spare capacity, recent conversations, first slot,
 # user_id, position in the input). The position makes every key unique.
 _TierKey = tuple[int, int, datetime, str, int]
-
-
-def _may_mentor(mentor: Mentor, ask: AskSpec, now: datetime) -> bool:
-    """Everything about a mentor except their calendar: not the asker, present, and a fitting level."""
-    if mentor.user_id == ask.asker_id or not mentor.available or mentor.capacity_per_week <= 0:
-        return False
-    if mentor.away_until is not None:
-        require_aware(mentor.away_until, f"away_until of {mentor.user_id}")
-        if mentor.away_until > now:
-            return False
-    # Reverse mentoring (a junior mentoring a senior) only with the mentor's consent.
-    return (
-        mentor.reverse_ok
-        or mentor.level is None
-        or ask.asker_level is None
-        or mentor.level >= ask.asker_level
-    )
 
 
 class _Calendars:
@@ -198,7 +182,7 @@ def rank_mentors(
     asked = ask.topics
     tiers: dict[int, list[Mentor]] = {}
     for mentor in mentors:
-        if _may_mentor(mentor, ask, now):
+        if may_mentor(mentor, ask, now):
             covered = len(mentor.topics & asked) if asked else 0
             tiers.setdefault(covered, []).append(mentor)
 

@@ -3,8 +3,8 @@ needs them fresh."""
 
 from __future__ import annotations
 
+from app.services.coffee import RouletteService
 from app.services.ports import ChannelMembers
-from app.services.roulette import RouletteService
 
 
 class CoffeeChannels:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services.coffee import RouletteService
 from app.services.coffee_channels import CoffeeChannels
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
@@ -12,7 +13,6 @@ from app.services.mentoring import MentoringService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.register import RegisterService
-from app.services.roulette import RouletteService
 
 
 @dataclass(frozen=True)

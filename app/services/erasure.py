@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,14 +44,14 @@ class ErasureService:
         self._clock = clock
 
     def forget(self, person: Person) -> ErasureReport:
-        with self._sessions() as session:
-            if session.get(Member, person.user_id) is None:
-                raise Conflict("There's nothing of yours left to erase.")
-        cancelled = self._cancel_upcoming(person)
+        """One transaction: the cancellations and the erasure are committed together, or neither."""
         user_id = person.user_id
         stand_in = "X" + secrets.token_hex(5).upper()  # not a Slack ID; links nothing to anyone
         now = self._clock()
         with self._sessions.begin() as session:
+            if session.get(Member, person.user_id) is None:
+                raise Conflict("There's nothing of yours left to erase.")
+            cancelled = self._cancel_upcoming(session, person, now)
             eq.add_stand_in(session, stand_in, now=now)
             goals = eq.repoint_asks(session, user_id, stand_in)
             eq.repoint_meetings(session, user_id, stand_in)
@@ -64,18 +65,16 @@ class ErasureService:
             eq.delete_member(session, user_id)
         return ErasureReport(profile, goals, notes, answers + groups, groups, avoids, cancelled)
 
-    def _cancel_upcoming(self, person: Person) -> int:
-        now = self._clock()
-        with self._sessions() as session:
-            upcoming = [
-                m.id
-                for m in queries.meetings_of(session, person.user_id, statuses=queries.HOLDING, since=now)
-            ]
+    def _cancel_upcoming(self, session: Session, person: Person, now: datetime) -> int:
+        """Call off what is still to come, so the other side is told (their notices go out first)."""
+        upcoming = [
+            m.id for m in queries.meetings_of(session, person.user_id, statuses=queries.HOLDING, since=now)
+        ]
         cancelled = 0
         for meeting_id in upcoming:
             try:
-                self._mentoring.cancel(person, meeting_id)
+                self._mentoring.booking.cancel_within(session, person, meeting_id, now=now)
                 cancelled += 1
             except Conflict:
-                pass  # settled meanwhile
+                pass  # settled meanwhile; nothing was written for it
         return cancelled

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import queries
 from app.db.models import Ask, Feedback, Meeting
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.model import SLOT_LENGTH, GoalMet
 from app.services import outbox
 from app.services.clock import Clock, utc_now
@@ -165,22 +165,3 @@ class FeedbackService:
         with self._sessions() as session:
             row = queries.feedback_row(session, meeting_id, person.user_id)
             return row.note if row is not None else None
-
-    def not_a_good_fit(self, person: Person, meeting_id: int) -> tuple[int, str]:
-        """The asker says the match didn't fit: counted, never shown to the mentor.
-
-        Returns the ask and the mentor, so the asker can be offered others for the same goal.
-        """
-        with self._sessions.begin() as session:
-            row = queries.feedback_row(session, meeting_id, person.user_id)
-            if row is None or row.role != "asker":
-                raise NotAllowed("Only the person who asked can say that.")
-            if row.not_a_good_fit:
-                raise Conflict(
-                    "Already noted. Your other options are in `/mentor list` and in my earlier answer."
-                )
-            row.not_a_good_fit = True
-            row.answered_at = row.answered_at or self._clock()
-            meeting = session.get(Meeting, meeting_id)
-            assert meeting is not None
-            return meeting.ask_id, meeting.mentor_id

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import coffee_queries as cq
 from app.db import insight_queries as iq
 from app.db import operations_queries as oq
-from app.domain.errors import NotAllowed
 from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus
+from app.services import admins
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 
@@ -112,11 +112,10 @@ class InsightService:
             return _export(session, now, since)
 
     def is_admin(self, person: Person) -> bool:
-        return person.user_id in self._admins
+        return admins.is_admin(self._admins, person)
 
     def _require_admin(self, person: Person) -> None:
-        if not self.is_admin(person):
-            raise NotAllowed("Only Mentorbot admins can see program figures.")
+        admins.require_admin(self._admins, person)
 
 
 def _compute(

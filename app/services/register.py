@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import queries
 from app.db.models import Meeting, Member, MentorProfile
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, MAX_TOPICS, MeetingStatus, WeeklyWindow
 from app.services.clock import Clock, utc_now
 from app.services.mentoring import MentoringService
@@ -164,25 +165,32 @@ class RegisterService:
         now = self._clock()
         with self._sessions.begin() as session:
             self._active_profile(session, person.user_id)
-            upcoming = [
-                m
-                for m in queries.meetings_of(session, person.user_id, statuses=queries.HOLDING, since=now)
-                if m.mentor_id == person.user_id
-            ]
-            return LeavePreview(
-                confirmed=tuple(m for m in upcoming if m.status == MeetingStatus.CONFIRMED),
-                pending=tuple(m for m in upcoming if m.status == MeetingStatus.REQUESTED),
-            )
+            return _preview(session, person.user_id, now)
 
     def leave(self, person: Person) -> LeavePreview:
-        """Off the register: pending requests are declined (askers told), confirmed ones stay."""
-        preview = self.leave_preview(person)
+        """Off the register: pending requests are declined (askers told), confirmed ones stay.
+
+        One transaction: a crash half-way leaves the mentor on the register with their requests, never
+        off it with requests nobody will answer.
+        """
+        now = self._clock()
         with self._sessions.begin() as session:
+            register = self._mentoring.asking.snapshot(session, now=now)  # before this transaction writes
             profile = self._active_profile(session, person.user_id)
-            profile.active, profile.updated_at = False, self._clock()
-        for meeting in preview.pending:
-            self._mentoring.decline(person, meeting.id, reason="left the mentor register")
-        return preview
+            preview = _preview(session, person.user_id, now)
+            profile.active, profile.updated_at = False, now
+            for meeting in preview.pending:
+                # A request answered meanwhile is no longer pending: nothing was written for it.
+                with contextlib.suppress(Conflict):
+                    self._mentoring.booking.decline_within(
+                        session,
+                        person,
+                        meeting.id,
+                        reason="left the mentor register",
+                        register=register,
+                        now=now,
+                    )
+            return preview
 
     # --- helpers ---
 
@@ -218,3 +226,15 @@ class RegisterService:
             level=member.level,
             tz=member.tz,
         )
+
+
+def _preview(session: Session, mentor_id: str, now: datetime) -> LeavePreview:
+    upcoming = [
+        m
+        for m in queries.meetings_of(session, mentor_id, statuses=queries.HOLDING, since=now)
+        if m.mentor_id == mentor_id
+    ]
+    return LeavePreview(
+        confirmed=tuple(m for m in upcoming if m.status == MeetingStatus.CONFIRMED),
+        pending=tuple(m for m in upcoming if m.status == MeetingStatus.REQUESTED),
+    )

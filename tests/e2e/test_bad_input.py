@@ -224,7 +224,8 @@ def test_help_lists_the_commands(harness):
 def test_admin_figures_are_refused_to_non_admins(harness, engine):
     for text in ("stats", "stats 90d", "export"):
         answer = harness.answer(ASKER, text)
-        assert "Only Mentorbot admins can see program figures" in answer.text, text
+        refused = "Only Mentorbot admins can do that. Ask one of them, or see `/mentor help`."
+        assert refused in answer.text, text
     assert harness.fake.calls_to("files.completeUploadExternal") == []
     counts = row_counts(engine)
     assert counts["asks"] == counts["meetings"] == counts["notices"] == counts["mentor_profiles"] == 0

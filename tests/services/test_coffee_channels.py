@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app.db.engine import create_session_factory
 from app.db.models import CoffeeGroupMember
+from app.services.coffee import RouletteService, RouletteSettings
 from app.services.coffee_channels import CoffeeChannels
 from app.services.people import Person
-from app.services.roulette import RouletteService, RouletteSettings
 
 ADMIN = Person("UADMIN", "Ada", "UTC")
 MONDAY_0900_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the default schedule, DEFAULT_TIMEZONE=UTC

@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from app.db.engine import create_db_engine, create_session_factory
 from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeeParticipant, CoffeeRound, Notice
 from app.domain.errors import NotAllowed
+from app.services.coffee import RouletteService, RouletteSettings
 from app.services.people import Person
-from app.services.roulette import RouletteService, RouletteSettings
 
 ADMIN = Person("UADMIN", "Ada", "Europe/Berlin")
 MONDAY_0900_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the default schedule, DEFAULT_TIMEZONE=UTC

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.services.roulette import CoffeeStatus, RoundSummary, ScheduleView
+from app.services.coffee import CoffeeStatus, RoundSummary, ScheduleView
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Action

@@ -16,10 +16,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from app.services.coffee import CoffeeStatus
 from app.services.insight import ProgramStats
 from app.services.mentoring import MyConversations
 from app.services.register import ProfileView
-from app.services.roulette import CoffeeStatus
 from app.slack.blocks import coffee
 from app.slack.blocks.format import local_time, mention
 from app.slack.blocks.insight import dashboard_blocks

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import coffee_queries as cq
-from app.db.models import CoffeeAvoid, CoffeeGroup, CoffeeGroupMember, Member
+from app.db.models import CoffeeGroup, CoffeeGroupMember, Member
 from app.services import outbox
 
 
@@ -25,12 +24,10 @@ def regroup_stranded(session: Session, group_id: int, user_id: str, *, now: date
     if group is None or own is None:
         return None  # already moved or told (this is a retry)
     session.delete(own)  # they never met the one who left: no pairing to remember
-    avoided = _avoided(session, user_id)
+    avoided = cq.avoided_either_way(session, user_id)
     for target, intro in cq.pairs_not_yet_introduced(session, group.round_id, skip=group_id):
-        members = list(
-            session.scalars(select(CoffeeGroupMember.user_id).where(CoffeeGroupMember.group_id == target.id))
-        )
-        if avoided & set(members) or _unreachable(session, members):
+        members = cq.group_member_ids(session, target.id)
+        if avoided & set(members) or cq.any_unreachable(session, members):
             continue
         member = session.get(Member, user_id)
         person = {
@@ -54,19 +51,3 @@ def regroup_stranded(session: Session, group_id: int, user_id: str, *, now: date
         payload={"to": user_id},
     )
     return None
-
-
-def _avoided(session: Session, user_id: str) -> set[str]:
-    """Everyone with a "don't pair" wish between them and ``user_id``, either way round."""
-    mine = session.scalars(select(CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id == user_id))
-    theirs = session.scalars(select(CoffeeAvoid.user_id).where(CoffeeAvoid.avoided_id == user_id))
-    return set(mine) | set(theirs)
-
-
-def _unreachable(session: Session, user_ids: list[str]) -> bool:
-    return (
-        session.scalar(
-            select(Member.user_id).where(Member.user_id.in_(user_ids), Member.unreachable_since.is_not(None))
-        )
-        is not None
-    )

@@ -1,0 +1,90 @@
+"""Follow-ups: "Did you meet?" a few days after a round, the answers, and pausing the silent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import coffee_queries as cq
+from app.db.models import CoffeeGroupMember
+from app.domain.errors import InvalidInput, NotAllowed
+from app.services import outbox
+from app.services.clock import Clock
+from app.services.coffee.views import FollowupAnswer, RouletteSettings
+from app.services.people import Person
+
+UNANSWERED_BEFORE_PAUSE = 3
+ANSWERS = ("yes", "not_yet", "no")
+
+
+class Followups:
+    def __init__(self, sessions: sessionmaker[Session], settings: RouletteSettings, *, clock: Clock) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._clock = clock
+
+    def send_due_followups(self, *, now: datetime | None = None) -> int:
+        """A few days after a round, ask each group "Did you meet?" (once)."""
+        now = now or self._clock()
+        asked = 0
+        with self._sessions.begin() as session:
+            for round_ in cq.rounds_due_for_followup(session, now=now):
+                round_.followup_sent_at = now
+                for group in cq.groups_of(session, round_.id):
+                    rows = cq.group_members(session, group.id)
+                    if len(rows) < 2:  # its partner was moved to another group: nobody to meet
+                        continue
+                    for row in rows:
+                        row.asked_at = now
+                    outbox.enqueue(
+                        session,
+                        key=f"coffee:{round_.id}:{group.id}:followup",
+                        kind="coffee_followup",
+                        now=now,
+                        payload={"users": [r.user_id for r in rows], "group_id": group.id},
+                    )
+                    asked += 1
+        return asked
+
+    def answer_followup(self, person: Person, group_id: int, answer: str) -> FollowupAnswer:
+        if answer not in ANSWERS:
+            raise InvalidInput("That answer isn't one I know.")
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = session.get(CoffeeGroupMember, (group_id, person.user_id))
+            if row is None:
+                raise NotAllowed("Only the people in this group can answer for it.")
+            changed = row.answer != answer
+            row.answer, row.answered_at = answer, now
+            participant = cq.participant(session, person.user_id, now=now)
+            participant.unanswered_streak = 0
+            return FollowupAnswer(group_id, answer, changed)
+
+    def settle_followups(self, *, now: datetime | None = None) -> int:
+        """Count follow-ups left unanswered; after three in a row, pause the person and tell them."""
+        now = now or self._clock()
+        paused = 0
+        with self._sessions.begin() as session:
+            for row in cq.unsettled_followups(session, asked_before=now - self._settings.answer_window):
+                row.settled = True
+                participant = cq.participant(session, row.user_id, now=now)
+                if row.answer is not None:
+                    participant.unanswered_streak = 0
+                    continue
+                participant.unanswered_streak += 1
+                if (
+                    participant.unanswered_streak >= UNANSWERED_BEFORE_PAUSE
+                    and participant.paused_until is None
+                ):
+                    participant.paused_until = datetime(9999, 1, 1, tzinfo=UTC)  # until they resume
+                    participant.updated_at = now
+                    outbox.enqueue(
+                        session,
+                        key=f"coffee:paused:{row.user_id}:{row.group_id}",
+                        kind="coffee_paused",
+                        now=now,
+                        payload={"to": row.user_id},
+                    )
+                    paused += 1
+        return paused

@@ -1,0 +1,191 @@
+"""Rounds: preview, run now, run what is due, and regroup someone whose partner can't be reached.
+
+A round is claimed by inserting its row (``scheduled_for`` is unique) in the same transaction that
+plans the groups and enqueues every introduction, so a due round runs exactly once across restarts
+and replicas, and a crash before commit leaves nothing half-done.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import coffee_queries as cq
+from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeeRound
+from app.domain.icebreakers import ICEBREAKERS
+from app.domain.pairing import PairHistory, PairingPolicy, Participant, Plan, plan_groups
+from app.domain.schedule import latest_due
+from app.services import admins, outbox
+from app.services.clock import Clock
+from app.services.coffee.regroup import regroup_stranded
+from app.services.coffee.schedule import Schedule
+from app.services.coffee.views import RouletteSettings, RoundSummary
+from app.services.people import Person
+
+
+class Rounds:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: RouletteSettings,
+        schedule: Schedule,
+        *,
+        clock: Clock,
+        seed_source: Callable[[], int],
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._schedule = schedule
+        self._clock = clock
+        self._seed_source = seed_source
+
+    def preview(self, person: Person) -> RoundSummary:
+        """Plan a round without storing or telling anyone (admins only)."""
+        admins.require_admin(self._settings.admins, person)
+        seed = self._seed_source()
+        with self._sessions() as session:
+            plan, pool_size = self._plan(session, seed, self._clock())
+        return RoundSummary.of(None, seed, pool_size, plan)
+
+    def run_now(self, person: Person) -> RoundSummary:
+        admins.require_admin(self._settings.admins, person)
+        now = self._clock()
+        summary = self._run_round(now, kind="manual", started_by=person.user_id, now=now)
+        assert summary is not None  # a manual round's instant is fresh
+        return summary
+
+    def round_is_due(self, *, now: datetime | None = None) -> bool:
+        return self._due_round(now or self._clock()) is not None
+
+    def run_due_rounds(self, *, now: datetime | None = None) -> int:
+        """Run the latest due round unless it already ran or is older than the grace period."""
+        now = now or self._clock()
+        due = self._due_round(now)
+        if due is None:
+            return 0
+        return 1 if self._run_round(due, kind="scheduled", started_by=None, now=now) else 0
+
+    def partner_unreachable(self, group_id: int, user_id: str) -> int | None:
+        """Delivery found everyone else in ``user_id``'s group unreachable. Move them into another group
+        of the round whose intro has not gone out (it becomes a trio; its intro now names them too);
+        failing that, tell them kindly and put them first in line for the next round.
+
+        Returns the group they joined, or None. Safe to call again for the same person (a retried intro):
+        once they are out of ``group_id`` there is nothing left to do."""
+        with self._sessions.begin() as session:
+            return regroup_stranded(session, group_id, user_id, now=self._clock())
+
+    def _due_round(self, now: datetime) -> datetime | None:
+        with self._sessions() as session:
+            due = latest_due(self._schedule.view(session, now).schedule, now)
+            if due is None or now - due > self._settings.grace:
+                return None
+            if cq.round_ran(session, due):
+                return None
+            return due
+
+    def _run_round(
+        self, scheduled_for: datetime, *, kind: str, started_by: str | None, now: datetime
+    ) -> RoundSummary | None:
+        seed = self._seed_source()
+        try:
+            with self._sessions.begin() as session:
+                round_ = CoffeeRound(
+                    scheduled_for=scheduled_for,
+                    kind=kind,
+                    seed=seed,
+                    pool_size=0,
+                    started_by=started_by,
+                    created_at=now,
+                    followup_due_at=now + self._settings.followup_after,
+                )
+                session.add(round_)
+                session.flush()  # the claim: a second replica fails here on the unique scheduled_for
+                plan, pool_size = self._plan(session, seed, now)
+                round_.pool_size = pool_size
+                self._store_groups(session, round_, plan, random.Random(seed), now)
+                return RoundSummary.of(round_.id, seed, pool_size, plan)
+        except IntegrityError:
+            return None  # somebody else ran this round
+
+    def _plan(self, session: Session, seed: int, now: datetime) -> tuple[Plan, int]:
+        members = cq.pool_members(session, now=now)
+        waiting = cq.first_in_line(session)
+        pool = [
+            Participant(
+                m.user_id,
+                team=m.team,
+                level=m.level,
+                utc_offset_minutes=_utc_offset_minutes(m.tz, now),
+                first_in_line=m.user_id in waiting,
+            )
+            for m in members
+        ]
+        history = PairHistory.from_rounds(cq.recent_rounds(session, self._settings.repeat_window))
+        policy = PairingPolicy(
+            repeat_window=self._settings.repeat_window, mix_levels=self._settings.mix_levels
+        )
+        plan = plan_groups(
+            pool,
+            history,
+            rng=random.Random(seed),
+            policy=policy,
+            avoid=cq.avoid_pairs(session, (p.user_id for p in pool)),
+        )
+        return plan, len(pool)
+
+    def _store_groups(
+        self, session: Session, round_: CoffeeRound, plan: Plan, rng: random.Random, now: datetime
+    ) -> None:
+        members = cq.members_by_id(session, (u for g in plan.groups for u in g.members))
+        topics = cq.mentor_topics(session, members)
+        for group in plan.groups:
+            row = CoffeeGroup(
+                round_id=round_.id, proposer_id=group.proposer, icebreaker=rng.choice(ICEBREAKERS)
+            )
+            session.add(row)
+            session.flush()
+            session.add_all(
+                CoffeeGroupMember(group_id=row.id, user_id=u, settled=False) for u in group.members
+            )
+            outbox.enqueue(
+                session,
+                key=cq.intro_key(round_.id, row.id),
+                kind="coffee_intro",
+                now=now,
+                payload={
+                    "users": list(group.members),
+                    "proposer": group.proposer,
+                    "icebreaker": row.icebreaker,
+                    "group_id": row.id,
+                    "people": {
+                        u: {"team": members[u].team if u in members else None, "topics": topics.get(u, [])}
+                        for u in group.members
+                    },
+                },
+            )
+        # The promise of the "left out" message: whoever got no group is placed first next round.
+        placed = {u for g in plan.groups for u in g.members}
+        cq.clear_first_in_line(session, cq.first_in_line(session) & placed)
+        cq.set_first_in_line(session, plan.left_out, now=now)
+        for user_id in plan.left_out:
+            outbox.enqueue(
+                session,
+                key=f"coffee:{round_.id}:left-out:{user_id}",
+                kind="coffee_left_out",
+                now=now,
+                payload={"to": user_id},
+            )
+
+
+def _utc_offset_minutes(tz: str, now: datetime) -> int | None:
+    try:
+        offset = now.astimezone(ZoneInfo(tz)).utcoffset()
+    except (ValueError, OSError, KeyError):
+        return None
+    return int(offset.total_seconds() // 60) if offset is not None else None

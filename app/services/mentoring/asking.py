@@ -1,0 +1,172 @@
+"""Asking: ``/mentor ask``, fresh options for an open ask, "not a good fit" (asking again without that mentor).
+
+Ranking lives here too, since booking re-ranks when a request can't be made or falls through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Set
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import meeting_queries as mq
+from app.db import queries
+from app.db.models import Ask, Meeting, Member
+from app.domain import meeting as lifecycle
+from app.domain.errors import Conflict, NotAllowed, NotFound
+from app.domain.goal import validate_goal
+from app.domain.matching import rank_mentors
+from app.domain.model import AskSpec, AskStatus, Mentor, Ranking
+from app.services.clock import Clock
+from app.services.mentoring.views import AskOutcome
+from app.services.people import Person
+from app.services.register_cache import RegisterCache, RegisterSnapshot
+
+
+class Asking:
+    def __init__(self, sessions: sessionmaker[Session], *, clock: Clock, register: RegisterCache) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._register = register  # this process's copy of the register, for ranking
+
+    def ask(self, person: Person, goal: str, topics: tuple[str, ...]) -> AskOutcome:
+        goal = validate_goal(goal)
+        now = self._clock()
+        with self._sessions.begin() as session:
+            register = self._register.sync(session, now=now)
+            queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
+            ask = Ask(
+                asker_id=person.user_id,
+                goal=goal,
+                topics={"topics": list(topics)},
+                status=AskStatus.OPEN.value,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(ask)
+            session.flush()
+            ranking = self.rank(session, ask, register, now=now, new=True)
+            if not ranking.offers:
+                ask.status = AskStatus.UNMET.value  # remembered for admins: topics nobody could serve
+            return AskOutcome(ask.id, goal, topics, ranking, person.tz)
+
+    def options(self, person: Person, ask_id: int) -> AskOutcome:
+        """Fresh ranked options for one of the caller's open asks."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            register = self._register.sync(session, now=now)
+            ask = own_ask(session, person.user_id, ask_id)
+            if ask.status == AskStatus.UNMET.value:
+                ask.status = AskStatus.OPEN.value
+            lifecycle.require_open(ask.status)
+            ranking = self.rank(session, ask, register, now=now)
+            return AskOutcome(
+                ask.id,
+                ask.goal,
+                queries.ask_topics(ask),
+                ranking,
+                queries.member_tz(session, person.user_id, person.tz),
+            )
+
+    def not_a_good_fit(self, person: Person, meeting_id: int) -> AskOutcome:
+        """The asker says a conversation's match didn't fit, and is offered the other mentors.
+
+        One transaction: the answer is counted (never shown to the mentor) and a fresh ask with the
+        same goal and topics is ranked without that mentor, so a crash can't count one without the other.
+        """
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = queries.feedback_row(session, meeting_id, person.user_id)
+            if row is None or row.role != "asker":
+                raise NotAllowed("Only the person who asked can say that.")
+            if row.not_a_good_fit:
+                raise Conflict(
+                    "Already noted. Your other options are in `/mentor list` and in my earlier answer."
+                )
+            row.not_a_good_fit = True
+            row.answered_at = row.answered_at or now
+            meeting = session.get(Meeting, meeting_id)
+            assert meeting is not None  # a feedback row belongs to a meeting
+            old = own_ask(session, person.user_id, meeting.ask_id)
+            return self._again(session, person, old, meeting.mentor_id, now=now)
+
+    def _again(
+        self, session: Session, person: Person, old: Ask, without: str, *, now: datetime
+    ) -> AskOutcome:
+        register = self._register.sync(session, now=now)
+        ask = Ask(
+            asker_id=person.user_id,
+            goal=old.goal,
+            topics=dict(old.topics),
+            status=AskStatus.OPEN.value,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(ask)
+        session.flush()
+        ranking = self.rank(session, ask, register, now=now, exclude={without}, new=True)
+        if not ranking.offers:
+            ask.status = AskStatus.UNMET.value
+        return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
+
+    def snapshot(self, session: Session, *, now: datetime) -> RegisterSnapshot:
+        """The register as of now; call it before the transaction writes (see ``overlay``)."""
+        return self._register.sync(session, now=now)
+
+    def outcome(self, session: Session, ask: Ask, person: Person, now: datetime) -> AskOutcome:
+        """Fresh options, for a request that could not be made (the transaction has written nothing)."""
+        register = self._register.sync(session, now=now)
+        ranking = self.rank(session, ask, register, now=now)
+        return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
+
+    def rank(
+        self,
+        session: Session,
+        ask: Ask,
+        register: RegisterSnapshot,
+        *,
+        now: datetime,
+        exclude: Set[str] = frozenset(),
+        new: bool = False,
+    ) -> Ranking:
+        """Rank ``register`` for ``ask``, leaving out ``exclude`` and mentors who declined this ask
+        (none can have, when it is ``new``)."""
+        declined_by: set[str] = set() if new else mq.declined_by(session, ask.id)
+        left_out = declined_by | exclude
+        spec = ask_spec(session, ask)
+        topics = spec.topics
+
+        def without_left_out(mentors: Collection[Mentor]) -> Collection[Mentor]:
+            return [m for m in mentors if m.user_id not in left_out] if left_out else mentors
+
+        # rank_mentors offers mentors covering an asked topic whenever one of them has a free slot, and
+        # ranks them among themselves only; so they are ranked first, found through the topic index.
+        # Only when they yield no offer (or no topic was asked) does the whole register compete. The
+        # result equals ranking the whole register at once.
+        if topics:
+            covering = without_left_out(register.covering(topics))
+            ranking = rank_mentors(spec, covering, register.loads, now=now)
+            if ranking.offers:
+                return ranking
+        return rank_mentors(spec, without_left_out(register.everyone), register.loads, now=now)
+
+
+def ask_spec(session: Session, ask: Ask) -> AskSpec:
+    """What matching (and the lifecycle rules) need to know about an ask and its asker."""
+    asker = session.get(Member, ask.asker_id)
+    return AskSpec(
+        asker_id=ask.asker_id,
+        goal=ask.goal,
+        topics=frozenset(queries.ask_topics(ask)),
+        asker_level=asker.level if asker else None,
+    )
+
+
+def own_ask(session: Session, user_id: str, ask_id: int) -> Ask:
+    ask = session.get(Ask, ask_id)
+    if ask is None:
+        raise NotFound("I can't find that request any more. Start a new one with `/mentor ask`.")
+    if ask.asker_id != user_id:
+        raise NotAllowed("Those buttons belong to somebody else's request.")
+    return ask
