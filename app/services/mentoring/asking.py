@@ -1,4 +1,4 @@
-"""Asking: ``/mentor ask``, fresh options for an open ask, "not a good fit" (asking again without that mentor).
+"""Asking: ``/mentor ask``, fresh options for an open ask, "not a good fit" (ask again without them).
 
 Ranking lives here too, since booking re-ranks when a request can't be made or falls through.
 """
