@@ -17,9 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.domain.errors import InvalidInput
 from app.domain.model import SLOT_LENGTH, WeeklyWindow
-
-# Re-exported until every caller imports them from app.domain.windows.
-from app.domain.windows import END_OF_DAY, WINDOWS_EXAMPLE, format_windows, parse_windows, validate_windows  # noqa: F401
+from app.domain.windows import END_OF_DAY, validate_windows
 
 DEFAULT_HORIZON = timedelta(days=14)
 DEFAULT_LEAD = timedelta(minutes=30)

@@ -396,7 +396,7 @@ def _more(total: int) -> list[Block]:
 
 
 def profile_summary(view: ProfileView, *, lead: str) -> Message:
-    from app.domain.slots import format_windows
+    from app.domain.windows import format_windows
 
     status = "available for new requests" if view.available else "not taking new requests"
     if view.away_until is not None:

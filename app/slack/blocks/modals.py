@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, DEFAULT_WINDOWS, MAX_GOAL_LENGTH
-from app.domain.slots import format_windows
+from app.domain.windows import format_windows
 from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, MAX_CAPACITY, ProfileView
 from app.slack.ids import Block, Field

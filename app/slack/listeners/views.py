@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from app.domain.errors import InvalidInput
 from app.domain.goal import validate_goal
 from app.domain.model import WeeklyWindow
-from app.domain.slots import parse_windows
+from app.domain.windows import parse_windows
 from app.services.container import Services
 from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, ProfileInput
