@@ -129,18 +129,7 @@ class Booking:
     def accept(self, person: Person, meeting_id: int) -> MeetingView:
         now = self._clock()
         with self._sessions.begin() as session:
-            meeting = _meeting_for(session, meeting_id, person.user_id, role="mentor")
-            _require_requested(meeting, person.user_id)
-            if not queries.claim_meeting_transition(
-                session,
-                meeting.id,
-                from_status=MeetingStatus.REQUESTED.value,
-                to_status=MeetingStatus.CONFIRMED.value,
-                now=now,
-            ):
-                session.refresh(meeting)
-                _require_requested(meeting, person.user_id)
-            session.refresh(meeting)
+            meeting = _answer_request(session, person, meeting_id, MeetingStatus.CONFIRMED, now)
             meeting.active_ask_id = None  # the ask is settled; the slot stays held by hold_start
             ask = session.get(Ask, meeting.ask_id)
             assert ask is not None
@@ -196,18 +185,7 @@ class Booking:
         now: datetime,
     ) -> MeetingView:
         """Decline inside the caller's transaction; ``register`` was synced before it wrote anything."""
-        meeting = _meeting_for(session, meeting_id, person.user_id, role="mentor")
-        _require_requested(meeting, person.user_id)
-        if not queries.claim_meeting_transition(
-            session,
-            meeting.id,
-            from_status=MeetingStatus.REQUESTED.value,
-            to_status=MeetingStatus.DECLINED.value,
-            now=now,
-        ):
-            session.refresh(meeting)
-            _require_requested(meeting, person.user_id)
-        session.refresh(meeting)
+        meeting = _answer_request(session, person, meeting_id, MeetingStatus.DECLINED, now)
         ask = self._reopen(session, meeting, now)
         self._tell_asker(
             session,
@@ -378,6 +356,22 @@ def _meeting_for(session: Session, meeting_id: int, user_id: str, *, role: lifec
     if meeting is None:
         raise NotFound("I can't find that conversation any more.")
     lifecycle.require_party(user_id, asker_id=meeting.asker_id, mentor_id=meeting.mentor_id, role=role)
+    return meeting
+
+
+def _answer_request(
+    session: Session, person: Person, meeting_id: int, answer: MeetingStatus, now: datetime
+) -> Meeting:
+    """The mentor's answer claims the request: of two clicks (or two replicas) racing, one wins and the
+    other is told the request was already answered."""
+    meeting = _meeting_for(session, meeting_id, person.user_id, role="mentor")
+    _require_requested(meeting, person.user_id)
+    if not queries.claim_meeting_transition(
+        session, meeting.id, from_status=MeetingStatus.REQUESTED.value, to_status=answer.value, now=now
+    ):
+        session.refresh(meeting)
+        _require_requested(meeting, person.user_id)
+    session.refresh(meeting)
     return meeting
 
 
