@@ -41,6 +41,7 @@ from app.slack.subcommands import (
     Join,
     Leave,
     ListMine,
+    Mentors,
     Profile,
     SetAvailable,
     Stats,
@@ -98,6 +99,16 @@ def _parse_join(rest: str) -> Join:
             " (or just `/mentor join` to fill in your profile)"
         )
     return Join(topics=topics)
+
+
+def _parse_mentors(rest: str) -> Mentors:
+    words, topics = words_and_topics(rest)
+    if words:
+        raise InvalidInput(
+            f"`{words[0][:40]}` isn't a topic: start each topic with #, e.g. `/mentor mentors #python`"
+            " (or just `/mentor mentors` to see everyone)"
+        )
+    return Mentors(topics=topics)
 
 
 _ON_WORDS = frozenset({"on", "yes", "true"})
@@ -260,6 +271,7 @@ _TOP_LEVEL: dict[str, Callable[[str], Command]] = {
     "away": _parse_away,
     "leave": _no_arguments("leave", Leave),
     "list": _no_arguments("list", ListMine),
+    "mentors": _parse_mentors,
     "coffee": _parse_coffee,
     "stats": _parse_stats,
     "export": _no_arguments("export", Export),

@@ -26,6 +26,8 @@ class Action(StrEnum):
     FORGET_CANCEL = "forget_cancel"
     HOME_ASK = "home_ask"
     MENTOR_AVAILABLE = "mentor_available"  # value: "on" | "off"
+    DIRECTORY_PAGE = "directory_page"  # prefix: directory_page_prev|next, value: DirectoryPageRef
+    ASK_MENTOR = "ask_mentor"  # prefix: ask_mentor_<n>, value: MentorPick
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
@@ -38,12 +40,14 @@ RATE_PATTERN = re.compile(r"^rate_([1-5])$")
 GOAL_MET_PATTERN = re.compile(r"^goal_met_(yes|partly|no)$")
 COFFEE_MET_PATTERN = re.compile(r"^coffee_met_(yes|not_yet|no)$")
 PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
+DIRECTORY_PAGE_PATTERN = re.compile(r"^directory_page_(prev|next)$")
+ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
 
 
 class View(StrEnum):
     PROFILE = "mentor_profile"  # private_metadata: ProfileForm (the channel it was opened from)
     FEEDBACK_NOTE = "feedback_note"  # private_metadata: NoteForm (a meeting id)
-    ASK = "ask_modal"
+    ASK = "ask_modal"  # private_metadata: AskForm (the mentor it is aimed at, if any)
 
 
 class Block(StrEnum):

@@ -202,3 +202,84 @@ class ProfileForm:
         if channel is not None and (not isinstance(channel, str) or not _CHANNEL_ID.match(channel)):
             raise BadPayload("This form lost track of where it was opened; open it again.")
         return cls(channel)
+
+
+# Topics a register button carries: what `/mentor mentors #…` was asked for (app.slack.topics' rules).
+_PAYLOAD_TOPIC = re.compile(r"^[a-z0-9+._-]{1,30}$")
+_MAX_PAYLOAD_TOPICS = 5
+
+
+def _topics(raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or len(raw) > _MAX_PAYLOAD_TOPICS:
+        raise BadPayload
+    if not all(isinstance(t, str) and _PAYLOAD_TOPIC.match(t) for t in raw):
+        raise BadPayload
+    return tuple(raw)
+
+
+def _json_object(raw: str, keys: set[str]) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except (ValueError, TypeError):
+        raise BadPayload from None
+    if not isinstance(value, dict) or set(value) != keys:
+        raise BadPayload
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryPageRef:
+    """A register page button ("Next", "Previous"): the page wanted, for the same topics."""
+
+    page: int
+    topics: tuple[str, ...] = ()
+
+    def encode(self) -> str:
+        return json.dumps({"p": self.page, "t": list(self.topics)}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        value = _json_object(raw, {"p", "t"})
+        if type(value["p"]) is not int or not 1 <= value["p"] <= 10_000:
+            raise BadPayload
+        return cls(value["p"], _topics(value["t"]))
+
+
+@dataclass(frozen=True, slots=True)
+class MentorPick:
+    """A register entry's "Ask" button: this mentor, and the topics the list was for."""
+
+    mentor_id: str
+    topics: tuple[str, ...] = ()
+
+    def encode(self) -> str:
+        return json.dumps({"m": self.mentor_id, "t": list(self.topics)}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        value = _json_object(raw, {"m", "t"})
+        if not isinstance(value["m"], str) or not _USER_ID.match(value["m"]):
+            raise BadPayload
+        return cls(value["m"], _topics(value["t"]))
+
+
+@dataclass(frozen=True, slots=True)
+class AskForm:
+    """The ask modal's metadata: the mentor it is aimed at (picked from the register), or none."""
+
+    mentor_id: str | None = None
+
+    def encode(self) -> str:
+        return json.dumps({"m": self.mentor_id}, separators=(",", ":")) if self.mentor_id else ""
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not raw:  # the Home's plain "Ask for a mentor" form carries nothing
+            return cls(None)
+        try:
+            value = _json_object(raw, {"m"})
+        except BadPayload:
+            raise BadPayload("This form lost track of the mentor you picked; open it again.") from None
+        if not isinstance(value["m"], str) or not _USER_ID.match(value["m"]):
+            raise BadPayload("This form lost track of the mentor you picked; open it again.")
+        return cls(value["m"])

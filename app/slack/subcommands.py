@@ -71,6 +71,13 @@ class ListMine:
 
 
 @dataclass(frozen=True, slots=True)
+class Mentors:
+    """``mentors [#topic …]``: browse the mentors on the register (those covering a topic, when given)."""
+
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CoffeeHelp:
     """``coffee`` alone, ``coffee help``, or ``coffee <unknown>`` (then ``unknown`` is that word)."""
 
@@ -181,6 +188,7 @@ Command: TypeAlias = (
     | Away
     | Leave
     | ListMine
+    | Mentors
     | CoffeeHelp
     | CoffeeJoin
     | CoffeeLeave

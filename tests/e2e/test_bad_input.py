@@ -278,6 +278,11 @@ GARBAGE = [
     ("coffee_pause", "0"),
     ("coffee_pause", "9999"),
     ("coffee_met_yes", "abc"),
+    ("directory_page_next", "2"),
+    ("directory_page_next", '{"p": 0, "t": []}'),
+    ("directory_page_next", '{"p": 2, "t": ["<!channel>"]}'),
+    ("ask_mentor_0", '{"m": "<!channel>", "t": []}'),
+    ("ask_mentor_0", '{"m": "UMENTOR01"}'),
 ]
 
 

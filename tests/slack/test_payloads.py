@@ -12,11 +12,14 @@ from hypothesis import strategies as st
 from app.domain.errors import InvalidInput
 from app.slack.payloads import (
     MAX_ID,
+    AskForm,
     AskRef,
     Availability,
     BadPayload,
     CoffeeGroupRef,
+    DirectoryPageRef,
     MeetingRef,
+    MentorPick,
     NoteForm,
     PauseDays,
     ProfileForm,
@@ -153,3 +156,44 @@ def test_bad_payload_is_an_input_error_with_words_for_a_person():
     error = BadPayload()
     assert isinstance(error, InvalidInput)
     assert "doesn't carry" in error.message and "again" in error.message
+
+
+# --- the register's buttons and the aimed ask form -----------------------------------------------------
+
+_topic = st.from_regex(r"[a-z0-9+._-]{1,30}", fullmatch=True)
+_user = st.from_regex(r"U[A-Z0-9]{1,30}", fullmatch=True)
+
+
+@given(page=st.integers(min_value=1, max_value=10_000), topics=st.lists(_topic, max_size=5))
+def test_a_directory_page_reads_back_what_it_wrote(page, topics):
+    ref = DirectoryPageRef(page, tuple(topics))
+    assert DirectoryPageRef.decode(ref.encode()) == ref
+
+
+@given(mentor=_user, topics=st.lists(_topic, max_size=5))
+def test_a_mentor_pick_and_an_aimed_ask_form_read_back_what_they_wrote(mentor, topics):
+    pick = MentorPick(mentor, tuple(topics))
+    assert MentorPick.decode(pick.encode()) == pick
+    assert AskForm.decode(AskForm(mentor).encode()) == AskForm(mentor)
+    assert AskForm.decode("") == AskForm(None) and AskForm(None).encode() == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        (DirectoryPageRef, '{"p": 0, "t": []}'),
+        (DirectoryPageRef, '{"p": true, "t": []}'),
+        (DirectoryPageRef, '{"p": 1, "t": ["a", "b", "c", "d", "e", "f"]}'),
+        (DirectoryPageRef, '{"p": 1, "t": ["Not A Topic"]}'),
+        (DirectoryPageRef, '{"p": 1}'),
+        (MentorPick, '{"m": "C123", "t": []}'),
+        (MentorPick, '{"m": "U1", "t": "python"}'),
+        (MentorPick, "[]"),
+        (AskForm, '{"m": "<!here>"}'),
+        (AskForm, '{"c": "C123"}'),
+        (AskForm, "not json"),
+    ],
+)
+def test_the_register_payloads_refuse_garbage(kind, raw):
+    with pytest.raises(BadPayload):
+        kind.decode(raw)

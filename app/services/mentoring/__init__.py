@@ -6,7 +6,7 @@ of the ask and meeting lifecycle (who may do what, when) are the domain's: ``app
 
 ``MentoringService`` is the one object the adapters and other services hold; each room does its job:
 ``asking`` (ask, options, ask again), ``booking`` (request, accept, decline, cancel, expire) and
-``conversations`` (the lists and the Home).
+``conversations`` (the lists and the Home) and ``directory`` (browsing the register).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from app.services.clock import Clock, utc_now
 from app.services.mentoring.asking import Asking
 from app.services.mentoring.booking import SLOT_HORIZON, Booking
 from app.services.mentoring.conversations import Conversations
+from app.services.mentoring.directory import Directory as _Directory
+from app.services.mentoring.directory import DirectoryView, ListedMentor
 from app.services.mentoring.views import (
     AskOutcome,
     AskView,
@@ -36,6 +38,8 @@ __all__ = [
     "AskOutcome",
     "AskView",
     "CancelOutcome",
+    "DirectoryView",
+    "ListedMentor",
     "MeetingView",
     "MentoringService",
     "MyConversations",
@@ -60,6 +64,7 @@ class MentoringService:
             sessions, self.asking, clock=clock, default_tz=default_tz, request_expiry=request_expiry
         )
         self.conversations = Conversations(sessions, clock=clock)
+        self.directory = _Directory(sessions, clock=clock, register=self._register)
 
     def warm_up(self) -> None:
         """Load the register into memory now, so the first ask after start-up does not pay for it."""
@@ -68,8 +73,14 @@ class MentoringService:
 
     # --- asking ----------------------------------------------------------------------------------
 
-    def ask(self, person: Person, goal: str, topics: tuple[str, ...]) -> AskOutcome:
-        return self.asking.ask(person, goal, topics)
+    def ask(
+        self, person: Person, goal: str, topics: tuple[str, ...], *, mentor_id: str | None = None
+    ) -> AskOutcome:
+        """Ranked offers for a new ask; ``mentor_id`` aims it at one mentor (picked from the register)."""
+        return self.asking.ask(person, goal, topics, mentor_id=mentor_id)
+
+    def browse_mentors(self, person: Person, topics: tuple[str, ...], page: int = 1) -> DirectoryView:
+        return self.directory.browse(person, topics, page)
 
     def options(self, person: Person, ask_id: int) -> AskOutcome:
         return self.asking.options(person, ask_id)

@@ -30,7 +30,12 @@ class Asking:
         self._clock = clock
         self._register = register  # this process's copy of the register, for ranking
 
-    def ask(self, person: Person, goal: str, topics: tuple[str, ...]) -> AskOutcome:
+    def ask(
+        self, person: Person, goal: str, topics: tuple[str, ...], *, mentor_id: str | None = None
+    ) -> AskOutcome:
+        """A new ask, ranked. Aimed at ``mentor_id``, it offers that mentor's slots alone; when they
+        can't take it (not on the register, away, paused, fully booked, or the asker themself) the
+        others are offered, and the outcome says the one asked for could not be."""
         goal = validate_goal(goal)
         now = self._clock()
         with self._sessions.begin() as session:
@@ -46,10 +51,12 @@ class Asking:
             )
             session.add(ask)
             session.flush()
-            ranking = self.rank(session, ask, register, now=now, new=True)
+            aimed = self._aimed(session, ask, register, mentor_id, now=now) if mentor_id else None
+            ranking = aimed if aimed is not None else self.rank(session, ask, register, now=now, new=True)
             if not ranking.offers:
                 ask.status = AskStatus.UNMET.value  # remembered for admins: topics nobody could serve
-            return AskOutcome(ask.id, goal, topics, ranking, person.tz)
+            hit, missed = (mentor_id, None) if aimed is not None else (None, mentor_id)
+            return AskOutcome(ask.id, goal, topics, ranking, person.tz, aimed_at=hit, aimed_missed=missed)
 
     def options(self, person: Person, ask_id: int) -> AskOutcome:
         """Fresh ranked options for one of the caller's open asks."""
@@ -109,6 +116,16 @@ class Asking:
         if not ranking.offers:
             ask.status = AskStatus.UNMET.value
         return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
+
+    def _aimed(
+        self, session: Session, ask: Ask, register: RegisterSnapshot, mentor_id: str, *, now: datetime
+    ) -> Ranking | None:
+        """That one mentor's offer (the same rules as any ranking), or None when they can't take it."""
+        mentor = register.mentors.get(mentor_id)
+        if mentor is None:
+            return None
+        ranking = rank_mentors(ask_spec(session, ask), [mentor], register.loads, now=now)
+        return ranking if ranking.offers else None
 
     def snapshot(self, session: Session, *, now: datetime) -> RegisterSnapshot:
         """The register as of now; call it before the transaction writes (see ``overlay``)."""

@@ -20,6 +20,8 @@ class AskOutcome:
     topics: tuple[str, ...]
     ranking: Ranking
     asker_tz: str
+    aimed_at: str | None = None  # the mentor asked for by name, when they are the one offered
+    aimed_missed: str | None = None  # the mentor asked for by name, when they could not be offered
 
     @property
     def unmet(self) -> bool:

@@ -7,6 +7,7 @@ _MENTORING_HELP = """\
 *Mentoring*
 • `/mentor ask &lt;goal&gt; #topic` — Ask for a 15-minute chat: \
 `/mentor ask How do I prepare for on-call? #sre`
+• `/mentor mentors #topic` — Browse the mentors (all of them without a topic) and ask one by name
 • `/mentor list` — Your asks and upcoming conversations
 • `/mentor forget-me` — Erase everything Mentorbot holds about you"""
 

@@ -93,6 +93,11 @@ def _offer_blocks(
 
 def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
     """The asker's choice: up to three mentors, each with their next free slots as buttons."""
+    if outcome.aimed_missed:
+        missed = (
+            f"{mention(outcome.aimed_missed)} can't take a request right now (away, paused or booked up)."
+        )
+        lead = f"{missed}\n{lead}" if lead else missed
     goal = f"*Your goal:* {escape(outcome.goal)}" + (
         f"  {topics_text(outcome.topics)}" if outcome.topics else ""
     )
@@ -105,7 +110,9 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
         if lead:
             text = f"{lead}\n{text}"
         return _render(text, _section(goal), _section(text))
-    if not outcome.ranking.topic_matched:
+    if outcome.aimed_at:
+        heading = f"Pick a 15-minute slot with {mention(outcome.aimed_at)}. They'll be asked to accept:"
+    elif not outcome.ranking.topic_matched:
         heading = (
             f"No mentor covers {topics_text(outcome.topics)} right now. These mentors are available "
             "and may still help:"

@@ -1,4 +1,4 @@
-"""Modals: the mentor profile form."""
+"""Modals: the mentor profile form, the private note, the ask form."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 from slack_sdk.models.blocks import (
     CheckboxesElement,
     InputBlock,
+    MarkdownTextObject,
     NumberInputElement,
     Option,
     PlainTextInputElement,
+    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -20,7 +22,7 @@ from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, MAX_CAPACITY, ProfileView
 from app.slack.ids import Block, Field
 from app.slack.ids import View as ViewId
-from app.slack.payloads import NoteForm, ProfileForm
+from app.slack.payloads import AskForm, NoteForm, ProfileForm
 
 LEVELS = {1: "Junior", 2: "Mid-level", 3: "Senior", 4: "Staff / Lead", 5: "Principal / Director"}
 REVERSE_VALUE = "reverse_ok"
@@ -149,15 +151,23 @@ def note_modal(meeting_id: int, current: str | None) -> dict[str, Any]:
     ).to_dict()
 
 
-def ask_modal() -> dict[str, Any]:
-    """The App Home's "Ask for a mentor": the same goal and topics as `/mentor ask`."""
+def ask_modal(mentor_id: str | None = None, topics: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The App Home's "Ask for a mentor": the same goal and topics as `/mentor ask`. Opened from the
+    register's "Ask" button it is aimed at that mentor (kept in private_metadata) with the list's topics."""
+    aimed: list[SectionBlock] = []
+    if mentor_id:
+        aimed.append(
+            SectionBlock(text=MarkdownTextObject(text=f"A 15-minute conversation with <@{mentor_id}>."))
+        )
     return View(
         type="modal",
         callback_id=ViewId.ASK,
         title="Ask for a mentor",
-        submit="Find mentors",
+        submit="Find a slot" if mentor_id else "Find mentors",
         close="Cancel",
+        private_metadata=AskForm(mentor_id).encode(),
         blocks=[
+            *aimed,
             InputBlock(
                 block_id=Block.GOAL,
                 label="What would you like to get out of a 15-minute conversation?",
@@ -172,7 +182,11 @@ def ask_modal() -> dict[str, Any]:
                 label="Topics",
                 hint="Optional, separated by commas, e.g. sre, on-call",
                 optional=True,
-                element=PlainTextInputElement(action_id=Field.ASK_TOPICS, max_length=MAX_TOPICS_FIELD),
+                element=PlainTextInputElement(
+                    action_id=Field.ASK_TOPICS,
+                    max_length=MAX_TOPICS_FIELD,
+                    initial_value=", ".join(topics)[:MAX_TOPICS_FIELD] or None,
+                ),
             ),
         ],
     ).to_dict()

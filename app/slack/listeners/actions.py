@@ -16,14 +16,22 @@ from app.domain.errors import Conflict, NotFound
 from app.domain.model import GoalMet
 from app.services.container import Services
 from app.services.mentoring import SlotTaken
-from app.slack.blocks import messages
+from app.slack.blocks import directory, messages
 from app.slack.blocks import register as register_blocks
 from app.slack.blocks.modals import ask_modal, note_modal
 from app.slack.home import HomePublisher
-from app.slack.ids import GOAL_MET_PATTERN, PICK_SLOT_PATTERN, RATE_PATTERN, Action
+from app.slack.ids import (
+    ASK_MENTOR_PATTERN,
+    DIRECTORY_PAGE_PATTERN,
+    GOAL_MET_PATTERN,
+    PICK_SLOT_PATTERN,
+    RATE_PATTERN,
+    Action,
+)
 from app.slack.listeners.answer import answer, from_home
 from app.slack.listeners.commands import open_profile_modal
-from app.slack.payloads import AskRef, Availability, MeetingRef, SlotPick
+from app.slack.listeners.modal import open_modal
+from app.slack.payloads import AskRef, Availability, DirectoryPageRef, MeetingRef, MentorPick, SlotPick
 from app.slack.people import PeopleDirectory
 
 
@@ -42,6 +50,8 @@ def register(app: App) -> None:
     app.action(Action.NOT_A_GOOD_FIT)(not_a_good_fit)
     app.action(Action.HOME_ASK)(open_ask)
     app.action(Action.MENTOR_AVAILABLE)(toggle_available)
+    app.action(DIRECTORY_PAGE_PATTERN)(directory_page)
+    app.action(ASK_MENTOR_PATTERN)(ask_mentor)
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -226,9 +236,34 @@ def not_a_good_fit(
     )
 
 
-def open_ask(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+def open_ask(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
     ack()
-    client.views_open(trigger_id=body["trigger_id"], view=ask_modal())
+    open_modal(
+        client, body["trigger_id"], ask_modal(), None if from_home(body) else respond, again="click it again"
+    )
+
+
+def directory_page(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    """Previous / Next on the register: the same list, another page, in place."""
+    ack()
+    wanted = DirectoryPageRef.decode(_value(body))
+    person = people.get(body["user"]["id"])
+    _replace(
+        respond,
+        directory.mentor_directory(services.mentoring.browse_mentors(person, wanted.topics, wanted.page)),
+    )
+
+
+def ask_mentor(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    """The register's "Ask" button: the ask form, aimed at that mentor; the slots follow its submission."""
+    ack()
+    pick = MentorPick.decode(_value(body))
+    modal = ask_modal(pick.mentor_id, pick.topics)
+    open_modal(
+        client, body["trigger_id"], modal, None if from_home(body) else respond, again="click Ask again"
+    )
 
 
 def toggle_available(

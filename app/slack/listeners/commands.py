@@ -13,20 +13,20 @@ from typing import Any, assert_never
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from app.domain.errors import InvalidInput
 from app.services.container import Services
 from app.services.people import Person
 from app.slack import command_text as ct
 from app.slack import subcommands as sc
-from app.slack.blocks import messages
+from app.slack.blocks import directory, messages
 from app.slack.blocks import register as register_blocks
 from app.slack.blocks.help import HELP_TEXT
 from app.slack.blocks.messages import Message
 from app.slack.blocks.modals import profile_modal
 from app.slack.ids import COMMAND
 from app.slack.listeners import coffee, insight
+from app.slack.listeners.modal import open_modal
 from app.slack.mrkdwn import escape
 from app.slack.payloads import ProfileForm
 from app.slack.people import PeopleDirectory
@@ -99,6 +99,8 @@ def serve(
             return messages.leave_preview(services.register.leave_preview(person), person.tz)
         case sc.ListMine():
             return messages.my_conversations(services.mentoring.my_conversations(person))
+        case sc.Mentors(topics=topics):
+            return directory.mentor_directory(services.mentoring.browse_mentors(person, topics))
         case (
             sc.CoffeeHelp()
             | sc.CoffeeJoin()
@@ -135,15 +137,4 @@ def open_profile_modal(
     """
     view = services.register.profile(person)
     modal = profile_modal(view, tz=person.tz, form=ProfileForm(channel_id or None))
-    try:
-        client.views_open(trigger_id=trigger_id, view=modal)
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        log.warning("views.open failed: %s", error)
-        if error in ("expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"):
-            respond(
-                response_type="ephemeral",
-                text="Slack took too long to open the form. Please run `/mentor profile` again.",
-            )
-        else:
-            raise
+    open_modal(client, trigger_id, modal, respond, again="run `/mentor profile` again")

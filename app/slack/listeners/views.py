@@ -20,7 +20,7 @@ from app.slack.blocks import messages
 from app.slack.blocks.modals import LEVELS, MAX_TEAM, REVERSE_VALUE
 from app.slack.blocks.register import profile_saved
 from app.slack.ids import Block, Field, View
-from app.slack.payloads import BadPayload, NoteForm, ProfileForm
+from app.slack.payloads import AskForm, BadPayload, NoteForm, ProfileForm
 from app.slack.people import PeopleDirectory
 from app.slack.topics import parse_topics
 
@@ -168,8 +168,13 @@ def ask_from_home(
     if errors:
         ack(response_action="errors", errors=errors)
         return
+    try:
+        aimed = AskForm.decode(view.get("private_metadata") or "")
+    except BadPayload as exc:
+        ack(response_action="errors", errors={Block.GOAL: exc.message})
+        return
     ack()
     person = people.get(body["user"]["id"])
-    outcome = services.mentoring.ask(person, goal, topics)
+    outcome = services.mentoring.ask(person, goal, topics, mentor_id=aimed.mentor_id)
     # Posting to the user's id lands in the app's DM with them, where the slot buttons work as usual.
     client.chat_postMessage(channel=person.user_id, **messages.ask_offers(outcome).as_kwargs())
