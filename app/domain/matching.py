@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, time
 from operator import attrgetter
 
 from app.domain.errors import InvalidInput
 from app.domain.meeting import may_mentor
 from app.domain.model import AskSpec, Mentor, MentorLoad, Offer, Ranking, WeeklyWindow
+from app.domain.shared_hours import AskerDay
 from app.domain.slots import (
     DEFAULT_HORIZON,
     DEFAULT_LEAD,
@@ -39,7 +40,8 @@ class _Calendars:
     A mentor whose time zone or windows cannot be read gets None: they cannot be offered any slot.
     """
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, keep: Callable[[datetime], bool] | None = None) -> None:
+        self._keep = keep  # only the slots it accepts (the asker's hours), when given
         self._start = now + DEFAULT_LEAD
         self._end = now + DEFAULT_HORIZON
         # Mentors sharing one windows object (DEFAULT_WINDOWS) are found by identity; the stored windows
@@ -80,7 +82,8 @@ class _Calendars:
             zone = load_zone(tz)
         except InvalidInput:
             return None
-        return SlotGrid(zone, layout, self._start, self._end)
+        grid = SlotGrid(zone, layout, self._start, self._end)
+        return grid.only(self._keep) if self._keep is not None else grid
 
 
 def _best_of_tier(
@@ -163,6 +166,11 @@ def rank_mentors(
     ``topic_matched`` False. With no topics asked every eligible mentor competes and ``topic_matched``
     is True. Each offer's ``slots`` are the mentor's first ``slots_per_offer`` free slots (UTC).
 
+    The asker's day: when ``ask.asker_hours`` is given, only slots inside both people's hours are
+    offered (the mentor's windows and the asker's, each in their own zone), tier by tier as above; a
+    tier with none falls back to its mentors' slots nearest the asker's hours, with ``in_both_days``
+    False (see app.domain.shared_hours). Mentors are ranked on the slots they are offered with.
+
     Cost: one pass over the mentors (a few attribute checks and one set intersection each), then per
     topic tier, best tier first and only until ``max_offers`` are found, a heap over the tier and a
     branch-and-bound search that walks the calendars of few mentors (see ``_best_of_tier``). Slot grids
@@ -186,15 +194,64 @@ def rank_mentors(
             covered = len(mentor.topics & asked) if asked else 0
             tiers.setdefault(covered, []).append(mentor)
 
-    calendars = _Calendars(now)
-    offers: list[Offer] = []
-    for covered in sorted((count for count in tiers if count > 0), reverse=True):
-        offers += _best_of_tier(
-            tiers[covered], asked, loads, calendars, max_offers - len(offers), slots_per_offer
-        )
-        if len(offers) >= max_offers:
-            break
-    if offers:
-        return Ranking(offers=tuple(offers), topic_matched=True)
-    others = _best_of_tier(tiers.get(0, []), asked, loads, calendars, max_offers, slots_per_offer)
-    return Ranking(offers=tuple(others), topic_matched=not asked)
+    # Slots inside both people's day first; only when a tier has none, that tier's slots nearest the
+    # asker's hours (marked by the answer). The topic still comes first: a mentor for the asked topic
+    # at 07:15 the asker's time beats one for another topic at 10:00.
+    day = _asker_day(ask)
+    passes = (
+        [(_Calendars(now, day.contains), True), (_Calendars(now), False)]
+        if day
+        else [(_Calendars(now), True)]
+    )
+    covering = sorted((count for count in tiers if count > 0), reverse=True)
+    for calendars, in_both in passes:
+        offers: list[Offer] = []
+        for covered in covering:
+            offers += _best_of_tier(
+                tiers[covered], asked, loads, calendars, max_offers - len(offers), slots_per_offer
+            )
+            if len(offers) >= max_offers:
+                break
+        if offers:
+            return _ranking(offers, True, in_both, day, loads, calendars, slots_per_offer)
+    for calendars, in_both in passes:
+        others = _best_of_tier(tiers.get(0, []), asked, loads, calendars, max_offers, slots_per_offer)
+        if others:
+            return _ranking(others, not asked, in_both, day, loads, calendars, slots_per_offer)
+    return Ranking(offers=(), topic_matched=not asked)
+
+
+def _asker_day(ask: AskSpec) -> AskerDay | None:
+    if ask.asker_hours is None:
+        return None
+    try:
+        return AskerDay(ask.asker_hours)
+    except InvalidInput:  # a zone we can't read: the asker's day is unknown, as if none was given
+        return None
+
+
+def _ranking(
+    offers: list[Offer],
+    topic_matched: bool,
+    in_both_days: bool,
+    day: AskerDay | None,
+    loads: Mapping[str, MentorLoad],
+    calendars: _Calendars,
+    slots_per_offer: int,
+) -> Ranking:
+    """The ranking as offered. Outside both days, each mentor's slots are the ones nearest the asker's
+    hours (ties: earliest), not merely the first: 16:45 beats 03:00 for an asker whose day starts at 09:00."""
+    if not in_both_days and day is not None:
+        offers = [_nearest(offer, day, loads, calendars, slots_per_offer) for offer in offers]
+    return Ranking(offers=tuple(offers), topic_matched=topic_matched, in_both_days=in_both_days)
+
+
+def _nearest(
+    offer: Offer, day: AskerDay, loads: Mapping[str, MentorLoad], calendars: _Calendars, slots_per_offer: int
+) -> Offer:
+    grid = calendars.grid(offer.mentor)
+    assert grid is not None  # it was offered, so it has a calendar
+    load = loads.get(offer.mentor.user_id, _NO_LOAD)
+    free = [instant for instant, _ in grid.iter_free(load.held_starts, offer.mentor.capacity_per_week)]
+    nearest = sorted(free, key=lambda instant: (day.minutes_outside(instant), instant))[:slots_per_offer]
+    return Offer(mentor=offer.mentor, matched_topics=offer.matched_topics, slots=tuple(sorted(nearest)))

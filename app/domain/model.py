@@ -59,13 +59,25 @@ class MentorLoad:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkingHours:
+    """When a person is usually at work: weekly windows in their own time zone (an IANA name)."""
+
+    windows: tuple[WeeklyWindow, ...]
+    tz: str
+
+
+@dataclass(frozen=True, slots=True)
 class AskSpec:
-    """What an asker wants: a goal and topics, plus what matching needs to know about them."""
+    """What an asker wants: a goal and topics, plus what matching needs to know about them.
+
+    ``asker_hours`` None means "any time suits the asker" (slots then come from the mentor's day alone).
+    """
 
     asker_id: str
     goal: str
     topics: frozenset[str] = field(default_factory=frozenset)
     asker_level: int | None = None
+    asker_hours: WorkingHours | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +99,9 @@ class Ranking:
 
     offers: tuple[Offer, ...]
     topic_matched: bool
+    # False when the asker's hours were known and no offered slot lies inside both people's day: the
+    # offers are then the slots nearest the asker's hours, for the answer to mark as such.
+    in_both_days: bool = True
 
 
 class AskStatus(StrEnum):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from app.domain.model import SLOT_LENGTH, WeeklyWindow
+from app.domain.model import SLOT_LENGTH, WeeklyWindow, WorkingHours
 from app.domain.slots import load_zone, require_aware, week_layout
 from app.domain.windows import END_OF_DAY
 
@@ -98,25 +98,41 @@ def _minutes_outside(start: int, length: int, spans: Sequence[tuple[int, int]]) 
     return best
 
 
-def for_asker(
-    slots: Iterable[datetime], asker_windows: Iterable[WeeklyWindow], asker_tz: str
-) -> list[SlotForAsker]:
-    """Each slot (an aware instant) as the asker sees it, in the order given.
+class AskerDay:
+    """An asker's working hours, compiled once for checking many slots against them.
 
     A slot is inside the asker's hours when its 15 minutes of the asker's local wall-clock time lie in
     one of their windows; across a daylight-saving change this uses the local time the slot actually
     has on that day.
     """
-    zone = load_zone(asker_tz)
-    spans = _window_spans(asker_windows)
-    length = SLOT_LENGTH // timedelta(minutes=1)
-    seen = []
-    for instant in slots:
+
+    __slots__ = ("_length", "_spans", "zone")
+
+    def __init__(self, hours: WorkingHours) -> None:
+        self.zone = load_zone(hours.tz)
+        self._spans = _window_spans(hours.windows)
+        self._length = SLOT_LENGTH // timedelta(minutes=1)
+
+    def minutes_outside(self, instant: datetime) -> int:
+        if not self._spans:
+            return _MINUTES_PER_WEEK
+        return _minutes_outside(_week_minute(instant.astimezone(self.zone)), self._length, self._spans)
+
+    def contains(self, instant: datetime) -> bool:
+        return self.minutes_outside(instant) == 0
+
+    def see(self, instant: datetime) -> SlotForAsker:
         require_aware(instant, "slot")
-        local = instant.astimezone(zone)
-        outside = _minutes_outside(_week_minute(local), length, spans) if spans else _MINUTES_PER_WEEK
-        seen.append(SlotForAsker(instant, local, outside == 0, outside))
-    return seen
+        outside = self.minutes_outside(instant)
+        return SlotForAsker(instant, instant.astimezone(self.zone), outside == 0, outside)
+
+
+def for_asker(
+    slots: Iterable[datetime], asker_windows: Iterable[WeeklyWindow], asker_tz: str
+) -> list[SlotForAsker]:
+    """Each slot (an aware instant) as the asker sees it, in the order given."""
+    day = AskerDay(WorkingHours(tuple(asker_windows), asker_tz))
+    return [day.see(instant) for instant in slots]
 
 
 def shared_offer(

@@ -11,7 +11,7 @@ library's time-zone database.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -141,6 +141,22 @@ class SlotGrid:
         self.instants: list[datetime] = []
         self.mondays: list[date] = []
         self._source: Iterator[tuple[datetime, date]] | None = _iter_window_slots(zone, layout, start, end)
+
+    def only(self, keep: Callable[[datetime], bool]) -> SlotGrid:
+        """The slots of this grid that ``keep`` accepts, as a grid of their own (also lazy)."""
+        kept = SlotGrid.__new__(SlotGrid)
+        kept.zone = self.zone
+        kept.instants, kept.mondays = [], []
+
+        def source() -> Iterator[tuple[datetime, date]]:
+            index = 0
+            while (slot := self.get(index)) is not None:
+                index += 1
+                if keep(slot[0]):
+                    yield slot
+
+        kept._source = source()
+        return kept
 
     def get(self, index: int) -> tuple[datetime, date] | None:
         while len(self.instants) <= index:

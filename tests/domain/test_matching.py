@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.matching import rank_mentors
-from app.domain.model import AskSpec, Mentor, MentorLoad, Ranking, WeeklyWindow
+from app.domain.model import DEFAULT_WINDOWS, AskSpec, Mentor, MentorLoad, Ranking, WeeklyWindow, WorkingHours
+from app.domain.shared_hours import AskerDay
 from app.domain.slots import free_slots, week_start
 
 # Monday 5 January 2026, 08:00 UTC: with 30 minutes' lead, the first default slot is 09:00 UTC today.
@@ -308,3 +310,153 @@ def test_rank_mentors_matches_a_full_reference_ranking(
     expected, topic_matched = reference_ranking(the_ask, mentors, loads, now, max_offers, slots_per_offer)
     assert [(o.mentor.user_id, o.matched_topics, o.slots) for o in ranking.offers] == expected
     assert ranking.topic_matched is topic_matched
+
+
+# --------------------------------------------------------------------------------------------------
+# The asker's day: slots inside both people's hours first, else the nearest, marked
+
+
+def _inside_by_wall_clock(hours: WorkingHours):
+    """Brute force: the slot's 15 minutes, on the asker's wall clock, lie in one of their windows."""
+    zone = ZoneInfo(hours.tz)
+
+    def inside(instant: datetime) -> bool:
+        local = instant.astimezone(zone).replace(tzinfo=None)
+        end = local + timedelta(minutes=15)
+        for w in hours.windows:
+            if local.weekday() != w.weekday or local.time() < w.start:
+                continue
+            if end.date() == local.date() and end.time() <= w.end:
+                return True
+            if w.end == time.max and end == datetime.combine(local.date() + timedelta(days=1), time()):
+                return True
+        return False
+
+    return inside
+
+
+def reference_with_hours(the_ask, mentors, loads, now, max_offers, slots_per_offer):
+    hours = the_ask.asker_hours
+    if hours is None:
+        expected, matched = reference_ranking(the_ask, mentors, loads, now, max_offers, slots_per_offer)
+        return expected, matched, True
+    inside = _inside_by_wall_clock(hours)
+    day = AskerDay(hours)
+
+    def scored(keep):
+        rows = []
+        for m in mentors:
+            if m.user_id == the_ask.asker_id or not m.available:
+                continue
+            if m.away_until is not None and m.away_until > now:
+                continue
+            lower = m.level is not None and the_ask.asker_level is not None and m.level < the_ask.asker_level
+            if lower and not m.reverse_ok:
+                continue
+            load = loads.get(m.user_id, MentorLoad())
+            free = free_slots(m.windows, m.tz, load.held_starts, m.capacity_per_week, now=now)
+            slots = [s for s in free if keep(s)]
+            if not slots:
+                continue
+            first_week = week_start(slots[0], m.tz)
+            spare = m.capacity_per_week - sum(week_start(h, m.tz) == first_week for h in load.held_starts)
+            matched = m.topics & the_ask.topics
+            key = (-len(matched), -spare, load.recent_conversations, slots[0], m.user_id)
+            rows.append((key, m, matched, slots, free))
+        rows.sort(key=lambda row: row[0])
+        return rows
+
+    populations = [lambda row: bool(row[2])] if the_ask.topics else []
+    populations.append((lambda row: not row[2]) if the_ask.topics else (lambda row: True))
+    for index, population in enumerate(populations):
+        for keep, in_both in ((inside, True), (lambda s: True, False)):
+            chosen = [row for row in scored(keep) if population(row)][:max_offers]
+            if not chosen:
+                continue
+            offers = []
+            for _, m, matched, slots, free in chosen:
+                if in_both:
+                    shown = tuple(slots[:slots_per_offer])
+                else:
+                    shown = tuple(
+                        sorted(sorted(free, key=lambda s: (day.minutes_outside(s), s))[:slots_per_offer])
+                    )
+                offers.append((m.user_id, matched, shown))
+            topic_matched = index == 0 if the_ask.topics else True
+            return offers, topic_matched, in_both
+    return [], not the_ask.topics, True
+
+
+ASKER_HOURS = [
+    None,
+    *(WorkingHours(DEFAULT_WINDOWS, tz) for tz in ZONES),
+    WorkingHours((WeeklyWindow(2, time(22), time.max), WeeklyWindow(3, time(0), time(1))), "Asia/Tokyo"),
+    WorkingHours((), "UTC"),
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    register=registers(),
+    topics=st.sets(st.sampled_from(["sre", "go", "design", "rust"]), max_size=2),
+    hours=st.sampled_from(ASKER_HOURS),
+    max_offers=st.integers(min_value=1, max_value=4),
+    slots_per_offer=st.integers(min_value=1, max_value=3),
+    minutes_later=st.integers(min_value=0, max_value=60 * 24 * 7),
+)
+def test_with_the_asker_s_hours_rank_mentors_matches_a_full_reference_ranking(
+    register, topics, hours, max_offers, slots_per_offer, minutes_later
+):
+    mentors, loads = register
+    now = NOW + timedelta(minutes=minutes_later)
+    the_ask = AskSpec(asker_id="UOUT", goal="g", topics=frozenset(topics), asker_hours=hours)
+    ranking = rank_mentors(
+        the_ask, mentors, loads, now=now, max_offers=max_offers, slots_per_offer=slots_per_offer
+    )
+    expected, topic_matched, in_both = reference_with_hours(
+        the_ask, mentors, loads, now, max_offers, slots_per_offer
+    )
+    assert [(o.mentor.user_id, o.matched_topics, o.slots) for o in ranking.offers] == expected
+    assert ranking.topic_matched is topic_matched
+    assert ranking.in_both_days is in_both
+
+
+def test_a_los_angeles_asker_is_offered_a_tokyo_mentor_s_slots_in_their_own_afternoon():
+    tokyo = mentor("UTOKYO", "sre", tz="Asia/Tokyo")
+    london = mentor("ULONDON", "sre", tz="Europe/London")
+    the_ask = AskSpec(
+        asker_id="ULA",
+        goal="g",
+        topics=frozenset({"sre"}),
+        asker_hours=WorkingHours(DEFAULT_WINDOWS, "America/Los_Angeles"),
+    )
+    ranking = rank_mentors(the_ask, [tokyo, london], {}, now=NOW)
+    # Tokyo's 09:00-10:00 is 16:00-17:00 in LA (PST); London's day ends at 09:00 LA, so London is not offered.
+    assert ranking.in_both_days and ids(ranking) == ["UTOKYO"]
+    la = ZoneInfo("America/Los_Angeles")
+    for offer in ranking.offers:
+        assert all(time(9) <= s.astimezone(la).time() < time(17) for s in offer.slots)
+
+
+def test_with_no_shared_hours_the_nearest_slots_are_offered_and_flagged():
+    sydney = mentor("USYD", "sre", tz="Australia/Sydney")
+    the_ask = AskSpec(
+        asker_id="ULON",
+        goal="g",
+        topics=frozenset({"sre"}),
+        asker_hours=WorkingHours(DEFAULT_WINDOWS, "Europe/London"),
+    )
+    ranking = rank_mentors(the_ask, [sydney], {}, now=NOW)
+    assert not ranking.in_both_days and ids(ranking) == ["USYD"]
+    london = ZoneInfo("Europe/London")
+    # Sydney's 16:45 is London's 05:45, the nearest to 09:00 there: on each of the next three days.
+    shown = [s.astimezone(london) for s in ranking.offers[0].slots]
+    assert [s.strftime("%H:%M") for s in shown] == ["05:45"] * 3 and len({s.date() for s in shown}) == 3
+
+
+def test_an_asker_zone_nobody_can_read_is_as_if_no_hours_were_given():
+    the_ask = AskSpec(asker_id="UX", goal="g", asker_hours=WorkingHours(DEFAULT_WINDOWS, "Mars/Olympus"))
+    plain = AskSpec(asker_id="UX", goal="g")
+    assert rank_mentors(the_ask, [mentor("U1")], {}, now=NOW) == rank_mentors(
+        plain, [mentor("U1")], {}, now=NOW
+    )

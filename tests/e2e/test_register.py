@@ -99,6 +99,12 @@ def save_profile(h, user_id, **values):
     return h.fake.wait_for(lambda: confirmations(h, user_id)[before:])[-1]
 
 
+def share_the_askers_morning(h):
+    """OTHER works from London, whose day overlaps New York's morning: offered to ASKER alongside MENTOR
+    (from Kolkata, OTHER's day is the middle of ASKER's night, so only MENTOR would be offered)."""
+    h.fake.add_user(OTHER, "omar", real_name="Omar Other", tz="Europe/London")
+
+
 def offered(h, asker=ASKER, goal="How do I review code well? #python"):
     """Ask, and return the set of mentors whose slots are offered (empty when nobody is)."""
     answer = h.answer(asker, f"ask {goal}")
@@ -385,6 +391,7 @@ def _pending_request_to(h, mentor):
 
 
 def test_leave_declines_pending_requests_and_offers_the_asker_others(harness, engine):
+    share_the_askers_morning(harness)
     harness.answer(MENTOR, "join #python")
     harness.answer(OTHER, "join #python")
     start = _pending_request_to(harness, MENTOR)
@@ -458,6 +465,7 @@ def test_register_commands_from_a_non_mentor(harness, engine, text):
 
 
 def test_reverse_mentoring_needs_the_mentors_consent(harness, engine):
+    share_the_askers_morning(harness)
     save_profile(harness, MENTOR, topics="python", level="1", reverse=False)  # a junior
     save_profile(harness, ASKER, topics="leadership", level="3")  # a senior, who asks
     save_profile(harness, OTHER, topics="python", level="1", reverse=True)  # a junior open to it

@@ -19,10 +19,11 @@ from slack_sdk.models.blocks import (
 )
 
 from app.domain.model import GoalMet
+from app.domain.shared_hours import time_of_day
 from app.services.feedback import FeedbackView
 from app.services.mentoring import AskOutcome, MeetingView, MyConversations
 from app.services.register import LeavePreview, ProfileView
-from app.slack.blocks.format import local_time, mention, short_time, topics_text
+from app.slack.blocks.format import local_time, mention, short_time, topics_text, zone
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
 from app.slack.payloads import AskRef, MeetingRef, SlotPick
@@ -68,8 +69,19 @@ def help_message(help_text: str, unknown: str | None = None) -> Message:
 # --- asking ------------------------------------------------------------------------------------------
 
 
+def _slot_text(start: datetime, tz: str, marked: bool) -> str:
+    """'Tue 8 Dec 10:15', and when the slot is outside the reader's hours, what it means for them."""
+    if not marked:
+        return short_time(start, tz)
+    return f"{short_time(start, tz)}, {time_of_day(start.astimezone(zone(tz)).time())}"
+
+
 def _offer_blocks(
-    ask_id: int, offers: Sequence[tuple[str, Sequence[str], Sequence[datetime]]], tz: str
+    ask_id: int,
+    offers: Sequence[tuple[str, Sequence[str], Sequence[datetime]]],
+    tz: str,
+    *,
+    marked: bool = False,
 ) -> list[Block]:
     blocks: list[Block] = []
     for mentor_id, matched, slots in offers:
@@ -80,7 +92,7 @@ def _offer_blocks(
                 block_id=f"offer_{mentor_id}",
                 elements=[
                     ButtonElement(
-                        text=short_time(start, tz),
+                        text=_slot_text(start, tz, marked),
                         action_id=f"{Action.PICK_SLOT}_{i}",
                         value=SlotPick(ask_id, mentor_id, start).encode(),
                     )
@@ -110,7 +122,12 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
         if lead:
             text = f"{lead}\n{text}"
         return _render(text, _section(goal), _section(text))
-    if outcome.aimed_at:
+    if not outcome.ranking.in_both_days:
+        heading = (
+            "No time in the next two weeks is inside both your working hours and a mentor's. These are "
+            "the nearest to your day, marked with what they mean for you; they'll be asked to accept:"
+        )
+    elif outcome.aimed_at:
         heading = f"Pick a 15-minute slot with {mention(outcome.aimed_at)}. They'll be asked to accept:"
     elif not outcome.ranking.topic_matched:
         heading = (
@@ -125,7 +142,7 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
     blocks: list[Block] = [
         _section(goal),
         _section(heading),
-        *_offer_blocks(outcome.ask_id, offers, outcome.asker_tz),
+        *_offer_blocks(outcome.ask_id, offers, outcome.asker_tz, marked=not outcome.ranking.in_both_days),
     ]
     blocks.append(
         _context(
