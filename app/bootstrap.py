@@ -29,7 +29,7 @@ from app.services.delivery import NoticeDelivery
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
-from app.services.members import MembersService
+from app.services.members import AboutService, MembersService
 from app.services.mentoring import MentoringService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
@@ -135,6 +135,7 @@ def create_services(
         insight=InsightService(sessions, admins=settings.mentorbot_admins, clock=clock),
         erasure=ErasureService(sessions, mentoring, clock=clock),
         operations=Operations(sessions, clock=clock),
+        about=AboutService(sessions, clock=clock),
     )
 
 

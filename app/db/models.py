@@ -47,6 +47,8 @@ class Member(Base):
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     team: Mapped[str | None] = mapped_column(String(100))
     level: Mapped[int | None] = mapped_column(Integer)
+    # Their working hours, {"windows": [[weekday, "HH:MM", "HH:MM"], …]} in ``tz``; None: weekdays 09-17.
+    work_windows: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     home_seen_at: Mapped[datetime | None]  # set when they first open the App Home; only then is it kept fresh

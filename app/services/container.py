@@ -9,6 +9,7 @@ from app.services.coffee_channels import CoffeeChannels
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
+from app.services.members import AboutService
 from app.services.mentoring import MentoringService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
@@ -26,3 +27,4 @@ class Services:
     insight: InsightService
     erasure: ErasureService
     operations: Operations
+    about: AboutService

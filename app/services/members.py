@@ -1,13 +1,20 @@
-"""Members as the organisation knows them: team and level, imported from a spreadsheet (admin CLI)."""
+"""Members as the organisation knows them: team and level, imported from a spreadsheet (admin CLI), and
+what each person says about themselves (`/mentor about`: working hours, team, level)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import queries
 from app.db.models import Member
+from app.domain.errors import InvalidInput
+from app.domain.model import DEFAULT_WINDOWS, WeeklyWindow, WorkingHours
+from app.domain.windows import validate_windows
 from app.services.clock import Clock, utc_now
+from app.services.people import Person
 
 
 class MembersService:
@@ -38,3 +45,59 @@ class MembersService:
                 member.team, member.level, member.updated_at = team, level, now
                 count += 1
         return count
+
+
+@dataclass(frozen=True, slots=True)
+class AboutYou:
+    """What a person tells the bot about themselves: when they work, their team and level.
+
+    ``hours_set`` False means the hours are the default (weekdays 09:00-17:00 in their zone).
+    """
+
+    hours: tuple[WeeklyWindow, ...]
+    hours_set: bool
+    team: str | None
+    level: int | None
+    tz: str
+
+
+class AboutService:
+    """`/mentor about`: a person's working hours (offers fall inside them), team and level."""
+
+    def __init__(self, sessions: sessionmaker[Session], *, clock: Clock = utc_now) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def about(self, person: Person) -> AboutYou:
+        with self._sessions() as session:
+            member = session.get(Member, person.user_id)
+            return _about(member, person)
+
+    def save(
+        self, person: Person, *, hours: tuple[WeeklyWindow, ...], team: str | None, level: int | None
+    ) -> AboutYou:
+        """One transaction; hours equal to the default are stored as "not set", so a later change of the
+        default reaches people who never chose their own."""
+        hours = validate_windows(hours)
+        if not hours:
+            raise InvalidInput("Give at least one stretch of the week, e.g. Mon-Fri 09:00-17:00.")
+        now = self._clock()
+        with self._sessions.begin() as session:
+            member = queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
+            own = hours != DEFAULT_WINDOWS
+            member.work_windows = queries.windows_to_json(hours) if own else None
+            member.team, member.level, member.updated_at = team, level, now
+            return _about(member, person)
+
+
+def _about(member: Member | None, person: Person) -> AboutYou:
+    if member is None:
+        return AboutYou(DEFAULT_WINDOWS, False, None, None, person.tz)
+    own = queries.windows_from_json(member.work_windows) if member.work_windows else ()
+    return AboutYou(own or DEFAULT_WINDOWS, bool(own), member.team, member.level, member.tz or person.tz)
+
+
+def working_hours(member: Member) -> WorkingHours:
+    """A member's working hours for matching: their own, else weekdays 09:00-17:00, in their zone."""
+    own = queries.windows_from_json(member.work_windows) if member.work_windows else ()
+    return WorkingHours(own or DEFAULT_WINDOWS, member.tz)

@@ -20,6 +20,7 @@ from app.domain.goal import validate_goal
 from app.slack import time_words as tw
 from app.slack.mrkdwn import unescape
 from app.slack.subcommands import (
+    About,
     Ask,
     Away,
     CoffeeAvoid,
@@ -272,6 +273,7 @@ _TOP_LEVEL: dict[str, Callable[[str], Command]] = {
     "leave": _no_arguments("leave", Leave),
     "list": _no_arguments("list", ListMine),
     "mentors": _parse_mentors,
+    "about": _no_arguments("about", About),
     "coffee": _parse_coffee,
     "stats": _parse_stats,
     "export": _no_arguments("export", Export),

@@ -25,6 +25,7 @@ class Action(StrEnum):
     FORGET_CONFIRM = "forget_confirm"
     FORGET_CANCEL = "forget_cancel"
     HOME_ASK = "home_ask"
+    HOME_ABOUT = "home_about"
     MENTOR_AVAILABLE = "mentor_available"  # value: "on" | "off"
     DIRECTORY_PAGE = "directory_page"  # prefix: directory_page_prev|next, value: DirectoryPageRef
     ASK_MENTOR = "ask_mentor"  # prefix: ask_mentor_<n>, value: MentorPick
@@ -47,6 +48,7 @@ ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
 class View(StrEnum):
     PROFILE = "mentor_profile"  # private_metadata: ProfileForm (the channel it was opened from)
     FEEDBACK_NOTE = "feedback_note"  # private_metadata: NoteForm (a meeting id)
+    ABOUT = "about_you"  # private_metadata: ProfileForm (the channel it was opened from)
     ASK = "ask_modal"  # private_metadata: AskForm (the mentor it is aimed at, if any)
 
 
@@ -61,6 +63,7 @@ class Block(StrEnum):
     NOTE = "note"
     GOAL = "goal"
     ASK_TOPICS = "ask_topics"
+    HOURS = "hours"
 
 
 class Field(StrEnum):
@@ -76,3 +79,4 @@ class Field(StrEnum):
     NOTE = "note_input"
     GOAL = "goal_input"
     ASK_TOPICS = "ask_topics_input"
+    HOURS = "hours_input"

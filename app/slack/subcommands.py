@@ -71,6 +71,11 @@ class ListMine:
 
 
 @dataclass(frozen=True, slots=True)
+class About:
+    """``about``: open the "about you" modal (working hours, team, level)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Mentors:
     """``mentors [#topic …]``: browse the mentors on the register (those covering a topic, when given)."""
 
@@ -189,6 +194,7 @@ Command: TypeAlias = (
     | Leave
     | ListMine
     | Mentors
+    | About
     | CoffeeHelp
     | CoffeeJoin
     | CoffeeLeave

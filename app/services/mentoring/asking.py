@@ -17,8 +17,9 @@ from app.domain import meeting as lifecycle
 from app.domain.errors import Conflict, NotAllowed, NotFound
 from app.domain.goal import validate_goal
 from app.domain.matching import rank_mentors
-from app.domain.model import DEFAULT_WINDOWS, AskSpec, AskStatus, Mentor, Ranking, WorkingHours
+from app.domain.model import AskSpec, AskStatus, Mentor, Ranking
 from app.services.clock import Clock
+from app.services.members import working_hours
 from app.services.mentoring.views import AskOutcome
 from app.services.people import Person
 from app.services.register_cache import RegisterCache, RegisterSnapshot
@@ -177,8 +178,7 @@ def ask_spec(session: Session, ask: Ask) -> AskSpec:
         goal=ask.goal,
         topics=frozenset(queries.ask_topics(ask)),
         asker_level=asker.level if asker else None,
-        # Until askers can set their own hours: weekday working hours in their Slack time zone.
-        asker_hours=WorkingHours(DEFAULT_WINDOWS, asker.tz) if asker and asker.tz else None,
+        asker_hours=working_hours(asker) if asker and asker.tz else None,
     )
 
 

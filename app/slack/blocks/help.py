@@ -9,6 +9,7 @@ _MENTORING_HELP = """\
 `/mentor ask How do I prepare for on-call? #sre`
 • `/mentor mentors #topic` — Browse the mentors (all of them without a topic) and ask one by name
 • `/mentor list` — Your asks and upcoming conversations
+• `/mentor about` — Your working hours (slots offered to you fall inside them), team and level
 • `/mentor forget-me` — Erase everything Mentorbot holds about you"""
 
 _MENTORS_HELP = """\

@@ -26,6 +26,7 @@ from app.slack.blocks.messages import Message
 from app.slack.blocks.modals import profile_modal
 from app.slack.ids import COMMAND
 from app.slack.listeners import coffee, insight
+from app.slack.listeners.about import open_about_modal
 from app.slack.listeners.modal import open_modal
 from app.slack.mrkdwn import escape
 from app.slack.payloads import ProfileForm
@@ -99,6 +100,11 @@ def serve(
             return messages.leave_preview(services.register.leave_preview(person), person.tz)
         case sc.ListMine():
             return messages.my_conversations(services.mentoring.my_conversations(person))
+        case sc.About():
+            open_about_modal(
+                client, services, person, command["trigger_id"], respond, channel_id=command.get("channel_id")
+            )
+            return None
         case sc.Mentors(topics=topics):
             return directory.mentor_directory(services.mentoring.browse_mentors(person, topics))
         case (

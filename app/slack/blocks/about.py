@@ -1,0 +1,72 @@
+"""The "about you" modal: a person's working hours, team and level (`/mentor about`, the Home)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.views import View
+
+from app.domain.windows import format_windows
+from app.services.members import AboutYou
+from app.slack.blocks.modals import LEVELS, MAX_TEAM
+from app.slack.ids import Block, Field
+from app.slack.ids import View as ViewId
+from app.slack.payloads import ProfileForm
+
+MAX_HOURS_FIELD = 300
+
+
+def about_modal(about: AboutYou, *, form: ProfileForm) -> dict[str, Any]:
+    level_options = [Option(value=str(k), text=v) for k, v in LEVELS.items()]
+    current_level = next((o for o in level_options if about.level and o.value == str(about.level)), None)
+    return View(
+        type="modal",
+        callback_id=ViewId.ABOUT,
+        title="About you",
+        submit="Save",
+        close="Cancel",
+        private_metadata=form.encode(),
+        blocks=[
+            InputBlock(
+                block_id=Block.HOURS,
+                label=f"Your working hours ({about.tz})",
+                hint=(
+                    "Slots you're offered fall inside these and the mentor's. "
+                    "e.g. Mon-Fri 08:30-16:30. Times are in your Slack time zone."
+                ),
+                element=PlainTextInputElement(
+                    action_id=Field.HOURS,
+                    max_length=MAX_HOURS_FIELD,
+                    initial_value=format_windows(about.hours)[:MAX_HOURS_FIELD],
+                ),
+            ),
+            InputBlock(
+                block_id=Block.TEAM,
+                label="Team",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=Field.TEAM,
+                    max_length=MAX_TEAM,
+                    initial_value=(about.team or "")[:MAX_TEAM] or None,
+                ),
+            ),
+            InputBlock(
+                block_id=Block.LEVEL,
+                label="Level",
+                optional=True,
+                element=StaticSelectElement(
+                    action_id=Field.LEVEL,
+                    options=level_options,
+                    initial_option=current_level,
+                    placeholder="Pick your level",
+                ),
+            ),
+        ],
+    ).to_dict()
+
+
+def about_saved(about: AboutYou) -> str:
+    hours = format_windows(about.hours)
+    default = "" if about.hours_set else " (the default)"
+    return f"Saved. Your working hours: *{hours}*{default}, {about.tz}. Slots I offer you fall inside them."

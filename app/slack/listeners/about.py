@@ -1,0 +1,108 @@
+"""`/mentor about` and the Home's "About you": open the modal, read it back, save, confirm privately."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from app.domain.errors import InvalidInput
+from app.domain.model import WeeklyWindow
+from app.domain.windows import parse_windows
+from app.services.container import Services
+from app.services.people import Person
+from app.slack.blocks import messages
+from app.slack.blocks.about import about_modal, about_saved
+from app.slack.blocks.modals import LEVELS, MAX_TEAM
+from app.slack.ids import Action, Block, Field, View
+from app.slack.listeners.answer import from_home
+from app.slack.listeners.modal import open_modal
+from app.slack.listeners.views import confirm_privately
+from app.slack.payloads import BadPayload, ProfileForm
+from app.slack.people import PeopleDirectory
+
+
+def register(app: App) -> None:
+    app.view(View.ABOUT)(save_about)
+    app.action(Action.HOME_ABOUT)(open_from_home)
+
+
+def open_about_modal(
+    client: WebClient,
+    services: Services,
+    person: Person,
+    trigger_id: str,
+    respond: Respond | None,
+    *,
+    channel_id: str | None,
+) -> None:
+    about = services.about.about(person)
+    modal = about_modal(about, form=ProfileForm(channel_id or None))
+    open_modal(client, trigger_id, modal, respond, again="run `/mentor about` again")
+
+
+def open_from_home(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+) -> None:
+    ack()
+    person = people.get(body["user"]["id"])
+    where = None if from_home(body) else respond
+    open_about_modal(client, services, person, body["trigger_id"], where, channel_id=None)
+
+
+def _value(values: dict[str, Any], block: Block, field: Field) -> dict[str, Any]:
+    return values.get(block, {}).get(field, {}) or {}
+
+
+AboutForm = tuple[tuple[WeeklyWindow, ...], str | None, int | None]  # hours, team, level
+
+
+def read_about_form(values: dict[str, Any]) -> tuple[AboutForm | None, dict[str, str]]:
+    """The modal's state, or per-block error messages (Slack shows them under the fields)."""
+    errors: dict[str, str] = {}
+    hours: tuple[WeeklyWindow, ...] = ()
+    try:
+        hours = parse_windows(_value(values, Block.HOURS, Field.HOURS).get("value") or "")
+        if not hours:
+            raise InvalidInput("Give at least one stretch of the week, e.g. Mon-Fri 09:00-17:00.")
+    except InvalidInput as exc:
+        errors[Block.HOURS] = exc.message
+    team = (_value(values, Block.TEAM, Field.TEAM).get("value") or "").strip()
+    if len(team) > MAX_TEAM:  # Slack enforces max_length, but a crafted payload may not
+        errors[Block.TEAM] = f"Keep the team name to {MAX_TEAM} characters (it has {len(team)})."
+    level_option = _value(values, Block.LEVEL, Field.LEVEL).get("selected_option")
+    level = str((level_option or {}).get("value") or "")
+    if level and level not in {str(k) for k in LEVELS}:
+        errors[Block.LEVEL] = "Pick one of the levels in the list."
+    if errors:
+        return None, errors
+    return (hours, team or None, int(level) if level else None), {}
+
+
+def save_about(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    services: Services,
+    people: PeopleDirectory,
+) -> None:
+    data, errors = read_about_form(view["state"]["values"])
+    if data is None:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    hours, team, level = data
+    person = people.get(body["user"]["id"])
+    saved = services.about.save(person, hours=hours, team=team, level=level)
+    try:
+        channel_id = ProfileForm.decode(view.get("private_metadata") or "").channel_id
+    except BadPayload:  # forged or from another era: confirm in our DM
+        channel_id = None
+    confirm_privately(client, person.user_id, channel_id, messages.plain(about_saved(saved)))
