@@ -26,6 +26,7 @@ class Action(StrEnum):
     FORGET_CANCEL = "forget_cancel"
     HOME_ASK = "home_ask"
     HOME_ABOUT = "home_about"
+    HOME_BROWSE = "home_browse"
     MENTOR_AVAILABLE = "mentor_available"  # value: "on" | "off"
     DIRECTORY_PAGE = "directory_page"  # prefix: directory_page_prev|next, value: DirectoryPageRef
     ASK_MENTOR = "ask_mentor"  # prefix: ask_mentor_<n>, value: MentorPick

@@ -130,3 +130,14 @@ def test_nobody_for_a_topic_a_typo_and_the_viewer_is_not_listed(harness):
     assert "isn't a topic" in typo.json()["text"] and "/mentor mentors #python" in typo.json()["text"]
 
     assert "/mentor mentors #topic" in text_of(harness.command(ASKER, "help").json()["blocks"])
+
+
+def test_browse_mentors_from_the_home_lands_in_the_app_dm_with_working_buttons(harness):
+    join(harness, MENTOR, "#python")
+    harness.sender.action(ASKER, "home_browse", "browse", view={"id": "VHOME", "type": "home"})
+    page = harness.fake.wait_for(lambda: harness.fake.messages_in(harness.fake.dm_channel_for(ASKER)))[-1]
+    assert f"<@{MENTOR}>" in text_of(page["blocks"], page["text"])
+    (ask,) = ask_buttons(page["blocks"])
+    harness.sender.action(ASKER, ask["action_id"], ask["value"], message=page)
+    modal = harness.fake.wait_for(lambda: harness.fake.modals_for(ASKER))[-1]
+    assert json.loads(modal["private_metadata"]) == {"m": MENTOR}

@@ -51,6 +51,7 @@ def home_view(data: HomeData) -> dict[str, Any]:
                 ButtonElement(
                     text="Ask for a mentor", action_id=Action.HOME_ASK, value="ask", style="primary"
                 ),
+                ButtonElement(text="Browse mentors", action_id=Action.HOME_BROWSE, value="browse"),
                 ButtonElement(text="About you", action_id=Action.HOME_ABOUT, value="about"),
             ]
         ),

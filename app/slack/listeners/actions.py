@@ -52,6 +52,7 @@ def register(app: App) -> None:
     app.action(Action.MENTOR_AVAILABLE)(toggle_available)
     app.action(DIRECTORY_PAGE_PATTERN)(directory_page)
     app.action(ASK_MENTOR_PATTERN)(ask_mentor)
+    app.action(Action.HOME_BROWSE)(browse_from_home)
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -254,6 +255,16 @@ def directory_page(
         respond,
         directory.mentor_directory(services.mentoring.browse_mentors(person, wanted.topics, wanted.page)),
     )
+
+
+def browse_from_home(
+    ack: Ack, body: dict[str, Any], client: WebClient, services: Services, people: PeopleDirectory
+) -> None:
+    """The Home's "Browse mentors": the register's first page in the app's DM, where its buttons work."""
+    ack()
+    person = people.get(body["user"]["id"])
+    page = directory.mentor_directory(services.mentoring.browse_mentors(person, ()))
+    client.chat_postMessage(channel=person.user_id, **page.as_kwargs())
 
 
 def ask_mentor(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
