@@ -31,6 +31,7 @@ from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
 from app.services.members import AboutService, MembersService
 from app.services.mentoring import MentoringService
+from app.services.offices import OfficesService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.ports import ChannelMembers
@@ -136,6 +137,7 @@ def create_services(
         erasure=ErasureService(sessions, mentoring, clock=clock),
         operations=Operations(sessions, clock=clock),
         about=AboutService(sessions, clock=clock),
+        offices=OfficesService(sessions, admins=settings.mentorbot_admins, clock=clock),
     )
 
 

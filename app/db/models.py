@@ -37,6 +37,17 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012 (SQLAlchemy's API)
 
 
+class Office(Base):
+    """An office people work from, kept by admins (`/mentor offices add`), with its own time zone."""
+
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    tz: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
 class Member(Base):
     """Anyone the bot has met, with what Slack's profile told us (name, time zone)."""
 
@@ -49,6 +60,8 @@ class Member(Base):
     level: Mapped[int | None] = mapped_column(Integer)
     # Their working hours, {"windows": [[weekday, "HH:MM", "HH:MM"], …]} in ``tz``; None: weekdays 09-17.
     work_windows: Mapped[dict[str, Any] | None]
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"), index=True)
+    office_days: Mapped[str | None] = mapped_column(String(20))  # weekdays usually there: "0,2,3" (Monday 0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     home_seen_at: Mapped[datetime | None]  # set when they first open the App Home; only then is it kept fresh

@@ -11,6 +11,7 @@ from app.services.feedback import FeedbackService
 from app.services.insight import InsightService
 from app.services.members import AboutService
 from app.services.mentoring import MentoringService
+from app.services.offices import OfficesService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.register import RegisterService
@@ -28,3 +29,4 @@ class Services:
     erasure: ErasureService
     operations: Operations
     about: AboutService
+    offices: OfficesService

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import queries
+from app.db import office_queries, queries
 from app.db.models import Member
 from app.domain.errors import InvalidInput
 from app.domain.model import DEFAULT_WINDOWS, WeeklyWindow, WorkingHours
+from app.domain.offices import days_from_text, days_to_text
 from app.domain.windows import validate_windows
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
@@ -59,6 +60,9 @@ class AboutYou:
     team: str | None
     level: int | None
     tz: str
+    office: str | None = None
+    office_days: tuple[int, ...] = ()
+    offices: tuple[str, ...] = ()  # the admins' list, to choose from
 
 
 class AboutService:
@@ -71,10 +75,17 @@ class AboutService:
     def about(self, person: Person) -> AboutYou:
         with self._sessions() as session:
             member = session.get(Member, person.user_id)
-            return _about(member, person)
+            return _about(session, member, person)
 
     def save(
-        self, person: Person, *, hours: tuple[WeeklyWindow, ...], team: str | None, level: int | None
+        self,
+        person: Person,
+        *,
+        hours: tuple[WeeklyWindow, ...],
+        team: str | None,
+        level: int | None,
+        office: str | None = None,
+        office_days: tuple[int, ...] = (),
     ) -> AboutYou:
         """One transaction; hours equal to the default are stored as "not set", so a later change of the
         default reaches people who never chose their own."""
@@ -87,14 +98,34 @@ class AboutService:
             own = hours != DEFAULT_WINDOWS
             member.work_windows = queries.windows_to_json(hours) if own else None
             member.team, member.level, member.updated_at = team, level, now
-            return _about(member, person)
+            if office is None:
+                member.office_id, member.office_days = None, None
+            else:
+                chosen = office_queries.office_named(session, office)
+                if chosen is None:
+                    raise InvalidInput(f"There is no office called {office} any more; pick another.")
+                member.office_id, member.office_days = chosen.id, days_to_text(office_days) or None
+            session.flush()
+            return _about(session, member, person)
 
 
-def _about(member: Member | None, person: Person) -> AboutYou:
+def _about(session: Session, member: Member | None, person: Person) -> AboutYou:
+    offices = office_queries.all_offices(session)
+    names = tuple(o.name for o in offices)
     if member is None:
-        return AboutYou(DEFAULT_WINDOWS, False, None, None, person.tz)
+        return AboutYou(DEFAULT_WINDOWS, False, None, None, person.tz, offices=names)
     own = queries.windows_from_json(member.work_windows) if member.work_windows else ()
-    return AboutYou(own or DEFAULT_WINDOWS, bool(own), member.team, member.level, member.tz or person.tz)
+    office = next((o.name for o in offices if o.id == member.office_id), None)
+    return AboutYou(
+        own or DEFAULT_WINDOWS,
+        bool(own),
+        member.team,
+        member.level,
+        member.tz or person.tz,
+        office=office,
+        office_days=days_from_text(member.office_days) if office else (),
+        offices=names,
+    )
 
 
 def working_hours(member: Member) -> WorkingHours:

@@ -43,6 +43,7 @@ from app.slack.subcommands import (
     Leave,
     ListMine,
     Mentors,
+    Offices,
     Profile,
     SetAvailable,
     Stats,
@@ -100,6 +101,21 @@ def _parse_join(rest: str) -> Join:
             " (or just `/mentor join` to fill in your profile)"
         )
     return Join(topics=topics)
+
+
+_OFFICES_EXAMPLE = "e.g. `/mentor offices add Berlin Europe/Berlin` or `/mentor offices remove Berlin`"
+
+
+def _parse_offices(rest: str) -> Offices:
+    words = unescape(rest).split()
+    if not words or (words[0].lower() == "list" and len(words) == 1):
+        return Offices()
+    action = words[0].lower()
+    if action == "add" and len(words) >= 3:
+        return Offices("add", " ".join(words[1:-1]), words[-1])
+    if action == "remove" and len(words) >= 2:
+        return Offices("remove", " ".join(words[1:]))
+    raise InvalidInput(f"`/mentor offices` lists the offices; admins add or remove them, {_OFFICES_EXAMPLE}.")
 
 
 def _parse_mentors(rest: str) -> Mentors:
@@ -274,6 +290,7 @@ _TOP_LEVEL: dict[str, Callable[[str], Command]] = {
     "list": _no_arguments("list", ListMine),
     "mentors": _parse_mentors,
     "about": _no_arguments("about", About),
+    "offices": _parse_offices,
     "coffee": _parse_coffee,
     "stats": _parse_stats,
     "export": _no_arguments("export", Export),

@@ -65,6 +65,8 @@ class Block(StrEnum):
     GOAL = "goal"
     ASK_TOPICS = "ask_topics"
     HOURS = "hours"
+    OFFICE = "office"
+    OFFICE_DAYS = "office_days"
 
 
 class Field(StrEnum):
@@ -81,3 +83,5 @@ class Field(StrEnum):
     GOAL = "goal_input"
     ASK_TOPICS = "ask_topics_input"
     HOURS = "hours_input"
+    OFFICE = "office_input"
+    OFFICE_DAYS = "office_days_input"

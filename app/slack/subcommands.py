@@ -76,6 +76,15 @@ class About:
 
 
 @dataclass(frozen=True, slots=True)
+class Offices:
+    """``offices`` (list), ``offices add <name> <zone>`` and ``offices remove <name>`` (admins)."""
+
+    action: str = "list"  # "list" | "add" | "remove"
+    name: str = ""
+    tz: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Mentors:
     """``mentors [#topic …]``: browse the mentors on the register (those covering a topic, when given)."""
 
@@ -195,6 +204,7 @@ Command: TypeAlias = (
     | ListMine
     | Mentors
     | About
+    | Offices
     | CoffeeHelp
     | CoffeeJoin
     | CoffeeLeave

@@ -78,3 +78,56 @@ def test_about_you_from_the_home_and_the_help(harness):
     harness.sender.action(ASKER, "home_about", "about", view={"id": "VHOME", "type": "home"})
     modal = harness.fake.wait_for(lambda: harness.fake.modals_for(ASKER))[-1]
     assert modal["callback_id"] == "about_you" and modal["private_metadata"] == "{}"
+
+
+def test_admins_keep_the_offices_and_people_pick_theirs(harness, engine):
+    from e2e_support import ADMIN
+
+    harness.fake.add_channel(COMMAND_CHANNEL, members=[ASKER, ADMIN], name="general")
+    refused = harness.answer(ASKER, "offices add Berlin Europe/Berlin")
+    assert "Only Mentorbot admins can do that" in text_of(refused.blocks, refused.text)
+    assert "No offices yet" in text_of(*_said(harness.answer(ASKER, "offices")))
+    bad_zone = harness.answer(ADMIN, "offices add Berlin Mars/Olympus")
+    assert "time zone" in text_of(bad_zone.blocks, bad_zone.text)
+    added = harness.answer(ADMIN, "offices add New York America/New_York")
+    assert "*New York* (America/New_York), 0 people" in text_of(added.blocks, added.text)
+    harness.answer(ADMIN, "offices add Berlin Europe/Berlin")
+    twice = harness.answer(ADMIN, "offices add Berlin Europe/Berlin")
+    assert "already an office called Berlin" in text_of(twice.blocks, twice.text)
+
+    modal = open_about(harness, ASKER)
+    office = next(b for b in modal["blocks"] if b["block_id"] == "office")
+    assert [o["value"] for o in office["element"]["options"]] == ["none", "Berlin", "New York"]
+    form = values("Mon-Fri 09:00-17:00")
+    form["office"] = {"office_input": {"type": "static_select", "selected_option": {"value": "New York"}}}
+    form["office_days"] = {
+        "office_days_input": {"type": "checkboxes", "selected_options": [{"value": "1"}, {"value": "3"}]}
+    }
+    stale = dict(
+        form, office={"office_input": {"type": "static_select", "selected_option": {"value": "Paris"}}}
+    )
+    refused = harness.sender.submit(ASKER, view=modal, values=stale)
+    assert refused.json()["response_action"] == "errors" and "office" in refused.json()["errors"]
+    assert harness.sender.submit(ASKER, view=modal, values=form).status == 200
+    harness.wait_idle()
+    said = harness.fake.wait_for(lambda: harness.fake.ephemerals_for(ASKER))[-1]
+    assert "Your office: *New York*, usually in on Tue, Thu." in text_of(
+        said.get("blocks"), said.get("text", "")
+    )
+    listed = harness.answer(ASKER, "offices")
+    assert "*New York* (America/New_York), 1 person" in text_of(listed.blocks, listed.text)
+
+    removed = harness.answer(ADMIN, "offices remove New York")
+    assert "Removed the office New York." in text_of(removed.blocks, removed.text)
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(Member.office_id, Member.office_days).where(Member.user_id == ASKER)
+        ).one()
+    assert tuple(row) == (None, None)
+    assert "offices remove" in text_of(harness.command(ASKER, "help").json()["blocks"])
+    typo = harness.command(ADMIN, "offices rename Berlin")
+    assert "admins add or remove them" in typo.json()["text"]
+
+
+def _said(answer):
+    return answer.blocks, answer.text

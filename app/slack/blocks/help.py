@@ -32,6 +32,8 @@ _ADMINS_HELP = """\
 • `/mentor coffee channel #channel` — Members of this channel take part in coffee roulette
 • `/mentor coffee schedule weekly mon 10:00 Europe/Berlin` — When rounds run (`coffee schedule` shows it)
 • `/mentor coffee preview` · `coffee run` — Try the next round without telling anyone, or run it now
+• `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
+(`/mentor offices` lists them for everyone)
 • `/mentor stats 30d|90d|all` — How the program is doing, in aggregate
 • `/mentor export` — Download program activity as a CSV"""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,7 +15,7 @@ from app.domain.windows import parse_windows
 from app.services.container import Services
 from app.services.people import Person
 from app.slack.blocks import messages
-from app.slack.blocks.about import about_modal, about_saved
+from app.slack.blocks.about import NO_OFFICE, about_modal, about_saved
 from app.slack.blocks.modals import LEVELS, MAX_TEAM
 from app.slack.ids import Action, Block, Field, View
 from app.slack.listeners.answer import from_home
@@ -60,10 +62,18 @@ def _value(values: dict[str, Any], block: Block, field: Field) -> dict[str, Any]
     return values.get(block, {}).get(field, {}) or {}
 
 
-AboutForm = tuple[tuple[WeeklyWindow, ...], str | None, int | None]  # hours, team, level
+@dataclass(frozen=True, slots=True)
+class AboutForm:
+    hours: tuple[WeeklyWindow, ...]
+    team: str | None
+    level: int | None
+    office: str | None
+    office_days: tuple[int, ...]
 
 
-def read_about_form(values: dict[str, Any]) -> tuple[AboutForm | None, dict[str, str]]:
+def read_about_form(
+    values: dict[str, Any], offices: Collection[str]
+) -> tuple[AboutForm | None, dict[str, str]]:
     """The modal's state, or per-block error messages (Slack shows them under the fields)."""
     errors: dict[str, str] = {}
     hours: tuple[WeeklyWindow, ...] = ()
@@ -80,9 +90,16 @@ def read_about_form(values: dict[str, Any]) -> tuple[AboutForm | None, dict[str,
     level = str((level_option or {}).get("value") or "")
     if level and level not in {str(k) for k in LEVELS}:
         errors[Block.LEVEL] = "Pick one of the levels in the list."
+    office_option = _value(values, Block.OFFICE, Field.OFFICE).get("selected_option") or {}
+    office = str(office_option.get("value") or NO_OFFICE)
+    if office != NO_OFFICE and office not in offices:  # removed since the form opened, or forged
+        errors[Block.OFFICE] = "That office isn't on the list any more; pick another."
+    picked = _value(values, Block.OFFICE_DAYS, Field.OFFICE_DAYS).get("selected_options") or []
+    days = tuple(sorted({int(v) for o in picked if (v := str(o.get("value"))).isdigit() and int(v) <= 6}))
     if errors:
         return None, errors
-    return (hours, team or None, int(level) if level else None), {}
+    chosen = None if office == NO_OFFICE else office
+    return AboutForm(hours, team or None, int(level) if level else None, chosen, days if chosen else ()), {}
 
 
 def save_about(
@@ -93,14 +110,21 @@ def save_about(
     services: Services,
     people: PeopleDirectory,
 ) -> None:
-    data, errors = read_about_form(view["state"]["values"])
+    offices = {o.name for o in services.offices.offices()}
+    data, errors = read_about_form(view["state"]["values"], offices)
     if data is None:
         ack(response_action="errors", errors=errors)
         return
     ack()
-    hours, team, level = data
     person = people.get(body["user"]["id"])
-    saved = services.about.save(person, hours=hours, team=team, level=level)
+    saved = services.about.save(
+        person,
+        hours=data.hours,
+        team=data.team,
+        level=data.level,
+        office=data.office,
+        office_days=data.office_days,
+    )
     try:
         channel_id = ProfileForm.decode(view.get("private_metadata") or "").channel_id
     except BadPayload:  # forged or from another era: confirm in our DM

@@ -24,6 +24,7 @@ from app.slack.blocks import register as register_blocks
 from app.slack.blocks.help import HELP_TEXT
 from app.slack.blocks.messages import Message
 from app.slack.blocks.modals import profile_modal
+from app.slack.blocks.offices import offices_message
 from app.slack.ids import COMMAND
 from app.slack.listeners import coffee, insight
 from app.slack.listeners.about import open_about_modal
@@ -105,6 +106,14 @@ def serve(
                 client, services, person, command["trigger_id"], respond, channel_id=command.get("channel_id")
             )
             return None
+        case sc.Offices(action="add", name=name, tz=tz):
+            added = services.offices.add(person, name, tz)
+            return offices_message(added, lead=f"Added the office {escape(' '.join(name.split()))}.")
+        case sc.Offices(action="remove", name=name):
+            left = services.offices.remove(person, name)
+            return offices_message(left, lead=f"Removed the office {escape(' '.join(name.split()))}.")
+        case sc.Offices():
+            return offices_message(services.offices.offices())
         case sc.Mentors(topics=topics):
             return directory.mentor_directory(services.mentoring.browse_mentors(person, topics))
         case (
