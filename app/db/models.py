@@ -186,7 +186,7 @@ class Notice(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(12))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # Higher goes first (app.services.outbox.PRIORITY_BY_KIND): what a person waits for before bulk.
+    # Higher goes first (each notice type's ``priority``): what a person waits for before bulk.
     priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     due_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
@@ -195,6 +195,17 @@ class Notice(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class NoticePerson(Base):
+    """Who a notice concerns (``notices.Notice.recipients``): whom it is sent to (``addressee``) and
+    whom it names. Erasure and "what did we send to whom" read this, never the payload's text."""
+
+    __tablename__ = "notice_people"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    addressee: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 # --- coffee roulette -------------------------------------------------------------------------------
