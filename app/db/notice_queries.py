@@ -5,8 +5,7 @@ The dialect difference of an idempotent insert (``ON CONFLICT DO NOTHING``) live
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -38,12 +37,7 @@ def replace_notice_people(session: Session, notice_id: int, people: Iterable[tup
     add_notice_people(session, notice_id, people)
 
 
-def notices_concerning(session: Session, user_id: str) -> Sequence[int]:
-    """The ids of the notices that concern a person (sent to them or naming them)."""
-    return list(session.scalars(select(NoticePerson.notice_id).where(NoticePerson.user_id == user_id)))
-
-
-def sent_to(session: Session, user_id: str, *, since: datetime | None = None) -> list[Notice]:
+def sent_to(session: Session, user_id: str) -> list[Notice]:
     """What was sent to a person (they were an addressee), oldest first."""
     query = (
         select(Notice)
@@ -51,6 +45,4 @@ def sent_to(session: Session, user_id: str, *, since: datetime | None = None) ->
         .where(NoticePerson.user_id == user_id, NoticePerson.addressee.is_(True), Notice.status == "sent")
         .order_by(Notice.sent_at, Notice.id)
     )
-    if since is not None:
-        query = query.where(Notice.sent_at >= since)
     return list(session.scalars(query))

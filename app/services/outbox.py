@@ -233,6 +233,11 @@ class Outbox:
                 .values(status=FAILED, last_error=error[:200], claimed_until=None)
             )
 
+    def sent_to(self, user_id: str) -> list[Notice]:
+        """What was sent to a person, oldest first (``notice_people``: they were an addressee)."""
+        with self._sessions() as session:
+            return [stored(row) for row in dq.sent_to(session, user_id)]
+
     def sent_ref(self, key: str) -> SentRef | None:
         """Where an earlier notice landed, so a later one can update that message."""
         with self._sessions() as session:
