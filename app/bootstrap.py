@@ -86,7 +86,7 @@ def create_web_client(settings: Settings, *, for_delivery: bool = False) -> WebC
 
     Delivery's client has none: its pacer must see every 429 to learn the pace, and a blind resend of a
     message whose answer was lost could post it twice. The outbox retries instead, and with
-    ``SLACK_HISTORY_CHECK`` a retry first looks for the earlier message (``Dispatcher._already_posted``).
+    ``SLACK_HISTORY_CHECK`` a retry first looks for the earlier message (``delivery.sending.Sender``).
     """
     handlers: list[RetryHandler] = []
     if not for_delivery:

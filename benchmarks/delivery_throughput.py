@@ -56,7 +56,7 @@ from app.bootstrap import create_web_client
 from app.config import load_settings
 from app.db.engine import create_db_engine, create_session_factory
 from app.db.models import Notice
-from app.services import outbox
+from app.services import notices, outbox
 from app.services.clock import utc_now
 from app.services.outbox import Outbox
 from app.slack.delivery import Dispatcher
@@ -74,19 +74,15 @@ def enqueue_intros(url: str, intros: int) -> None:
             a, b = f"UP{2 * i:05d}", f"UP{2 * i + 1:05d}"
             outbox.enqueue(
                 session,
-                key=f"coffee:1:{i}:intro",
-                kind="coffee_intro",
+                notices.CoffeeIntro(
+                    key=f"coffee:1:{i}:intro",
+                    users=(a, b),
+                    proposer=a,
+                    icebreaker="What did you learn this week?",
+                    group_id=i,
+                    people={a: notices.Colleague("Platform", ("sre",)), b: notices.Colleague("Design", ())},
+                ),
                 now=now,
-                payload={
-                    "users": [a, b],
-                    "proposer": a,
-                    "icebreaker": "What did you learn this week?",
-                    "group_id": i,
-                    "people": {
-                        a: {"team": "Platform", "topics": ["sre"]},
-                        b: {"team": "Design", "topics": []},
-                    },
-                },
             )
     engine.dispose()
 

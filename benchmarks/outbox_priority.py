@@ -41,7 +41,7 @@ from app.bootstrap import create_web_client
 from app.config import load_settings
 from app.db.engine import create_db_engine, create_session_factory
 from app.db.models import Notice
-from app.services import outbox
+from app.services import notices, outbox
 from app.services.outbox import BULK, Outbox
 from app.slack.delivery import Dispatcher
 from app.slack.pacing import TIER_3, Pacer
@@ -66,18 +66,19 @@ class Stamped:
         return getattr(self._client, name)
 
 
-def request_payload(mentor: str, asker: str, n: int) -> dict[str, Any]:
+def mentor_request(key: str, mentor: str, asker: str, n: int) -> notices.MentorRequest:
     start = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
-    return {
-        "to": mentor,
-        "meeting_id": n,
-        "asker_id": asker,
-        "goal": "Prepare for on-call",
-        "topics": ["sre"],
-        "start": start.isoformat(),
-        "tz": "UTC",
-        "expires_at": (start + timedelta(hours=24)).isoformat(),
-    }
+    return notices.MentorRequest(
+        key=key,
+        to=mentor,
+        meeting_id=n,
+        asker_id=asker,
+        goal="Prepare for on-call",
+        topics=("sre",),
+        start=start,
+        tz="UTC",
+        expires_at=start + timedelta(hours=24),
+    )
 
 
 def run(url: str, client: Any, args: argparse.Namespace, *, priority: bool) -> dict[str, Any]:
@@ -102,13 +103,7 @@ def run(url: str, client: Any, args: argparse.Namespace, *, priority: bool) -> d
             key = f"meeting:{n}:request"
             with sessions.begin() as session:
                 mentor, asker = f"UP{2 * args.intros + n:05d}", f"UP{n:05d}"
-                outbox.enqueue(
-                    session,
-                    key=key,
-                    kind="mentor_request",
-                    payload=request_payload(mentor, asker, n),
-                    now=now(),
-                )
+                outbox.enqueue(session, mentor_request(key, mentor, asker, n), now=now())
                 if not priority:  # the baseline: one lane, by due time only
                     session.execute(update(Notice).where(Notice.key == key).values(priority=BULK))
             queued[key] = time.perf_counter()

@@ -84,3 +84,19 @@ def test_notices_queued_before_priorities_deliver_after_the_upgrade_in_their_kin
         assert [n.key for n in box.claim_due(10)] == ["req:1", "intro:1", "intro:2"]
     finally:
         engine.dispose()
+
+
+def test_the_register_s_change_triggers_survive_every_later_migration(tmp_path):
+    """SQLite drops a table's triggers when Alembic rebuilds it (batch mode, e.g. a new foreign key):
+    a later migration that rebuilt a register table would silently stop the register cache's updates."""
+    url = f"sqlite:///{tmp_path / 'triggers.sqlite3'}"
+    command.upgrade(alembic_config(url), "0005")
+    engine = create_db_engine(url)
+    query = sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    with engine.connect() as connection:
+        at_0005 = connection.execute(query).scalars().all()
+    upgrade_to_head(url)
+    with engine.connect() as connection:
+        at_head = connection.execute(query).scalars().all()
+    engine.dispose()
+    assert at_0005 and set(at_0005) <= set(at_head)

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import queries
@@ -25,6 +25,7 @@ from app.db.models import (
     Member,
     MentorProfile,
     Notice,
+    NoticePerson,
 )
 
 
@@ -89,12 +90,14 @@ def delete_mentor_profile(session: Session, user_id: str) -> bool:
     return had_profile
 
 
-def delete_notices_mentioning(session: Session, user_id: str, *, keep_statuses: Collection[str]) -> None:
-    """Notices whose payload names the person, except those in ``keep_statuses``."""
+def delete_notices_concerning(session: Session, user_id: str, *, keep_statuses: Collection[str]) -> None:
+    """Notices sent to or naming the person (``notice_people``), except those in ``keep_statuses``;
+    their ``notice_people`` rows go with them (ON DELETE CASCADE)."""
+    concerning = select(NoticePerson.notice_id).where(NoticePerson.user_id == user_id)
     session.execute(
-        delete(Notice).where(
-            cast(Notice.payload, String).like(f"%{user_id}%"), Notice.status.not_in(list(keep_statuses))
-        )
+        delete(Notice)
+        .where(Notice.id.in_(concerning), Notice.status.not_in(list(keep_statuses)))
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -48,6 +48,17 @@ class Office(Base):
     created_at: Mapped[datetime]
 
 
+class MemberOffice(Base):
+    """Where a member works from, and the weekdays they are usually in. A table of its own (not columns on
+    members): members carries the register's change triggers, which SQLite loses when a table is rebuilt."""
+
+    __tablename__ = "member_offices"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("members.user_id", ondelete="CASCADE"), primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    days: Mapped[str] = mapped_column(String(20), default="")  # "0,2,3" (Monday 0)
+
+
 class Member(Base):
     """Anyone the bot has met, with what Slack's profile told us (name, time zone)."""
 
@@ -60,8 +71,6 @@ class Member(Base):
     level: Mapped[int | None] = mapped_column(Integer)
     # Their working hours, {"windows": [[weekday, "HH:MM", "HH:MM"], …]} in ``tz``; None: weekdays 09-17.
     work_windows: Mapped[dict[str, Any] | None]
-    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"), index=True)
-    office_days: Mapped[str | None] = mapped_column(String(20))  # weekdays usually there: "0,2,3" (Monday 0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     home_seen_at: Mapped[datetime | None]  # set when they first open the App Home; only then is it kept fresh
@@ -201,7 +210,7 @@ class Notice(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(12))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # Higher goes first (app.services.outbox.PRIORITY_BY_KIND): what a person waits for before bulk.
+    # Higher goes first (each notice type's ``priority``): what a person waits for before bulk.
     priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     due_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
@@ -210,6 +219,17 @@ class Notice(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class NoticePerson(Base):
+    """Who a notice concerns (``notices.Notice.recipients``): whom it is sent to (``addressee``) and
+    whom it names. Erasure and "what did we send to whom" read this, never the payload's text."""
+
+    __tablename__ = "notice_people"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    addressee: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 # --- coffee roulette -------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ class ErasureService:
             profile = eq.delete_mentor_profile(session, user_id)
             # Sent and failed notices still carry the person's id and text; queued ones are on their way to
             # someone else (the cancellations above) and go out first.
-            eq.delete_notices_mentioning(session, user_id, keep_statuses=(QUEUED, SENDING))
+            eq.delete_notices_concerning(session, user_id, keep_statuses=(QUEUED, SENDING))
             eq.delete_member(session, user_id)
         return ErasureReport(profile, goals, notes, answers + groups, groups, avoids, cancelled)
 

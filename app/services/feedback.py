@@ -11,7 +11,7 @@ from app.db import queries
 from app.db.models import Ask, Feedback, Meeting
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.model import SLOT_LENGTH, GoalMet
-from app.services import outbox
+from app.services import notices, outbox
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 
@@ -64,18 +64,17 @@ class FeedbackService:
                     session.add(Feedback(meeting_id=meeting.id, user_id=user_id, role=role, asked_at=now))
                     outbox.enqueue(
                         session,
-                        key=f"meeting:{meeting.id}:feedback:{user_id}",
-                        kind="feedback_question",
+                        notices.FeedbackQuestion(
+                            key=f"meeting:{meeting.id}:feedback:{user_id}",
+                            to=user_id,
+                            meeting_id=meeting.id,
+                            role=role,
+                            other_id=other,
+                            goal=ask.goal,
+                            start=meeting.start_at,
+                            tz=tzs[user_id],
+                        ),
                         now=now,
-                        payload={
-                            "to": user_id,
-                            "meeting_id": meeting.id,
-                            "role": role,
-                            "other_id": other,
-                            "goal": ask.goal,
-                            "start": meeting.start_at.isoformat(),
-                            "tz": tzs[user_id],
-                        },
                     )
                 asked += 1
         return asked
@@ -132,19 +131,18 @@ class FeedbackService:
                 other = meeting.mentor_id if row.role == "asker" else meeting.asker_id
                 outbox.enqueue(
                     session,
-                    key=f"meeting:{meeting.id}:feedback-reminder:{row.user_id}",
-                    kind="feedback_question",
+                    notices.FeedbackQuestion(
+                        key=f"meeting:{meeting.id}:feedback-reminder:{row.user_id}",
+                        to=row.user_id,
+                        meeting_id=meeting.id,
+                        role=row.role,
+                        other_id=other,
+                        goal=ask.goal,
+                        start=meeting.start_at,
+                        tz=queries.member_tz(session, row.user_id, self._default_tz),
+                        reminder=True,
+                    ),
                     now=now,
-                    payload={
-                        "to": row.user_id,
-                        "meeting_id": meeting.id,
-                        "role": row.role,
-                        "other_id": other,
-                        "goal": ask.goal,
-                        "start": meeting.start_at.isoformat(),
-                        "tz": queries.member_tz(session, row.user_id, self._default_tz),
-                        "reminder": True,
-                    },
                 )
                 reminded += 1
         return reminded

@@ -98,24 +98,26 @@ class AboutService:
             own = hours != DEFAULT_WINDOWS
             member.work_windows = queries.windows_to_json(hours) if own else None
             member.team, member.level, member.updated_at = team, level, now
-            if office is None:
-                member.office_id, member.office_days = None, None
-            else:
-                chosen = office_queries.office_named(session, office)
-                if chosen is None:
-                    raise InvalidInput(f"There is no office called {office} any more; pick another.")
-                member.office_id, member.office_days = chosen.id, days_to_text(office_days) or None
+            chosen = office_queries.office_named(session, office) if office is not None else None
+            if office is not None and chosen is None:
+                raise InvalidInput(f"There is no office called {office} any more; pick another.")
+            office_queries.set_office_of(
+                session,
+                person.user_id,
+                chosen.id if chosen else None,
+                days_to_text(office_days) if chosen else "",
+            )
             session.flush()
             return _about(session, member, person)
 
 
 def _about(session: Session, member: Member | None, person: Person) -> AboutYou:
-    offices = office_queries.all_offices(session)
-    names = tuple(o.name for o in offices)
+    names = tuple(o.name for o in office_queries.all_offices(session))
     if member is None:
         return AboutYou(DEFAULT_WINDOWS, False, None, None, person.tz, offices=names)
     own = queries.windows_from_json(member.work_windows) if member.work_windows else ()
-    office = next((o.name for o in offices if o.id == member.office_id), None)
+    where = office_queries.office_of(session, member.user_id)
+    office, days = (where[0].name, days_from_text(where[1])) if where else (None, ())
     return AboutYou(
         own or DEFAULT_WINDOWS,
         bool(own),
@@ -123,7 +125,7 @@ def _about(session: Session, member: Member | None, person: Person) -> AboutYou:
         member.level,
         member.tz or person.tz,
         office=office,
-        office_days=days_from_text(member.office_days) if office else (),
+        office_days=days,
         offices=names,
     )
 

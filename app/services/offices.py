@@ -51,9 +51,7 @@ class OfficesService:
             office = office_queries.office_named(session, tidy)
             if office is None:
                 raise NotFound(f"There is no office called {tidy}. `/mentor offices` lists them.")
-            for member in office_queries.members_of(session, office.id):
-                member.office_id, member.office_days = None, None
-            session.delete(office)
+            office_queries.delete_office(session, office)
             session.flush()
             return _views(session)
 

@@ -1,7 +1,7 @@
 """members.work_windows: a person's own working hours, so offers fall inside both people's day
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 16:15:00.000000
 
 NULL (every existing row) means weekday 09:00-17:00 in the member's time zone, as before they could say.
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

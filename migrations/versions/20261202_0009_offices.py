@@ -1,10 +1,12 @@
-"""offices (kept by admins, each with its time zone); members.office_id and office_days
+"""offices (kept by admins, each with its time zone) and member_offices (where a member works, which days)
 
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02 16:20:00.000000
 
-Existing members have no office (NULL): nothing changes for them until they say where they work.
+A table of its own rather than columns on members: on SQLite a new foreign-key column makes Alembic
+rebuild members, and a rebuilt table loses the register's change triggers (migration 0005).
+Existing members have no office: nothing changes for them until they say where they work.
 """
 
 from collections.abc import Sequence
@@ -29,19 +31,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_offices")),
         sa.UniqueConstraint("name", name=op.f("uq_offices_name")),
     )
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("office_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("office_days", sa.String(length=20), nullable=True))
-        batch_op.create_index(batch_op.f("ix_members_office_id"), ["office_id"], unique=False)
-        batch_op.create_foreign_key(
-            batch_op.f("fk_members_office_id_offices"), "offices", ["office_id"], ["id"], ondelete="SET NULL"
-        )
+    op.create_table(
+        "member_offices",
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("days", sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_member_offices_office_id_offices"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["members.user_id"],
+            name=op.f("fk_member_offices_user_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_member_offices")),
+    )
+    op.create_index(op.f("ix_member_offices_office_id"), "member_offices", ["office_id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_members_office_id_offices"), type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_members_office_id"))
-        batch_op.drop_column("office_days")
-        batch_op.drop_column("office_id")
+    op.drop_index(op.f("ix_member_offices_office_id"), table_name="member_offices")
+    op.drop_table("member_offices")
     op.drop_table("offices")

@@ -39,7 +39,7 @@ from sqlalchemy import Connection, select, text
 
 from app.db.engine import create_db_engine, create_session_factory
 from app.db.models import Meeting, Notice
-from app.services import outbox
+from app.services import notices, outbox
 
 pytestmark = pytest.mark.postgres_only
 
@@ -189,14 +189,10 @@ def test_every_notice_is_delivered_once_while_both_replicas_drain_one_outbox(bot
         with create_session_factory(engine).begin() as session:
             # DMs spread among the Home refreshes, so every batch a replica claims holds a few of each.
             for i, user_id in enumerate(home_people):
-                outbox.enqueue(
-                    session, key=f"test:home:{user_id}", kind="home_refresh", payload={"to": user_id}, now=now
-                )
+                outbox.enqueue(session, notices.HomeRefresh(key=f"test:home:{user_id}", to=user_id), now=now)
                 if i % (HOMES // DMS) == 0 and i // (HOMES // DMS) < DMS:
                     dm = dm_people[i // (HOMES // DMS)]
-                    outbox.enqueue(
-                        session, key=f"test:dm:{dm}", kind="coffee_left_out", payload={"to": dm}, now=now
-                    )
+                    outbox.enqueue(session, notices.CoffeeLeftOut(key=f"test:dm:{dm}", to=dm), now=now)
 
         def statuses() -> Counter[str]:
             with engine.connect() as connection:

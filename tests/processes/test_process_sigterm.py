@@ -22,7 +22,7 @@ from app.bootstrap import create_services
 from app.config import load_settings
 from app.db.engine import create_db_engine, create_session_factory
 from app.db.models import MentorProfile, Notice
-from app.services import outbox
+from app.services import notices, outbox
 from app.services.people import Person
 
 MENTOR = Person("USIGMENTR", "Mia Mentor", "Europe/Berlin")
@@ -143,11 +143,7 @@ def test_sigterm_in_the_middle_of_a_long_delivery_drain_exits_within_seconds(bot
         with create_session_factory(engine).begin() as session:
             for user_id in people:
                 outbox.enqueue(
-                    session,
-                    key=f"test:left-out:{user_id}",
-                    kind="coffee_left_out",
-                    payload={"to": user_id},
-                    now=now,
+                    session, notices.CoffeeLeftOut(key=f"test:left-out:{user_id}", to=user_id), now=now
                 )
     finally:
         engine.dispose()

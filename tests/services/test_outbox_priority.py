@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from notice_examples import example
 from sqlalchemy import select
 
 from app.db.engine import create_session_factory
@@ -15,7 +16,7 @@ T0 = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
 
 def enqueue(engine, key: str, kind: str, *, at: datetime = T0) -> None:
     with create_session_factory(engine).begin() as session:
-        outbox.enqueue(session, key=key, kind=kind, payload={"to": "U1"}, now=at)
+        outbox.enqueue(session, example(kind, key), now=at)
 
 
 def claim(engine, limit: int, *, urgent_only: bool = False) -> list[str]:

@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.db.engine import create_db_engine, create_session_factory
-from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeeParticipant, CoffeeRound, Notice
+from app.db.models import (
+    CoffeeGroup,
+    CoffeeGroupMember,
+    CoffeeParticipant,
+    CoffeeRound,
+    Notice,
+    NoticePerson,
+)
 from app.domain.errors import NotAllowed
 from app.services.coffee import RouletteService, RouletteSettings
 from app.services.people import Person
@@ -196,6 +203,24 @@ def test_the_partner_of_someone_unreachable_joins_a_pair_whose_intro_is_still_qu
     # "Did you meet?" goes to the trio only: nobody is left to meet in the first group.
     later = make_service(engine, clock=lambda: MONDAY_0900_UTC + timedelta(days=4))
     assert later.send_due_followups() == 1
+
+
+def test_the_intro_a_stranded_partner_joins_names_them_in_notice_people(engine):
+    service = make_service(engine)
+    for person in people(4):
+        service.join(person)
+    summary = service.run_now(ADMIN)
+    (_gone, stranded), other = summary.groups
+    with engine.connect() as connection:
+        first_id, other_id = connection.scalars(select(CoffeeGroup.id).order_by(CoffeeGroup.id)).all()
+    service.partner_unreachable(first_id, stranded)
+    with engine.connect() as connection:
+        named = connection.execute(
+            select(NoticePerson.user_id, NoticePerson.addressee)
+            .join(Notice, Notice.id == NoticePerson.notice_id)
+            .where(Notice.key == f"coffee:{summary.round_id}:{other_id}:intro")
+        ).all()
+    assert sorted(named) == [(u, True) for u in sorted([*other, stranded])]
 
 
 def test_with_every_intro_gone_out_the_partner_is_told_and_goes_first_next_round(engine):

@@ -11,7 +11,7 @@ from fakeslack import FakeSlack
 from app.bootstrap import create_services, create_web_client
 from app.config import load_settings
 from app.db.engine import create_session_factory
-from app.services import outbox
+from app.services import notices, outbox
 from app.slack.delivery import Dispatcher
 from app.slack.pacing import Limit, Pacer
 
@@ -53,28 +53,27 @@ def test_a_mentor_request_queued_mid_round_goes_out_before_the_rest_of_the_round
                 "people": {},
             }
             outbox.enqueue(
-                session, key=f"intro:{i}", kind="coffee_intro", payload=payload, now=datetime.now(UTC)
+                session, notices.decode("coffee_intro", payload, key=f"intro:{i}"), now=datetime.now(UTC)
             )
     run = threading.Thread(target=dispatcher.drain)
     run.start()
     try:
         fake.wait_for(lambda: len(fake.calls_to("chat.postMessage", ok=True)) >= 5)
         with sessions.begin() as session:  # a mentor request comes in while the round is going out
+            cancelled = {
+                "to": MENTOR,
+                "by": people[0],
+                "meeting_id": 1,
+                "goal": "Talk about tests",
+                "start": "2030-03-04T10:00:00+00:00",
+                "tz": "UTC",
+                "ask_id": 1,
+                "by_mentor": False,
+            }
             outbox.enqueue(
                 session,
-                key="meeting:1:cancelled",
-                kind="meeting_cancelled",
+                notices.decode("meeting_cancelled", cancelled, key="meeting:1:cancelled"),
                 now=datetime.now(UTC),
-                payload={
-                    "to": MENTOR,
-                    "by": people[0],
-                    "meeting_id": 1,
-                    "goal": "Talk about tests",
-                    "start": "2030-03-04T10:00:00+00:00",
-                    "tz": "UTC",
-                    "ask_id": 1,
-                    "by_mentor": False,
-                },
             )
         fake.wait_for(lambda: fake.messages_in(fake.dm_channel_for(MENTOR)), timeout=10)
         intros_before = len(fake.calls_to("chat.postMessage", ok=True)) - 1

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import coffee_queries as cq
 from app.db.models import CoffeeGroupMember
 from app.domain.errors import InvalidInput, NotAllowed
-from app.services import outbox
+from app.services import notices, outbox
 from app.services.clock import Clock
 from app.services.coffee.views import FollowupAnswer, RouletteSettings
 from app.services.people import Person
@@ -39,10 +39,12 @@ class Followups:
                         row.asked_at = now
                     outbox.enqueue(
                         session,
-                        key=f"coffee:{round_.id}:{group.id}:followup",
-                        kind="coffee_followup",
+                        notices.CoffeeFollowup(
+                            key=f"coffee:{round_.id}:{group.id}:followup",
+                            users=tuple(r.user_id for r in rows),
+                            group_id=group.id,
+                        ),
                         now=now,
-                        payload={"users": [r.user_id for r in rows], "group_id": group.id},
                     )
                     asked += 1
         return asked
@@ -81,10 +83,10 @@ class Followups:
                     participant.updated_at = now
                     outbox.enqueue(
                         session,
-                        key=f"coffee:paused:{row.user_id}:{row.group_id}",
-                        kind="coffee_paused",
+                        notices.CoffeePaused(
+                            key=f"coffee:paused:{row.user_id}:{row.group_id}", to=row.user_id
+                        ),
                         now=now,
-                        payload={"to": row.user_id},
                     )
                     paused += 1
         return paused

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.db import coffee_queries as cq
 from app.db.models import CoffeeGroup, CoffeeGroupMember, Member
-from app.services import outbox
+from app.services import notices, outbox
 
 
 def regroup_stranded(session: Session, group_id: int, user_id: str, *, now: datetime) -> int | None:
@@ -30,24 +30,18 @@ def regroup_stranded(session: Session, group_id: int, user_id: str, *, now: date
         if avoided & set(members) or cq.any_unreachable(session, members):
             continue
         member = session.get(Member, user_id)
-        person = {
-            "team": member.team if member else None,
-            "topics": cq.mentor_topics(session, [user_id]).get(user_id, []),
-        }
-        payload = dict(intro.payload)
-        intro.payload = {
-            **payload,
-            "users": sorted([*payload["users"], user_id]),
-            "people": {**payload.get("people", {}), user_id: person},
-        }
+        colleague = notices.Colleague(
+            member.team if member else None, tuple(cq.mentor_topics(session, [user_id]).get(user_id, []))
+        )
+        queued = outbox.stored(intro)
+        assert isinstance(queued, notices.CoffeeIntro)
+        outbox.rewrite(session, intro, queued.joined_by(user_id, colleague))
         session.add(CoffeeGroupMember(group_id=target.id, user_id=user_id, settled=False))
         return target.id
     cq.set_first_in_line(session, [user_id], now=now)
     outbox.enqueue(
         session,
-        key=f"coffee:{group.round_id}:partner-left:{user_id}",
-        kind="coffee_partner_left",
+        notices.CoffeePartnerLeft(key=f"coffee:{group.round_id}:partner-left:{user_id}", to=user_id),
         now=now,
-        payload={"to": user_id},
     )
     return None

@@ -20,7 +20,7 @@ from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeeRound
 from app.domain.icebreakers import ICEBREAKERS
 from app.domain.pairing import PairHistory, PairingPolicy, Participant, Plan, plan_groups
 from app.domain.schedule import latest_due
-from app.services import admins, outbox
+from app.services import admins, notices, outbox
 from app.services.clock import Clock
 from app.services.coffee.regroup import regroup_stranded
 from app.services.coffee.schedule import Schedule
@@ -155,19 +155,20 @@ class Rounds:
             )
             outbox.enqueue(
                 session,
-                key=cq.intro_key(round_.id, row.id),
-                kind="coffee_intro",
-                now=now,
-                payload={
-                    "users": list(group.members),
-                    "proposer": group.proposer,
-                    "icebreaker": row.icebreaker,
-                    "group_id": row.id,
-                    "people": {
-                        u: {"team": members[u].team if u in members else None, "topics": topics.get(u, [])}
+                notices.CoffeeIntro(
+                    key=cq.intro_key(round_.id, row.id),
+                    users=tuple(group.members),
+                    proposer=group.proposer,
+                    icebreaker=row.icebreaker,
+                    group_id=row.id,
+                    people={
+                        u: notices.Colleague(
+                            members[u].team if u in members else None, tuple(topics.get(u, []))
+                        )
                         for u in group.members
                     },
-                },
+                ),
+                now=now,
             )
         # The promise of the "left out" message: whoever got no group is placed first next round.
         placed = {u for g in plan.groups for u in g.members}
@@ -176,10 +177,8 @@ class Rounds:
         for user_id in plan.left_out:
             outbox.enqueue(
                 session,
-                key=f"coffee:{round_.id}:left-out:{user_id}",
-                kind="coffee_left_out",
+                notices.CoffeeLeftOut(key=f"coffee:{round_.id}:left-out:{user_id}", to=user_id),
                 now=now,
-                payload={"to": user_id},
             )
 
 

@@ -21,7 +21,7 @@ from app.domain import meeting as lifecycle
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.domain.model import AskStatus, MeetingStatus
 from app.domain.slots import free_slots
-from app.services import outbox
+from app.services import notices, outbox
 from app.services.clock import Clock
 from app.services.mentoring.asking import Asking, ask_spec, own_ask
 from app.services.mentoring.views import MeetingView, SlotTaken, meeting_view
@@ -107,19 +107,18 @@ class Booking:
         session.flush()
         outbox.enqueue(
             session,
-            key=f"meeting:{meeting.id}:request",
-            kind="mentor_request",
+            notices.MentorRequest(
+                key=request_key(meeting.id),
+                to=mentor_id,
+                meeting_id=meeting.id,
+                asker_id=person.user_id,
+                goal=ask.goal,
+                topics=tuple(queries.ask_topics(ask)),
+                start=start,
+                tz=mentor.tz,
+                expires_at=meeting.expires_at,
+            ),
             now=now,
-            payload={
-                "to": mentor_id,
-                "meeting_id": meeting.id,
-                "asker_id": person.user_id,
-                "goal": ask.goal,
-                "topics": list(queries.ask_topics(ask)),
-                "start": start.isoformat(),
-                "tz": mentor.tz,
-                "expires_at": meeting.expires_at.isoformat(),
-            },
         )
         outbox.refresh_homes(session, [mentor_id, person.user_id], now=now)
         return meeting_view(meeting, ask, person.user_id)
@@ -137,19 +136,18 @@ class Booking:
             tzs = queries.member_tzs(session, [meeting.asker_id, meeting.mentor_id], self._default_tz)
             outbox.enqueue(
                 session,
-                key=f"meeting:{meeting.id}:confirmed",
-                kind="confirmation",
+                notices.Confirmation(
+                    key=f"meeting:{meeting.id}:confirmed",
+                    users=(meeting.asker_id, meeting.mentor_id),
+                    asker_id=meeting.asker_id,
+                    mentor_id=meeting.mentor_id,
+                    meeting_id=meeting.id,
+                    goal=ask.goal,
+                    topics=tuple(queries.ask_topics(ask)),
+                    start=meeting.start_at,
+                    tzs=tzs,
+                ),
                 now=now,
-                payload={
-                    "users": [meeting.asker_id, meeting.mentor_id],
-                    "asker_id": meeting.asker_id,
-                    "mentor_id": meeting.mentor_id,
-                    "meeting_id": meeting.id,
-                    "goal": ask.goal,
-                    "topics": list(queries.ask_topics(ask)),
-                    "start": meeting.start_at.isoformat(),
-                    "tzs": tzs,
-                },
             )
             outbox.refresh_homes(session, [meeting.asker_id, meeting.mentor_id], now=now)
             return meeting_view(meeting, ask, person.user_id)
@@ -166,7 +164,7 @@ class Booking:
                 Person(mentor_id, mentor_id, "UTC"),
                 meeting_id,
                 reason="they can't be reached on Slack right now",
-            )  # the "close the request DM" update finds no sent DM and settles (Dispatcher._update_original)
+            )  # the "close the request DM" update finds no sent DM and settles (Sender.update_original)
 
     def decline(self, person: Person, meeting_id: int, *, reason: str = "") -> MeetingView:
         now = self._clock()
@@ -194,7 +192,7 @@ class Booking:
             register,
             {meeting.mentor_id},
             now,
-            kind="request_declined",
+            fell_through=notices.RequestDeclined,
             reason=reason,
         )
         if reason:  # declined on the mentor's behalf (they left): the DM's buttons must go too
@@ -237,19 +235,18 @@ class Booking:
         tz = queries.member_tz(session, other, self._default_tz)
         outbox.enqueue(
             session,
-            key=f"meeting:{meeting.id}:cancelled",
-            kind="meeting_cancelled",
+            notices.MeetingCancelled(
+                key=f"meeting:{meeting.id}:cancelled",
+                to=other,
+                by=person.user_id,
+                meeting_id=meeting.id,
+                goal=ask.goal,
+                start=meeting.start_at,
+                tz=tz,
+                ask_id=ask.id,
+                by_mentor=person.user_id == meeting.mentor_id,
+            ),
             now=now,
-            payload={
-                "to": other,
-                "by": person.user_id,
-                "meeting_id": meeting.id,
-                "goal": ask.goal,
-                "start": meeting.start_at.isoformat(),
-                "tz": tz,
-                "ask_id": ask.id,
-                "by_mentor": person.user_id == meeting.mentor_id,
-            },
         )
         if status == MeetingStatus.REQUESTED:
             self._close_request_message(session, meeting, now, "cancelled by the asker")
@@ -272,7 +269,9 @@ class Booking:
                 meeting.status, meeting.responded_at = MeetingStatus.EXPIRED.value, now
                 ask = self._reopen(session, meeting, now)
                 freed.add(meeting.mentor_id)
-                self._tell_asker(session, meeting, ask, register, freed, now, kind="request_expired")
+                self._tell_asker(
+                    session, meeting, ask, register, freed, now, fell_through=notices.RequestExpired
+                )
                 self._close_request_message(session, meeting, now, "expired without an answer")
                 expired += 1
         return expired
@@ -297,7 +296,7 @@ class Booking:
         changed: Set[str],
         now: datetime,
         *,
-        kind: str,
+        fell_through: type[notices.RequestDeclined | notices.RequestExpired],
         reason: str = "",
     ) -> None:
         """Tell the asker their request fell through, with fresh options (re-checked when clicked).
@@ -307,31 +306,26 @@ class Booking:
         """
         session.flush()
         ranking = self._asking.rank(session, ask, overlay(session, register, changed, now=now), now=now)
-        options = [
-            {
-                "mentor_id": o.mentor.user_id,
-                "matched": sorted(o.matched_topics),
-                "slots": [s.isoformat() for s in o.slots],
-            }
+        options = tuple(
+            notices.MentorOption(o.mentor.user_id, tuple(sorted(o.matched_topics)), tuple(o.slots))
             for o in ranking.offers
-        ]
+        )
         outbox.enqueue(
             session,
-            key=f"meeting:{meeting.id}:{kind}",
-            kind=kind,
+            fell_through(
+                key=f"meeting:{meeting.id}:{fell_through.kind}",
+                to=meeting.asker_id,
+                meeting_id=meeting.id,
+                mentor_id=meeting.mentor_id,
+                ask_id=ask.id,
+                goal=ask.goal,
+                start=meeting.start_at,
+                reason=reason,
+                tz=queries.member_tz(session, meeting.asker_id, self._default_tz),
+                options=options,
+                topic_matched=ranking.topic_matched,
+            ),
             now=now,
-            payload={
-                "to": meeting.asker_id,
-                "meeting_id": meeting.id,
-                "mentor_id": meeting.mentor_id,
-                "ask_id": ask.id,
-                "goal": ask.goal,
-                "start": meeting.start_at.isoformat(),
-                "reason": reason,
-                "tz": queries.member_tz(session, meeting.asker_id, self._default_tz),
-                "options": options,
-                "topic_matched": ranking.topic_matched,
-            },
         )
         outbox.refresh_homes(session, [meeting.asker_id, meeting.mentor_id], now=now)
 
@@ -339,16 +333,20 @@ class Booking:
         """Update the mentor's request DM so its buttons no longer invite an answer."""
         outbox.enqueue(
             session,
-            key=f"meeting:{meeting.id}:request-closed",
-            kind="request_closed",
+            notices.RequestClosed(
+                key=f"meeting:{meeting.id}:request-closed",
+                update_of=request_key(meeting.id),
+                meeting_id=meeting.id,
+                asker_id=meeting.asker_id,
+                why=why,
+            ),
             now=now,
-            payload={
-                "update_of": f"meeting:{meeting.id}:request",
-                "meeting_id": meeting.id,
-                "asker_id": meeting.asker_id,
-                "why": why,
-            },
         )
+
+
+def request_key(meeting_id: int) -> str:
+    """The key of a mentor's request DM, which a later notice updates."""
+    return f"meeting:{meeting_id}:request"
 
 
 def _meeting_for(session: Session, meeting_id: int, user_id: str, *, role: lifecycle.Role | None) -> Meeting:

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from app.services.coffee import CoffeeStatus, RoundSummary, ScheduleView
+from app.services.notices import CoffeeIntro, Colleague
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Action
@@ -74,23 +75,23 @@ def status(view: CoffeeStatus, *, lead: str = "") -> Message:
     return Message(text=text, blocks=[_section(text), _buttons(*buttons)])
 
 
-def intro(p: dict[str, Any]) -> Message:
+def intro(notice: CoffeeIntro) -> Message:
     people = []
-    for user_id in p["users"]:
-        info = p["people"].get(user_id, {})
-        details = [escape(info["team"])] if info.get("team") else []
-        if info.get("topics"):
-            details.append("mentors on " + topics_text(info["topics"]))
+    for user_id in notice.users:
+        info = notice.people.get(user_id, Colleague())
+        details = [escape(info.team)] if info.team else []
+        if info.topics:
+            details.append("mentors on " + topics_text(list(info.topics)))
         people.append(f"• {mention(user_id)}" + (f" — {' · '.join(details)}" if details else ""))
-    size = "trio" if len(p["users"]) == 3 else "pair"
+    size = "trio" if len(notice.users) == 3 else "pair"
     text = f":coffee: Meet your coffee {size} for this round!"
     return Message(
         text=text,
         blocks=[
             _section(text + "\n" + "\n".join(people)),
-            _section(f"*Icebreaker:* {escape(p['icebreaker'])}"),
+            _section(f"*Icebreaker:* {escape(notice.icebreaker)}"),
             _section(
-                f"{mention(p['proposer'])}, would you propose a time that works for everyone? "
+                f"{mention(notice.proposer)}, would you propose a time that works for everyone? "
                 "15-30 minutes is plenty."
             ),
             _context(PRIVATE),
@@ -98,9 +99,9 @@ def intro(p: dict[str, Any]) -> Message:
     )
 
 
-def followup(p: dict[str, Any]) -> Message:
+def followup(group_id: int) -> Message:
     text = "Did you meet for your coffee chat? Each of you can answer; it helps us make better matches."
-    group = CoffeeGroupRef(int(p["group_id"])).encode()
+    group = CoffeeGroupRef(group_id).encode()
     return Message(
         text=text,
         blocks=[
@@ -125,7 +126,7 @@ def answer_noted(answer: str, changed: bool) -> Message:
     return Message(text=("Thanks! Noted: " if changed else "Already noted: ") + words[answer] + ".")
 
 
-def paused(_: dict[str, Any]) -> Message:
+def paused() -> Message:
     text = (
         "I've paused your coffee roulette, since the last three check-ins went unanswered. "
         "No hard feelings! Resume any time, or leave if it's not for you."
@@ -142,14 +143,14 @@ def paused(_: dict[str, Any]) -> Message:
     )
 
 
-def left_out(_: dict[str, Any]) -> Message:
+def left_out() -> Message:
     return Message(
         text="This coffee round I couldn't find you a match that respects everyone's wishes. "
         "You're first in line next round."
     )
 
 
-def partner_left(_: dict[str, Any]) -> Message:
+def partner_left() -> Message:
     return Message(
         text="Your coffee partner this round can no longer be reached on Slack, so there's no intro for "
         "you this time, and I'm sorry about that. You're first in line next round."

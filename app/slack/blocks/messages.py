@@ -18,9 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.domain.model import GoalMet
 from app.domain.shared_hours import time_of_day
-from app.services.feedback import FeedbackView
 from app.services.mentoring import AskOutcome, MeetingView, MyConversations
 from app.services.register import LeavePreview, ProfileView
 from app.slack.blocks.format import local_time, mention, short_time, topics_text, zone
@@ -76,7 +74,7 @@ def _slot_text(start: datetime, tz: str, marked: bool) -> str:
     return f"{short_time(start, tz)}, {time_of_day(start.astimezone(zone(tz)).time())}"
 
 
-def _offer_blocks(
+def offer_blocks(
     ask_id: int,
     offers: Sequence[tuple[str, Sequence[str], Sequence[datetime]]],
     tz: str,
@@ -142,7 +140,7 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
     blocks: list[Block] = [
         _section(goal),
         _section(heading),
-        *_offer_blocks(outcome.ask_id, offers, outcome.asker_tz, marked=not outcome.ranking.in_both_days),
+        *offer_blocks(outcome.ask_id, offers, outcome.asker_tz, marked=not outcome.ranking.in_both_days),
     ]
     blocks.append(
         _context(
@@ -175,186 +173,10 @@ def _cancel_button(meeting_id: int, label: str = "Cancel") -> ButtonElement:
     )
 
 
-# --- notices (rendered by delivery from outbox payloads) -----------------------------------------
-
-
-def mentor_request(p: dict[str, Any]) -> Message:
-    start = datetime.fromisoformat(p["start"])
-    expires = datetime.fromisoformat(p["expires_at"])
-    when = local_time(start, p["tz"])
-    text = f"{mention(p['asker_id'])} would like a 15-minute conversation with you on {when}."
-    details = f"*Goal:* {escape(p['goal'])}" + (
-        f"\n*Topics:* {topics_text(p['topics'])}" if p["topics"] else ""
-    )
-    return _render(
-        text,
-        _section(text),
-        _section(details),
-        ActionsBlock(
-            block_id=f"request_{p['meeting_id']}",
-            elements=[
-                ButtonElement(
-                    text="Accept",
-                    action_id=Action.ACCEPT_REQUEST,
-                    value=MeetingRef(int(p["meeting_id"])).encode(),
-                    style="primary",
-                ),
-                ButtonElement(
-                    text="Decline",
-                    action_id=Action.DECLINE_REQUEST,
-                    value=MeetingRef(int(p["meeting_id"])).encode(),
-                ),
-            ],
-        ),
-        _context(
-            f"The slot is held until you answer, at most until {local_time(expires, p['tz'])}. "
-            "Declining is fine: they'll be offered other mentors."
-        ),
-    )
-
-
 def request_answered(asker_id: str, what: str) -> Message:
+    """The mentor's request DM once answered: its buttons gone, what became of it in their place."""
     text = f"Request from {mention(asker_id)}: {what}."
     return plain(text)
-
-
-def confirmation(p: dict[str, Any]) -> Message:
-    start = datetime.fromisoformat(p["start"])
-    times = ", ".join(
-        f"{mention(uid)}: {local_time(start, p['tzs'].get(uid, 'UTC'))}"
-        for uid in (p["asker_id"], p["mentor_id"])
-    )
-    text = (
-        f"You're booked: {mention(p['asker_id'])} and {mention(p['mentor_id'])}, "
-        f"{local_time(start, p['tzs'].get(p['asker_id'], 'UTC'))}."
-    )
-    details = (
-        f"*Goal:* {escape(p['goal'])}"
-        + (f"  {topics_text(p['topics'])}" if p["topics"] else "")
-        + f"\n*When:* {times}\n{CONFIDENTIAL}"
-    )
-    return _render(
-        text,
-        _section(f":handshake: {text}"),
-        _section(details),
-        _context("Can't make it? `/mentor list` lets either of you cancel; the other is told."),
-    )
-
-
-def request_fell_through(p: dict[str, Any], *, expired: bool) -> Message:
-    start = datetime.fromisoformat(p["start"])
-    when = local_time(start, p["tz"])
-    if expired:
-        text = (
-            f"{mention(p['mentor_id'])} didn't answer in time, so your request for {when} expired "
-            "and the slot was freed."
-        )
-    else:
-        why = f" ({escape(p['reason'])})" if p.get("reason") else ""
-        text = f"{mention(p['mentor_id'])} can't take your request for {when}{why}. No worries, it happens."
-    blocks: list[Block] = [_section(text), _section(f"*Your goal:* {escape(p['goal'])}")]
-    options = [
-        (o["mentor_id"], o["matched"], [datetime.fromisoformat(s) for s in o["slots"]]) for o in p["options"]
-    ]
-    if options:
-        blocks.append(_section("Here are other mentors you could pick:"))
-        blocks.extend(_offer_blocks(p["ask_id"], options, p["tz"]))
-    else:
-        blocks.append(_section("Nobody else is free right now; try `/mentor ask` again in a few days."))
-    return _render(text, *blocks)
-
-
-def meeting_cancelled(p: dict[str, Any]) -> Message:
-    when = local_time(datetime.fromisoformat(p["start"]), p["tz"])
-    text = f"{mention(p['by'])} cancelled your conversation on {when} (goal: {escape(p['goal'])})."
-    blocks: list[Block] = [_section(text)]
-    if p.get("by_mentor"):
-        blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Find another mentor",
-                        action_id=Action.SHOW_OPTIONS,
-                        value=AskRef(int(p["ask_id"])).encode(),
-                        style="primary",
-                    )
-                ]
-            )
-        )
-    return _render(text, *blocks)
-
-
-def feedback_question(p: dict[str, Any]) -> Message:
-    when = local_time(datetime.fromisoformat(p["start"]), p["tz"])
-    text = f"How did your conversation with {mention(p['other_id'])} on {when} go?"
-    if p.get("reminder"):
-        text = f"A gentle reminder, the only one: {text[0].lower()}{text[1:]}"
-    meeting_id = MeetingRef(int(p["meeting_id"])).encode()
-    blocks: list[Block] = [
-        _section(text),
-        ActionsBlock(
-            block_id="rating",
-            elements=[
-                ButtonElement(text="★" * n, action_id=f"{Action.RATE}_{n}", value=meeting_id)
-                for n in range(1, 6)
-            ],
-        ),
-    ]
-    if p["role"] == "asker":
-        blocks.append(_section(f"Was your goal met? _{escape(p['goal'])}_"))
-        blocks.append(
-            ActionsBlock(
-                block_id="goal_met",
-                elements=[
-                    ButtonElement(text=label, action_id=f"{Action.GOAL_MET}_{value}", value=meeting_id)
-                    for value, label in (("yes", "Yes"), ("partly", "Partly"), ("no", "No"))
-                ],
-            )
-        )
-    extras = [ButtonElement(text="Add a private note", action_id=Action.FEEDBACK_NOTE, value=meeting_id)]
-    if p["role"] == "asker":
-        extras.append(
-            ButtonElement(text="This wasn't a good fit", action_id=Action.NOT_A_GOOD_FIT, value=meeting_id)
-        )
-    blocks.append(ActionsBlock(block_id="feedback_more", elements=extras))
-    blocks.append(
-        _context(
-            "Only the program's totals are shared; your answers are never shown with your name, "
-            "and notes are readable by you alone."
-        )
-    )
-    return _render(text, *blocks)
-
-
-def feedback_thanks(view: FeedbackView, tz: str) -> Message:
-    """What was noted, plus the buttons still worth pressing (the unanswered question, a note)."""
-    goal_words = {GoalMet.YES: "goal met", GoalMet.PARTLY: "goal partly met", GoalMet.NO: "goal not met"}
-    parts = [f"rating {'★' * view.rating}"] if view.rating is not None else []
-    if view.goal_met is not None:
-        parts.append(goal_words[view.goal_met])
-    when = local_time(view.start, tz)
-    if view.changed:
-        who = mention(view.other_id)
-        text = f"Thanks! For your conversation with {who} on {when} I've noted: {', '.join(parts)}."
-    else:
-        text = "Already noted, thanks: " + ", ".join(parts) + "."
-    still_open = {"feedback_more"}
-    if view.rating is None:
-        still_open.add("rating")
-    if view.role == "asker" and view.goal_met is None:
-        still_open.add("goal_met")
-    question = feedback_question(
-        {
-            "meeting_id": view.meeting_id,
-            "other_id": view.other_id,
-            "role": view.role,
-            "goal": view.goal,
-            "start": view.start.isoformat(),
-            "tz": tz,
-        }
-    )
-    kept = [block for block in question.blocks if block.get("block_id") in still_open]
-    return Message(text=text, blocks=[_section(text).to_dict(), *kept])
 
 
 # --- listing and the register ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from app.domain.errors import Conflict, NotFound
 from app.domain.model import GoalMet
 from app.services.container import Services
 from app.services.mentoring import SlotTaken
-from app.slack.blocks import directory, messages
+from app.slack.blocks import directory, feedback, messages
 from app.slack.blocks import register as register_blocks
 from app.slack.blocks.modals import ask_modal, note_modal
 from app.slack.home import HomePublisher
@@ -199,7 +199,7 @@ def rate(
     assert match is not None  # the listener's own pattern
     person = people.get(body["user"]["id"])
     view = services.feedback.record(person, _meeting_id(body), rating=int(match[1]))
-    _replace(respond, messages.feedback_thanks(view, person.tz))
+    _replace(respond, feedback.thanks(view, person.tz))
 
 
 def goal_met(
@@ -210,7 +210,7 @@ def goal_met(
     assert match is not None
     person = people.get(body["user"]["id"])
     view = services.feedback.record(person, _meeting_id(body), goal_met=GoalMet(match[1]))
-    _replace(respond, messages.feedback_thanks(view, person.tz))
+    _replace(respond, feedback.thanks(view, person.tz))
 
 
 def open_note(

@@ -1,0 +1,160 @@
+"""Every notice as the message it is posted as: one ``match`` over the notice types.
+
+The mentoring notices' Block Kit lives here; coffee's and feedback's in their own modules.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app.services import notices as n
+from app.slack.blocks import coffee, feedback
+from app.slack.blocks.format import local_time, mention, topics_text
+from app.slack.blocks.messages import CONFIDENTIAL, Message, offer_blocks, request_answered
+from app.slack.ids import Action
+from app.slack.mrkdwn import escape
+from app.slack.payloads import AskRef, MeetingRef
+
+
+def render(notice: n.Notice) -> Message:
+    """The message a notice is posted (or, for an update, edited) as. A Home refresh is no message."""
+    match notice:
+        case n.MentorRequest():
+            return mentor_request(notice)
+        case n.RequestClosed():
+            return request_answered(notice.asker_id, notice.why)
+        case n.Confirmation():
+            return confirmation(notice)
+        case n.RequestDeclined() | n.RequestExpired():
+            return request_fell_through(notice)
+        case n.MeetingCancelled():
+            return meeting_cancelled(notice)
+        case n.FeedbackQuestion():
+            return feedback.question(
+                meeting_id=notice.meeting_id,
+                other_id=notice.other_id,
+                role=notice.role,
+                goal=notice.goal,
+                start=notice.start,
+                tz=notice.tz,
+                reminder=notice.reminder,
+            )
+        case n.CoffeeIntro():
+            return coffee.intro(notice)
+        case n.CoffeeFollowup():
+            return coffee.followup(notice.group_id)
+        case n.CoffeePaused():
+            return coffee.paused()
+        case n.CoffeeLeftOut():
+            return coffee.left_out()
+        case n.CoffeePartnerLeft():
+            return coffee.partner_left()
+        case n.HomeRefresh():
+            raise ValueError("a Home refresh is published, not posted")
+
+
+def _render(text: str, *blocks: Block) -> Message:
+    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def mentor_request(notice: n.MentorRequest) -> Message:
+    when = local_time(notice.start, notice.tz)
+    text = f"{mention(notice.asker_id)} would like a 15-minute conversation with you on {when}."
+    details = f"*Goal:* {escape(notice.goal)}" + (
+        f"\n*Topics:* {topics_text(list(notice.topics))}" if notice.topics else ""
+    )
+    meeting = MeetingRef(notice.meeting_id).encode()
+    return _render(
+        text,
+        _section(text),
+        _section(details),
+        ActionsBlock(
+            block_id=f"request_{notice.meeting_id}",
+            elements=[
+                ButtonElement(text="Accept", action_id=Action.ACCEPT_REQUEST, value=meeting, style="primary"),
+                ButtonElement(text="Decline", action_id=Action.DECLINE_REQUEST, value=meeting),
+            ],
+        ),
+        _context(
+            f"The slot is held until you answer, at most until {local_time(notice.expires_at, notice.tz)}. "
+            "Declining is fine: they'll be offered other mentors."
+        ),
+    )
+
+
+def confirmation(notice: n.Confirmation) -> Message:
+    start, tzs = notice.start, notice.tzs
+    times = ", ".join(
+        f"{mention(uid)}: {local_time(start, tzs.get(uid, 'UTC'))}"
+        for uid in (notice.asker_id, notice.mentor_id)
+    )
+    text = (
+        f"You're booked: {mention(notice.asker_id)} and {mention(notice.mentor_id)}, "
+        f"{local_time(start, tzs.get(notice.asker_id, 'UTC'))}."
+    )
+    details = (
+        f"*Goal:* {escape(notice.goal)}"
+        + (f"  {topics_text(list(notice.topics))}" if notice.topics else "")
+        + f"\n*When:* {times}\n{CONFIDENTIAL}"
+    )
+    return _render(
+        text,
+        _section(f":handshake: {text}"),
+        _section(details),
+        _context("Can't make it? `/mentor list` lets either of you cancel; the other is told."),
+    )
+
+
+def request_fell_through(notice: n.RequestDeclined | n.RequestExpired) -> Message:
+    when = local_time(notice.start, notice.tz)
+    if isinstance(notice, n.RequestExpired):
+        text = (
+            f"{mention(notice.mentor_id)} didn't answer in time, so your request for {when} expired "
+            "and the slot was freed."
+        )
+    else:
+        why = f" ({escape(notice.reason)})" if notice.reason else ""
+        text = f"{mention(notice.mentor_id)} can't take your request for {when}{why}. No worries, it happens."
+    blocks: list[Block] = [_section(text), _section(f"*Your goal:* {escape(notice.goal)}")]
+    options = [(o.mentor_id, o.matched, o.slots) for o in notice.options]
+    if options:
+        blocks.append(_section("Here are other mentors you could pick:"))
+        blocks.extend(offer_blocks(notice.ask_id, options, notice.tz))
+    else:
+        blocks.append(_section("Nobody else is free right now; try `/mentor ask` again in a few days."))
+    return _render(text, *blocks)
+
+
+def meeting_cancelled(notice: n.MeetingCancelled) -> Message:
+    when = local_time(notice.start, notice.tz)
+    text = f"{mention(notice.by)} cancelled your conversation on {when} (goal: {escape(notice.goal)})."
+    blocks: list[Block] = [_section(text)]
+    if notice.by_mentor:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Find another mentor",
+                        action_id=Action.SHOW_OPTIONS,
+                        value=AskRef(notice.ask_id).encode(),
+                        style="primary",
+                    )
+                ]
+            )
+        )
+    return _render(text, *blocks)

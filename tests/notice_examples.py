@@ -1,0 +1,83 @@
+"""One example of every notice type, for tests that need a notice of a kind, not a particular one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from app.services import notices as n
+
+START = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
+
+
+def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Notice:
+    """A notice of ``kind`` with ``key``, sent to ``to`` (and ``other``, for a pair), naming ``other``."""
+    fell_through = dict(
+        key=key,
+        to=to,
+        meeting_id=1,
+        mentor_id=other,
+        ask_id=1,
+        goal="Talk about tests",
+        start=START,
+        reason="",
+        tz="UTC",
+        options=(n.MentorOption("U3", ("python",), (START,)),),
+        topic_matched=True,
+    )
+    examples: dict[str, n.Notice] = {
+        "mentor_request": n.MentorRequest(
+            key=key,
+            to=to,
+            meeting_id=1,
+            asker_id=other,
+            goal="Talk about tests",
+            topics=("python",),
+            start=START,
+            tz="UTC",
+            expires_at=START,
+        ),
+        "request_closed": n.RequestClosed(
+            key=key, update_of="meeting:1:request", meeting_id=1, asker_id=other, why="you accepted"
+        ),
+        "confirmation": n.Confirmation(
+            key=key,
+            users=(other, to),
+            asker_id=other,
+            mentor_id=to,
+            meeting_id=1,
+            goal="Talk about tests",
+            topics=(),
+            start=START,
+            tzs={to: "UTC", other: "Europe/Berlin"},
+        ),
+        "request_declined": n.RequestDeclined(**fell_through),  # type: ignore[arg-type]
+        "request_expired": n.RequestExpired(**fell_through),  # type: ignore[arg-type]
+        "meeting_cancelled": n.MeetingCancelled(
+            key=key,
+            to=to,
+            by=other,
+            meeting_id=1,
+            goal="Talk about tests",
+            start=START,
+            tz="UTC",
+            ask_id=1,
+            by_mentor=True,
+        ),
+        "feedback_question": n.FeedbackQuestion(
+            key=key, to=to, meeting_id=1, role="asker", other_id=other, goal="Talk", start=START, tz="UTC"
+        ),
+        "coffee_intro": n.CoffeeIntro(
+            key=key,
+            users=(to, other),
+            proposer=to,
+            icebreaker="Tea or coffee?",
+            group_id=1,
+            people={to: n.Colleague("Platform", ("python",)), other: n.Colleague()},
+        ),
+        "coffee_followup": n.CoffeeFollowup(key=key, users=(to, other), group_id=1),
+        "coffee_paused": n.CoffeePaused(key=key, to=to),
+        "coffee_left_out": n.CoffeeLeftOut(key=key, to=to),
+        "coffee_partner_left": n.CoffeePartnerLeft(key=key, to=to),
+        "home_refresh": n.HomeRefresh(key=key, to=to),
+    }
+    return examples[kind]

@@ -1,0 +1,42 @@
+"""Every notice type renders through the one ``match`` (a Home refresh is published, not posted)."""
+
+from __future__ import annotations
+
+import pytest
+from notice_examples import example
+
+from app.services import notices as n
+from app.slack.blocks.notices import render
+
+WORDS = {
+    "mentor_request": "would like a 15-minute conversation with you",
+    "request_closed": "Request from <@U2>: you accepted.",
+    "confirmation": "You're booked",
+    "request_declined": "can't take your request",
+    "request_expired": "didn't answer in time",
+    "meeting_cancelled": "cancelled your conversation",
+    "feedback_question": "How did your conversation with <@U2>",
+    "coffee_intro": "Meet your coffee pair",
+    "coffee_followup": "Did you meet",
+    "coffee_paused": "paused your coffee roulette",
+    "coffee_left_out": "couldn't find you a match",
+    "coffee_partner_left": "can no longer be reached",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WORDS))
+def test_each_notice_renders_as_its_message(kind):
+    message = render(example(kind, "k", to="U1", other="U2"))
+    assert WORDS[kind] in message.text
+    assert set(WORDS) | {"home_refresh"} == set(n.KINDS)
+
+
+def test_a_home_refresh_is_no_message():
+    with pytest.raises(ValueError, match="published, not posted"):
+        render(example("home_refresh", "k"))
+
+
+def test_a_request_that_fell_through_offers_the_other_mentors_slots():
+    message = render(example("request_declined", "k"))
+    action_ids = [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert action_ids == ["pick_slot_0"]
