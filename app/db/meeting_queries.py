@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Ask, Meeting, MentorProfile
@@ -46,4 +47,33 @@ def held_between(session: Session, mentor_id: str, start: datetime, end: datetim
             .where(Meeting.mentor_id == mentor_id, Meeting.hold_start >= start, Meeting.hold_start < end)
         )
         or 0
+    )
+
+
+def conversations_of(
+    session: Session, user_id: str, *, statuses: Iterable[str], since: datetime
+) -> list[Any]:
+    """A person's meetings (either side) with their ask's goal and topics, by start: one Core select,
+    plain rows (no ORM objects to build), for "my conversations"."""
+    return list(
+        session.execute(
+            select(Meeting.id, Meeting.ask_id, Meeting.asker_id, Meeting.mentor_id)
+            .add_columns(Meeting.start_at, Meeting.status, Ask.goal, Ask.topics)
+            .join(Ask, Ask.id == Meeting.ask_id)
+            .where(or_(Meeting.asker_id == user_id, Meeting.mentor_id == user_id))
+            .where(Meeting.status.in_(list(statuses)), Meeting.start_at >= since)
+            .order_by(Meeting.start_at)
+        )
+    )
+
+
+def open_asks_rows(session: Session, user_id: str, *, limit: int = 10) -> list[Any]:
+    """A person's latest open asks as plain rows (id, goal, topics, created_at), newest first."""
+    return list(
+        session.execute(
+            select(Ask.id, Ask.goal, Ask.topics, Ask.created_at)
+            .where(Ask.asker_id == user_id, Ask.status == "open")
+            .order_by(Ask.created_at.desc())
+            .limit(limit)
+        )
     )

@@ -42,6 +42,19 @@ def upsert_member(session: Session, user_id: str, *, name: str, tz: str, now: da
     return member
 
 
+def member_is_current(session: Session, user_id: str, *, name: str, tz: str) -> bool:
+    """True when ``upsert_member`` would change nothing: the member exists with this name and zone and
+    is not marked unreachable. One Core select, for read-only paths that skip the write when they can."""
+    row = session.execute(
+        select(Member.display_name, Member.tz, Member.unreachable_since).where(Member.user_id == user_id)
+    ).first()
+    return row is not None and (row.display_name, row.tz, row.unreachable_since) == (name, tz, None)
+
+
+def member_level(session: Session, user_id: str) -> int | None:
+    return session.scalar(select(Member.level).where(Member.user_id == user_id))
+
+
 def member_tz(session: Session, user_id: str, default: str) -> str:
     return session.scalar(select(Member.tz).where(Member.user_id == user_id)) or default
 
