@@ -78,3 +78,10 @@ def create_read_session_factory(sessions: sessionmaker[Session]) -> sessionmaker
     """
     engine = sessions.kw["bind"]
     return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+
+
+def read_only_engine(sessions: sessionmaker[Session]) -> Engine:
+    """The engine behind ``sessions`` (same pool) for plain connections that only read: on SQLite
+    they begin deferred (no write lock). Write nothing through it."""
+    engine: Engine = sessions.kw["bind"]
+    return engine.execution_options(**{READ_ONLY: True})

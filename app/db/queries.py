@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, delete, func, or_, select, update
+from sqlalchemy import Connection, Select, Text, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
@@ -42,12 +42,15 @@ def upsert_member(session: Session, user_id: str, *, name: str, tz: str, now: da
     return member
 
 
-def member_is_current(session: Session, user_id: str, *, name: str, tz: str) -> bool:
+_MEMBER_FACTS = select(Member.display_name, Member.tz, Member.unreachable_since).where(
+    Member.user_id == bindparam("user_id")
+)
+
+
+def member_is_current(db: Session | Connection, user_id: str, *, name: str, tz: str) -> bool:
     """True when ``upsert_member`` would change nothing: the member exists with this name and zone and
-    is not marked unreachable. One Core select, for read-only paths that skip the write when they can."""
-    row = session.execute(
-        select(Member.display_name, Member.tz, Member.unreachable_since).where(Member.user_id == user_id)
-    ).first()
+    is not marked unreachable. One prebuilt select, for read paths that skip the write when they can."""
+    row = db.execute(_MEMBER_FACTS, {"user_id": user_id}).first()
     return row is not None and (row.display_name, row.tz, row.unreachable_since) == (name, tz, None)
 
 

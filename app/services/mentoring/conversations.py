@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import meeting_queries as mq
 from app.db import queries
-from app.db.engine import create_read_session_factory
+from app.db.engine import read_only_engine
 from app.db.models import MentorProfile
 from app.domain.model import SLOT_LENGTH, MeetingStatus
 from app.domain.slots import week_start
@@ -20,20 +20,20 @@ from app.services.people import Person
 class Conversations:
     def __init__(self, sessions: sessionmaker[Session], *, clock: Clock) -> None:
         self._sessions = sessions
-        self._reads = create_read_session_factory(sessions)
+        self._reads = read_only_engine(sessions)
         self._clock = clock
 
     def my_conversations(self, person: Person) -> MyConversations:
-        """Read in a transaction that takes no write lock (three Core selects, no ORM objects); the
+        """Read on a connection that takes no write lock (three prebuilt selects, no ORM objects); the
         member row is written only when Slack showed a new name or zone (or them back after leaving)."""
         now = self._clock()
         user_id = person.user_id
-        with self._reads.begin() as session:
-            current = queries.member_is_current(session, user_id, name=person.name, tz=person.tz)
-            rows = mq.conversations_of(session, user_id, statuses=queries.HOLDING, since=now - SLOT_LENGTH)
+        with self._reads.connect() as connection:
+            current = queries.member_is_current(connection, user_id, name=person.name, tz=person.tz)
+            rows = mq.conversations_of(connection, user_id, statuses=queries.HOLDING, since=now - SLOT_LENGTH)
             open_asks = [
                 AskView(a.id, a.goal, tuple((a.topics or {}).get("topics", [])), a.created_at)
-                for a in mq.open_asks_rows(session, user_id)
+                for a in mq.open_asks_rows(connection, user_id)
             ]
         if not current:
             with self._sessions.begin() as session:
