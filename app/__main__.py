@@ -262,6 +262,7 @@ def _serve(bot: Bot, server: HttpServer | None, stopping: _Stopping) -> int:
     scheduler = create_scheduler(bot.services, bot.delivery) if bot.settings.scheduler_enabled else None
     if scheduler is not None:
         scheduler.start()
+        log.info("background jobs started")
     try:
         if server is not None:
             stopping.on_stop(server.stop)

@@ -36,6 +36,7 @@ def run_workers(count: int, work: Callable[[int], int]) -> int:
         if pid == 0:
             status = 1
             try:
+                _name_worker_in_log(index)
                 _stop_when_orphaned(parent)
                 status = work(index)
             except BaseException:
@@ -79,6 +80,22 @@ def _signal_all(workers: dict[int, int], signum: int) -> None:
     for pid in workers:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signum)
+
+
+class _WorkerField(logging.Filter):
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self._index = index
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.fields = {**(getattr(record, "fields", None) or {}), "worker": self._index}
+        return True
+
+
+def _name_worker_in_log(index: int) -> None:
+    """Every line a worker logs says which worker it is (``worker=0`` runs the scheduler)."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_WorkerField(index))
 
 
 def _stop_when_orphaned(parent: int) -> None:
