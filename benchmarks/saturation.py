@@ -109,7 +109,9 @@ def wait_ready(port: int, timeout: float = 60) -> None:
 
 
 def start_bare(fake: FakeSlack, port: int) -> subprocess.Popen[bytes]:
-    code = BARE_APP.format(root=str(ROOT), token=fake.bot_token, api_url=fake.api_url, secret=SIGNING_SECRET, port=port)
+    code = BARE_APP.format(
+        root=str(ROOT), token=fake.bot_token, api_url=fake.api_url, secret=SIGNING_SECRET, port=port
+    )
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL)
 
 
@@ -144,7 +146,9 @@ def client_process(port: int, response_base: str, clients: int, seconds: float, 
         while time.monotonic() < deadline:
             i += 1
             user = f"US{n:03d}"
-            body = slash_command_body("/mentor", text, user, response_url=f"{response_base}/response/{user}-{i}")
+            body = slash_command_body(
+                "/mentor", text, user, response_url=f"{response_base}/response/{user}-{i}"
+            )
             headers = signed_headers(SIGNING_SECRET, body)
             started = time.perf_counter()
             try:
@@ -196,7 +200,11 @@ def one_pass(
     times, errors = out.get(timeout=args.seconds + 60)
     clients.join()
     elapsed = time.perf_counter() - started
-    while answers and answered[0] + len(fake.responses) < len(times) and time.perf_counter() - started < elapsed + 60:
+    while (
+        answers
+        and answered[0] + len(fake.responses) < len(times)
+        and time.perf_counter() - started < elapsed + 60
+    ):
         time.sleep(0.05)
     late = time.perf_counter() - started - elapsed
     cpu = cpu_seconds(pids) - cpu_before
@@ -219,7 +227,9 @@ def one_pass(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=15.0, help="per app and worker count")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", default="1,2", help="WEB_CONCURRENCY values for the bot, one pass each")
@@ -236,23 +246,27 @@ def main() -> None:
         for n in range(args.clients):
             fake.add_user(f"US{n:03d}", f"client{n}", tz="Europe/Berlin")
         port = free_port()
-        rows.append(("bare Bolt app (ack only)", one_pass(start_bare(fake, port), port, fake, args, answers=False)))
+        rows.append(
+            ("bare Bolt app (ack only)", one_pass(start_bare(fake, port), port, fake, args, answers=False))
+        )
         for workers in (int(w) for w in args.workers.split(",")):
             port = free_port()
             name = f"mentorbot /mentor {args.text}, {workers} worker{'s' if workers > 1 else ''}"
             rows.append((name, one_pass(start_bot(fake, url, port, workers), port, fake, args, answers=True)))
         assert not fake.crashes, fake.crashes
 
-    print(f"\n{args.clients} clients back to back, {args.seconds:.0f} s per pass, {args.backend}, {os.cpu_count()} cores")
+    passes = f"{args.seconds:.0f} s per pass, {args.backend}, {os.cpu_count()} cores"
+    print(f"\n{args.clients} clients back to back, {passes}")
     print(
         f"{'app':<40}{'requests':>9}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'CPU ms/req':>11}"
         f"{'RSS MB':>8}{'answered':>9}{'late s':>7}"
     )
     for name, r in rows:
         ms = [t * 1000 for t in r["times"]] or [math.nan]
+        n = len(r["times"])
         print(
-            f"{name:<40}{len(r['times']):>9}{len(r['times']) / r['elapsed']:>7.0f}{statistics.median(ms):>8.1f}"
-            f"{percentile(ms, 99):>8.1f}{len(r['errors']):>7}{1000 * r['cpu'] / max(1, len(r['times'])):>11.2f}"
+            f"{name:<40}{n:>9}{n / r['elapsed']:>7.0f}{statistics.median(ms):>8.1f}"
+            f"{percentile(ms, 99):>8.1f}{len(r['errors']):>7}{1000 * r['cpu'] / max(1, n):>11.2f}"
             f"{r['rss']:>8.0f}{(r['answered'] if name.startswith('mentorbot') else '-'):>9}"
             f"{(format(r['late'], '.1f') if name.startswith('mentorbot') else '-'):>7}"
         )
