@@ -115,7 +115,10 @@ def start_bare(fake: FakeSlack, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL)
 
 
-def start_bot(fake: FakeSlack, url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_bot(
+    fake: FakeSlack, url: str, port: int, workers: int, log_level: str = "INFO"
+) -> subprocess.Popen[bytes]:
+    """``mentorbot run`` as shipped (JSON log lines at INFO, one per request, to /dev/null)."""
     env = dict(
         os.environ,
         SLACK_BOT_TOKEN=fake.bot_token,
@@ -126,10 +129,14 @@ def start_bot(fake: FakeSlack, url: str, port: int, workers: int) -> subprocess.
         PORT=str(port),
         HOST="127.0.0.1",
         WEB_CONCURRENCY=str(workers),
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL=log_level,
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "app", "run"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+        [sys.executable, "-m", "app", "run"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -237,6 +244,7 @@ def main() -> None:
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql"])
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--quick", action="store_true", help="8 s passes")
+    parser.add_argument("--log-level", default="INFO", help="the bot's LOG_LEVEL")
     args = parser.parse_args()
     if args.quick:
         args.seconds = 8.0
@@ -252,7 +260,14 @@ def main() -> None:
         for workers in (int(w) for w in args.workers.split(",")):
             port = free_port()
             name = f"mentorbot /mentor {args.text}, {workers} worker{'s' if workers > 1 else ''}"
-            rows.append((name, one_pass(start_bot(fake, url, port, workers), port, fake, args, answers=True)))
+            rows.append(
+                (
+                    name,
+                    one_pass(
+                        start_bot(fake, url, port, workers, args.log_level), port, fake, args, answers=True
+                    ),
+                )
+            )
         assert not fake.crashes, fake.crashes
 
     passes = f"{args.seconds:.0f} s per pass, {args.backend}, {os.cpu_count()} cores"
