@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -198,7 +199,28 @@ def _run() -> int:
     status = _migrate(settings.database_url)
     if status:
         return status
+    if settings.socket_mode or settings.web_concurrency == 1:
+        return _run_one(settings)
 
+    from app.slack.http import PortUnavailable, listening_socket
+    from app.workers import run_workers
+
+    try:
+        listening = listening_socket(settings.host, settings.port)
+    except PortUnavailable as exc:
+        return _fail(str(exc))
+    # The scheduler (rounds, nudges, delivery) in the first worker only; the others only serve.
+    return run_workers(
+        settings.web_concurrency,
+        lambda index: _run_one(
+            settings.model_copy(update={"scheduler_enabled": settings.scheduler_enabled and index == 0}),
+            listening,
+        ),
+    )
+
+
+def _run_one(settings: Settings, listening: socket.socket | None = None) -> int:
+    """One serving process: on ``listening`` (a worker's share of the port) or its own bound port."""
     from app.bootstrap import create_bot
     from app.slack.http import PortUnavailable, serve
     from app.slack.identity import TokenRefused
@@ -210,7 +232,9 @@ def _run() -> int:
         server: HttpServer | None = None
         if not settings.socket_mode:
             threads = settings.http_threads
-            server = serve(bot.wsgi_app(), host=settings.host, port=settings.port, threads=threads)
+            server = serve(
+                bot.wsgi_app(), host=settings.host, port=settings.port, threads=threads, listening=listening
+            )
         try:
             if not bot.sign_in(stopping.event):
                 log.info("stopped before Slack answered auth.test")
@@ -238,6 +262,7 @@ def _serve(bot: Bot, server: HttpServer | None, stopping: _Stopping) -> int:
     scheduler = create_scheduler(bot.services, bot.delivery) if bot.settings.scheduler_enabled else None
     if scheduler is not None:
         scheduler.start()
+        log.info("background jobs started")
     try:
         if server is not None:
             stopping.on_stop(server.stop)

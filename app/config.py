@@ -113,6 +113,12 @@ class Settings(DatabaseSettings):
     )
     scheduler_enabled: bool = Field(default=True, description="run the background jobs in this process")
     http_threads: int = Field(default=16, ge=1, le=256, description="HTTP worker threads")
+    web_concurrency: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="HTTP worker processes sharing the port (pre-forked); the scheduler runs in the first",
+    )
 
     @field_validator("slack_bot_token")
     @classmethod

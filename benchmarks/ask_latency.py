@@ -1,6 +1,6 @@
 """Ask latency: ``/mentor ask`` from a signed HTTP request to the ephemeral answer landing on Slack.
 
-Run: python benchmarks/ask_latency.py [--backends sqlite,postgresql] [--mentors 10000] [--asks 400]
+Run: python benchmarks/ask_latency.py [--quick] [--backends sqlite,postgresql] [--mentors 10000] [--asks 400]
 
 The bot runs as ``mentorbot run`` builds it (waitress, Bolt, the real services), on 127.0.0.1, with a
 fake Slack Web API (``tests/fakeslack.py``) in the same process. The database holds ``--mentors``
@@ -31,7 +31,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench_support import DEFAULT_PG_URL, SIGNING_SECRET, percentile, running_bot, scratch_database
+from bench_support import (
+    DEFAULT_PG_URL,
+    SIGNING_SECRET,
+    percentile,
+    running_bot,
+    scratch_database,
+    serving,
+)
 from fakeslack import FakeSlack
 from slack_requests import SlackSender
 from sqlalchemy import Engine, insert, text
@@ -39,6 +46,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db.engine import create_db_engine
 from app.db.models import Ask, Meeting, Member, MentorProfile, MentorTopic
+from app.slack.http import create_wsgi_app
 
 ZONES = [
     "America/Los_Angeles",
@@ -231,6 +239,22 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 after_booking.append(timed_ask(kinds[n % len(kinds)], n)[0])
             assert not fake.crashes, fake.crashes
         other_replica.dispose()
+        # The baseline, in the same run and served the same way: a bare Bolt app that acks and answers
+        # through the response_url, timed from the same sender to the same fake.
+        bare: list[float] = []
+        with serving(bare_ack_and_reply(fake)) as bare_url:
+            bare_sender = SlackSender(bare_url, SIGNING_SECRET, fake=fake)
+            for n in range(ASKERS + args.asks):
+                sent = time.time()
+                reply = bare_sender.command("ask " + ask_text("topic", rng, n), user_id=f"UA{n % ASKERS:03d}")
+                assert reply.status == 200, reply
+                bare_key = bare_sender.last_response_key
+                assert bare_key is not None
+                answers = fake.wait_for(
+                    lambda key=bare_key: fake.responses_for(key), timeout=30, interval=0.001
+                )
+                if n >= ASKERS:  # the same warm-up as the bot's
+                    bare.append(answers[-1].time - sent)
     every = [t for kind in KINDS for t in timings[kind]]
     return {
         "backend": backend,
@@ -241,7 +265,27 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         "offers": offers,
         "first": first,
         "after booking": after_booking,
+        "bare": bare,
     }
+
+
+def bare_ack_and_reply(fake: FakeSlack) -> Any:
+    """A Bolt app whose one listener acks, then answers through response_url (no database, no ranking)."""
+    from slack_bolt import App
+
+    app = App(
+        client=fake.client(),
+        signing_secret=SIGNING_SECRET,
+        token_verification_enabled=False,
+        process_before_response=False,
+    )
+
+    @app.command("/mentor")
+    def ack_and_reply(ack: Any, respond: Any) -> None:
+        ack()
+        respond(response_type="ephemeral", text="Here are your options.")
+
+    return create_wsgi_app(app, lambda: True)
 
 
 def main() -> None:
@@ -254,7 +298,10 @@ def main() -> None:
     parser.add_argument("--after-booking", type=int, default=200, help="asks that each follow a booking")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--quick", action="store_true", help="SQLite only, 200 asks, 50 after bookings")
     args = parser.parse_args()
+    if args.quick:
+        args.backends, args.asks, args.after_booking = "sqlite", 200, 50
 
     results = [run_backend(backend, args) for backend in args.backends.split(",")]
     print()
@@ -270,6 +317,7 @@ def main() -> None:
     for r in results:
         rows = [(kind, r["timings"][kind]) for kind in KINDS] + [("all", r["all"])]
         rows += [("booked", r["after booking"])] if r["after booking"] else []
+        rows += [("bare", r["bare"])]
         for kind, values in rows:
             ms = [v * 1000 for v in values]
             print(
@@ -278,6 +326,10 @@ def main() -> None:
             )
     print()
     print("booked: each ask follows a booking committed by another connection (one change to catch up)")
+    print("bare: a bare Bolt app's ack-and-reply (ack, then respond() to the response_url), same run")
+    for r in results:
+        ratio = percentile(r["all"], 99) / percentile(r["bare"], 99)
+        print(f"{r['backend']}: ask p99 / bare Bolt ack-and-reply p99 = {ratio:.2f} (target at most 3)")
     for r in results:
         print(
             f"{r['backend']}: the first ask after start-up (it loads the register) took "

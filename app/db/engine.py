@@ -9,6 +9,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# An execution option marking an engine whose transactions only read (see ``create_read_session_factory``).
+READ_ONLY = "mentorbot_read_only"
 
 
 def normalise_url(url: str) -> str:
@@ -42,6 +44,8 @@ def _tune_sqlite(engine: Engine) -> None:
     pysqlite's own transaction handling is switched off so SQLAlchemy can issue ``BEGIN IMMEDIATE``:
     a writing transaction then takes the write lock up front and waits for it (busy timeout), instead
     of failing with "database is locked" when it tries to upgrade a read lock halfway through.
+    A transaction that only reads (``READ_ONLY``) begins deferred: it takes no write lock, so reads
+    never queue behind each other or behind a writer (WAL gives them a consistent snapshot).
     """
 
     @event.listens_for(engine, "connect")
@@ -56,8 +60,28 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_session_factory(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions over the same engine (and pool) as ``sessions`` for transactions that only read.
+
+    On SQLite they begin deferred instead of taking the write lock. Write nothing through them: a
+    deferred transaction that later writes may fail with "database is locked" instead of waiting.
+    """
+    engine = sessions.kw["bind"]
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+
+
+def read_only_engine(sessions: sessionmaker[Session]) -> Engine:
+    """The engine behind ``sessions`` (same pool) for plain connections that only read: on SQLite
+    they begin deferred (no write lock). Write nothing through it."""
+    engine: Engine = sessions.kw["bind"]
+    return engine.execution_options(**{READ_ONLY: True})

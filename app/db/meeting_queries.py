@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Ask, Meeting, MentorProfile
@@ -47,3 +48,34 @@ def held_between(session: Session, mentor_id: str, start: datetime, end: datetim
         )
         or 0
     )
+
+
+# "My conversations" is the most frequent read: its statements are built once (bound by name), so a
+# request neither rebuilds them nor recomputes their cache keys, and they run on a plain connection.
+_CONVERSATIONS = (
+    select(Meeting.id, Meeting.ask_id, Meeting.asker_id, Meeting.mentor_id)
+    .add_columns(Meeting.start_at, Meeting.status, Ask.goal, Ask.topics)
+    .join(Ask, Ask.id == Meeting.ask_id)
+    .where(or_(Meeting.asker_id == bindparam("user_id"), Meeting.mentor_id == bindparam("user_id")))
+    .where(Meeting.status.in_(bindparam("statuses", expanding=True)), Meeting.start_at >= bindparam("since"))
+    .order_by(Meeting.start_at)
+)
+_OPEN_ASKS = (
+    select(Ask.id, Ask.goal, Ask.topics, Ask.created_at)
+    .where(Ask.asker_id == bindparam("user_id"), Ask.status == "open")
+    .order_by(Ask.created_at.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def conversations_of(
+    connection: Connection, user_id: str, *, statuses: Iterable[str], since: datetime
+) -> list[Any]:
+    """A person's meetings (either side) with their ask's goal and topics, by start, as plain rows."""
+    params = {"user_id": user_id, "statuses": list(statuses), "since": since}
+    return list(connection.execute(_CONVERSATIONS, params))
+
+
+def open_asks_rows(connection: Connection, user_id: str, *, limit: int = 10) -> list[Any]:
+    """A person's latest open asks as plain rows (id, goal, topics, created_at), newest first."""
+    return list(connection.execute(_OPEN_ASKS, {"user_id": user_id, "limit": limit}))

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, delete, func, or_, select, update
+from sqlalchemy import Connection, Select, Text, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
@@ -40,6 +40,30 @@ def upsert_member(session: Session, user_id: str, *, name: str, tz: str, now: da
     if member.unreachable_since is not None:  # Slack just showed them to us again: they are back
         member.unreachable_since, member.unreachable_reason = None, None
     return member
+
+
+_MEMBER_FACTS = select(Member.display_name, Member.tz, Member.unreachable_since).where(
+    Member.user_id == bindparam("user_id")
+)
+
+
+def member_is_current(db: Session | Connection, user_id: str, *, name: str, tz: str) -> bool:
+    """True when ``upsert_member`` would change nothing: the member exists with this name and zone and
+    is not marked unreachable. One prebuilt select, for read paths that skip the write when they can."""
+    row = db.execute(_MEMBER_FACTS, {"user_id": user_id}).first()
+    return row is not None and (row.display_name, row.tz, row.unreachable_since) == (name, tz, None)
+
+
+def member_level(session: Session, user_id: str) -> int | None:
+    return session.scalar(select(Member.level).where(Member.user_id == user_id))
+
+
+def member_level_and_hours(session: Session, user_id: str) -> tuple[int | None, tuple[WeeklyWindow, ...]]:
+    """The member's level and their own working hours (() when they set none, or are new)."""
+    row = session.execute(select(Member.level, Member.work_windows).where(Member.user_id == user_id)).first()
+    if row is None:
+        return None, ()
+    return row.level, windows_from_json(row.work_windows) if row.work_windows else ()
 
 
 def member_tz(session: Session, user_id: str, default: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -126,15 +127,21 @@ class HttpServer:
     """
 
     def __init__(
-        self, wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, threads: int
+        self,
+        wsgi_app: Callable[..., Iterable[bytes]],
+        *,
+        host: str,
+        port: int,
+        threads: int,
+        listening: socket.socket | None = None,
     ) -> None:
         from waitress.server import create_server
 
+        where: dict[str, Any] = {"sockets": [listening]} if listening else {"host": host, "port": port}
         try:
             self._server: Any = create_server(
                 wsgi_app,
-                host=host,
-                port=port,
+                **where,
                 threads=threads,
                 max_request_body_size=MAX_BODY_BYTES,
                 ident="mentorbot",
@@ -181,9 +188,34 @@ class HttpServer:
         )
 
 
-def serve(wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, threads: int) -> HttpServer:
+def serve(
+    wsgi_app: Callable[..., Iterable[bytes]],
+    *,
+    host: str,
+    port: int,
+    threads: int,
+    listening: socket.socket | None = None,
+) -> HttpServer:
     """Create and bind (not start) the HTTP server; the caller runs it and stops it on shutdown.
+    With ``listening`` (a socket bound by ``listening_socket``, shared by worker processes) it serves
+    that socket instead of binding ``host``:``port``.
 
     Raises PortUnavailable when the port can't be bound.
     """
-    return HttpServer(wsgi_app, host=host, port=port, threads=threads)
+    return HttpServer(wsgi_app, host=host, port=port, threads=threads, listening=listening)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound, listening TCP socket for worker processes to share (each accepts from it).
+
+    Raises PortUnavailable when the port can't be bound.
+    """
+    try:
+        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(info[0], socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(info[4])
+        sock.listen(1024)
+    except OSError as exc:
+        raise PortUnavailable(host, port, exc.strerror or str(exc)) from None
+    return sock

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import meeting_queries as mq
 from app.db import queries
+from app.db.engine import create_read_session_factory
 from app.db.models import Ask, Meeting, Member
 from app.domain import meeting as lifecycle
 from app.domain.errors import Conflict, NotAllowed, NotFound
 from app.domain.goal import validate_goal
 from app.domain.matching import rank_mentors
-from app.domain.model import AskSpec, AskStatus, Mentor, Ranking
+from app.domain.model import DEFAULT_WINDOWS, AskSpec, AskStatus, Mentor, Ranking, WorkingHours
 from app.services.clock import Clock
 from app.services.members import working_hours
 from app.services.mentoring.views import AskOutcome
@@ -28,34 +29,54 @@ from app.services.register_cache import RegisterCache, RegisterSnapshot
 class Asking:
     def __init__(self, sessions: sessionmaker[Session], *, clock: Clock, register: RegisterCache) -> None:
         self._sessions = sessions
+        self._reads = create_read_session_factory(sessions)
         self._clock = clock
         self._register = register  # this process's copy of the register, for ranking
 
     def ask(
         self, person: Person, goal: str, topics: tuple[str, ...], *, mentor_id: str | None = None
     ) -> AskOutcome:
-        """A new ask, ranked. Aimed at ``mentor_id``, it offers that mentor's slots alone; when they
-        can't take it (not on the register, away, paused, fully booked, or the asker themself) the
-        others are offered, and the outcome says the one asked for could not be."""
+        """Rank on this process's register in a read-only transaction, then write only the ask.
+
+        Ranking takes most of an ask's time; inside the write transaction it held SQLite's write lock
+        (and every other writer) that long. Offers are suggestions, not claims: a slot is claimed when
+        the asker picks it (``request_slot`` checks it is still free), so ranking before the write loses
+        nothing.
+
+        Aimed at ``mentor_id`` (picked from the register), it offers that mentor's slots alone; when they
+        can't take it (not on the register, away, paused, fully booked, or the asker themself) the others
+        are offered, and the outcome says the one asked for could not be.
+        """
         goal = validate_goal(goal)
         now = self._clock()
-        with self._sessions.begin() as session:
+        user_id = person.user_id
+        with self._reads.begin() as session:
             register = self._register.sync(session, now=now)
-            queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
+            current = queries.member_is_current(session, user_id, name=person.name, tz=person.tz)
+            level, own_hours = queries.member_level_and_hours(session, user_id)
+        spec = AskSpec(
+            asker_id=user_id,
+            goal=goal,
+            topics=frozenset(topics),
+            asker_level=level,
+            asker_hours=WorkingHours(own_hours or DEFAULT_WINDOWS, person.tz),  # the zone upsert will keep
+        )
+        aimed = _aimed(spec, register, mentor_id, now=now) if mentor_id else None
+        ranking = aimed if aimed is not None else rank_register(spec, register, now=now)
+        with self._sessions.begin() as session:
+            if not current:
+                queries.upsert_member(session, user_id, name=person.name, tz=person.tz, now=now)
             ask = Ask(
-                asker_id=person.user_id,
+                asker_id=user_id,
                 goal=goal,
                 topics={"topics": list(topics)},
-                status=AskStatus.OPEN.value,
+                # UNMET is remembered for admins: topics nobody could serve
+                status=(AskStatus.OPEN if ranking.offers else AskStatus.UNMET).value,
                 created_at=now,
                 updated_at=now,
             )
             session.add(ask)
             session.flush()
-            aimed = self._aimed(session, ask, register, mentor_id, now=now) if mentor_id else None
-            ranking = aimed if aimed is not None else self.rank(session, ask, register, now=now, new=True)
-            if not ranking.offers:
-                ask.status = AskStatus.UNMET.value  # remembered for admins: topics nobody could serve
             hit, missed = (mentor_id, None) if aimed is not None else (None, mentor_id)
             return AskOutcome(ask.id, goal, topics, ranking, person.tz, aimed_at=hit, aimed_missed=missed)
 
@@ -118,16 +139,6 @@ class Asking:
             ask.status = AskStatus.UNMET.value
         return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
 
-    def _aimed(
-        self, session: Session, ask: Ask, register: RegisterSnapshot, mentor_id: str, *, now: datetime
-    ) -> Ranking | None:
-        """That one mentor's offer (the same rules as any ranking), or None when they can't take it."""
-        mentor = register.mentors.get(mentor_id)
-        if mentor is None:
-            return None
-        ranking = rank_mentors(ask_spec(session, ask), [mentor], register.loads, now=now)
-        return ranking if ranking.offers else None
-
     def snapshot(self, session: Session, *, now: datetime) -> RegisterSnapshot:
         """The register as of now; call it before the transaction writes (see ``overlay``)."""
         return self._register.sync(session, now=now)
@@ -151,23 +162,36 @@ class Asking:
         """Rank ``register`` for ``ask``, leaving out ``exclude`` and mentors who declined this ask
         (none can have, when it is ``new``)."""
         declined_by: set[str] = set() if new else mq.declined_by(session, ask.id)
-        left_out = declined_by | exclude
-        spec = ask_spec(session, ask)
-        topics = spec.topics
+        return rank_register(ask_spec(session, ask), register, now=now, left_out=declined_by | exclude)
 
-        def without_left_out(mentors: Collection[Mentor]) -> Collection[Mentor]:
-            return [m for m in mentors if m.user_id not in left_out] if left_out else mentors
 
-        # rank_mentors offers mentors covering an asked topic whenever one of them has a free slot, and
-        # ranks them among themselves only; so they are ranked first, found through the topic index.
-        # Only when they yield no offer (or no topic was asked) does the whole register compete. The
-        # result equals ranking the whole register at once.
-        if topics:
-            covering = without_left_out(register.covering(topics))
-            ranking = rank_mentors(spec, covering, register.loads, now=now)
-            if ranking.offers:
-                return ranking
-        return rank_mentors(spec, without_left_out(register.everyone), register.loads, now=now)
+def _aimed(spec: AskSpec, register: RegisterSnapshot, mentor_id: str, *, now: datetime) -> Ranking | None:
+    """That one mentor's offer (the same rules as any ranking), or None when they can't take it."""
+    mentor = register.mentors.get(mentor_id)
+    if mentor is None:
+        return None
+    ranking = rank_mentors(spec, [mentor], register.loads, now=now)
+    return ranking if ranking.offers else None
+
+
+def rank_register(
+    spec: AskSpec, register: RegisterSnapshot, *, now: datetime, left_out: Set[str] = frozenset()
+) -> Ranking:
+    """Rank the register's mentors (but ``left_out``) for ``spec``; no database."""
+
+    def without_left_out(mentors: Collection[Mentor]) -> Collection[Mentor]:
+        return [m for m in mentors if m.user_id not in left_out] if left_out else mentors
+
+    # rank_mentors offers mentors covering an asked topic whenever one of them has a free slot, and
+    # ranks them among themselves only; so they are ranked first, found through the topic index.
+    # Only when they yield no offer (or no topic was asked) does the whole register compete. The
+    # result equals ranking the whole register at once.
+    if spec.topics:
+        covering = without_left_out(register.covering(spec.topics))
+        ranking = rank_mentors(spec, covering, register.loads, now=now)
+        if ranking.offers:
+            return ranking
+    return rank_mentors(spec, without_left_out(register.everyone), register.loads, now=now)
 
 
 def ask_spec(session: Session, ask: Ask) -> AskSpec:

@@ -8,38 +8,55 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import meeting_queries as mq
 from app.db import queries
+from app.db.engine import read_only_engine
 from app.db.models import MentorProfile
 from app.domain.model import SLOT_LENGTH, MeetingStatus
 from app.domain.slots import week_start
 from app.services.clock import Clock
-from app.services.mentoring.views import AskView, MyConversations, meeting_view
+from app.services.mentoring.views import AskView, MeetingView, MyConversations
 from app.services.people import Person
 
 
 class Conversations:
     def __init__(self, sessions: sessionmaker[Session], *, clock: Clock) -> None:
         self._sessions = sessions
+        self._reads = read_only_engine(sessions)
         self._clock = clock
 
     def my_conversations(self, person: Person) -> MyConversations:
+        """Read on a connection that takes no write lock (three prebuilt selects, no ORM objects); the
+        member row is written only when Slack showed a new name or zone (or them back after leaving)."""
         now = self._clock()
-        with self._sessions.begin() as session:
-            queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
-            meetings = queries.meetings_of(
-                session, person.user_id, statuses=queries.HOLDING, since=now - SLOT_LENGTH
-            )
-            asks = mq.asks_by_id(session, (m.ask_id for m in meetings))
-            views = [meeting_view(m, asks[m.ask_id], person.user_id) for m in meetings]
+        user_id = person.user_id
+        with self._reads.connect() as connection:
+            current = queries.member_is_current(connection, user_id, name=person.name, tz=person.tz)
+            rows = mq.conversations_of(connection, user_id, statuses=queries.HOLDING, since=now - SLOT_LENGTH)
             open_asks = [
-                AskView(a.id, a.goal, queries.ask_topics(a), a.created_at)
-                for a in queries.open_asks_of(session, person.user_id)
+                AskView(a.id, a.goal, tuple((a.topics or {}).get("topics", [])), a.created_at)
+                for a in mq.open_asks_rows(connection, user_id)
             ]
-            return MyConversations(
-                upcoming=tuple(v for v in views if v.status == MeetingStatus.CONFIRMED),
-                pending=tuple(v for v in views if v.status == MeetingStatus.REQUESTED),
-                open_asks=tuple(open_asks),
-                tz=person.tz,
+        if not current:
+            with self._sessions.begin() as session:
+                queries.upsert_member(session, user_id, name=person.name, tz=person.tz, now=now)
+        views = [
+            MeetingView(
+                meeting_id=r.id,
+                ask_id=r.ask_id,
+                role="mentor" if r.mentor_id == user_id else "asker",
+                other_id=r.asker_id if r.mentor_id == user_id else r.mentor_id,
+                start=r.start_at,
+                status=MeetingStatus(r.status),
+                goal=r.goal,
+                topics=tuple((r.topics or {}).get("topics", [])),
             )
+            for r in rows
+        ]
+        return MyConversations(
+            upcoming=tuple(v for v in views if v.status == MeetingStatus.CONFIRMED),
+            pending=tuple(v for v in views if v.status == MeetingStatus.REQUESTED),
+            open_asks=tuple(open_asks),
+            tz=person.tz,
+        )
 
     def mark_home_seen(self, person: Person) -> None:
         """From now on the person's App Home is republished when something on it changes."""
