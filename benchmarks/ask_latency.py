@@ -3,7 +3,7 @@
 Run: python benchmarks/ask_latency.py [--quick] [--backends sqlite,postgresql] [--mentors 10000] [--asks 400]
 
 The bot runs as ``mentorbot run`` builds it (waitress, Bolt, the real services), on 127.0.0.1, with a
-fake Slack Web API (``tests/fakeslack.py``) in the same process. The database holds ``--mentors``
+fake Slack Web API (``tests/support/fakeslack.py``) in the same process. The database holds ``--mentors``
 mentors (topics drawn from 300 with a long tail, a dozen time zones, some custom windows, capacities
 1-4, a few unavailable, away or gone) and a season of bookings: 13 weeks of past conversations and two
 weeks of held slots ahead. Asks are sent one after another by 50 askers (users.info is cached after

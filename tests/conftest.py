@@ -46,12 +46,56 @@ def postgres_migrated() -> Iterator[str]:
     admin.dispose()
 
 
-def _truncate_all(engine: Engine) -> None:
-    metadata = MetaData()
-    metadata.reflect(engine)
-    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name != "alembic_version")
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+class _Emptier:
+    """Empties this run's PostgreSQL schema between tests as ``TRUNCATE … RESTART IDENTITY`` of every table
+    would, at a fraction of the cost: a truncate makes new files for each table it names (about 0.3 s for
+    all of them here) and a reflection costs 0.2 s more, so the names are read once per run and only the
+    tables holding rows are truncated; every sequence restarts, as the identities of all tables would."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        engine = create_db_engine(url)
+        try:
+            metadata = MetaData()
+            metadata.reflect(engine)
+            with engine.connect() as connection:
+                self.sequences = connection.scalars(
+                    text(
+                        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+                    )
+                ).all()
+        finally:
+            engine.dispose()
+        tables = [t.name for t in metadata.sorted_tables if t.name != "alembic_version"]
+        self.holding_rows = text(
+            " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables)
+        )
+
+    def empty(self) -> str:
+        engine = create_db_engine(self.url)
+        try:
+            with engine.begin() as connection:
+                full = connection.scalars(self.holding_rows).all()
+                if full:
+                    names = ", ".join(f'"{name}"' for name in full)
+                    connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                for sequence in self.sequences:
+                    connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+        finally:
+            engine.dispose()
+        return self.url
+
+
+@pytest.fixture(scope="session")
+def _postgres_emptier(postgres_migrated: str) -> _Emptier:
+    return _Emptier(postgres_migrated)
+
+
+@pytest.fixture
+def empty_postgres(_postgres_emptier: _Emptier) -> str:
+    """This run's PostgreSQL schema with no rows and every sequence at its start."""
+    return _postgres_emptier.empty()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -61,11 +105,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    url = request.getfixturevalue("postgres_migrated")
-    engine = create_db_engine(url)
-    _truncate_all(engine)
-    engine.dispose()
-    yield url
+    yield request.getfixturevalue("empty_postgres")
 
 
 @pytest.fixture

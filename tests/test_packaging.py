@@ -8,7 +8,7 @@ import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
 
-from test_cli import mentorbot
+from cli_runs import mentorbot
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 from bot_processes import Bots, HookedFakeSlack
 from clocks import ProcessClock
-from sqlalchemy import MetaData, text
-
-from app.db.engine import create_db_engine
 
 
 @pytest.fixture
@@ -64,14 +61,4 @@ def pg_url(request: pytest.FixtureRequest) -> str:
     """This run's PostgreSQL schema, emptied; skips without TEST_DATABASE_URL."""
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
-    url = request.getfixturevalue("postgres_migrated")
-    engine = create_db_engine(url)
-    try:
-        metadata = MetaData()
-        metadata.reflect(engine)
-        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name != "alembic_version")
-        with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    finally:
-        engine.dispose()
-    return url
+    return request.getfixturevalue("empty_postgres")

@@ -1,5 +1,5 @@
 """SIGTERM with work in flight: the request being served finishes, the scheduler's job finishes or
-stops, and the process exits 0 within seconds (tests/test_cli.py covers a SIGTERM with nothing in flight).
+stops, and the process exits 0 within seconds (tests/cli/test_cli.py covers a SIGTERM with nothing in flight).
 
 The database is seeded in the test process through the services (a mentor, an ask, a held slot: one
 ``mentor_request`` notice queued); then ``python -m app run`` starts on it and the fake Slack holds the

@@ -7,8 +7,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from cli_runs import mentorbot
 from sqlalchemy import select
-from test_cli import mentorbot
 
 from app.db.models import Member
 from app.members_import import decode, parse_members

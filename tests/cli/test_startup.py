@@ -2,7 +2,6 @@
 exit status 2, no traceback; Slack is asked who we are once, before serving, and an outage is waited
 out a line per try; no request ever waits for auth.test; what people wrote never reaches the log."""
 
-# ruff: noqa: F811 (the fixtures imported from test_cli are redefined as test arguments, as pytest wants)
 from __future__ import annotations
 
 import json
@@ -14,21 +13,18 @@ import time
 from pathlib import Path
 
 import pytest
-from fakeslack import FakeSlack
-from slack_requests import SlackSender, signed_headers, slash_command_body
-from test_cli import (  # noqa: F401 (fixtures)
+from cli_runs import (
     ASKER,
     SIGNING_SECRET,
-    bot_process,
     clean_env,
-    clock,
-    fake,
     free_port,
     good_tokens,
     mentorbot,
     sqlite_url,
     wait_until_healthy,
 )
+from fakeslack import FakeSlack
+from slack_requests import SlackSender, signed_headers, slash_command_body
 
 
 def one_line(done: subprocess.CompletedProcess[str]) -> str:

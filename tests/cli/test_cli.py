@@ -8,41 +8,15 @@ nothing from the developer's machine leaks in.
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from clocks import ProcessClock
-from fakeslack import FakeSlack
+from cli_runs import ASKER, MENTOR, SIGNING_SECRET, good_tokens, mentorbot, sqlite_url, wait_until_healthy
 from slack_requests import SlackSender
 from sqlalchemy import create_engine, inspect
 
-REPO = Path(__file__).resolve().parent.parent
-SIGNING_SECRET = "cli-signing-secret"
-MENTOR = "UCLIMENTOR"
-ASKER = "UCLIASKER"
-SETTINGS = {
-    "DATABASE_URL",
-    "PORT",
-    "HOST",
-    "HTTP_THREADS",
-    "WEB_CONCURRENCY",
-    "MENTORBOT_ADMINS",
-    "DEFAULT_TIMEZONE",
-    "REQUEST_EXPIRY_HOURS",
-    "SCHEDULER_ENABLED",
-    "LOG_FORMAT",
-    "LOG_LEVEL",
-    "COFFEE_MIX_LEVELS",
-}
 TABLES = {
     "members",
     "mentor_profiles",
@@ -53,44 +27,6 @@ TABLES = {
     "notices",
     "alembic_version",
 }
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    """os.environ without any of our settings (pydantic-settings ignores case), plus these."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.upper().startswith("SLACK_") and k.upper() not in SETTINGS
-    }
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(settings)
-    return env
-
-
-def mentorbot(
-    cwd: Path, *args: str, timeout: float = 60, **settings: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=cwd,
-        env=clean_env(**settings),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def good_tokens(fake: FakeSlack | None = None) -> dict[str, str]:
-    return {
-        "SLACK_BOT_TOKEN": fake.bot_token if fake else "xoxb-1-test",
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-    }
-
-
-def sqlite_url(tmp_path: Path, name: str = "mentorbot.sqlite3") -> str:
-    return f"sqlite:///{tmp_path / name}"
 
 
 # --- bad settings -------------------------------------------------------------------------------------------
@@ -168,81 +104,6 @@ def test_migrate_with_an_unusable_database_url_fails_with_one_line(tmp_path):
 
 
 # --- the real thing -----------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(base_url: str, path: str) -> tuple[int, str]:
-    host, port = base_url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=2)
-    try:
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        return resp.status, resp.read().decode()
-    finally:
-        conn.close()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        fake.add_user(MENTOR, "mo", tz="Europe/Berlin")
-        fake.add_user(ASKER, "al", tz="America/New_York")
-        yield fake
-
-
-@pytest.fixture
-def clock() -> ProcessClock:
-    return ProcessClock()
-
-
-@pytest.fixture
-def bot_process(
-    tmp_path: Path, fake: FakeSlack, clock: ProcessClock
-) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
-    port = free_port()
-    log = tmp_path / "mentorbot.log"
-    env = clean_env(
-        **good_tokens(fake),
-        SLACK_API_URL=fake.api_url,
-        PORT=str(port),
-        HOST="127.0.0.1",
-        DATABASE_URL=sqlite_url(tmp_path),
-        SCHEDULER_ENABLED="true",
-        HTTP_THREADS="4",
-        **clock.child_env(),  # the bot runs on the test's clock
-    )
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app", "run"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        yield process, f"http://127.0.0.1:{port}", log
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def wait_until_healthy(
-    process: subprocess.Popen[bytes], base_url: str, log: Path, timeout: float = 30
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"mentorbot exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            status, body = get(base_url, "/healthz")
-        except OSError:
-            time.sleep(0.1)
-            continue
-        assert (status, json.loads(body)) == (200, {"ok": True})
-        return
-    pytest.fail(f"/healthz did not answer within {timeout}s:\n{log.read_text()}")
 
 
 def texts(response) -> str:
