@@ -27,6 +27,8 @@ class Action(StrEnum):
     HOME_ASK = "home_ask"
     HOME_ABOUT = "home_about"
     HOME_BROWSE = "home_browse"
+    CALENDAR_GOOGLE = "calendar_google"  # a link button: acked, nothing else
+    CALENDAR_OUTLOOK = "calendar_outlook"
     MENTOR_AVAILABLE = "mentor_available"  # value: "on" | "off"
     DIRECTORY_PAGE = "directory_page"  # prefix: directory_page_prev|next, value: DirectoryPageRef
     ASK_MENTOR = "ask_mentor"  # prefix: ask_mentor_<n>, value: MentorPick

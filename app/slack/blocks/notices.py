@@ -14,8 +14,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from app.domain.model import SLOT_LENGTH
 from app.services import notices as n
 from app.slack.blocks import coffee, feedback
+from app.slack.blocks.calendar import calendar_buttons
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.messages import CONFIDENTIAL, Message, offer_blocks, request_answered
 from app.slack.ids import Action
@@ -112,10 +114,15 @@ def confirmation(notice: n.Confirmation) -> Message:
         + (f"  {topics_text(list(notice.topics))}" if notice.topics else "")
         + f"\n*When:* {times}\n{CONFIDENTIAL}"
     )
+    about = f"Goal: {notice.goal}\nIn your group DM in Slack. {CONFIDENTIAL}"
     return _render(
         text,
         _section(f":handshake: {text}"),
         _section(details),
+        ActionsBlock(
+            block_id="add_to_calendar",
+            elements=calendar_buttons("Mentoring conversation (Mentorbot)", start, SLOT_LENGTH, about),
+        ),
         _context("Can't make it? `/mentor list` lets either of you cancel; the other is told."),
     )
 

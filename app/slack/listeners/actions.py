@@ -53,6 +53,13 @@ def register(app: App) -> None:
     app.action(DIRECTORY_PAGE_PATTERN)(directory_page)
     app.action(ASK_MENTOR_PATTERN)(ask_mentor)
     app.action(Action.HOME_BROWSE)(browse_from_home)
+    # Link buttons ("Add to Google Calendar") open in the browser; Slack still tells us of the click.
+    app.action(Action.CALENDAR_GOOGLE)(_ack_only)
+    app.action(Action.CALENDAR_OUTLOOK)(_ack_only)
+
+
+def _ack_only(ack: Ack) -> None:
+    ack()
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
