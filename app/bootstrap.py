@@ -119,6 +119,7 @@ def create_services(
         clock=clock,
         default_tz=settings.default_timezone,
         request_expiry=timedelta(hours=settings.request_expiry_hours),
+        reverse_min_level_gap=settings.reverse_min_level_gap,
     )
     roulette = RouletteService(sessions, roulette_settings(settings), clock=clock)
     return Services(

@@ -93,6 +93,9 @@ class Settings(DatabaseSettings):
     request_expiry_hours: float = Field(
         default=24, gt=0, description="hours a mentor has to answer a request before it expires"
     )
+    reverse_min_level_gap: int = Field(
+        default=2, ge=1, le=4, description="levels a reverse mentor is at least below the asker (1-4)"
+    )
     feedback_reminder_days: float = Field(
         default=2, gt=0, description="days after the feedback question to send the one reminder"
     )

@@ -58,12 +58,14 @@ def member_level(session: Session, user_id: str) -> int | None:
     return session.scalar(select(Member.level).where(Member.user_id == user_id))
 
 
-def member_level_and_hours(session: Session, user_id: str) -> tuple[int | None, tuple[WeeklyWindow, ...]]:
-    """The member's level and their own working hours (() when they set none, or are new)."""
-    row = session.execute(select(Member.level, Member.work_windows).where(Member.user_id == user_id)).first()
+def asker_facts(session: Session, user_id: str) -> tuple[int | None, str | None, tuple[WeeklyWindow, ...]]:
+    """What ranking needs of an asker: level, team and their own working hours (() when none, or new)."""
+    row = session.execute(
+        select(Member.level, Member.team, Member.work_windows).where(Member.user_id == user_id)
+    ).first()
     if row is None:
-        return None, ()
-    return row.level, windows_from_json(row.work_windows) if row.work_windows else ()
+        return None, None, ()
+    return row.level, row.team, windows_from_json(row.work_windows) if row.work_windows else ()
 
 
 def member_tz(session: Session, user_id: str, default: str) -> str:

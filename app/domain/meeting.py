@@ -6,6 +6,8 @@ layer loads rows, asks here, and only then writes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -97,6 +99,8 @@ def may_mentor(mentor: Mentor, ask: AskSpec, now: datetime) -> bool:
         require_aware(mentor.away_until, f"away_until of {mentor.user_id}")
         if mentor.away_until > now:
             return False
+    if ask.reverse:
+        return fits_reverse(mentor, ask)
     # Reverse mentoring (a junior mentoring a senior) only with the mentor's consent.
     return (
         mentor.reverse_ok
@@ -104,6 +108,45 @@ def may_mentor(mentor: Mentor, ask: AskSpec, now: datetime) -> bool:
         or ask.asker_level is None
         or mentor.level >= ask.asker_level
     )
+
+
+def fits_reverse(mentor: Mentor, ask: AskSpec) -> bool:
+    """The hard rules of a reverse pairing: the mentor is open to it, ``min_level_gap`` or more levels
+    below the asker, and in another team. Anything unknown on either side is a no."""
+    return (
+        mentor.reverse_ok
+        and mentor.level is not None
+        and ask.asker_level is not None
+        and ask.asker_level - mentor.level >= ask.min_level_gap
+        and bool(mentor.team)
+        and bool(ask.asker_team)
+        and (mentor.team or "").casefold() != (ask.asker_team or "").casefold()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReverseShortfall:
+    """Why a reverse ask found nobody, counted over the mentors open to reverse mentoring."""
+
+    open_to_it: int
+    in_your_team: int  # else fitting, but in the asker's team
+    too_close: int  # fewer than the gap levels below the asker (or above)
+    unknown: int  # level or team unknown
+
+
+def reverse_shortfall(mentors: Iterable[Mentor], ask: AskSpec, now: datetime) -> ReverseShortfall:
+    open_to_it = in_team = too_close = unknown = 0
+    for mentor in mentors:
+        if not mentor.reverse_ok or mentor.user_id == ask.asker_id:
+            continue
+        open_to_it += 1
+        if mentor.level is None or not mentor.team:
+            unknown += 1
+        elif ask.asker_level is None or ask.asker_level - mentor.level < ask.min_level_gap:
+            too_close += 1
+        elif (mentor.team or "").casefold() == (ask.asker_team or "").casefold():
+            in_team += 1
+    return ReverseShortfall(open_to_it, in_team, too_close, unknown)
 
 
 def may_take_request(

@@ -78,6 +78,11 @@ class AskSpec:
     topics: frozenset[str] = field(default_factory=frozenset)
     asker_level: int | None = None
     asker_hours: WorkingHours | None = None
+    # A reverse ask (a junior colleague mentoring a senior): only mentors open to it, at least
+    # ``min_level_gap`` levels below the asker, in another team; unknown level or team excludes.
+    reverse: bool = False
+    asker_team: str | None = None
+    min_level_gap: int = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,11 +86,14 @@ _ASK_EXAMPLE = "For example: `/mentor ask How do I prepare for on-call? #sre`"
 
 def _parse_ask(rest: str) -> Ask:
     words, topics = words_and_topics(rest)
+    # "ask reverse <goal>": reverse mentoring. A goal that starts with the word needs a second word
+    # anyway ("reverse engineering tips" reads as a reverse ask for "engineering tips"; the help says so).
+    reverse = len(words) > 1 and words[0].lower() == "reverse"
     try:
-        goal = validate_goal(" ".join(words))
+        goal = validate_goal(" ".join(words[1:] if reverse else words))
     except InvalidInput as exc:  # the domain's one message, and (as every refusal here) what works
         raise InvalidInput(f"{exc.message} {_ASK_EXAMPLE}") from None
-    return Ask(goal=goal, topics=topics)
+    return Ask(goal=goal, topics=topics, reverse=reverse)
 
 
 def _parse_join(rest: str) -> Join:

@@ -67,6 +67,7 @@ class Block(StrEnum):
     GOAL = "goal"
     ASK_TOPICS = "ask_topics"
     HOURS = "hours"
+    ASK_KIND = "ask_kind"
     OFFICE = "office"
     OFFICE_DAYS = "office_days"
 
@@ -85,5 +86,6 @@ class Field(StrEnum):
     GOAL = "goal_input"
     ASK_TOPICS = "ask_topics_input"
     HOURS = "hours_input"
+    ASK_KIND = "ask_kind_input"
     OFFICE = "office_input"
     OFFICE_DAYS = "office_days_input"

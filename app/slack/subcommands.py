@@ -23,10 +23,12 @@ class Unknown:
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    """``ask <goal> [#topic …]``: a goal (plain text, unescaped, whitespace collapsed) and topics."""
+    """``ask [reverse] <goal> [#topic …]``: a goal (plain text, unescaped, whitespace collapsed) and topics;
+    ``reverse`` asks for reverse mentoring (a more junior colleague, in another team)."""
 
     goal: str
     topics: tuple[str, ...] = ()
+    reverse: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,11 +55,14 @@ class MentoringService:
         clock: Clock = utc_now,
         default_tz: str = "UTC",
         request_expiry: timedelta = timedelta(hours=24),
+        reverse_min_level_gap: int = 2,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._register = RegisterCache()  # this process's copy of the register, for ranking
-        self.asking = Asking(sessions, clock=clock, register=self._register)
+        self.asking = Asking(
+            sessions, clock=clock, register=self._register, reverse_min_level_gap=reverse_min_level_gap
+        )
         self.booking = Booking(
             sessions, self.asking, clock=clock, default_tz=default_tz, request_expiry=request_expiry
         )
@@ -74,10 +77,17 @@ class MentoringService:
     # --- asking ----------------------------------------------------------------------------------
 
     def ask(
-        self, person: Person, goal: str, topics: tuple[str, ...], *, mentor_id: str | None = None
+        self,
+        person: Person,
+        goal: str,
+        topics: tuple[str, ...],
+        *,
+        mentor_id: str | None = None,
+        reverse: bool = False,
     ) -> AskOutcome:
-        """Ranked offers for a new ask; ``mentor_id`` aims it at one mentor (picked from the register)."""
-        return self.asking.ask(person, goal, topics, mentor_id=mentor_id)
+        """Ranked offers for a new ask; ``mentor_id`` aims it at one mentor (picked from the register),
+        ``reverse`` asks for reverse mentoring (someone junior, in another team)."""
+        return self.asking.ask(person, goal, topics, mentor_id=mentor_id, reverse=reverse)
 
     def browse_mentors(self, person: Person, topics: tuple[str, ...], page: int = 1) -> DirectoryView:
         return self.directory.browse(person, topics, page)

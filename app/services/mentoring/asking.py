@@ -15,9 +15,10 @@ from app.db import queries
 from app.db.engine import create_read_session_factory
 from app.db.models import Ask, Meeting, Member
 from app.domain import meeting as lifecycle
-from app.domain.errors import Conflict, NotAllowed, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.goal import validate_goal
 from app.domain.matching import rank_mentors
+from app.domain.meeting import reverse_shortfall
 from app.domain.model import DEFAULT_WINDOWS, AskSpec, AskStatus, Mentor, Ranking, WorkingHours
 from app.services.clock import Clock
 from app.services.members import working_hours
@@ -27,14 +28,28 @@ from app.services.register_cache import RegisterCache, RegisterSnapshot
 
 
 class Asking:
-    def __init__(self, sessions: sessionmaker[Session], *, clock: Clock, register: RegisterCache) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        clock: Clock,
+        register: RegisterCache,
+        reverse_min_level_gap: int = 2,
+    ) -> None:
+        self._gap = reverse_min_level_gap
         self._sessions = sessions
         self._reads = create_read_session_factory(sessions)
         self._clock = clock
         self._register = register  # this process's copy of the register, for ranking
 
     def ask(
-        self, person: Person, goal: str, topics: tuple[str, ...], *, mentor_id: str | None = None
+        self,
+        person: Person,
+        goal: str,
+        topics: tuple[str, ...],
+        *,
+        mentor_id: str | None = None,
+        reverse: bool = False,
     ) -> AskOutcome:
         """Rank on this process's register in a read-only transaction, then write only the ask.
 
@@ -53,13 +68,21 @@ class Asking:
         with self._reads.begin() as session:
             register = self._register.sync(session, now=now)
             current = queries.member_is_current(session, user_id, name=person.name, tz=person.tz)
-            level, own_hours = queries.member_level_and_hours(session, user_id)
+            level, team, own_hours = queries.asker_facts(session, user_id)
+        if reverse and (level is None or not team):
+            raise InvalidInput(
+                "For reverse mentoring I need your team and level, to find someone junior in another "
+                "team: tell me with `/mentor about`, then ask again."
+            )
         spec = AskSpec(
             asker_id=user_id,
             goal=goal,
             topics=frozenset(topics),
             asker_level=level,
             asker_hours=WorkingHours(own_hours or DEFAULT_WINDOWS, person.tz),  # the zone upsert will keep
+            reverse=reverse,
+            asker_team=team,
+            min_level_gap=self._gap,
         )
         aimed = _aimed(spec, register, mentor_id, now=now) if mentor_id else None
         ranking = aimed if aimed is not None else rank_register(spec, register, now=now)
@@ -70,6 +93,7 @@ class Asking:
                 asker_id=user_id,
                 goal=goal,
                 topics={"topics": list(topics)},
+                reverse=reverse,
                 # UNMET is remembered for admins: topics nobody could serve
                 status=(AskStatus.OPEN if ranking.offers else AskStatus.UNMET).value,
                 created_at=now,
@@ -78,7 +102,21 @@ class Asking:
             session.add(ask)
             session.flush()
             hit, missed = (mentor_id, None) if aimed is not None else (None, mentor_id)
-            return AskOutcome(ask.id, goal, topics, ranking, person.tz, aimed_at=hit, aimed_missed=missed)
+            shortfall = (
+                reverse_shortfall(register.everyone, spec, now) if reverse and not ranking.offers else None
+            )
+            return AskOutcome(
+                ask.id,
+                goal,
+                topics,
+                ranking,
+                person.tz,
+                aimed_at=hit,
+                aimed_missed=missed,
+                reverse=reverse,
+                reverse_shortfall=shortfall,
+                min_level_gap=self._gap,
+            )
 
     def options(self, person: Person, ask_id: int) -> AskOutcome:
         """Fresh ranked options for one of the caller's open asks."""
@@ -128,6 +166,7 @@ class Asking:
             asker_id=person.user_id,
             goal=old.goal,
             topics=dict(old.topics),
+            reverse=old.reverse,
             status=AskStatus.OPEN.value,
             created_at=now,
             updated_at=now,
@@ -162,7 +201,11 @@ class Asking:
         """Rank ``register`` for ``ask``, leaving out ``exclude`` and mentors who declined this ask
         (none can have, when it is ``new``)."""
         declined_by: set[str] = set() if new else mq.declined_by(session, ask.id)
-        return rank_register(ask_spec(session, ask), register, now=now, left_out=declined_by | exclude)
+        spec = ask_spec(session, ask, min_level_gap=self._gap)
+        return rank_register(spec, register, now=now, left_out=declined_by | exclude)
+
+    def spec(self, session: Session, ask: Ask) -> AskSpec:
+        return ask_spec(session, ask, min_level_gap=self._gap)
 
 
 def _aimed(spec: AskSpec, register: RegisterSnapshot, mentor_id: str, *, now: datetime) -> Ranking | None:
@@ -194,7 +237,7 @@ def rank_register(
     return rank_mentors(spec, without_left_out(register.everyone), register.loads, now=now)
 
 
-def ask_spec(session: Session, ask: Ask) -> AskSpec:
+def ask_spec(session: Session, ask: Ask, *, min_level_gap: int) -> AskSpec:
     """What matching (and the lifecycle rules) need to know about an ask and its asker."""
     asker = session.get(Member, ask.asker_id)
     return AskSpec(
@@ -203,6 +246,9 @@ def ask_spec(session: Session, ask: Ask) -> AskSpec:
         topics=frozenset(queries.ask_topics(ask)),
         asker_level=asker.level if asker else None,
         asker_hours=working_hours(asker) if asker and asker.tz else None,
+        reverse=ask.reverse,
+        asker_team=asker.team if asker else None,
+        min_level_gap=min_level_gap,
     )
 
 

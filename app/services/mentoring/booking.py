@@ -23,7 +23,7 @@ from app.domain.model import AskStatus, MeetingStatus
 from app.domain.slots import free_slots
 from app.services import notices, outbox
 from app.services.clock import Clock
-from app.services.mentoring.asking import Asking, ask_spec, own_ask
+from app.services.mentoring.asking import Asking, own_ask
 from app.services.mentoring.views import MeetingView, SlotTaken, meeting_view
 from app.services.people import Person
 from app.services.register_cache import RegisterSnapshot, overlay
@@ -71,7 +71,7 @@ class Booking:
         member = session.get(Member, mentor_id)
         if not lifecycle.may_take_request(
             mentor,
-            ask_spec(session, ask),
+            self._asking.spec(session, ask),
             on_register=profile is not None and profile.active,
             reachable=member is not None and member.unreachable_since is None,
             now=now,

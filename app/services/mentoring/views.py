@@ -8,6 +8,7 @@ from datetime import datetime
 from app.db import queries
 from app.db.models import Ask, Meeting
 from app.domain.errors import Conflict
+from app.domain.meeting import ReverseShortfall
 from app.domain.model import MeetingStatus, Ranking
 
 
@@ -22,6 +23,9 @@ class AskOutcome:
     asker_tz: str
     aimed_at: str | None = None  # the mentor asked for by name, when they are the one offered
     aimed_missed: str | None = None  # the mentor asked for by name, when they could not be offered
+    reverse: bool = False
+    reverse_shortfall: ReverseShortfall | None = None  # why a reverse ask found nobody
+    min_level_gap: int = 2
 
     @property
     def unmet(self) -> bool:

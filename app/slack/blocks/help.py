@@ -7,6 +7,8 @@ _MENTORING_HELP = """\
 *Mentoring*
 • `/mentor ask &lt;goal&gt; #topic` — Ask for a 15-minute chat: \
 `/mentor ask How do I prepare for on-call? #sre`
+• `/mentor ask reverse &lt;goal&gt; #topic` — Reverse mentoring: a colleague two or more levels junior, \
+in another team, mentors you (needs your team and level: `/mentor about`)
 • `/mentor mentors #topic` — Browse the mentors (all of them without a topic) and ask one by name
 • `/mentor list` — Your asks and upcoming conversations
 • `/mentor about` — Your working hours (slots offered to you fall inside them), team and level

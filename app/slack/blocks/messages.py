@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from app.domain.meeting import ReverseShortfall
 from app.domain.shared_hours import time_of_day
 from app.services.mentoring import AskOutcome, MeetingView, MyConversations
 from app.services.register import LeavePreview, ProfileView
@@ -101,6 +102,28 @@ def offer_blocks(
     return blocks
 
 
+def reverse_unmet(short: ReverseShortfall, gap: int) -> str:
+    """'No one open to reverse mentoring is 2+ levels below you in another team; 3 are in your team.'"""
+    if not short.open_to_it:
+        return (
+            "Nobody on the mentor register is open to reverse mentoring right now. I've noted your "
+            "request for the program admins."
+        )
+    reasons = []
+    if short.in_your_team:
+        reasons.append(f"{short.in_your_team} {'is' if short.in_your_team == 1 else 'are'} in your team")
+    if short.too_close:
+        reasons.append(
+            f"{short.too_close} {'is' if short.too_close == 1 else 'are'} fewer than {gap} levels below you"
+        )
+    if short.unknown:
+        reasons.append(
+            f"{short.unknown} {'hasn' if short.unknown == 1 else 'haven'}'t given their team or level"
+        )
+    why = f"; {', '.join(reasons)}" if reasons else " (or their calendars are full for two weeks)"
+    return f"No one open to reverse mentoring is {gap}+ levels below you in another team{why}."
+
+
 def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
     """The asker's choice: up to three mentors, each with their next free slots as buttons."""
     if outcome.aimed_missed:
@@ -111,6 +134,11 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
     goal = f"*Your goal:* {escape(outcome.goal)}" + (
         f"  {topics_text(outcome.topics)}" if outcome.topics else ""
     )
+    if outcome.unmet and outcome.reverse_shortfall is not None:
+        text = reverse_unmet(outcome.reverse_shortfall, outcome.min_level_gap)
+        if lead:
+            text = f"{lead}\n{text}"
+        return _render(text, _section(goal), _section(text))
     if outcome.unmet:
         text = (
             "Nobody on the mentor register is available right now. I've noted "

@@ -151,6 +151,21 @@ def note_modal(meeting_id: int, current: str | None) -> dict[str, Any]:
     ).to_dict()
 
 
+REVERSE_ASK = "reverse"
+
+
+def _reverse_choice() -> InputBlock:
+    reverse = Option(
+        value=REVERSE_ASK, text="Reverse mentoring: a colleague two or more levels junior, in another team"
+    )
+    return InputBlock(
+        block_id=Block.ASK_KIND,
+        label="Kind of mentoring",
+        optional=True,
+        element=CheckboxesElement(action_id=Field.ASK_KIND, options=[reverse]),
+    )
+
+
 def ask_modal(mentor_id: str | None = None, topics: tuple[str, ...] = ()) -> dict[str, Any]:
     """The App Home's "Ask for a mentor": the same goal and topics as `/mentor ask`. Opened from the
     register's "Ask" button it is aimed at that mentor (kept in private_metadata) with the list's topics."""
@@ -188,5 +203,6 @@ def ask_modal(mentor_id: str | None = None, topics: tuple[str, ...] = ()) -> dic
                     initial_value=", ".join(topics)[:MAX_TOPICS_FIELD] or None,
                 ),
             ),
+            *([] if mentor_id else [_reverse_choice()]),
         ],
     ).to_dict()

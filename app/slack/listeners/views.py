@@ -17,9 +17,10 @@ from app.services.container import Services
 from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, ProfileInput
 from app.slack.blocks import messages
-from app.slack.blocks.modals import LEVELS, MAX_TEAM, REVERSE_VALUE
+from app.slack.blocks.modals import LEVELS, MAX_TEAM, REVERSE_ASK, REVERSE_VALUE
 from app.slack.blocks.register import profile_saved
 from app.slack.ids import Block, Field, View
+from app.slack.mrkdwn import escape
 from app.slack.payloads import AskForm, BadPayload, NoteForm, ProfileForm
 from app.slack.people import PeopleDirectory
 from app.slack.topics import parse_topics
@@ -175,6 +176,13 @@ def ask_from_home(
         return
     ack()
     person = people.get(body["user"]["id"])
-    outcome = services.mentoring.ask(person, goal, topics, mentor_id=aimed.mentor_id)
-    # Posting to the user's id lands in the app's DM with them, where the slot buttons work as usual.
+    kinds = _value(values, Block.ASK_KIND, Field.ASK_KIND).get("selected_options") or []
+    reverse = any(o.get("value") == REVERSE_ASK for o in kinds)
+    # Posting to the user's id lands in the app's DM with them, where the slot buttons work as usual; the
+    # modal is closed already, so a refusal (a reverse ask without team and level) goes there too.
+    try:
+        outcome = services.mentoring.ask(person, goal, topics, mentor_id=aimed.mentor_id, reverse=reverse)
+    except InvalidInput as exc:
+        client.chat_postMessage(channel=person.user_id, **messages.plain(escape(exc.message)).as_kwargs())
+        return
     client.chat_postMessage(channel=person.user_id, **messages.ask_offers(outcome).as_kwargs())
