@@ -106,12 +106,23 @@ class AskerDay:
     has on that day.
     """
 
-    __slots__ = ("_length", "_spans", "zone")
+    __slots__ = ("_by_day", "_inside", "_length", "_spans", "zone")
 
     def __init__(self, hours: WorkingHours) -> None:
         self.zone = load_zone(hours.tz)
         self._spans = _window_spans(hours.windows)
         self._length = SLOT_LENGTH // timedelta(minutes=1)
+        # contains() is asked once per slot of every calendar searched: the same UTC instants recur
+        # across mentors, so answers are kept, and each is one zone conversion and a day's spans.
+        self._by_day: tuple[tuple[tuple[int, int], ...], ...] = tuple(
+            tuple(
+                (s - day * _MINUTES_PER_DAY, e - day * _MINUTES_PER_DAY)
+                for s, e in self._spans
+                if day * _MINUTES_PER_DAY <= s < (day + 1) * _MINUTES_PER_DAY
+            )
+            for day in range(7)
+        )
+        self._inside: dict[datetime, bool] = {}
 
     def minutes_outside(self, instant: datetime) -> int:
         if not self._spans:
@@ -119,7 +130,15 @@ class AskerDay:
         return _minutes_outside(_week_minute(instant.astimezone(self.zone)), self._length, self._spans)
 
     def contains(self, instant: datetime) -> bool:
-        return self.minutes_outside(instant) == 0
+        """Whether the slot starting at ``instant`` is inside the asker's hours (``minutes_outside`` 0)."""
+        inside = self._inside.get(instant)
+        if inside is None:
+            local = instant.astimezone(self.zone)
+            start = local.hour * 60 + local.minute
+            end = start + self._length
+            inside = any(low <= start and end <= high for low, high in self._by_day[local.weekday()])
+            self._inside[instant] = inside
+        return inside
 
     def see(self, instant: datetime) -> SlotForAsker:
         require_aware(instant, "slot")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.model import DEFAULT_WINDOWS, SLOT_LENGTH, WeeklyWindow
-from app.domain.shared_hours import for_asker, shared_offer, time_of_day
+from app.domain.model import DEFAULT_WINDOWS, SLOT_LENGTH, WeeklyWindow, WorkingHours
+from app.domain.shared_hours import AskerDay, for_asker, shared_offer, time_of_day
 from app.domain.slots import free_slots
 
 TOKYO, LOS_ANGELES, SYDNEY, LONDON = "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney", "Europe/London"
@@ -129,6 +129,7 @@ def test_inside_means_the_whole_slot_is_in_one_of_the_asker_s_windows(
     end_hour = min(start_hour + hours, 23)
     asker = tuple(WeeklyWindow(d, time(start_hour), time(end_hour)) for d in range(5))
     slots = mentor_slots(mentor_tz, now, days=3)
+    day = AskerDay(WorkingHours(asker, asker_tz))
     for seen in for_asker(slots, asker, asker_tz):
         local = seen.start.astimezone(ZoneInfo(asker_tz))
         # Brute force, by the asker's wall clock: one window holds the whole slot.
@@ -140,6 +141,8 @@ def test_inside_means_the_whole_slot_is_in_one_of_the_asker_s_windows(
             and (wall_end.date() == naive_start.date() and wall_end.time() <= time(end_hour))
         )
         assert seen.inside_hours == brute, seen
+        assert day.contains(seen.start) is brute  # the fast check ranking uses, asked twice (kept answer)
+        assert day.contains(seen.start) is brute
         assert (seen.minutes_outside == 0) == seen.inside_hours
     offer = shared_offer(slots, asker, asker_tz, limit=4)
     inside = [s for s in for_asker(slots, asker, asker_tz) if s.inside_hours]
