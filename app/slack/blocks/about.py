@@ -16,7 +16,7 @@ from slack_sdk.models.views import View
 from app.domain.offices import DAY_NAMES, days_words
 from app.domain.windows import format_windows
 from app.services.members import AboutYou
-from app.slack.blocks.modals import LEVELS, MAX_TEAM
+from app.slack.blocks.modals import team_and_level_inputs
 from app.slack.ids import Block, Field
 from app.slack.ids import View as ViewId
 from app.slack.mrkdwn import escape
@@ -27,8 +27,6 @@ NO_OFFICE = "none"
 
 
 def about_modal(about: AboutYou, *, form: ProfileForm) -> dict[str, Any]:
-    level_options = [Option(value=str(k), text=v) for k, v in LEVELS.items()]
-    current_level = next((o for o in level_options if about.level and o.value == str(about.level)), None)
     return View(
         type="modal",
         callback_id=ViewId.ABOUT,
@@ -51,27 +49,7 @@ def about_modal(about: AboutYou, *, form: ProfileForm) -> dict[str, Any]:
                 ),
             ),
             *_office_blocks(about),
-            InputBlock(
-                block_id=Block.TEAM,
-                label="Team",
-                optional=True,
-                element=PlainTextInputElement(
-                    action_id=Field.TEAM,
-                    max_length=MAX_TEAM,
-                    initial_value=(about.team or "")[:MAX_TEAM] or None,
-                ),
-            ),
-            InputBlock(
-                block_id=Block.LEVEL,
-                label="Level",
-                optional=True,
-                element=StaticSelectElement(
-                    action_id=Field.LEVEL,
-                    options=level_options,
-                    initial_option=current_level,
-                    placeholder="Pick your level",
-                ),
-            ),
+            *team_and_level_inputs(about.team, about.level),
         ],
     ).to_dict()
 

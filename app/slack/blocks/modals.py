@@ -30,6 +30,32 @@ MAX_TEAM = 100  # the members.team column
 MAX_TOPICS_FIELD = 200
 
 
+def team_and_level_inputs(team: str | None, level: int | None) -> list[InputBlock]:
+    """The two optional fields a person's team and level are asked in (mentor profile, "About you")."""
+    options = [Option(value=str(k), text=v) for k, v in LEVELS.items()]
+    return [
+        InputBlock(
+            block_id=Block.TEAM,
+            label="Team",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=Field.TEAM, max_length=MAX_TEAM, initial_value=(team or "")[:MAX_TEAM] or None
+            ),
+        ),
+        InputBlock(
+            block_id=Block.LEVEL,
+            label="Level",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=Field.LEVEL,
+                options=options,
+                initial_option=next((o for o in options if level and o.value == str(level)), None),
+                placeholder="Pick your level",
+            ),
+        ),
+    ]
+
+
 def profile_modal(
     view: ProfileView | None,
     *,
@@ -39,10 +65,6 @@ def profile_modal(
 ) -> dict[str, Any]:
     topics = ", ".join(dict.fromkeys([*(view.topics if view else ()), *extra_topics]))
     windows = view.windows if view else DEFAULT_WINDOWS
-    level_options = [Option(value=str(k), text=v) for k, v in LEVELS.items()]
-    current_level = next(
-        (o for o in level_options if view and view.level and o.value == str(view.level)), None
-    )
     reverse = Option(value=REVERSE_VALUE, text="Open to reverse mentoring (mentoring someone more senior)")
     blocks = [
         InputBlock(
@@ -82,27 +104,7 @@ def profile_modal(
                 initial_value=str(view.capacity_per_week if view else DEFAULT_CAPACITY_PER_WEEK),
             ),
         ),
-        InputBlock(
-            block_id=Block.TEAM,
-            label="Team",
-            optional=True,
-            element=PlainTextInputElement(
-                action_id=Field.TEAM,
-                max_length=MAX_TEAM,
-                initial_value=((view.team or "")[:MAX_TEAM] or None) if view else None,
-            ),
-        ),
-        InputBlock(
-            block_id=Block.LEVEL,
-            label="Level",
-            optional=True,
-            element=StaticSelectElement(
-                action_id=Field.LEVEL,
-                options=level_options,
-                initial_option=current_level,
-                placeholder="Pick your level",
-            ),
-        ),
+        *team_and_level_inputs(view.team if view else None, view.level if view else None),
         InputBlock(
             block_id=Block.REVERSE,
             label="Reverse mentoring",

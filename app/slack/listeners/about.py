@@ -16,11 +16,10 @@ from app.services.container import Services
 from app.services.people import Person
 from app.slack.blocks import messages
 from app.slack.blocks.about import NO_OFFICE, about_modal, about_saved
-from app.slack.blocks.modals import LEVELS, MAX_TEAM
 from app.slack.ids import Action, Block, Field, View
 from app.slack.listeners.answer import from_home
 from app.slack.listeners.modal import open_modal
-from app.slack.listeners.views import confirm_privately
+from app.slack.listeners.views import confirm_privately, read_team_and_level
 from app.slack.payloads import BadPayload, ProfileForm
 from app.slack.people import PeopleDirectory
 
@@ -83,13 +82,7 @@ def read_about_form(
             raise InvalidInput("Give at least one stretch of the week, e.g. Mon-Fri 09:00-17:00.")
     except InvalidInput as exc:
         errors[Block.HOURS] = exc.message
-    team = (_value(values, Block.TEAM, Field.TEAM).get("value") or "").strip()
-    if len(team) > MAX_TEAM:  # Slack enforces max_length, but a crafted payload may not
-        errors[Block.TEAM] = f"Keep the team name to {MAX_TEAM} characters (it has {len(team)})."
-    level_option = _value(values, Block.LEVEL, Field.LEVEL).get("selected_option")
-    level = str((level_option or {}).get("value") or "")
-    if level and level not in {str(k) for k in LEVELS}:
-        errors[Block.LEVEL] = "Pick one of the levels in the list."
+    team, level = read_team_and_level(values, errors)
     office_option = _value(values, Block.OFFICE, Field.OFFICE).get("selected_option") or {}
     office = str(office_option.get("value") or NO_OFFICE)
     if office != NO_OFFICE and office not in offices:  # removed since the form opened, or forged
@@ -99,7 +92,7 @@ def read_about_form(
     if errors:
         return None, errors
     chosen = None if office == NO_OFFICE else office
-    return AboutForm(hours, team or None, int(level) if level else None, chosen, days if chosen else ()), {}
+    return AboutForm(hours, team, level, chosen, days if chosen else ()), {}
 
 
 def save_about(

@@ -38,6 +38,19 @@ def _value(values: dict[str, Any], block: Block, field: Field) -> dict[str, Any]
     return values.get(block, {}).get(field, {}) or {}
 
 
+def read_team_and_level(values: dict[str, Any], errors: dict[str, str]) -> tuple[str | None, int | None]:
+    """The team and level fields (``team_and_level_inputs``); a problem goes into ``errors``."""
+    team = (_value(values, Block.TEAM, Field.TEAM).get("value") or "").strip()
+    if len(team) > MAX_TEAM:  # Slack enforces max_length, but a crafted payload may not
+        errors[Block.TEAM] = f"Keep the team name to {MAX_TEAM} characters (it has {len(team)})."
+    level_option = _value(values, Block.LEVEL, Field.LEVEL).get("selected_option")
+    level = str((level_option or {}).get("value") or "")
+    if level and level not in {str(k) for k in LEVELS}:  # only the modal's own options
+        errors[Block.LEVEL] = "Pick one of the levels in the list."
+        level = ""
+    return team or None, int(level) if level else None
+
+
 def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict[str, str]]:
     """The modal's state as a ProfileInput, or per-block error messages."""
     errors: dict[str, str] = {}
@@ -63,13 +76,7 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
     bio = (_value(values, Block.BIO, Field.BIO).get("value") or "").strip()
     if len(bio) > MAX_BIO:  # Slack enforces max_length, but a crafted payload may not
         errors[Block.BIO] = f"Keep the bio to {MAX_BIO} characters (it has {len(bio)})."
-    team = (_value(values, Block.TEAM, Field.TEAM).get("value") or "").strip()
-    if len(team) > MAX_TEAM:  # likewise
-        errors[Block.TEAM] = f"Keep the team name to {MAX_TEAM} characters (it has {len(team)})."
-    level_option = _value(values, Block.LEVEL, Field.LEVEL).get("selected_option")
-    level = str((level_option or {}).get("value") or "")
-    if level and level not in {str(k) for k in LEVELS}:  # only the modal's own options
-        errors[Block.LEVEL] = "Pick one of the levels in the list."
+    team, level = read_team_and_level(values, errors)
     reverse = _value(values, Block.REVERSE, Field.REVERSE).get("selected_options") or []
     if errors:
         return None, errors
@@ -79,8 +86,8 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
         windows=windows,
         capacity_per_week=capacity,
         reverse_ok=any(o.get("value") == REVERSE_VALUE for o in reverse),
-        team=team or None,
-        level=int(level) if level else None,
+        team=team,
+        level=level,
     ), {}
 
 
