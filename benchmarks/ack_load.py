@@ -25,7 +25,6 @@ not be a win.
 from __future__ import annotations
 
 import argparse
-import http.client
 import math
 import multiprocessing
 import statistics
@@ -33,9 +32,16 @@ import threading
 import time
 from typing import Any
 
-from bench_support import DEFAULT_PG_URL, SIGNING_SECRET, percentile, running_bot, scratch_database, serving
+from bench_support import (
+    DEFAULT_PG_URL,
+    SIGNING_SECRET,
+    percentile,
+    post_slash_command,
+    running_bot,
+    scratch_database,
+    serving,
+)
 from fakeslack import FakeSlack
-from slack_requests import signed_headers, slash_command_body
 
 from app.slack.http import create_wsgi_app
 
@@ -62,24 +68,11 @@ def client_process(
                 next_at += 1 / rate
             i += 1
             user = f"UL{n:03d}"
-            body = slash_command_body(
-                "/mentor", text, user, response_url=f"{response_base}/response/{user}-{i}"
-            )
-            headers = signed_headers(SIGNING_SECRET, body)
-            started = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                if response.status != 200:
-                    errors.append(f"HTTP {response.status}")
-                    continue
-            except OSError as exc:
-                errors.append(type(exc).__name__)
-                continue
-            times.append(time.perf_counter() - started)
+            took = post_slash_command(port, text, user, f"{response_base}/response/{user}-{i}")
+            if isinstance(took, str):
+                errors.append(took)
+            else:
+                times.append(took)
 
     threads = [threading.Thread(target=one_client, args=(n,)) for n in range(clients)]
     for thread in threads:

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,3 +102,26 @@ def percentile(values: Sequence[float], p: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(p / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+def post_slash_command(port: int, text: str, user: str, response_url: str) -> float | str:
+    """One signed ``/mentor`` command on a fresh connection, as Slack sends it: the round trip in
+    seconds, or what went wrong ("HTTP 500", "ConnectionResetError")."""
+    import http.client
+
+    from slack_requests import signed_headers, slash_command_body
+
+    body = slash_command_body("/mentor", text, user, response_url=response_url)
+    headers = signed_headers(SIGNING_SECRET, body)
+    started = time.perf_counter()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+    except OSError as exc:
+        return type(exc).__name__
+    if response.status != 200:
+        return f"HTTP {response.status}"
+    return time.perf_counter() - started

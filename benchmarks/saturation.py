@@ -32,9 +32,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_support import DEFAULT_PG_URL, ROOT, SIGNING_SECRET, percentile, scratch_database
+from bench_support import (
+    DEFAULT_PG_URL,
+    ROOT,
+    SIGNING_SECRET,
+    percentile,
+    post_slash_command,
+    scratch_database,
+)
 from fakeslack import FakeSlack
-from slack_requests import signed_headers, slash_command_body
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -153,24 +159,11 @@ def client_process(port: int, response_base: str, clients: int, seconds: float, 
         while time.monotonic() < deadline:
             i += 1
             user = f"US{n:03d}"
-            body = slash_command_body(
-                "/mentor", text, user, response_url=f"{response_base}/response/{user}-{i}"
-            )
-            headers = signed_headers(SIGNING_SECRET, body)
-            started = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-            except OSError as exc:
-                errors.append(type(exc).__name__)
-                continue
-            if response.status != 200:
-                errors.append(f"HTTP {response.status}")
-                continue
-            times.append(time.perf_counter() - started)
+            took = post_slash_command(port, text, user, f"{response_base}/response/{user}-{i}")
+            if isinstance(took, str):
+                errors.append(took)
+            else:
+                times.append(took)
 
     threads = [threading.Thread(target=one_client, args=(n,)) for n in range(clients)]
     for thread in threads:
