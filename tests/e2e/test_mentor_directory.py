@@ -61,6 +61,9 @@ def test_mentors_for_a_topic_with_their_bio_and_next_slot_then_ask_one_by_name(h
     assert ok.status == 200 and not ok.body  # an empty ack closes the modal
     offers = harness.fake.wait_for(lambda: harness.fake.messages_in(harness.fake.dm_channel_for(ASKER)))[-1]
     assert f"Pick a 15-minute slot with <@{MENTOR}>" in text_of(offers["blocks"], offers["text"])
+    assert "Ten years of &lt;b&gt;Python&lt;/b&gt;" in text_of(offers["blocks"])  # the bio, in the offer too
+    plain_ask = harness.answer(OTHER, "ask Pair on a refactor #python")
+    assert "Ten years of &lt;b&gt;Python&lt;/b&gt;" in text_of(plain_ask.blocks)
     slots = slot_buttons(offers["blocks"])
     assert slots and {slot_of(b)[1] for b in slots} == {MENTOR}
 

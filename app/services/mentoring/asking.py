@@ -5,13 +5,13 @@ Ranking lives here too, since booking re-ranks when a request can't be made or f
 
 from __future__ import annotations
 
-from collections.abc import Collection, Set
+from collections.abc import Collection, Mapping, Set
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import directory_queries, queries
 from app.db import meeting_queries as mq
-from app.db import queries
 from app.db.engine import create_read_session_factory
 from app.db.models import Ask, Meeting, Member
 from app.domain import meeting as lifecycle
@@ -116,6 +116,7 @@ class Asking:
                 reverse=reverse,
                 reverse_shortfall=shortfall,
                 min_level_gap=self._gap,
+                bios=_bios(session, ranking),
             )
 
     def options(self, person: Person, ask_id: int) -> AskOutcome:
@@ -134,6 +135,7 @@ class Asking:
                 queries.ask_topics(ask),
                 ranking,
                 queries.member_tz(session, person.user_id, person.tz),
+                bios=_bios(session, ranking),
             )
 
     def not_a_good_fit(self, person: Person, meeting_id: int) -> AskOutcome:
@@ -176,7 +178,9 @@ class Asking:
         ranking = self.rank(session, ask, register, now=now, exclude={without}, new=True)
         if not ranking.offers:
             ask.status = AskStatus.UNMET.value
-        return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
+        return AskOutcome(
+            ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz, bios=_bios(session, ranking)
+        )
 
     def snapshot(self, session: Session, *, now: datetime) -> RegisterSnapshot:
         """The register as of now; call it before the transaction writes (see ``overlay``)."""
@@ -186,7 +190,9 @@ class Asking:
         """Fresh options, for a request that could not be made (the transaction has written nothing)."""
         register = self._register.sync(session, now=now)
         ranking = self.rank(session, ask, register, now=now)
-        return AskOutcome(ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz)
+        return AskOutcome(
+            ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz, bios=_bios(session, ranking)
+        )
 
     def rank(
         self,
@@ -206,6 +212,11 @@ class Asking:
 
     def spec(self, session: Session, ask: Ask) -> AskSpec:
         return ask_spec(session, ask, min_level_gap=self._gap)
+
+
+def _bios(session: Session, ranking: Ranking) -> Mapping[str, str]:
+    """The offered mentors' bios (the register keeps no text), for the asker to choose by."""
+    return directory_queries.bios(session, [offer.mentor.user_id for offer in ranking.offers])
 
 
 def _aimed(spec: AskSpec, register: RegisterSnapshot, mentor_id: str, *, now: datetime) -> Ranking | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.db import queries
@@ -26,6 +27,7 @@ class AskOutcome:
     reverse: bool = False
     reverse_shortfall: ReverseShortfall | None = None  # why a reverse ask found nobody
     min_level_gap: int = 2
+    bios: Mapping[str, str] = field(default_factory=dict)  # the offered mentors' bios ("" when none)
 
     @property
     def unmet(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,7 @@ CONFIDENTIAL = "15 minutes, confidential unless you both agree otherwise."
 # Items shown per list (upcoming, waiting, open requests): three capped lists stay well under Slack's
 # 50 blocks in a message and 100 in the App Home, however many asks someone piles up.
 MAX_LISTED = 10
+BIO_IN_OFFER = 150
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,14 @@ def offer_blocks(
     tz: str,
     *,
     marked: bool = False,
+    bios: Mapping[str, str] | None = None,
 ) -> list[Block]:
     blocks: list[Block] = []
     for mentor_id, matched, slots in offers:
         line = f"*{mention(mentor_id)}*" + (f"  {topics_text(list(matched))}" if matched else "")
+        bio = " ".join((bios or {}).get(mentor_id, "").split())
+        if bio:  # what the mentor wrote about themselves, so the asker can choose; the start of it
+            line += "\n" + escape(bio if len(bio) <= BIO_IN_OFFER else bio[: BIO_IN_OFFER - 1].rstrip() + "…")
         blocks.append(_section(line))
         blocks.append(
             ActionsBlock(
@@ -168,7 +173,13 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
     blocks: list[Block] = [
         _section(goal),
         _section(heading),
-        *offer_blocks(outcome.ask_id, offers, outcome.asker_tz, marked=not outcome.ranking.in_both_days),
+        *offer_blocks(
+            outcome.ask_id,
+            offers,
+            outcome.asker_tz,
+            marked=not outcome.ranking.in_both_days,
+            bios=outcome.bios,
+        ),
     ]
     blocks.append(
         _context(
