@@ -307,7 +307,8 @@ def test_old_notices_decode_name_their_people_and_deliver_after_the_upgrade(empt
         assert any(t.startswith("A gentle reminder, the only one") for t in mentor_dm)
         group = [m["text"] for m in fake.messages_in(fake.dm_channel_for(OTHER, PEER))]
         assert any("Meet your coffee pair" in t for t in group) and any("Did you meet" in t for t in group)
-        assert len(fake.messages_in(fake.dm_channel_for(ASKER, MENTOR))) == 1  # the confirmation
+        # the confirmation and its calendar file
+        assert len(fake.messages_in(fake.dm_channel_for(ASKER, MENTOR))) == 2
         assert len(fake.messages_in(fake.dm_channel_for(OTHER))) == 1  # left out
         assert len(fake.messages_in(fake.dm_channel_for(PEER))) == 2  # paused, partner left
     finally:

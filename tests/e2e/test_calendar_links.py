@@ -6,23 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from e2e_support import ASKER, MENTOR, button, buttons, slot_buttons, slot_of
-
-
-def confirmed(h, goal="Learn pytest fixtures"):
-    h.answer(MENTOR, "join #python")
-    offers = h.answer(ASKER, f"ask {goal} #python")
-    chosen = slot_buttons(offers.blocks)[0]
-    h.click(ASKER, chosen["action_id"], chosen["value"])
-    h.wait_idle()
-    request = h.fake.messages_in(h.fake.dm_channel_for(MENTOR))[-1]
-    h.click(MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request)
-    h.wait_idle()
-    return slot_of(chosen)[2], h.fake.messages_in(h.fake.dm_channel_for(ASKER, MENTOR))[-1]
+from e2e_support import ASKER, buttons, confirmed_meeting
 
 
 def test_the_confirmation_carries_calendar_links_with_the_meeting_s_times(harness):
-    start, message = confirmed(harness)
+    start, message = confirmed_meeting(harness)
     links = {b["action_id"]: b["url"] for b in buttons(message["blocks"]) if "url" in b}
     assert set(links) == {"calendar_google", "calendar_outlook"}
 
@@ -44,7 +32,7 @@ def test_the_confirmation_carries_calendar_links_with_the_meeting_s_times(harnes
 
 
 def test_a_long_goal_still_fits_slack_s_url_limit(harness):
-    _, message = confirmed(harness, goal="🙂" * 300)  # 12 characters each once percent-encoded
+    _, message = confirmed_meeting(harness, goal="🙂" * 300)  # 12 characters each once percent-encoded
     links = [b["url"] for b in buttons(message["blocks"]) if "url" in b]
     assert len(links) == 2 and all(len(url) <= 3000 for url in links)
     google = parse_qs(urlsplit(links[0]).query)

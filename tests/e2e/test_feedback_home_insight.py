@@ -322,5 +322,6 @@ def test_forget_me_erases_the_person_and_keeps_anonymous_counts(harness, engine)
     after = harness.bot.services.insight.stats(_person(ADMIN), 30)
     assert after.asks_made == before.asks_made and after.askers == before.askers
     harness.deliver()
-    told = harness.fake.messages_in(harness.fake.dm_channel_for(MENTOR))[-1]
+    told, calendar_file = harness.fake.messages_in(harness.fake.dm_channel_for(MENTOR))[-2:]
     assert "cancelled your conversation" in told["text"]  # the upcoming one was called off first
+    assert calendar_file["files"][0]["name"].endswith("-cancelled.ics")

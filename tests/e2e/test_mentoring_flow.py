@@ -72,7 +72,7 @@ def test_full_path_accept_confirm_and_feedback(harness, engine):
     assert "accepted" in text_of(accepted.blocks, accepted.text) and accepted.replace_original
     harness.deliver()
     group = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER, MENTOR))
-    assert len(group) == 1
+    assert len(group) == 2 and group[1]["files"][0]["name"].endswith(".ics")  # the message, its .ics
     confirmation = text_of(group[0]["blocks"], group[0]["text"])
     assert "15 minutes, confidential unless you both agree otherwise" in confirmation
     assert "How do I write better tests?" in confirmation
@@ -91,7 +91,7 @@ def test_full_path_accept_confirm_and_feedback(harness, engine):
     )
     assert "already confirmed" in text_of(late.blocks, late.text)
     harness.deliver()
-    assert len(harness.fake.messages_in(harness.fake.dm_channel_for(ASKER, MENTOR))) == 1
+    assert len(harness.fake.messages_in(harness.fake.dm_channel_for(ASKER, MENTOR))) == 2
 
     # Nothing about the meeting was posted in any public channel.
     assert all(
@@ -200,8 +200,9 @@ def test_either_side_cancels_from_the_list_and_the_other_is_told(harness):
     cancelled = harness.click(MENTOR, "cancel_meeting", cancel["value"])
     assert "Cancelled" in text_of(cancelled.blocks, cancelled.text)
     harness.deliver()
-    told = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-1]
+    told, calendar_file = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-2:]
     assert f"<@{MENTOR}> cancelled your conversation" in told["text"]
+    assert calendar_file["files"][0]["name"].endswith("-cancelled.ics")  # takes it off their calendar
     assert button(told["blocks"], "show_options")  # a mentor cancelling leaves the asker a way on
 
     twice = harness.click(MENTOR, "cancel_meeting", cancel["value"])

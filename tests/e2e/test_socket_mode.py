@@ -166,7 +166,8 @@ def test_a_refresh_and_a_drop_midway_lose_nothing_and_a_redelivery_has_no_second
 
     h.deliver()
     group = h.fake.messages_in(h.fake.dm_channel_for(ASKER, MENTOR))
-    assert len(group) == 1 and "15 minutes" in text_of(group[0]["blocks"], group[0]["text"])
+    assert len(group) == 2 and "15 minutes" in text_of(group[0]["blocks"], group[0]["text"])
+    assert group[1]["files"][0]["name"].endswith(".ics")  # one calendar file, not two
     with engine.connect() as connection:
         assert connection.execute(select(Meeting.status)).scalars().all() == ["confirmed"]
 

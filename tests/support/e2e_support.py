@@ -54,3 +54,20 @@ def text_of(blocks: list[dict[str, Any]] | None, fallback: str = "") -> str:
         if isinstance(accessory.get("text"), dict):
             parts.append(accessory["text"].get("text", ""))
     return "\n".join(p for p in parts if p)
+
+
+def confirmed_meeting(h: Any, goal: str = "Learn pytest fixtures") -> tuple[datetime, dict[str, Any]]:
+    """MENTOR joins #python, ASKER asks and picks the first slot, MENTOR accepts: the slot's start and the
+    confirmation as posted in their group DM (a calendar file follows it there)."""
+    h.answer(MENTOR, "join #python")
+    offers = h.answer(ASKER, f"ask {goal} #python")
+    chosen = slot_buttons(offers.blocks)[0]
+    h.click(ASKER, chosen["action_id"], chosen["value"])
+    h.wait_idle()
+    request = h.fake.messages_in(h.fake.dm_channel_for(MENTOR))[-1]
+    h.click(MENTOR, "accept_request", button(request["blocks"], "accept_request")["value"], message=request)
+    h.wait_idle()
+    (confirmation,) = [
+        m for m in h.fake.messages_in(h.fake.dm_channel_for(ASKER, MENTOR)) if "You're booked" in m["text"]
+    ]
+    return slot_of(chosen)[2], confirmation

@@ -146,6 +146,7 @@ class Booking:
                     topics=tuple(queries.ask_topics(ask)),
                     start=meeting.start_at,
                     tzs=tzs,
+                    at=now,
                 ),
                 now=now,
             )
@@ -245,6 +246,8 @@ class Booking:
                 tz=tz,
                 ask_id=ask.id,
                 by_mentor=person.user_id == meeting.mentor_id,
+                confirmed=status == MeetingStatus.CONFIRMED,
+                at=now,
             ),
             now=now,
         )

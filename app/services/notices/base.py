@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from app.domain.calendar import CalendarEvent
+
 if TYPE_CHECKING:
     from app.services.notices import Notice
 
@@ -78,6 +80,11 @@ class NoticeBase:
 
     def if_unreachable(self, reachable: Sequence[str]) -> IfUnreachable:
         return IfUnreachable()  # by default it fails, with the reason kept for admins
+
+    def attachment(self) -> CalendarEvent | None:
+        """What is uploaded into the conversation after the message: a calendar file for this revision
+        of a meeting, or nothing (most notices)."""
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)

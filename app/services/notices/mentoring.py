@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Self
 
+from app.domain.calendar import CANCELLED_SEQUENCE, CONFIRMED_SEQUENCE, CalendarEvent, meeting_uid
+from app.domain.model import SLOT_LENGTH
 from app.services.notices.base import (
     Delivery,
     IfUnreachable,
@@ -127,6 +129,7 @@ class Confirmation(NoticeBase):
     topics: tuple[str, ...]
     start: datetime
     tzs: Mapping[str, str]
+    at: datetime | None = None  # when it was confirmed (rows queued before it was carried have none)
 
     @property
     def send_to(self) -> tuple[str, ...]:
@@ -136,8 +139,18 @@ class Confirmation(NoticeBase):
     def recipients(self) -> tuple[str, ...]:
         return ids(self.users, [self.asker_id, self.mentor_id])
 
+    def attachment(self) -> CalendarEvent | None:
+        return CalendarEvent(
+            uid=meeting_uid(self.meeting_id),
+            sequence=CONFIRMED_SEQUENCE,
+            start=self.start,
+            length=SLOT_LENGTH,
+            goal=self.goal,
+            stamp=self.at or self.start,
+        )
+
     def to_payload(self) -> dict[str, Any]:
-        return {
+        payload: dict[str, Any] = {
             "users": list(self.users),
             "asker_id": self.asker_id,
             "mentor_id": self.mentor_id,
@@ -147,6 +160,9 @@ class Confirmation(NoticeBase):
             "start": self.start.isoformat(),
             "tzs": dict(self.tzs),
         }
+        if self.at is not None:
+            payload["at"] = self.at.isoformat()
+        return payload
 
     @classmethod
     def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Confirmation:
@@ -160,6 +176,7 @@ class Confirmation(NoticeBase):
             topics=tuple(p["topics"]),
             start=parse_time(p["start"]),
             tzs=dict(p["tzs"]),
+            at=parse_time(p["at"]) if p.get("at") else None,
         )
 
 
@@ -255,13 +272,30 @@ class MeetingCancelled(ToOne):
     tz: str
     ask_id: int
     by_mentor: bool
+    # It had been confirmed, so it is on calendars (with a calendar file since this was carried: a row
+    # queued before says False, and its confirmation had sent no file to take back).
+    confirmed: bool = False
+    at: datetime | None = None  # when it was cancelled
 
     @property
     def recipients(self) -> tuple[str, ...]:
         return ids(self.send_to, [self.by])
 
+    def attachment(self) -> CalendarEvent | None:
+        if not self.confirmed:
+            return None  # a request still waiting for the mentor is on nobody's calendar
+        return CalendarEvent(
+            uid=meeting_uid(self.meeting_id),
+            sequence=CANCELLED_SEQUENCE,
+            start=self.start,
+            length=SLOT_LENGTH,
+            goal=self.goal,
+            stamp=self.at or self.start,
+            cancelled=True,
+        )
+
     def to_payload(self) -> dict[str, Any]:
-        return {
+        payload: dict[str, Any] = {
             "to": self.to,
             "by": self.by,
             "meeting_id": self.meeting_id,
@@ -271,6 +305,11 @@ class MeetingCancelled(ToOne):
             "ask_id": self.ask_id,
             "by_mentor": self.by_mentor,
         }
+        if self.confirmed:  # rows before the calendar file never carried these
+            payload["confirmed"] = True
+        if self.at is not None:
+            payload["at"] = self.at.isoformat()
+        return payload
 
     @classmethod
     def from_payload(cls, p: Mapping[str, Any], *, key: str) -> MeetingCancelled:
@@ -284,6 +323,8 @@ class MeetingCancelled(ToOne):
             tz=p["tz"],
             ask_id=int(p["ask_id"]),
             by_mentor=bool(p.get("by_mentor")),
+            confirmed=bool(p.get("confirmed")),
+            at=parse_time(p["at"]) if p.get("at") else None,
         )
 
 

@@ -19,6 +19,7 @@ from app.services import notices as n
 from app.slack.blocks import coffee, feedback
 from app.slack.blocks.calendar import calendar_buttons
 from app.slack.blocks.format import local_time, mention, topics_text
+from app.slack.blocks.ics import TITLE
 from app.slack.blocks.messages import CONFIDENTIAL, Message, offer_blocks, request_answered
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
@@ -121,7 +122,7 @@ def confirmation(notice: n.Confirmation) -> Message:
         _section(details),
         ActionsBlock(
             block_id="add_to_calendar",
-            elements=calendar_buttons("Mentoring conversation (Mentorbot)", start, SLOT_LENGTH, about),
+            elements=calendar_buttons(TITLE, start, SLOT_LENGTH, about),
         ),
         _context("Can't make it? `/mentor list` lets either of you cancel; the other is told."),
     )

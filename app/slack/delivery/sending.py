@@ -17,6 +17,7 @@ from app.services.notices import (
     Undecodable,
 )
 from app.services.outbox import BULK, ClaimedNotice, Outbox, SentRef
+from app.slack.blocks.ics import calendar_file
 from app.slack.blocks.notices import render
 from app.slack.delivery.calls import PERSON_GONE_ERRORS, DeliveryError, SlackCalls
 from app.slack.pacing import Interrupted
@@ -91,6 +92,19 @@ class Sender:
                 raise
             notice = plan.instead
             channel = self._open_conversation(notice.send_to)
+        sent = self._earlier_post(claimed, channel)
+        if sent is None:
+            answer = self._calls.call(
+                "chat_postMessage",
+                channel=channel,
+                metadata=notice_metadata(claimed.key),
+                **render(notice).as_kwargs(),
+            )
+            sent = SentRef(answer["channel"], answer["ts"])
+        self._attach(claimed, notice, channel)
+        return sent
+
+    def _earlier_post(self, claimed: ClaimedNotice, channel: str) -> SentRef | None:
         if claimed.attempts > 1 and self._history_check:
             # An earlier attempt may have reached Slack before we could record it (a crash, a timeout):
             # look for the message by the key it carries rather than post it twice.
@@ -98,13 +112,32 @@ class Sender:
             if earlier is not None:
                 log.info("notice %s (%s) was already posted; not sending it again", claimed.id, claimed.kind)
                 return earlier
-        answer = self._calls.call(
-            "chat_postMessage",
-            channel=channel,
-            metadata=notice_metadata(claimed.key),
-            **render(notice).as_kwargs(),
-        )
-        return SentRef(answer["channel"], answer["ts"])
+        return None
+
+    def _attach(self, claimed: ClaimedNotice, notice: Notice, channel: str) -> None:
+        """Upload what the notice attaches (a calendar file) after its message, which is never lost for
+        it: a failed upload is logged and the notice still counts as sent. A resend uploads again unless
+        the history check finds the file already there (the same at-least-once as posting)."""
+        event = notice.attachment()
+        if event is None:
+            return
+        file = calendar_file(event)
+        if claimed.attempts > 1 and self._history_check and self._already_shared(channel, file.filename):
+            log.info("notice %s (%s) already has its file; not uploading it again", claimed.id, claimed.kind)
+            return
+        try:
+            self._calls.call(
+                "files_upload_v2",
+                channel=channel,
+                content=file.content,
+                filename=file.filename,
+                title=file.title,
+            )
+        except Exception as exc:  # the upload's own HTTP step raises the SDK's other errors
+            error = exc.error if isinstance(exc, DeliveryError) else type(exc).__name__
+            log.warning(
+                "notice %s (%s): its calendar file was not uploaded: %s", claimed.id, claimed.kind, error
+            )
 
     def _open_conversation(self, users: tuple[str, ...] | list[str]) -> str:
         return str(self._calls.call("conversations_open", users=",".join(users))["channel"]["id"])
@@ -144,6 +177,20 @@ class Sender:
             if payload.get("key") == key:
                 return SentRef(channel, str(message["ts"]))
         return None
+
+    def _already_shared(self, channel: str, filename: str) -> bool:
+        """Whether the bot already shared a file of this name among the conversation's latest messages
+        (a file share is a message of its own in the history)."""
+        try:
+            history = self._calls.call("conversations_history", channel=channel, limit=HISTORY_LOOKBACK)
+        except DeliveryError as exc:
+            log.warning("cannot check whether a file was already shared: %s", exc.error)
+            return False
+        return any(
+            file.get("name") == filename
+            for message in history.get("messages") or []
+            for file in message.get("files") or []
+        )
 
     def update_original(self, notice: Notice) -> SentRef | None:
         """Replace the message of the notice this one updates (the mentor's request DM loses its
