@@ -28,6 +28,7 @@ from app.services.container import Services
 from app.services.delivery import NoticeDelivery
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
+from app.services.hosting import HostingService
 from app.services.insight import InsightService
 from app.services.members import AboutService, MembersService
 from app.services.mentoring import MentoringService
@@ -138,6 +139,7 @@ def create_services(
         operations=Operations(sessions, clock=clock),
         about=AboutService(sessions, clock=clock),
         offices=OfficesService(sessions, admins=settings.mentorbot_admins, clock=clock),
+        hosting=HostingService(sessions, clock=clock, default_tz=settings.default_timezone),
     )
 
 

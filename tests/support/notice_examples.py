@@ -78,6 +78,12 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
         "coffee_paused": n.CoffeePaused(key=key, to=to),
         "coffee_left_out": n.CoffeeLeftOut(key=key, to=to),
         "coffee_partner_left": n.CoffeePartnerLeft(key=key, to=to),
+        "session_seat_offered": n.SeatOffered(
+            key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="UTC"
+        ),
+        "session_cancelled": n.SessionCancelled(
+            key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="Asia/Tokyo"
+        ),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }
     return examples[kind]

@@ -46,6 +46,7 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
+from app.services.notices.sessions import SeatOffered, SessionCancelled
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +71,8 @@ Notice = (
     | CoffeePaused
     | CoffeeLeftOut
     | CoffeePartnerLeft
+    | SeatOffered
+    | SessionCancelled
     | HomeRefresh
 )
 
@@ -88,6 +91,8 @@ KINDS: dict[str, type[Notice]] = {
         CoffeePaused,
         CoffeeLeftOut,
         CoffeePartnerLeft,
+        SeatOffered,
+        SessionCancelled,
         HomeRefresh,
     )
 }
@@ -127,6 +132,8 @@ __all__ = [
     "RequestClosed",
     "RequestDeclined",
     "RequestExpired",
+    "SeatOffered",
+    "SessionCancelled",
     "Undecodable",
     "UnknownKind",
     "decode",
