@@ -122,6 +122,7 @@ def create_services(
         request_expiry=timedelta(hours=settings.request_expiry_hours),
     )
     roulette = RouletteService(sessions, roulette_settings(settings), clock=clock)
+    hosting = HostingService(sessions, clock=clock, default_tz=settings.default_timezone)
     return Services(
         mentoring=mentoring,
         register=RegisterService(sessions, mentoring, clock=clock),
@@ -135,11 +136,11 @@ def create_services(
         roulette=roulette,
         coffee_channels=CoffeeChannels(roulette, channel_members),
         insight=InsightService(sessions, admins=settings.mentorbot_admins, clock=clock),
-        erasure=ErasureService(sessions, mentoring, clock=clock),
+        erasure=ErasureService(sessions, mentoring, hosting=hosting, clock=clock),
         operations=Operations(sessions, clock=clock),
         about=AboutService(sessions, clock=clock),
         offices=OfficesService(sessions, admins=settings.mentorbot_admins, clock=clock),
-        hosting=HostingService(sessions, clock=clock, default_tz=settings.default_timezone),
+        hosting=hosting,
     )
 
 

@@ -157,3 +157,32 @@ def set_seat_status(seat: SessionSeat, status: str, *, now: datetime) -> None:
     seat.status, seat.since = status, now
     if status == TAKEN:
         seat.taken_at = now
+
+
+def upcoming_seats_of(session: Session, user_id: str, *, now: datetime) -> list[int]:
+    """The open, not yet started sessions the person has a seat in or is waiting for."""
+    return list(
+        session.scalars(
+            select(SessionSeat.session_id)
+            .join(HostedSession, HostedSession.id == SessionSeat.session_id)
+            .where(
+                SessionSeat.user_id == user_id,
+                SessionSeat.status.in_((TAKEN, WAITLISTED)),
+                HostedSession.status == OPEN,
+                HostedSession.start_at > now,
+            )
+            .order_by(SessionSeat.session_id)
+        )
+    )
+
+
+def upcoming_hosted_by(session: Session, user_id: str, *, now: datetime) -> list[int]:
+    return list(
+        session.scalars(
+            select(HostedSession.id)
+            .where(
+                HostedSession.host_id == user_id, HostedSession.status == OPEN, HostedSession.start_at > now
+            )
+            .order_by(HostedSession.id)
+        )
+    )

@@ -163,56 +163,82 @@ class HostingService:
         """Give up a seat (or a place on the waitlist); a freed seat goes to the first on the waitlist."""
         now = self._clock()
         with self._sessions.begin() as session:
-            row = _found(session, session_id)
-            seat = sq.seat_of(session, session_id, person.user_id)
-            if seat is None or seat.status == sq.LEFT:
-                raise Conflict(f"You have no seat in “{row.title}”.")
-            if row.start_at <= now:
-                raise Conflict(f"“{row.title}” has already started.")
-            was_seated = seat.status == sq.TAKEN
-            sq.set_seat_status(seat, sq.LEFT, now=now)
-            if was_seated and row.status == sq.OPEN:
-                # The UPDATE locks the session's row until commit: a concurrent leave or join waits, so
-                # the waitlist read below is the one that counts.
-                sq.free_a_seat(session, session_id, now=now)
-                self._seat_the_next(session, row, now=now)
-            session.flush()
-            session.refresh(row)
+            row = self.leave_within(session, person.user_id, session_id, now=now)
             return self._view(session, row, person.user_id)
+
+    def leave_within(
+        self, session: Session, user_id: str, session_id: int, *, now: datetime
+    ) -> HostedSession:
+        """Leave in the caller's transaction (erasure calls it too)."""
+        row = _found(session, session_id)
+        seat = sq.seat_of(session, session_id, user_id)
+        if seat is None or seat.status == sq.LEFT:
+            raise Conflict(f"You have no seat in “{row.title}”.")
+        if row.start_at <= now:
+            raise Conflict(f"“{row.title}” has already started.")
+        was_seated = seat.status == sq.TAKEN
+        sq.set_seat_status(seat, sq.LEFT, now=now)
+        if was_seated and row.status == sq.OPEN:
+            # The UPDATE locks the session's row until commit: a concurrent leave or join waits, so
+            # the waitlist read below is the one that counts.
+            sq.free_a_seat(session, session_id, now=now)
+            self._seat_the_next(session, row, now=now)
+        session.flush()
+        session.refresh(row)
+        return row
 
     def cancel(self, person: Person, session_id: int) -> SessionView:
         """The host calls it off; everyone with a seat or on the waitlist is told."""
         now = self._clock()
         with self._sessions.begin() as session:
-            row = _found(session, session_id)
-            if row.host_id != person.user_id:
-                raise NotAllowed("Only the host can cancel a session.")
-            if row.status == sq.CANCELLED:
-                raise Conflict(f"“{row.title}” is already cancelled.")
-            if row.start_at <= now:
-                raise Conflict(f"“{row.title}” has already started.")
-            if not sq.cancel(session, session_id, now=now):
-                raise Conflict(f"“{row.title}” is already cancelled.")
-            people = [
-                s.user_id
-                for status in (sq.TAKEN, sq.WAITLISTED)
-                for s in sq.seats_by_status(session, session_id, status)
-            ]
-            tzs = queries.member_tzs(session, people, self._default_tz)
-            for user_id in people:
-                notice = SessionCancelled(
-                    key=f"session:{session_id}:cancelled:{user_id}",
-                    to=user_id,
-                    session_id=session_id,
-                    host_id=row.host_id,
-                    title=row.title,
-                    start=row.start_at,
-                    tz=tzs[user_id],
-                )
-                outbox.enqueue(session, notice, now=now)
-            session.flush()
-            session.refresh(row)
+            row = self.cancel_within(session, person.user_id, session_id, now=now)
             return self._view(session, row, person.user_id)
+
+    def cancel_within(
+        self, session: Session, user_id: str, session_id: int, *, now: datetime
+    ) -> HostedSession:
+        """Cancel in the caller's transaction (erasure calls it too)."""
+        row = _found(session, session_id)
+        if row.host_id != user_id:
+            raise NotAllowed("Only the host can cancel a session.")
+        if row.status == sq.CANCELLED:
+            raise Conflict(f"“{row.title}” is already cancelled.")
+        if row.start_at <= now:
+            raise Conflict(f"“{row.title}” has already started.")
+        if not sq.cancel(session, session_id, now=now):
+            raise Conflict(f"“{row.title}” is already cancelled.")
+        people = [
+            s.user_id
+            for status in (sq.TAKEN, sq.WAITLISTED)
+            for s in sq.seats_by_status(session, session_id, status)
+        ]
+        tzs = queries.member_tzs(session, people, self._default_tz)
+        for person_id in people:
+            notice = SessionCancelled(
+                key=f"session:{session_id}:cancelled:{person_id}",
+                to=person_id,
+                session_id=session_id,
+                host_id=row.host_id,
+                title=row.title,
+                start=row.start_at,
+                tz=tzs[person_id],
+            )
+            outbox.enqueue(session, notice, now=now)
+        session.flush()
+        session.refresh(row)
+        return row
+
+    def forget_within(self, session: Session, user_id: str, *, now: datetime) -> int:
+        """Before a person is erased: leave every seat still to come (the next waiting gets it) and cancel
+        every session they host (everyone told). How many sessions that touched."""
+        touched = 0
+        for session_id in sq.upcoming_seats_of(session, user_id, now=now):
+            self.leave_within(session, user_id, session_id, now=now)
+            touched += 1
+        for session_id in sq.upcoming_hosted_by(session, user_id, now=now):
+            self.cancel_within(session, user_id, session_id, now=now)
+            touched += 1
+        return touched
 
     def _seat_the_next(self, session: Session, row: HostedSession, *, now: datetime) -> None:
         waiting = sq.seats_by_status(session, row.id, sq.WAITLISTED)

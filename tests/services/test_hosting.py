@@ -203,3 +203,21 @@ def test_upcoming_filters_by_topic_and_place(services, clock):
     assert [v.place for v in services.hosting.upcoming(ASH, (), "berlin")] == ["Canteen"]
     with pytest.raises(InvalidInput, match="no office called Paris"):
         services.hosting.upcoming(ASH, (), "Paris")
+
+
+def test_forgetting_a_participant_seats_the_next_and_forgetting_the_host_tells_everyone(
+    services, clock, engine
+):
+    view = hosted(services, clock)
+    for person in (ASH, OMAR, PIA):
+        services.hosting.join(person, view.session_id)
+    services.erasure.forget(ASH)
+    assert services.hosting.session(PIA, view.session_id).mine == "taken"
+    assert services.hosting.session(PIA, view.session_id).taken == 2
+    services.erasure.forget(HOST)
+    with engine.connect() as c:
+        told = sorted(
+            p["to"] for k, p in c.execute(select(Notice.kind, Notice.payload)) if k == "session_cancelled"
+        )
+        left = c.scalar(select(func.count()).select_from(HostedSession))
+    assert told == [OMAR.user_id, PIA.user_id] and left == 0
