@@ -7,6 +7,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from e2e_support import ADMIN, ASKER, MENTOR, OTHER, button, text_of
+from slack_requests import app_home_opened_event
 from sqlalchemy import func, select
 
 from app.db.models import HostedSession, SessionSeat
@@ -185,3 +186,14 @@ def test_no_join_once_it_started_and_the_help_says_how(harness, engine):
     assert "/mentor host" in help_text and "/mentor sessions" in help_text
     forged = h.click(ASKER, "join_session", "1")
     assert "doesn't carry what I expected" in said(forged)
+
+
+def test_a_mentor_hosts_from_the_home(harness):
+    h = harness
+    h.answer(MENTOR, "join #python")
+    h.sender.event(app_home_opened_event(MENTOR))
+    home = h.fake.wait_for(lambda: h.fake.home_view(MENTOR))
+    host = button(home["blocks"], "home_host")
+    h.sender.action(MENTOR, "home_host", host["value"], view={"id": "VHOME", "type": "home"})
+    modal = h.fake.wait_for(lambda: h.fake.modals_for(MENTOR))[-1]
+    assert modal["callback_id"] == "host_session" and modal["private_metadata"] == "{}"

@@ -128,6 +128,12 @@ def _mentor_section(data: HomeData, tz: str) -> list[Any]:
             ),
         ),
     ]
+    blocks.append(
+        ActionsBlock(
+            block_id="home_hosting",
+            elements=[ButtonElement(text="Host a session", action_id=Action.HOME_HOST, value="host")],
+        )
+    )
     asking_me = [v for v in data.mine.pending if v.role == "mentor"]
     for v in asking_me[:MAX_LISTED]:
         blocks.append(
