@@ -368,6 +368,7 @@ class HostedSession(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12))  # "open" | "cancelled"
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    gathered_at: Mapped[datetime | None]  # when its group DM opened (an hour before); joining closes then
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.db.dialects import insert_or_ignore
+from app.db.dialects import insert_or_ignore, skip_locked
 from app.db.models import HostedSession, MentorProfile, Office, SessionSeat
 
 OPEN, CANCELLED = "open", "cancelled"
@@ -108,6 +108,7 @@ def take_a_seat(session: Session, session_id: int, *, now: datetime) -> bool:
             HostedSession.id == session_id,
             HostedSession.status == OPEN,
             HostedSession.start_at > now,
+            HostedSession.gathered_at.is_(None),
             HostedSession.taken < HostedSession.seats,
         )
         .values(taken=HostedSession.taken + 1, updated_at=now)
@@ -186,3 +187,20 @@ def upcoming_hosted_by(session: Session, user_id: str, *, now: datetime) -> list
             .order_by(HostedSession.id)
         )
     )
+
+
+def due_for_gathering(session: Session, *, now: datetime, lead: timedelta, limit: int) -> list[HostedSession]:
+    """Open sessions starting within ``lead`` whose group DM isn't open yet, claimed (skip locked) so
+    replicas split them."""
+    query = (
+        select(HostedSession)
+        .where(
+            HostedSession.status == OPEN,
+            HostedSession.gathered_at.is_(None),
+            HostedSession.start_at > now,
+            HostedSession.start_at <= now + lead,
+        )
+        .order_by(HostedSession.start_at, HostedSession.id)
+        .limit(limit)
+    )
+    return list(session.scalars(skip_locked(session, query)))

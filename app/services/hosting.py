@@ -22,10 +22,11 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.formats import RULES, Format, SessionPlan, Where, validate_plan
 from app.services import outbox
 from app.services.clock import Clock, utc_now
-from app.services.notices import SeatOffered, SessionCancelled
+from app.services.notices import SeatOffered, SessionCancelled, SessionGathering
 from app.services.people import Person
 
 MAX_TOPICS = 5
+GATHER_LEAD = timedelta(hours=1)  # the group DM opens this long before the start; joining closes then
 NOT_ON_REGISTER = (
     "Only people on the mentor register host sessions. `/mentor join #topic` puts you on it first."
 )
@@ -240,9 +241,36 @@ class HostingService:
             touched += 1
         return touched
 
+    def gather_due(self, *, now: datetime | None = None, batch: int = 100) -> int:
+        """Open the group DM of every session starting within the hour: the host and everyone with a
+        seat, told once (the claim is ``gathered_at``). A session nobody joined is only marked."""
+        now = now or self._clock()
+        gathered = 0
+        with self._sessions.begin() as session:
+            for row in sq.due_for_gathering(session, now=now, lead=GATHER_LEAD, limit=batch):
+                row.gathered_at = now
+                seated = [s.user_id for s in sq.seats_by_status(session, row.id, sq.TAKEN)]
+                if not seated:
+                    continue
+                users = (row.host_id, *seated)
+                notice = SessionGathering(
+                    key=f"session:{row.id}:gathering",
+                    users=users,
+                    session_id=row.id,
+                    host_id=row.host_id,
+                    title=row.title,
+                    start=row.start_at,
+                    minutes=row.minutes,
+                    where=_where_words(row, sq.office_name(session, row.office_id)),
+                    tzs=queries.member_tzs(session, users, self._default_tz),
+                )
+                outbox.enqueue(session, notice, now=now)
+                gathered += 1
+        return gathered
+
     def _seat_the_next(self, session: Session, row: HostedSession, *, now: datetime) -> None:
         waiting = sq.seats_by_status(session, row.id, sq.WAITLISTED)
-        if not waiting or not sq.take_a_seat(session, row.id, now=now):
+        if not waiting or row.gathered_at is not None or not sq.take_a_seat(session, row.id, now=now):
             return
         first = waiting[0]
         sq.set_seat_status(first, sq.TAKEN, now=now)
@@ -306,7 +334,15 @@ def _joinable(session: Session, session_id: int, *, now: datetime) -> HostedSess
         raise Conflict(f"The host cancelled “{row.title}”.")
     if row.start_at <= now:
         raise Conflict(f"“{row.title}” has already started: there's no joining it now.")
+    if row.gathered_at is not None:
+        raise Conflict(f"Joining “{row.title}” closed when its group DM opened, an hour before the start.")
     return row
+
+
+def _where_words(row: HostedSession, office: str | None) -> str:
+    if row.where == Where.ONLINE.value:
+        return f"online: {row.link}" if row.link else "online, right here (start a huddle)"
+    return ", ".join(p for p in (office, row.place) if p) or "in person"
 
 
 def _place_filter(session: Session, place: str | None) -> tuple[str | None, int | None]:

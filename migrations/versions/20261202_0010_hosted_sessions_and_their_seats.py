@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("gathered_at", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(

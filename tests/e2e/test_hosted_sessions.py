@@ -197,3 +197,24 @@ def test_a_mentor_hosts_from_the_home(harness):
     h.sender.action(MENTOR, "home_host", host["value"], view={"id": "VHOME", "type": "home"})
     modal = h.fake.wait_for(lambda: h.fake.modals_for(MENTOR))[-1]
     assert modal["callback_id"] == "host_session" and modal["private_metadata"] == "{}"
+
+
+def test_an_hour_before_the_group_meets_in_a_group_dm(harness, engine):
+    h = harness
+    host_a_session(h, engine)
+    join = button(h.answer(ASKER, "sessions").blocks, "join_session")
+    for user_id in (ASKER, OTHER):
+        assert "You have a seat" in said(h.click(user_id, "join_session", join["value"]))
+    with engine.connect() as c:
+        start = c.scalar(select(HostedSession.start_at))
+    h.clock.set(start - timedelta(minutes=45))
+    assert h.bot.services.hosting.gather_due() == 1
+    h.wait_idle()
+    group = h.fake.messages_in(h.fake.dm_channel_for(MENTOR, ASKER, OTHER))
+    assert len(group) == 1
+    text = text_of(group[0].get("blocks"), group[0].get("text", ""))
+    assert "Here's your group" in text and "https://meet.example.com/abc-defg" in text
+    assert f"<@{ASKER}>: " in text and "06:00 EST" in text and "12:00 CET" in text
+    closed = h.click(ADMIN, "join_session", join["value"])
+    assert "closed when its group DM opened" in said(closed)
+    assert h.bot.services.hosting.gather_due() == 0

@@ -221,3 +221,32 @@ def test_forgetting_a_participant_seats_the_next_and_forgetting_the_host_tells_e
         )
         left = c.scalar(select(func.count()).select_from(HostedSession))
     assert told == [OMAR.user_id, PIA.user_id] and left == 0
+
+
+def test_an_hour_before_the_host_and_the_seated_get_their_group_dm_once(services, clock, engine):
+    view = hosted(services, clock)
+    for person in (ASH, OMAR, PIA):  # Pia is on the waitlist: not in the group
+        services.hosting.join(person, view.session_id)
+    clock.set(view.start - timedelta(minutes=61))
+    assert services.hosting.gather_due() == 0
+    clock.set(view.start - timedelta(minutes=59))
+    assert services.hosting.gather_due() == 1
+    assert services.hosting.gather_due() == 0  # claimed: told once
+    with engine.connect() as c:
+        rows = [p for k, p in c.execute(select(Notice.kind, Notice.payload)) if k == "session_gathering"]
+    assert [sorted(p["users"]) for p in rows] == [sorted([HOST.user_id, ASH.user_id, OMAR.user_id])]
+    assert rows[0]["where"] == "online: https://meet.example.com/abc-defg"
+    assert rows[0]["tzs"][ASH.user_id] == ASH.tz
+    before = counts(engine)
+    with pytest.raises(Conflict, match="closed when its group DM opened"):
+        services.hosting.join(Person("UNEW", "New", "UTC"), view.session_id)
+    assert counts(engine) == before
+
+
+def test_a_session_nobody_joined_is_only_marked(services, clock, engine):
+    view = hosted(services, clock)
+    clock.set(view.start - timedelta(minutes=30))
+    assert services.hosting.gather_due() == 0
+    with engine.connect() as c:
+        assert c.scalar(select(HostedSession.gathered_at)) is not None
+        assert c.scalar(select(func.count()).select_from(Notice)) == 0

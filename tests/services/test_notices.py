@@ -36,6 +36,7 @@ PEOPLE = {
     "coffee_partner_left": ((TO,), (TO,)),
     "session_seat_offered": ((TO,), (TO, OTHER)),
     "session_cancelled": ((TO,), (TO, OTHER)),
+    "session_gathering": ((OTHER, TO), (OTHER, TO)),
     "home_refresh": ((TO,), (TO,)),
 }
 

@@ -23,6 +23,7 @@ WORDS = {
     "coffee_partner_left": "can no longer be reached",
     "session_seat_offered": "A seat came free in “Office hours”",
     "session_cancelled": "<@U2> cancelled “Office hours”",
+    "session_gathering": "starts within the hour. Here's your group.",
 }
 
 

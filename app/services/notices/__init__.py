@@ -46,7 +46,7 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
-from app.services.notices.sessions import SeatOffered, SessionCancelled
+from app.services.notices.sessions import SeatOffered, SessionCancelled, SessionGathering
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +73,7 @@ Notice = (
     | CoffeePartnerLeft
     | SeatOffered
     | SessionCancelled
+    | SessionGathering
     | HomeRefresh
 )
 
@@ -93,6 +94,7 @@ KINDS: dict[str, type[Notice]] = {
         CoffeePartnerLeft,
         SeatOffered,
         SessionCancelled,
+        SessionGathering,
         HomeRefresh,
     )
 }
@@ -134,6 +136,7 @@ __all__ = [
     "RequestExpired",
     "SeatOffered",
     "SessionCancelled",
+    "SessionGathering",
     "Undecodable",
     "UnknownKind",
     "decode",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Self
 
-from app.services.notices.base import Priority, ToOne, ids, parse_time
+from app.services.notices.base import NoticeBase, Priority, ToOne, ids, parse_time
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,3 +59,53 @@ class SessionCancelled(_AboutASession):
 
     kind: ClassVar[str] = "session_cancelled"
     priority: ClassVar[Priority] = Priority.NOW
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionGathering(NoticeBase):
+    """An hour before a session: its group DM, the host and everyone with a seat (8 at most), with the
+    time in each one's zone and where they meet."""
+
+    kind: ClassVar[str] = "session_gathering"
+    users: tuple[str, ...]
+    session_id: int
+    host_id: str
+    title: str
+    start: datetime
+    minutes: int
+    where: str  # "the host's link https://…", "the group DM", "Berlin, room 3"
+    tzs: Mapping[str, str]
+
+    @property
+    def send_to(self) -> tuple[str, ...]:
+        return self.users
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return ids(self.users, [self.host_id])
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "users": list(self.users),
+            "session_id": self.session_id,
+            "host_id": self.host_id,
+            "title": self.title,
+            "start": self.start.isoformat(),
+            "minutes": self.minutes,
+            "where": self.where,
+            "tzs": dict(self.tzs),
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        return cls(
+            key=key,
+            users=tuple(p["users"]),
+            session_id=int(p["session_id"]),
+            host_id=p["host_id"],
+            title=p["title"],
+            start=parse_time(p["start"]),
+            minutes=int(p["minutes"]),
+            where=p["where"],
+            tzs=dict(p.get("tzs") or {}),
+        )

@@ -300,3 +300,18 @@ def session_cancelled(notice: n.SessionCancelled) -> Message:
         "`/mentor sessions` shows the others."
     )
     return _render(text, _section(text))
+
+
+def gathering(notice: n.SessionGathering) -> Message:
+    times = ", ".join(
+        f"{mention(uid)}: {local_time(notice.start, notice.tzs.get(uid, 'UTC'))}" for uid in notice.users
+    )
+    where = notice.where if notice.where.startswith("online") else escape(notice.where)
+    text = (
+        f"“{escape(notice.title)}” with {mention(notice.host_id)} starts within the hour. Here's your group."
+    )
+    return _render(
+        text,
+        _section(f":wave: {text}"),
+        _section(f"*When:* {times} ({_length_text(notice.minutes)})\n*Where:* {where}"),
+    )

@@ -62,6 +62,8 @@ def render(notice: n.Notice) -> Message:
             return hosting.seat_offered(notice)
         case n.SessionCancelled():
             return hosting.session_cancelled(notice)
+        case n.SessionGathering():
+            return hosting.gathering(notice)
         case n.HomeRefresh():
             raise ValueError("a Home refresh is published, not posted")
 
