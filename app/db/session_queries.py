@@ -204,3 +204,16 @@ def due_for_gathering(session: Session, *, now: datetime, lead: timedelta, limit
         .limit(limit)
     )
     return list(session.scalars(skip_locked(session, query)))
+
+
+def upcoming_of(session: Session, user_id: str, *, now: datetime, limit: int = 10) -> list[HostedSession]:
+    """Open sessions still to come that the person hosts, has a seat in or waits for, soonest first."""
+    theirs = select(SessionSeat.session_id).where(
+        SessionSeat.user_id == user_id, SessionSeat.status.in_((TAKEN, WAITLISTED))
+    )
+    query = select(HostedSession).where(
+        HostedSession.status == OPEN,
+        HostedSession.start_at > now,
+        or_(HostedSession.host_id == user_id, HostedSession.id.in_(theirs)),
+    )
+    return list(session.scalars(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit)))

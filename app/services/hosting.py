@@ -128,6 +128,13 @@ class HostingService:
             rows = sq.upcoming(session, now=now, topics=topics, where=where, office_id=office_id)
             return self._views(session, rows, person.user_id)
 
+    def mine(self, person: Person) -> list[SessionView]:
+        """The sessions still to come that the person hosts, has a seat in or waits for (the Home)."""
+        with self._sessions() as session:
+            return self._views(
+                session, sq.upcoming_of(session, person.user_id, now=self._clock()), person.user_id
+            )
+
     def session(self, person: Person, session_id: int) -> SessionView:
         with self._sessions() as session:
             return self._view(session, _found(session, session_id), person.user_id)

@@ -218,3 +218,29 @@ def test_an_hour_before_the_group_meets_in_a_group_dm(harness, engine):
     closed = h.click(ADMIN, "join_session", join["value"])
     assert "closed when its group DM opened" in said(closed)
     assert h.bot.services.hosting.gather_due() == 0
+
+
+def _home(h, user_id):
+    before = len(h.fake.calls_to("views.publish"))
+    h.sender.event(app_home_opened_event(user_id))
+    h.fake.wait_for(lambda: len(h.fake.calls_to("views.publish")) > before)
+    return h.fake.home_view(user_id)
+
+
+def test_the_home_shows_your_sessions_and_leaving_there_updates_it(harness, engine):
+    h = harness
+    host_a_session(h, engine)
+    join = button(h.answer(ASKER, "sessions").blocks, "join_session")
+    h.click(ASKER, "join_session", join["value"])
+    mine = _home(h, ASKER)
+    assert "*Your sessions*" in text_of(mine["blocks"]) and "Office hours: careers" in text_of(mine["blocks"])
+    leave = button(mine["blocks"], "leave_session")
+    hosting_home = _home(h, MENTOR)
+    assert button(hosting_home["blocks"], "cancel_session")["value"] == leave["value"]
+    before = len(h.fake.calls_to("views.publish"))
+    h.sender.action(ASKER, "leave_session", leave["value"], view={"id": "VHOME", "type": "home"})
+    h.fake.wait_for(lambda: len(h.fake.calls_to("views.publish")) > before)
+    h.wait_idle()
+    assert "You left" in text_of(h.fake.dms_to(ASKER)[-1].get("blocks"))
+    assert "Your sessions" not in text_of(h.fake.home_view(ASKER)["blocks"])
+    assert seats_by_status(engine) == {ASKER: "left"}

@@ -17,6 +17,7 @@ from app.services.people import Person
 from app.slack.blocks import hosting as blocks
 from app.slack.blocks.format import zone
 from app.slack.blocks.messages import Message
+from app.slack.home import HomePublisher
 from app.slack.ids import Action, Block, Field, View
 from app.slack.listeners.answer import from_home
 from app.slack.listeners.modal import open_modal
@@ -192,12 +193,17 @@ def _clicked(body: dict[str, Any]) -> SessionRef:
     return SessionRef.decode(str((body.get("actions") or [{}])[0].get("value") or ""))
 
 
-def _tell(body: dict[str, Any], respond: Respond, client: WebClient, message: Message) -> None:
-    """Only the person sees it: an ephemeral answer where they clicked, or our DM (a click on the Home)."""
+def _tell(
+    body: dict[str, Any], respond: Respond, client: WebClient, home: HomePublisher, message: Message
+) -> None:
+    """Only the person sees it: an ephemeral answer where they clicked, or (a click on the Home) our DM
+    and their Home republished."""
     if body.get("response_url"):
         respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
-    else:
-        client.chat_postMessage(channel=body["user"]["id"], **message.as_kwargs())
+        return
+    client.chat_postMessage(channel=body["user"]["id"], **message.as_kwargs())
+    if from_home(body):
+        home.publish(body["user"]["id"])
 
 
 def join(
@@ -207,11 +213,14 @@ def join(
     client: WebClient,
     services: Services,
     people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     ref = _clicked(body)
     person = people.get(body["user"]["id"])
-    _tell(body, respond, client, blocks.joined(services.hosting.join(person, ref.session_id), person.tz))
+    _tell(
+        body, respond, client, home, blocks.joined(services.hosting.join(person, ref.session_id), person.tz)
+    )
 
 
 def leave(
@@ -221,11 +230,12 @@ def leave(
     client: WebClient,
     services: Services,
     people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     ref = _clicked(body)
     person = people.get(body["user"]["id"])
-    _tell(body, respond, client, blocks.left(services.hosting.leave(person, ref.session_id), person.tz))
+    _tell(body, respond, client, home, blocks.left(services.hosting.leave(person, ref.session_id), person.tz))
 
 
 def cancel(
@@ -235,8 +245,15 @@ def cancel(
     client: WebClient,
     services: Services,
     people: PeopleDirectory,
+    home: HomePublisher,
 ) -> None:
     ack()
     ref = _clicked(body)
     person = people.get(body["user"]["id"])
-    _tell(body, respond, client, blocks.cancelled(services.hosting.cancel(person, ref.session_id), person.tz))
+    _tell(
+        body,
+        respond,
+        client,
+        home,
+        blocks.cancelled(services.hosting.cancel(person, ref.session_id), person.tz),
+    )
