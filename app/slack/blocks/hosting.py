@@ -184,7 +184,14 @@ def _context(text: str) -> ContextBlock:
 
 def _where(view: SessionView) -> str:
     if view.where == Where.ONLINE:
-        return f"online, <{view.link}|the host's link>" if view.link else "online, in the group DM"
+        if not view.link:
+            return "online, in the group DM"
+        # A validated https link may still hold characters Slack's <url|text> markup reads: show it as text.
+        return (
+            f"online, {escape(view.link)}"
+            if set("<>|") & set(view.link)
+            else f"online, <{view.link}|the host's link>"
+        )
     place = f", {escape(view.place)}" if view.place else ""
     return f"in person at {escape(view.office or 'the office')}{place}"
 
@@ -306,7 +313,7 @@ def gathering(notice: n.SessionGathering) -> Message:
     times = ", ".join(
         f"{mention(uid)}: {local_time(notice.start, notice.tzs.get(uid, 'UTC'))}" for uid in notice.users
     )
-    where = notice.where if notice.where.startswith("online") else escape(notice.where)
+    where = escape(notice.where)  # office, place and link are what the host typed
     text = (
         f"“{escape(notice.title)}” with {mention(notice.host_id)} starts within the hour. Here's your group."
     )
