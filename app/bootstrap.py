@@ -28,6 +28,7 @@ from app.services.container import Services
 from app.services.delivery import NoticeDelivery
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
+from app.services.hosting import HostingService
 from app.services.insight import InsightService
 from app.services.members import AboutService, MembersService
 from app.services.mentoring import MentoringService
@@ -122,6 +123,7 @@ def create_services(
         reverse_min_level_gap=settings.reverse_min_level_gap,
     )
     roulette = RouletteService(sessions, roulette_settings(settings), clock=clock)
+    hosting = HostingService(sessions, clock=clock, default_tz=settings.default_timezone)
     return Services(
         mentoring=mentoring,
         register=RegisterService(sessions, mentoring, clock=clock),
@@ -135,10 +137,11 @@ def create_services(
         roulette=roulette,
         coffee_channels=CoffeeChannels(roulette, channel_members),
         insight=InsightService(sessions, admins=settings.mentorbot_admins, clock=clock),
-        erasure=ErasureService(sessions, mentoring, clock=clock),
+        erasure=ErasureService(sessions, mentoring, hosting=hosting, clock=clock),
         operations=Operations(sessions, clock=clock),
         about=AboutService(sessions, clock=clock),
         offices=OfficesService(sessions, admins=settings.mentorbot_admins, clock=clock),
+        hosting=hosting,
     )
 
 

@@ -14,8 +14,7 @@ at once. Each format has a length range, a seat range and the places it can happ
 Seats stop at 7 because a session's people meet in a Slack group DM, which holds at most 8 people
 (the host and seven).
 
-Pure: standard library only; ``now`` is passed in. (Groundwork: `/mentor host` and the sessions service
-build on it next; until then nothing in app/ calls it.)
+Pure: standard library only; ``now`` is passed in. app/services/hosting.py hosts sessions by these rules.
 """
 
 from __future__ import annotations
@@ -112,6 +111,15 @@ class SessionPlan:
     description: str = ""
 
 
+class PlanError(InvalidInput):
+    """A plan that breaks a rule; ``field`` names the part of the form at fault (title, start, length,
+    seats, where, link, office, place, description), so a form can show the message beside it."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _length_words(length: timedelta) -> str:
     minutes = length // timedelta(minutes=1)
     if minutes % 60 == 0 and minutes >= 60:
@@ -152,41 +160,50 @@ def validate_plan(plan: SessionPlan, *, now: datetime, offices: Collection[str])
     rules = RULES[plan.format]
     title = " ".join(plan.title.split())
     if not title:
-        raise InvalidInput("Give the session a title, e.g. “Office hours: career questions”.")
+        raise PlanError("Give the session a title, e.g. “Office hours: career questions”.", field="title")
     if len(title) > MAX_TITLE:
-        raise InvalidInput(f"A title can be at most {MAX_TITLE} characters; this one has {len(title)}.")
+        raise PlanError(
+            f"A title can be at most {MAX_TITLE} characters; this one has {len(title)}.", field="title"
+        )
     if plan.start <= now:
-        raise InvalidInput("That time has passed. Pick a time in the future.")
+        raise PlanError("That time has passed. Pick a time in the future.", field="start")
     if plan.start > now + BOOKING_HORIZON:
-        raise InvalidInput("Sessions can be planned at most 90 days ahead. Pick an earlier date.")
+        raise PlanError("Sessions can be planned at most 90 days ahead. Pick an earlier date.", field="start")
     if not rules.min_length <= plan.length <= rules.max_length or plan.length % timedelta(minutes=15):
-        raise InvalidInput(
+        raise PlanError(
             f"{rules.label} lasts {_range_words(rules.min_length, rules.max_length)}"
             + ("" if rules.min_length == rules.max_length else ", in quarter hours")
-            + "."
+            + ".",
+            field="length",
         )
     if not rules.min_seats <= plan.seats <= rules.max_seats:
         limit = " (a Slack group DM holds 8 people: you and 7)" if rules.max_seats == MAX_SEATS else ""
-        raise InvalidInput(f"{rules.label} has {rules.min_seats} to {rules.max_seats} seats{limit}.")
+        raise PlanError(
+            f"{rules.label} has {rules.min_seats} to {rules.max_seats} seats{limit}.", field="seats"
+        )
     if plan.where not in rules.places:
         allowed = " or ".join(_PLACE_WORDS[w] for w in sorted(rules.places))
-        raise InvalidInput(f"{rules.label} happens {allowed}.")
+        raise PlanError(f"{rules.label} happens {allowed}.", field="where")
     description = plan.description.strip()
     if len(description) > MAX_DESCRIPTION:
-        raise InvalidInput(
-            f"Keep the description to {MAX_DESCRIPTION} characters (it has {len(description)})."
+        raise PlanError(
+            f"Keep the description to {MAX_DESCRIPTION} characters (it has {len(description)}).",
+            field="description",
         )
     link, office, place = None, None, None
     if plan.where == Where.ONLINE:
-        link = validate_link(plan.link) if plan.link and plan.link.strip() else None
+        try:
+            link = validate_link(plan.link) if plan.link and plan.link.strip() else None
+        except InvalidInput as exc:
+            raise PlanError(exc.message, field="link") from None
     else:
         office = (plan.office or "").strip()
         if office not in offices:
             known = ", ".join(sorted(offices)) or "none yet: an admin adds them"
-            raise InvalidInput(f"Pick one of the offices ({known}).")
+            raise PlanError(f"Pick one of the offices ({known}).", field="office")
         place = " ".join((plan.place or "").split()) or None
         if place and len(place) > MAX_PLACE:
-            raise InvalidInput(f"Keep the place to {MAX_PLACE} characters (it has {len(place)}).")
+            raise PlanError(f"Keep the place to {MAX_PLACE} characters (it has {len(place)}).", field="place")
     return SessionPlan(
         plan.format, title, plan.start, plan.length, plan.seats, plan.where, link, office, place, description
     )

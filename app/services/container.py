@@ -8,6 +8,7 @@ from app.services.coffee import RouletteService
 from app.services.coffee_channels import CoffeeChannels
 from app.services.erasure import ErasureService
 from app.services.feedback import FeedbackService
+from app.services.hosting import HostingService
 from app.services.insight import InsightService
 from app.services.members import AboutService
 from app.services.mentoring import MentoringService
@@ -30,3 +31,4 @@ class Services:
     operations: Operations
     about: AboutService
     offices: OfficesService
+    hosting: HostingService

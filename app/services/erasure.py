@@ -19,6 +19,7 @@ from app.db import queries
 from app.db.models import Member
 from app.domain.errors import Conflict
 from app.services.clock import Clock, utc_now
+from app.services.hosting import HostingService
 from app.services.mentoring import MentoringService
 from app.services.outbox import QUEUED, SENDING
 from app.services.people import Person
@@ -37,10 +38,16 @@ class ErasureReport:
 
 class ErasureService:
     def __init__(
-        self, sessions: sessionmaker[Session], mentoring: MentoringService, *, clock: Clock = utc_now
+        self,
+        sessions: sessionmaker[Session],
+        mentoring: MentoringService,
+        *,
+        hosting: HostingService,
+        clock: Clock = utc_now,
     ) -> None:
         self._sessions = sessions
         self._mentoring = mentoring
+        self._hosting = hosting
         self._clock = clock
 
     def forget(self, person: Person) -> ErasureReport:
@@ -52,6 +59,8 @@ class ErasureService:
             if session.get(Member, person.user_id) is None:
                 raise Conflict("There's nothing of yours left to erase.")
             cancelled = self._cancel_upcoming(session, person, now)
+            # Their seats go to the next waiting, their sessions are called off (everyone told).
+            self._hosting.forget_within(session, user_id, now=now)
             eq.add_stand_in(session, stand_in, now=now)
             goals = eq.repoint_asks(session, user_id, stand_in)
             eq.repoint_meetings(session, user_id, stand_in)

@@ -39,12 +39,14 @@ from app.slack.subcommands import (
     Export,
     ForgetMe,
     Help,
+    Host,
     Join,
     Leave,
     ListMine,
     Mentors,
     Offices,
     Profile,
+    Sessions,
     SetAvailable,
     Stats,
     Unknown,
@@ -129,6 +131,20 @@ def _parse_mentors(rest: str) -> Mentors:
             " (or just `/mentor mentors` to see everyone)"
         )
     return Mentors(topics=topics)
+
+
+MAX_PLACE_WORDS = 60
+
+
+def _parse_sessions(rest: str) -> Sessions:
+    words, topics = words_and_topics(rest)
+    place = unescape(" ".join(words))
+    if len(place) > MAX_PLACE_WORDS:
+        raise InvalidInput(
+            "Say where, if you like: `online`, `in person` or an office, "
+            "e.g. `/mentor sessions #python online` or `/mentor sessions Berlin`"
+        )
+    return Sessions(topics=topics, place=place or None)
 
 
 _ON_WORDS = frozenset({"on", "yes", "true"})
@@ -294,6 +310,8 @@ _TOP_LEVEL: dict[str, Callable[[str], Command]] = {
     "mentors": _parse_mentors,
     "about": _no_arguments("about", About),
     "offices": _parse_offices,
+    "host": _no_arguments("host", Host),
+    "sessions": _parse_sessions,
     "coffee": _parse_coffee,
     "stats": _parse_stats,
     "export": _no_arguments("export", Export),

@@ -32,6 +32,10 @@ class Action(StrEnum):
     MENTOR_AVAILABLE = "mentor_available"  # value: "on" | "off"
     DIRECTORY_PAGE = "directory_page"  # prefix: directory_page_prev|next, value: DirectoryPageRef
     ASK_MENTOR = "ask_mentor"  # prefix: ask_mentor_<n>, value: MentorPick
+    JOIN_SESSION = "join_session"  # value: SessionRef
+    LEAVE_SESSION = "leave_session"  # value: SessionRef
+    CANCEL_SESSION = "cancel_session"  # value: SessionRef
+    HOME_HOST = "home_host"
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
@@ -53,6 +57,7 @@ class View(StrEnum):
     FEEDBACK_NOTE = "feedback_note"  # private_metadata: NoteForm (a meeting id)
     ABOUT = "about_you"  # private_metadata: ProfileForm (the channel it was opened from)
     ASK = "ask_modal"  # private_metadata: AskForm (the mentor it is aimed at, if any)
+    HOST = "host_session"  # private_metadata: ProfileForm (the channel it was opened from)
 
 
 class Block(StrEnum):
@@ -70,6 +75,18 @@ class Block(StrEnum):
     ASK_KIND = "ask_kind"
     OFFICE = "office"
     OFFICE_DAYS = "office_days"
+    SESSION_FORMAT = "session_format"
+    SESSION_TITLE = "session_title"
+    SESSION_TOPICS = "session_topics"
+    SESSION_DATE = "session_date"
+    SESSION_TIME = "session_time"
+    SESSION_LENGTH = "session_length"
+    SESSION_SEATS = "session_seats"
+    SESSION_WHERE = "session_where"
+    SESSION_LINK = "session_link"
+    SESSION_OFFICE = "session_office"
+    SESSION_PLACE = "session_place"
+    SESSION_DESCRIPTION = "session_description"
 
 
 class Field(StrEnum):
@@ -89,3 +106,15 @@ class Field(StrEnum):
     ASK_KIND = "ask_kind_input"
     OFFICE = "office_input"
     OFFICE_DAYS = "office_days_input"
+    SESSION_FORMAT = "session_format_input"
+    SESSION_TITLE = "session_title_input"
+    SESSION_TOPICS = "session_topics_input"
+    SESSION_DATE = "session_date_input"
+    SESSION_TIME = "session_time_input"
+    SESSION_LENGTH = "session_length_input"
+    SESSION_SEATS = "session_seats_input"
+    SESSION_WHERE = "session_where_input"
+    SESSION_LINK = "session_link_input"
+    SESSION_OFFICE = "session_office_input"
+    SESSION_PLACE = "session_place_input"
+    SESSION_DESCRIPTION = "session_description_input"

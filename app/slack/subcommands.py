@@ -94,6 +94,20 @@ class Mentors:
 
 
 @dataclass(frozen=True, slots=True)
+class Host:
+    """``host``: open the "host a session" modal (people on the register only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sessions:
+    """``sessions [#topic …] [online|in person|<office>]``: upcoming hosted sessions; ``place`` as typed
+    (the service knows the offices)."""
+
+    topics: tuple[str, ...] = ()
+    place: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CoffeeHelp:
     """``coffee`` alone, ``coffee help``, or ``coffee <unknown>`` (then ``unknown`` is that word)."""
 
@@ -207,6 +221,8 @@ Command: TypeAlias = (
     | Mentors
     | About
     | Offices
+    | Host
+    | Sessions
     | CoffeeHelp
     | CoffeeJoin
     | CoffeeLeave

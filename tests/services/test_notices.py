@@ -16,6 +16,8 @@ NOW_KINDS = {
     "request_declined",
     "request_expired",
     "meeting_cancelled",
+    "session_seat_offered",
+    "session_cancelled",
     "home_refresh",
 }
 # (sent to, everyone it concerns) of each example.
@@ -32,6 +34,9 @@ PEOPLE = {
     "coffee_paused": ((TO,), (TO,)),
     "coffee_left_out": ((TO,), (TO,)),
     "coffee_partner_left": ((TO,), (TO,)),
+    "session_seat_offered": ((TO,), (TO, OTHER)),
+    "session_cancelled": ((TO,), (TO, OTHER)),
+    "session_gathering": ((OTHER, TO), (OTHER, TO)),
     "home_refresh": ((TO,), (TO,)),
 }
 

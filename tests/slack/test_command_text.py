@@ -32,10 +32,12 @@ from app.slack.subcommands import (
     Export,
     ForgetMe,
     Help,
+    Host,
     Join,
     Leave,
     ListMine,
     Profile,
+    Sessions,
     SetAvailable,
     Stats,
     Unknown,
@@ -175,6 +177,14 @@ PARSES = [
     ("forget-me", ForgetMe()),
     ("Forget-Me", ForgetMe()),
     ("forget me", ForgetMe()),
+    # hosted sessions
+    ("host", Host()),
+    ("sessions", Sessions()),
+    ("sessions #python", Sessions(("python",))),
+    ("sessions #Python online", Sessions(("python",), "online")),
+    ("sessions in person #sre", Sessions(("sre",), "in person")),
+    ("sessions New  York", Sessions((), "New York")),
+    ("sessions Z&amp;rich", Sessions((), "Z&rich")),
 ]
 
 
@@ -186,6 +196,8 @@ def test_parses(text: str, expected: object) -> None:
 EXAMPLE_ASK = "`/mentor ask How do I prepare for on-call? #sre`"
 
 REFUSALS = [
+    ("host now", ["`/mentor host` doesn't take anything after it"]),
+    ("sessions " + "x" * 61, ["`online`, `in person` or an office", "/mentor sessions Berlin"]),
     # ask: goal required, limited, topics limited and well-formed
     ("ask", ["what you'd like to get out of the conversation", EXAMPLE_ASK]),
     ("ask   ", ["what you'd like to get out of the conversation"]),
@@ -320,7 +332,7 @@ _slack_like_text = st.lists(_pieces, max_size=40).map(" ".join)
 
 _sub_commands = st.sampled_from(
     ["ask", "join", "away", "available", "stats", "coffee schedule", "coffee schedule weekly",
-     "coffee channel", "coffee avoid", "coffee pause", "coffee", "help", "leave"]
+     "coffee channel", "coffee avoid", "coffee pause", "coffee", "help", "leave", "sessions", "host"]
 )  # fmt: skip
 
 

@@ -21,6 +21,9 @@ WORDS = {
     "coffee_paused": "paused your coffee roulette",
     "coffee_left_out": "couldn't find you a match",
     "coffee_partner_left": "can no longer be reached",
+    "session_seat_offered": "A seat came free in “Office hours”",
+    "session_cancelled": "<@U2> cancelled “Office hours”",
+    "session_gathering": "starts within the hour. Here's your group.",
 }
 
 
@@ -40,3 +43,11 @@ def test_a_request_that_fell_through_offers_the_other_mentors_slots():
     message = render(example("request_declined", "k"))
     action_ids = [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
     assert action_ids == ["pick_slot_0"]
+
+
+def test_a_sessions_place_and_link_are_shown_as_text():
+    from dataclasses import replace
+
+    gathering = example("session_gathering", "k")
+    message = render(replace(gathering, where="Berlin, <!here> room"))  # type: ignore[type-var]
+    assert "<!here>" not in str(message.blocks) and "&lt;!here&gt;" in str(message.blocks)

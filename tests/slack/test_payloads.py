@@ -197,3 +197,18 @@ def test_a_mentor_pick_and_an_aimed_ask_form_read_back_what_they_wrote(mentor, t
 def test_the_register_payloads_refuse_garbage(kind, raw):
     with pytest.raises(BadPayload):
         kind.decode(raw)
+
+
+@given(ids)
+def test_a_session_button_reads_back_its_session(session_id):
+    from app.slack.payloads import SessionRef
+
+    assert SessionRef.decode(SessionRef(session_id).encode()) == SessionRef(session_id)
+
+
+@pytest.mark.parametrize("raw", ["", "1", "s", "s0", "s-1", "s+1", "s 1", f"s{MAX_ID + 1}", "x1", "s1.0"])
+def test_a_session_button_refuses_what_it_did_not_write(raw):
+    from app.slack.payloads import SessionRef
+
+    with pytest.raises(BadPayload):
+        SessionRef.decode(raw)

@@ -78,6 +78,23 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
         "coffee_paused": n.CoffeePaused(key=key, to=to),
         "coffee_left_out": n.CoffeeLeftOut(key=key, to=to),
         "coffee_partner_left": n.CoffeePartnerLeft(key=key, to=to),
+        "session_seat_offered": n.SeatOffered(
+            key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="UTC"
+        ),
+        "session_cancelled": n.SessionCancelled(
+            key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="Asia/Tokyo"
+        ),
+        "session_gathering": n.SessionGathering(
+            key=key,
+            users=(other, to),
+            session_id=1,
+            host_id=other,
+            title="Office hours",
+            start=START,
+            minutes=45,
+            where="online: https://meet.example.com/abc",
+            tzs={to: "UTC", other: "Europe/Berlin"},
+        ),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }
     return examples[kind]

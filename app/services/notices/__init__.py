@@ -46,6 +46,7 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
+from app.services.notices.sessions import SeatOffered, SessionCancelled, SessionGathering
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +71,9 @@ Notice = (
     | CoffeePaused
     | CoffeeLeftOut
     | CoffeePartnerLeft
+    | SeatOffered
+    | SessionCancelled
+    | SessionGathering
     | HomeRefresh
 )
 
@@ -88,6 +92,9 @@ KINDS: dict[str, type[Notice]] = {
         CoffeePaused,
         CoffeeLeftOut,
         CoffeePartnerLeft,
+        SeatOffered,
+        SessionCancelled,
+        SessionGathering,
         HomeRefresh,
     )
 }
@@ -127,6 +134,9 @@ __all__ = [
     "RequestClosed",
     "RequestDeclined",
     "RequestExpired",
+    "SeatOffered",
+    "SessionCancelled",
+    "SessionGathering",
     "Undecodable",
     "UnknownKind",
     "decode",

@@ -10,6 +10,8 @@ _MENTORING_HELP = """\
 • `/mentor ask reverse &lt;goal&gt; #topic` — Reverse mentoring: a colleague two or more levels junior, \
 in another team, mentors you (needs your team and level: `/mentor about`)
 • `/mentor mentors #topic` — Browse the mentors (all of them without a topic) and ask one by name
+• `/mentor sessions #topic online|in person|office` — Upcoming group sessions, lunches and coworking \
+with seats left, to join
 • `/mentor list` — Your asks and upcoming conversations
 • `/mentor about` — Your working hours (slots offered to you fall inside them), team and level
 • `/mentor forget-me` — Erase everything Mentorbot holds about you"""
@@ -20,6 +22,7 @@ _MENTORS_HELP = """\
 • `/mentor profile` — Edit your topics, hours and how many conversations a week you take
 • `/mentor available on|off` — Take new requests, or pause them
 • `/mentor away 2w|2025-09-01|off` — Step away for a while; `off` when you're back
+• `/mentor host` — Host a group session, a group lunch or coworking, online or at an office
 • `/mentor leave` — Leave the mentor list"""
 
 _COFFEE_HELP = """\

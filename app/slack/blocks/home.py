@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +18,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app.services.coffee import CoffeeStatus
+from app.services.hosting import SessionView
 from app.services.insight import ProgramStats
 from app.services.mentoring import MyConversations
 from app.services.register import ProfileView
-from app.slack.blocks import coffee
+from app.slack.blocks import coffee, hosting
 from app.slack.blocks.format import local_time, mention
 from app.slack.blocks.insight import dashboard_blocks
 from app.slack.blocks.messages import MAX_LISTED
@@ -36,6 +38,7 @@ class HomeData:
     profile: ProfileView | None  # set for mentors on the register
     week_load: tuple[int, int] | None
     stats: ProgramStats | None  # set for admins only
+    sessions: Sequence[SessionView] = ()  # hosted, joined or waited for, still to come
 
 
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
@@ -87,6 +90,12 @@ def home_view(data: HomeData) -> dict[str, Any]:
         for a in mine.open_asks[:MAX_LISTED]:
             blocks.append(_section(f"No slot picked yet: _{escape(a.goal)}_"))
         blocks.extend(_more(len(mine.open_asks)))
+    if data.sessions:
+        blocks.append(DividerBlock())
+        blocks.append(_section("*Your sessions*"))
+        for view in data.sessions[:MAX_LISTED]:
+            blocks.extend(hosting.session_blocks(view, tz))
+        blocks.extend(_more(len(data.sessions)))
     blocks.append(DividerBlock())
     status = coffee.status(data.coffee)
     blocks.append(_section("*Coffee roulette*"))
@@ -128,6 +137,12 @@ def _mentor_section(data: HomeData, tz: str) -> list[Any]:
             ),
         ),
     ]
+    blocks.append(
+        ActionsBlock(
+            block_id="home_hosting",
+            elements=[ButtonElement(text="Host a session", action_id=Action.HOME_HOST, value="host")],
+        )
+    )
     asking_me = [v for v in data.mine.pending if v.role == "mentor"]
     for v in asking_me[:MAX_LISTED]:
         blocks.append(

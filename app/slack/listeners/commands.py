@@ -19,7 +19,7 @@ from app.services.container import Services
 from app.services.people import Person
 from app.slack import command_text as ct
 from app.slack import subcommands as sc
-from app.slack.blocks import directory, messages
+from app.slack.blocks import directory, hosting, messages
 from app.slack.blocks import register as register_blocks
 from app.slack.blocks.help import HELP_TEXT
 from app.slack.blocks.messages import Message
@@ -28,6 +28,7 @@ from app.slack.blocks.offices import offices_message
 from app.slack.ids import COMMAND
 from app.slack.listeners import coffee, insight
 from app.slack.listeners.about import open_about_modal
+from app.slack.listeners.hosting import open_host_modal
 from app.slack.listeners.modal import open_modal
 from app.slack.mrkdwn import escape
 from app.slack.payloads import ProfileForm
@@ -114,6 +115,13 @@ def serve(
             return offices_message(left, lead=f"Removed the office {escape(' '.join(name.split()))}.")
         case sc.Offices():
             return offices_message(services.offices.offices())
+        case sc.Host():
+            open_host_modal(
+                client, services, person, command["trigger_id"], respond, channel_id=command.get("channel_id")
+            )
+            return None
+        case sc.Sessions(topics=topics, place=place):
+            return hosting.sessions_message(services.hosting.upcoming(person, topics, place), person.tz)
         case sc.Mentors(topics=topics):
             return directory.mentor_directory(services.mentoring.browse_mentors(person, topics))
         case (

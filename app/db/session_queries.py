@@ -1,0 +1,219 @@
+"""Hosted sessions and their seats: find them, list the upcoming ones, take and free seats atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.db.dialects import insert_or_ignore, skip_locked
+from app.db.models import HostedSession, MentorProfile, Office, SessionSeat
+
+OPEN, CANCELLED = "open", "cancelled"
+TAKEN, WAITLISTED, LEFT = "taken", "waitlisted", "left"
+
+
+def topics_column(topics: Sequence[str]) -> str:
+    """ ",python,sre,": every topic between commas, so ``LIKE '%,python,%'`` finds exactly one."""
+    return f",{','.join(topics)}," if topics else ""
+
+
+def topics_of(row: HostedSession) -> tuple[str, ...]:
+    return tuple(t for t in row.topics.split(",") if t)
+
+
+def on_register(session: Session, user_id: str) -> bool:
+    """Whether the person is on the mentor register (away or paused still counts: they may host)."""
+    return bool(session.scalar(select(MentorProfile.active).where(MentorProfile.user_id == user_id)))
+
+
+def session_by_id(session: Session, session_id: int) -> HostedSession | None:
+    return session.get(HostedSession, session_id)
+
+
+def office_name(session: Session, office_id: int | None) -> str | None:
+    return None if office_id is None else session.scalar(select(Office.name).where(Office.id == office_id))
+
+
+def upcoming(
+    session: Session,
+    *,
+    now: datetime,
+    topics: Sequence[str] = (),
+    where: str | None = None,
+    office_id: int | None = None,
+    limit: int = 20,
+) -> list[HostedSession]:
+    """Open sessions that haven't started, soonest first, with the filters given."""
+    query = select(HostedSession).where(HostedSession.status == OPEN, HostedSession.start_at > now)
+    if topics:
+        query = query.where(or_(*(HostedSession.topics.like(f"%,{topic},%") for topic in topics)))
+    if where is not None:
+        query = query.where(HostedSession.where == where)
+    if office_id is not None:
+        query = query.where(HostedSession.office_id == office_id)
+    return list(session.scalars(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit)))
+
+
+def seat_of(session: Session, session_id: int, user_id: str) -> SessionSeat | None:
+    return session.scalar(
+        select(SessionSeat).where(SessionSeat.session_id == session_id, SessionSeat.user_id == user_id)
+    )
+
+
+def seats_by_status(session: Session, session_id: int, status: str) -> list[SessionSeat]:
+    """The session's seats with ``status``, in the order people got it (the waitlist's order)."""
+    return list(
+        session.scalars(
+            select(SessionSeat)
+            .where(SessionSeat.session_id == session_id, SessionSeat.status == status)
+            .order_by(SessionSeat.since, SessionSeat.id)
+        )
+    )
+
+
+def statuses_of(session: Session, user_id: str, session_ids: Sequence[int]) -> dict[int, str]:
+    """A person's seat status in each of these sessions that they have one in."""
+    if not session_ids:
+        return {}
+    rows = session.execute(
+        select(SessionSeat.session_id, SessionSeat.status).where(
+            SessionSeat.user_id == user_id, SessionSeat.session_id.in_(session_ids)
+        )
+    )
+    return {session_id: status for session_id, status in rows}
+
+
+def waitlisted_counts(session: Session, session_ids: Sequence[int]) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    rows = session.execute(
+        select(SessionSeat.session_id, func.count())
+        .where(SessionSeat.session_id.in_(session_ids), SessionSeat.status == WAITLISTED)
+        .group_by(SessionSeat.session_id)
+    )
+    return {session_id: count for session_id, count in rows}
+
+
+def take_a_seat(session: Session, session_id: int, *, now: datetime) -> bool:
+    """Count one more seat taken, if one is left: one conditional UPDATE, so of several transactions
+    racing for the last seat exactly one gets it. PostgreSQL re-checks ``taken < seats`` on the row a
+    concurrent winner committed (the loser waits on its row lock, then updates nothing); SQLite
+    serialises writers (``BEGIN IMMEDIATE``)."""
+    taken = session.execute(
+        update(HostedSession)
+        .where(
+            HostedSession.id == session_id,
+            HostedSession.status == OPEN,
+            HostedSession.start_at > now,
+            HostedSession.gathered_at.is_(None),
+            HostedSession.taken < HostedSession.seats,
+        )
+        .values(taken=HostedSession.taken + 1, updated_at=now)
+        .returning(HostedSession.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return taken is not None
+
+
+def free_a_seat(session: Session, session_id: int, *, now: datetime) -> None:
+    session.execute(
+        update(HostedSession)
+        .where(HostedSession.id == session_id, HostedSession.taken > 0)
+        .values(taken=HostedSession.taken - 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def cancel(session: Session, session_id: int, *, now: datetime) -> bool:
+    """Mark an open session cancelled; False when it already was (two clicks on Cancel)."""
+    done = session.execute(
+        update(HostedSession)
+        .where(HostedSession.id == session_id, HostedSession.status == OPEN)
+        .values(status=CANCELLED, updated_at=now)
+        .returning(HostedSession.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return done is not None
+
+
+def add_seat(session: Session, session_id: int, user_id: str, status: str, *, now: datetime) -> bool:
+    """A first seat row for the person; False when they already have one (a double click racing)."""
+    values = dict(
+        session_id=session_id,
+        user_id=user_id,
+        status=status,
+        since=now,
+        taken_at=now if status == TAKEN else None,
+    )
+    inserted = session.execute(
+        insert_or_ignore(session, SessionSeat, values, ["session_id", "user_id"]).returning(SessionSeat.id)
+    ).first()
+    return inserted is not None
+
+
+def set_seat_status(seat: SessionSeat, status: str, *, now: datetime) -> None:
+    seat.status, seat.since = status, now
+    if status == TAKEN:
+        seat.taken_at = now
+
+
+def upcoming_seats_of(session: Session, user_id: str, *, now: datetime) -> list[int]:
+    """The open, not yet started sessions the person has a seat in or is waiting for."""
+    return list(
+        session.scalars(
+            select(SessionSeat.session_id)
+            .join(HostedSession, HostedSession.id == SessionSeat.session_id)
+            .where(
+                SessionSeat.user_id == user_id,
+                SessionSeat.status.in_((TAKEN, WAITLISTED)),
+                HostedSession.status == OPEN,
+                HostedSession.start_at > now,
+            )
+            .order_by(SessionSeat.session_id)
+        )
+    )
+
+
+def upcoming_hosted_by(session: Session, user_id: str, *, now: datetime) -> list[int]:
+    return list(
+        session.scalars(
+            select(HostedSession.id)
+            .where(
+                HostedSession.host_id == user_id, HostedSession.status == OPEN, HostedSession.start_at > now
+            )
+            .order_by(HostedSession.id)
+        )
+    )
+
+
+def due_for_gathering(session: Session, *, now: datetime, lead: timedelta, limit: int) -> list[HostedSession]:
+    """Open sessions starting within ``lead`` whose group DM isn't open yet, claimed (skip locked) so
+    replicas split them."""
+    query = (
+        select(HostedSession)
+        .where(
+            HostedSession.status == OPEN,
+            HostedSession.gathered_at.is_(None),
+            HostedSession.start_at > now,
+            HostedSession.start_at <= now + lead,
+        )
+        .order_by(HostedSession.start_at, HostedSession.id)
+        .limit(limit)
+    )
+    return list(session.scalars(skip_locked(session, query)))
+
+
+def upcoming_of(session: Session, user_id: str, *, now: datetime, limit: int = 10) -> list[HostedSession]:
+    """Open sessions still to come that the person hosts, has a seat in or waits for, soonest first."""
+    theirs = select(SessionSeat.session_id).where(
+        SessionSeat.user_id == user_id, SessionSeat.status.in_((TAKEN, WAITLISTED))
+    )
+    query = select(HostedSession).where(
+        HostedSession.status == OPEN,
+        HostedSession.start_at > now,
+        or_(HostedSession.host_id == user_id, HostedSession.id.in_(theirs)),
+    )
+    return list(session.scalars(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit)))

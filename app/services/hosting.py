@@ -1,0 +1,370 @@
+"""Hosted sessions (group mentoring, group lunches, coworking): host, find, join, leave, cancel.
+
+Each use case is one transaction. A join takes a seat with one conditional UPDATE of the session's
+``taken`` counter (``session_queries.take_a_seat``), so when several people click the last seat at once
+exactly one gets it and the others go on the waitlist. Leaving frees the seat and gives it to the first
+on the waitlist, who is told (and may leave in turn). The host's cancel tells everyone with a seat or on
+the waitlist. Refusals are DomainErrors with words for the person, and change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import office_queries, queries
+from app.db import session_queries as sq
+from app.db.models import HostedSession
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.formats import RULES, Format, SessionPlan, Where, validate_plan
+from app.services import outbox
+from app.services.clock import Clock, utc_now
+from app.services.notices import SeatOffered, SessionCancelled, SessionGathering
+from app.services.people import Person
+
+MAX_TOPICS = 5
+GATHER_LEAD = timedelta(hours=1)  # the group DM opens this long before the start; joining closes then
+NOT_ON_REGISTER = (
+    "Only people on the mentor register host sessions. `/mentor join #topic` puts you on it first."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """A session as a person sees it; ``mine`` is their part in it: "host", "taken", "waitlisted" or None."""
+
+    session_id: int
+    host_id: str
+    format: Format
+    title: str
+    topics: tuple[str, ...]
+    start: datetime
+    length: timedelta
+    seats: int
+    taken: int
+    waitlisted: int
+    where: Where
+    link: str | None
+    office: str | None
+    place: str | None
+    description: str
+    cancelled: bool
+    mine: str | None
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.seats - self.taken)
+
+    @property
+    def label(self) -> str:
+        return RULES[self.format].label
+
+
+@dataclass(frozen=True, slots=True)
+class JoinResult:
+    view: SessionView
+    seated: bool  # False: it was full, and they are on the waitlist
+    position: int = 0  # on the waitlist, from 1
+
+
+class HostingService:
+    def __init__(self, sessions: sessionmaker[Session], *, clock: Clock = utc_now, default_tz: str = "UTC"):
+        self._sessions = sessions
+        self._clock = clock
+        self._default_tz = default_tz
+
+    def offices_for_host(self, person: Person) -> list[str]:
+        """The offices a session can be at, for the form; NotAllowed for someone not on the register."""
+        with self._sessions() as session:
+            if not sq.on_register(session, person.user_id):
+                raise NotAllowed(NOT_ON_REGISTER)
+            return [o.name for o in office_queries.all_offices(session)]
+
+    def host(self, person: Person, plan: SessionPlan, topics: Sequence[str] = ()) -> SessionView:
+        """Put a session on the calendar; only people on the register host."""
+        now = self._clock()
+        if len(topics) > MAX_TOPICS:
+            raise InvalidInput(f"Give a session at most {MAX_TOPICS} topics.")
+        with self._sessions.begin() as session:
+            if not sq.on_register(session, person.user_id):
+                raise NotAllowed(NOT_ON_REGISTER)
+            offices = {o.name: o.id for o in office_queries.all_offices(session)}
+            plan = validate_plan(plan, now=now, offices=offices)
+            queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
+            row = HostedSession(
+                host_id=person.user_id,
+                format=plan.format.value,
+                title=plan.title,
+                topics=sq.topics_column(list(dict.fromkeys(topics))),
+                start_at=plan.start,
+                minutes=plan.length // timedelta(minutes=1),
+                seats=plan.seats,
+                taken=0,
+                where=plan.where.value,
+                link=plan.link,
+                office_id=offices[plan.office] if plan.office else None,
+                place=plan.place,
+                description=plan.description,
+                status=sq.OPEN,
+                sequence=0,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return self._view(session, row, person.user_id)
+
+    def upcoming(
+        self, person: Person, topics: Sequence[str] = (), place: str | None = None
+    ) -> list[SessionView]:
+        """Open sessions that haven't started, soonest first; ``place`` is "online", "in person" or an
+        office's name."""
+        now = self._clock()
+        with self._sessions() as session:
+            where, office_id = _place_filter(session, place)
+            rows = sq.upcoming(session, now=now, topics=topics, where=where, office_id=office_id)
+            return self._views(session, rows, person.user_id)
+
+    def mine(self, person: Person) -> list[SessionView]:
+        """The sessions still to come that the person hosts, has a seat in or waits for (the Home)."""
+        with self._sessions() as session:
+            return self._views(
+                session, sq.upcoming_of(session, person.user_id, now=self._clock()), person.user_id
+            )
+
+    def session(self, person: Person, session_id: int) -> SessionView:
+        with self._sessions() as session:
+            return self._view(session, _found(session, session_id), person.user_id)
+
+    def join(self, person: Person, session_id: int) -> JoinResult:
+        """A seat if one is left, else a place on the waitlist."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = _joinable(session, session_id, now=now)
+            if row.host_id == person.user_id:
+                raise InvalidInput("You're hosting this session: your place is kept.")
+            seat = sq.seat_of(session, session_id, person.user_id)
+            if seat is not None and seat.status == sq.TAKEN:
+                raise Conflict(f"You already have a seat in “{row.title}”.")
+            if seat is not None and seat.status == sq.WAITLISTED:
+                raise Conflict(f"You're already on the waitlist for “{row.title}”.")
+            queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
+            seated = sq.take_a_seat(session, session_id, now=now)
+            status = sq.TAKEN if seated else sq.WAITLISTED
+            if seat is not None:  # they had left: back in, at the end of the waitlist if it's full
+                sq.set_seat_status(seat, status, now=now)
+            elif not sq.add_seat(session, session_id, person.user_id, status, now=now):
+                # The same person's second click won the race for their row: roll this one back.
+                raise Conflict(f"You're already in “{row.title}”.")
+            session.flush()
+            session.refresh(row)
+            position = 0
+            if not seated:
+                waiting = [s.user_id for s in sq.seats_by_status(session, session_id, sq.WAITLISTED)]
+                position = waiting.index(person.user_id) + 1
+            return JoinResult(self._view(session, row, person.user_id), seated, position)
+
+    def leave(self, person: Person, session_id: int) -> SessionView:
+        """Give up a seat (or a place on the waitlist); a freed seat goes to the first on the waitlist."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = self.leave_within(session, person.user_id, session_id, now=now)
+            return self._view(session, row, person.user_id)
+
+    def leave_within(
+        self, session: Session, user_id: str, session_id: int, *, now: datetime
+    ) -> HostedSession:
+        """Leave in the caller's transaction (erasure calls it too)."""
+        row = _found(session, session_id)
+        seat = sq.seat_of(session, session_id, user_id)
+        if seat is None or seat.status == sq.LEFT:
+            raise Conflict(f"You have no seat in “{row.title}”.")
+        if row.start_at <= now:
+            raise Conflict(f"“{row.title}” has already started.")
+        was_seated = seat.status == sq.TAKEN
+        sq.set_seat_status(seat, sq.LEFT, now=now)
+        if was_seated and row.status == sq.OPEN:
+            # The UPDATE locks the session's row until commit: a concurrent leave or join waits, so
+            # the waitlist read below is the one that counts.
+            sq.free_a_seat(session, session_id, now=now)
+            self._seat_the_next(session, row, now=now)
+        session.flush()
+        session.refresh(row)
+        return row
+
+    def cancel(self, person: Person, session_id: int) -> SessionView:
+        """The host calls it off; everyone with a seat or on the waitlist is told."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = self.cancel_within(session, person.user_id, session_id, now=now)
+            return self._view(session, row, person.user_id)
+
+    def cancel_within(
+        self, session: Session, user_id: str, session_id: int, *, now: datetime
+    ) -> HostedSession:
+        """Cancel in the caller's transaction (erasure calls it too)."""
+        row = _found(session, session_id)
+        if row.host_id != user_id:
+            raise NotAllowed("Only the host can cancel a session.")
+        if row.status == sq.CANCELLED:
+            raise Conflict(f"“{row.title}” is already cancelled.")
+        if row.start_at <= now:
+            raise Conflict(f"“{row.title}” has already started.")
+        if not sq.cancel(session, session_id, now=now):
+            raise Conflict(f"“{row.title}” is already cancelled.")
+        people = [
+            s.user_id
+            for status in (sq.TAKEN, sq.WAITLISTED)
+            for s in sq.seats_by_status(session, session_id, status)
+        ]
+        tzs = queries.member_tzs(session, people, self._default_tz)
+        for person_id in people:
+            notice = SessionCancelled(
+                key=f"session:{session_id}:cancelled:{person_id}",
+                to=person_id,
+                session_id=session_id,
+                host_id=row.host_id,
+                title=row.title,
+                start=row.start_at,
+                tz=tzs[person_id],
+            )
+            outbox.enqueue(session, notice, now=now)
+        session.flush()
+        session.refresh(row)
+        return row
+
+    def forget_within(self, session: Session, user_id: str, *, now: datetime) -> int:
+        """Before a person is erased: leave every seat still to come (the next waiting gets it) and cancel
+        every session they host (everyone told). How many sessions that touched."""
+        touched = 0
+        for session_id in sq.upcoming_seats_of(session, user_id, now=now):
+            self.leave_within(session, user_id, session_id, now=now)
+            touched += 1
+        for session_id in sq.upcoming_hosted_by(session, user_id, now=now):
+            self.cancel_within(session, user_id, session_id, now=now)
+            touched += 1
+        return touched
+
+    def gather_due(self, *, now: datetime | None = None, batch: int = 100) -> int:
+        """Open the group DM of every session starting within the hour: the host and everyone with a
+        seat, told once (the claim is ``gathered_at``). A session nobody joined is only marked."""
+        now = now or self._clock()
+        gathered = 0
+        with self._sessions.begin() as session:
+            for row in sq.due_for_gathering(session, now=now, lead=GATHER_LEAD, limit=batch):
+                row.gathered_at = now
+                seated = [s.user_id for s in sq.seats_by_status(session, row.id, sq.TAKEN)]
+                if not seated:
+                    continue
+                users = (row.host_id, *seated)
+                notice = SessionGathering(
+                    key=f"session:{row.id}:gathering",
+                    users=users,
+                    session_id=row.id,
+                    host_id=row.host_id,
+                    title=row.title,
+                    start=row.start_at,
+                    minutes=row.minutes,
+                    where=_where_words(row, sq.office_name(session, row.office_id)),
+                    tzs=queries.member_tzs(session, users, self._default_tz),
+                )
+                outbox.enqueue(session, notice, now=now)
+                gathered += 1
+        return gathered
+
+    def _seat_the_next(self, session: Session, row: HostedSession, *, now: datetime) -> None:
+        waiting = sq.seats_by_status(session, row.id, sq.WAITLISTED)
+        if not waiting or row.gathered_at is not None or not sq.take_a_seat(session, row.id, now=now):
+            return
+        first = waiting[0]
+        sq.set_seat_status(first, sq.TAKEN, now=now)
+        notice = SeatOffered(
+            key=f"session:{row.id}:seat:{first.user_id}:{first.id}:{int(now.timestamp())}",
+            to=first.user_id,
+            session_id=row.id,
+            host_id=row.host_id,
+            title=row.title,
+            start=row.start_at,
+            tz=queries.member_tz(session, first.user_id, self._default_tz),
+        )
+        outbox.enqueue(session, notice, now=now)
+
+    def _view(self, session: Session, row: HostedSession, viewer: str) -> SessionView:
+        return self._views(session, [row], viewer)[0]
+
+    def _views(self, session: Session, rows: Sequence[HostedSession], viewer: str) -> list[SessionView]:
+        ids = [r.id for r in rows]
+        mine = sq.statuses_of(session, viewer, ids)
+        waiting = sq.waitlisted_counts(session, ids)
+        offices = {o.id: o.name for o in office_queries.all_offices(session)}
+        return [
+            SessionView(
+                session_id=r.id,
+                host_id=r.host_id,
+                format=Format(r.format),
+                title=r.title,
+                topics=sq.topics_of(r),
+                start=r.start_at,
+                length=timedelta(minutes=r.minutes),
+                seats=r.seats,
+                taken=r.taken,
+                waitlisted=waiting.get(r.id, 0),
+                where=Where(r.where),
+                link=r.link,
+                office=offices.get(r.office_id) if r.office_id is not None else None,
+                place=r.place,
+                description=r.description,
+                cancelled=r.status == sq.CANCELLED,
+                mine="host" if r.host_id == viewer else _part(mine.get(r.id)),
+            )
+            for r in rows
+        ]
+
+
+def _part(status: str | None) -> str | None:
+    return status if status in (sq.TAKEN, sq.WAITLISTED) else None
+
+
+def _found(session: Session, session_id: int) -> HostedSession:
+    row = sq.session_by_id(session, session_id)
+    if row is None:
+        raise NotFound("That session no longer exists.")
+    return row
+
+
+def _joinable(session: Session, session_id: int, *, now: datetime) -> HostedSession:
+    row = _found(session, session_id)
+    if row.status == sq.CANCELLED:
+        raise Conflict(f"The host cancelled “{row.title}”.")
+    if row.start_at <= now:
+        raise Conflict(f"“{row.title}” has already started: there's no joining it now.")
+    if row.gathered_at is not None:
+        raise Conflict(f"Joining “{row.title}” closed when its group DM opened, an hour before the start.")
+    return row
+
+
+def _where_words(row: HostedSession, office: str | None) -> str:
+    if row.where == Where.ONLINE.value:
+        return f"online: {row.link}" if row.link else "online, right here (start a huddle)"
+    return ", ".join(p for p in (office, row.place) if p) or "in person"
+
+
+def _place_filter(session: Session, place: str | None) -> tuple[str | None, int | None]:
+    """("online" | "in_person" | None, an office's id | None) for what followed ``/mentor sessions``."""
+    if not place:
+        return None, None
+    words = " ".join(place.split()).lower()
+    if words == "online":
+        return Where.ONLINE.value, None
+    if words in ("in person", "in-person", "inperson"):
+        return Where.IN_PERSON.value, None
+    for office in office_queries.all_offices(session):
+        if office.name.lower() == words:
+            return None, office.id
+    raise InvalidInput(
+        f"There is no office called {' '.join(place.split())[:60]}. Say `online`, `in person` or an office "
+        "from `/mentor offices`."
+    )
