@@ -1,0 +1,45 @@
+"""The tables, as typed SQLAlchemy 2 models, one module per room; every change ships with an Alembic
+revision. Importing this package registers every table on ``Base.metadata``."""
+
+from app.db.models.base import NAMING_CONVENTION, Base
+from app.db.models.coffee import (
+    CoffeeAvoid,
+    CoffeeChannel,
+    CoffeeChannelMember,
+    CoffeeGroup,
+    CoffeeGroupMember,
+    CoffeeParticipant,
+    CoffeeRound,
+    CoffeeSchedule,
+)
+from app.db.models.mentoring import Ask, Feedback, Meeting
+from app.db.models.notices import Notice, NoticePerson, SlackEvent
+from app.db.models.people import Member, MemberOffice, MentorProfile, MentorTopic, Office, RegisterChange
+from app.db.models.sessions import HostedSession, SessionSeat
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Ask",
+    "Base",
+    "CoffeeAvoid",
+    "CoffeeChannel",
+    "CoffeeChannelMember",
+    "CoffeeGroup",
+    "CoffeeGroupMember",
+    "CoffeeParticipant",
+    "CoffeeRound",
+    "CoffeeSchedule",
+    "Feedback",
+    "HostedSession",
+    "Meeting",
+    "Member",
+    "MemberOffice",
+    "MentorProfile",
+    "MentorTopic",
+    "Notice",
+    "NoticePerson",
+    "Office",
+    "RegisterChange",
+    "SessionSeat",
+    "SlackEvent",
+]
