@@ -36,6 +36,7 @@ class Action(StrEnum):
     LEAVE_SESSION = "leave_session"  # value: SessionRef
     CANCEL_SESSION = "cancel_session"  # value: SessionRef
     HOME_HOST = "home_host"
+    PROGRAM_APPLY = "program_apply"  # value: WaveRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days

@@ -64,6 +64,22 @@ class MeetingRef:
 
 
 @dataclass(frozen=True, slots=True)
+class WaveRef:
+    """A program wave's Apply button (and its application modal): ``w<id>``."""
+
+    wave_id: int
+
+    def encode(self) -> str:
+        return f"w{self.wave_id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not isinstance(raw, str) or not raw.startswith("w"):
+            raise BadPayload
+        return cls(_id(raw[1:]))
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRef:
     """A button about one hosted session (Join, Leave, Cancel): ``s<id>``, so it can't pass for a meeting."""
 
