@@ -59,6 +59,31 @@ class View(StrEnum):
     ABOUT = "about_you"  # private_metadata: ProfileForm (the channel it was opened from)
     ASK = "ask_modal"  # private_metadata: AskForm (the mentor it is aimed at, if any)
     HOST = "host_session"  # private_metadata: ProfileForm (the channel it was opened from)
+    PROGRAM_NEW = "program_new"  # private_metadata: ProfileForm (the channel it was opened from)
+    PROGRAM_APPLY = "program_apply"  # private_metadata: WaveRef
+
+
+class ProgramField(StrEnum):
+    """The programs' modal inputs: each is both its block's block_id and its input's action_id."""
+
+    NAME = "program_name"
+    PURPOSE = "program_purpose"
+    KIND = "program_kind"
+    GAP = "program_gap"
+    OTHER_TEAM = "program_other_team"
+    SESSIONS = "program_sessions"
+    EVERY = "program_every"
+    MINUTES = "program_minutes"
+    START = "program_start"
+    COACHES = "program_coaches"
+    CAPACITY = "program_capacity"
+    ROLE = "program_role"
+    TEAM = "program_team"
+    LEVEL = "program_level"
+    INTERESTS = "program_interests"
+    GOALS = "program_goals"
+    INTRO = "program_intro"
+    CONSENT = "program_consent"
 
 
 class Block(StrEnum):
