@@ -37,6 +37,7 @@ class Action(StrEnum):
     CANCEL_SESSION = "cancel_session"  # value: SessionRef
     HOME_HOST = "home_host"
     PROGRAM_APPLY = "program_apply"  # value: WaveRef
+    PROGRAM_ADJUST = "program_adjust"  # prefix: program_adjust_<n>, value: ProgramAdjustRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
@@ -51,6 +52,7 @@ COFFEE_MET_PATTERN = re.compile(r"^coffee_met_(yes|not_yet|no)$")
 PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
 DIRECTORY_PAGE_PATTERN = re.compile(r"^directory_page_(prev|next)$")
 ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
+PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
 
 
 class View(StrEnum):

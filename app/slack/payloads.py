@@ -296,6 +296,34 @@ class MentorPick:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgramAdjustRef:
+    """A preview's button: lock or split a pair, exclude a person, or preview again, in a program."""
+
+    program: str
+    action: str  # "lock" | "split" | "exclude" | "preview"
+    user_id: str = ""
+    mentee_id: str = ""
+
+    def encode(self) -> str:
+        value = {"p": self.program, "a": self.action, "u": self.user_id, "m": self.mentee_id}
+        return json.dumps(value, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        value = _json_object(raw, {"p", "a", "u", "m"})
+        program, action, user, mentee = (value[k] for k in ("p", "a", "u", "m"))
+        if not all(isinstance(v, str) for v in (program, action, user, mentee)):
+            raise BadPayload
+        if not 0 < len(program) <= 80 or action not in ("lock", "split", "exclude", "preview"):
+            raise BadPayload
+        wanted = {"lock": 2, "split": 2, "exclude": 1, "preview": 0}[action]
+        ids = [u for u in (user, mentee) if u]
+        if len(ids) != wanted or not all(_USER_ID.match(u) for u in ids) or (wanted == 1 and mentee):
+            raise BadPayload
+        return cls(program, action, user, mentee)
+
+
+@dataclass(frozen=True, slots=True)
 class AskForm:
     """The ask modal's metadata: the mentor it is aimed at (picked from the register), or none."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from e2e_support import ADMIN, ASKER, MENTOR, OTHER, button, text_of
+from e2e_support import ADMIN, ASKER, MENTOR, OTHER, button, buttons, text_of
 from sqlalchemy import func, select
 
 from app.db.models import Program, ProgramApplication, ProgramPair
@@ -133,11 +133,24 @@ def test_create_invite_apply_preview_adjust_publish(harness, engine):
 
     refused_lock = said(h.answer(ADMIN, f"program lock {NAME} <@{MENTOR}> <@{MENTEE2}>"))
     assert "same team" in refused_lock
-    locked = said(h.answer(ADMIN, f"program lock {NAME} <@{MENTOR2}> <@{ASKER}>"))
-    assert f"<@{MENTOR2}> → <@{ASKER}> (locked)" in locked
-    assert f"unmatched mentee <@{MENTEE2}>: every fitting mentor was matched with someone else" in locked
-    excluded = said(h.answer(ADMIN, f"program exclude {NAME} <@{MENTOR}>"))
+    locked = h.answer(ADMIN, f"program lock {NAME} <@{MENTOR2}> <@{ASKER}>")
+    assert f"<@{MENTOR2}> → <@{ASKER}> (locked)" in said(locked)
+    assert f"unmatched mentee <@{MENTEE2}>: every fitting mentor was matched with someone else" in said(
+        locked
+    )
+    exclude = next(
+        b
+        for b in buttons(locked.blocks)
+        if b["action_id"].startswith("program_adjust")
+        and MENTOR in b["value"]
+        and '"a":"exclude"' in b["value"]
+    )
+    excluded = said(h.click(ADMIN, exclude["action_id"], exclude["value"]))
     assert f"unmatched mentor <@{MENTOR}>: excluded by an admin" in excluded
+    assert "Only Mentorbot admins" in said(h.click(ASKER, exclude["action_id"], exclude["value"]))
+    again = next(b for b in buttons(locked.blocks) if b["text"]["text"] == "Preview again")
+    assert said(h.click(ADMIN, again["action_id"], again["value"])) == excluded
+    assert "doesn't carry what I expected" in said(h.click(ADMIN, again["action_id"], '{"p":"x"}'))
 
     done = said(h.answer(ADMIN, f"program publish {NAME}"))
     assert "1 pair(s) introduced" in done and "1 coach(es)" in done

@@ -18,7 +18,11 @@ from app.slack.blocks.format import mention
 from app.slack.blocks.messages import Message
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
-from app.slack.payloads import WaveRef
+from app.slack.payloads import ProgramAdjustRef, WaveRef
+
+# Buttons for at most this many pairs and unmatched people (Slack: 50 blocks a message); the rest by command.
+BUTTON_PAIRS = 15
+BUTTON_UNMATCHED = 10
 
 GUIDELINES = (
     "*How this works*\n"
@@ -117,7 +121,38 @@ def preview(p: Preview) -> Message:
         f"Adjust: `/mentor program lock {p.program} @mentor @mentee`, `… split …`, "
         f"`/mentor program exclude {p.program} @person`; then `/mentor program publish {p.program}`."
     )
-    return Message(text=head, blocks=[_section(head), _section(body[:2900]), _context(escape(hint))])
+    return Message(
+        text=head, blocks=[_section(head), _section(body[:2900]), *_adjust_buttons(p), _context(escape(hint))]
+    )
+
+
+def _button(n: int, label: str, ref: ProgramAdjustRef) -> dict[str, object]:
+    return ButtonElement(text=label, action_id=f"{Action.PROGRAM_ADJUST}_{n}", value=ref.encode()).to_dict()
+
+
+def _adjust_buttons(p: Preview) -> list[dict[str, object]]:
+    """Lock / Split beside each pair, Exclude beside each unmatched person, and Preview again."""
+    if p.published:
+        return []
+    blocks: list[dict[str, object]] = []
+    for k, pair in enumerate(p.result.pairs[:BUTTON_PAIRS]):
+        lock = ProgramAdjustRef(p.program, "lock", pair.mentor, pair.mentee)
+        split = ProgramAdjustRef(p.program, "split", pair.mentor, pair.mentee)
+        blocks.append(_context(f"{mention(pair.mentor)} → {mention(pair.mentee)}"))
+        elements = [_button(0, "Split", split)] + ([] if pair.locked else [_button(1, "Lock", lock)])
+        blocks.append({"type": "actions", "block_id": f"program_pair_{k}", "elements": elements})
+    people = [u for u in p.result.unmatched if u.rule.value != "excluded"][:BUTTON_UNMATCHED]
+    if people:
+        elements = [
+            _button(k, f"Exclude {k + 1}", ProgramAdjustRef(p.program, "exclude", u.user_id))
+            for k, u in enumerate(people)
+        ]
+        names = ", ".join(f"{k + 1}: {mention(u.user_id)}" for k, u in enumerate(people))
+        blocks.append(_context(f"Exclude someone from this wave ({names})"))
+        blocks.append({"type": "actions", "block_id": "program_unmatched", "elements": elements})
+    again = _button(0, "Preview again", ProgramAdjustRef(p.program, "preview"))
+    blocks.append({"type": "actions", "block_id": "program_again", "elements": [again]})
+    return blocks
 
 
 def published(p: Published) -> Message:

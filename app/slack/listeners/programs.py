@@ -19,12 +19,12 @@ from app.slack import subcommands as sc
 from app.slack.blocks import program_forms as forms
 from app.slack.blocks import programs as blocks
 from app.slack.blocks.messages import Message
-from app.slack.ids import Action, View
+from app.slack.ids import PROGRAM_ADJUST_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
 from app.slack.listeners.modal import open_modal
 from app.slack.listeners.views import confirm_privately
 from app.slack.mrkdwn import escape
-from app.slack.payloads import BadPayload, ProfileForm, WaveRef
+from app.slack.payloads import BadPayload, ProfileForm, ProgramAdjustRef, WaveRef
 from app.slack.people import PeopleDirectory
 
 _ADJUST = {"lock": LOCK, "split": SPLIT, "exclude": EXCLUDE}
@@ -34,6 +34,21 @@ def register(app: App) -> None:
     app.view(View.PROGRAM_NEW)(save_new_program)
     app.view(View.PROGRAM_APPLY)(save_application)
     app.action(Action.PROGRAM_APPLY)(open_application)
+    app.action(PROGRAM_ADJUST_PATTERN)(adjust_click)
+
+
+def adjust_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    """A preview's Lock / Split / Exclude / Preview again: the adjusted preview replaces the old one."""
+    ack()
+    ref = ProgramAdjustRef.decode(str((body.get("actions") or [{}])[0].get("value") or ""))
+    person = people.get(body["user"]["id"])
+    if ref.action == "preview":
+        shown = services.programs.preview(person, ref.program)
+    else:
+        shown = services.programs.adjust(person, ref.program, _ADJUST[ref.action], ref.user_id, ref.mentee_id)
+    respond(response_type="ephemeral", replace_original=True, **blocks.preview(shown).as_kwargs())
 
 
 def serve_program(
