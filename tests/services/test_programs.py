@@ -47,7 +47,9 @@ def svc(engine, clock):
     )
     services = create_services(engine, settings, clock, channel_members=Channels())
     services.programs._workspace = Workspace()
-    return services.programs
+    svc = services.programs
+    svc.erasure = services.erasure  # type: ignore[attr-defined]  # for the erasure test
+    return svc
 
 
 def settings(clock: TestClock, **kw) -> ProgramSettings:
@@ -189,3 +191,18 @@ def test_csv_import_skips_people_not_in_the_workspace_and_bad_rows(svc, clock, e
     shown = svc.preview(ADMIN, "Reverse 2027")
     [pair] = shown.result.pairs
     assert (pair.mentor, pair.mentee, pair.shared_interests) == ("UA1", "UA4", ("chess",))
+
+
+def test_forget_me_erases_applications_and_keeps_the_figures(svc, clock, engine) -> None:
+    svc.create(ADMIN, settings(clock))
+    wave = _wave_id(engine)
+    mentee = Person("UE1", "E1", "UTC")
+    svc.apply(Person("UM1", "M1", "UTC"), wave, app(Role.MENTOR, "eng", 1))
+    svc.apply(mentee, wave, app(Role.MENTEE, "sales", 5, intro="my words"))
+    svc.publish(ADMIN, "Reverse 2027")
+    svc.erasure.forget(mentee)
+    with engine.connect() as c:
+        assert c.scalar(select(func.count()).where(ProgramApplication.user_id == "UE1")) == 0
+        assert c.scalar(select(func.count()).where(ProgramPair.mentee_id == "UE1")) == 0
+    [listed] = svc.programs(ADMIN)
+    assert listed.waves[0].matched == 2

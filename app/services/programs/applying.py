@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import queries
 from app.db.models import (
     Member,
     MemberOffice,
@@ -120,6 +121,7 @@ def apply(session: Session, wave_id: int, person: Person, form: Application, *, 
     check_level(form.level)
     if len(form.goals) > MAX_TEXT or len(form.intro) > MAX_TEXT:
         raise InvalidInput(f"Keep each answer under {MAX_TEXT} characters.")
+    queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
     _store(session, wave, person.user_id, form, tz=person.tz, now=now)
     return program.name
 
@@ -191,6 +193,7 @@ def import_csv(
         form = Application(
             Role(cells[1].casefold()), cells[2] if len(cells) > 2 else None, level, interests, "", "", False
         )
+        queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
         _store(session, wave, person.user_id, form, tz=person.tz, now=now)
         have.add(person.user_id)
         added += 1
