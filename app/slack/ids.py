@@ -63,6 +63,7 @@ class View(StrEnum):
     HOST = "host_session"  # private_metadata: ProfileForm (the channel it was opened from)
     PROGRAM_NEW = "program_new"  # private_metadata: ProfileForm (the channel it was opened from)
     PROGRAM_APPLY = "program_apply"  # private_metadata: WaveRef
+    PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
 
 
 class ProgramField(StrEnum):
@@ -86,6 +87,7 @@ class ProgramField(StrEnum):
     GOALS = "program_goals"
     INTRO = "program_intro"
     CONSENT = "program_consent"
+    CSV = "program_csv"
 
 
 class Block(StrEnum):

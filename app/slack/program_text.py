@@ -11,12 +11,12 @@ from app.slack.subcommands import ProgramCommand
 _USER = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^<>]*)?>")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]{1,31})(?:\|[^<>]*)?>")
 _MENTION = re.compile(r"<[@#][^<>]*>")
-ACTIONS = ("new", "invite", "preview", "lock", "split", "exclude", "publish", "wave")
+ACTIONS = ("new", "add", "invite", "preview", "lock", "split", "exclude", "publish", "wave")
 USAGE = (
     "`/mentor program new` · `/mentor programs` · `/mentor program invite <name> @people #channel` · "
     "`/mentor program preview <name>` · `/mentor program lock|split <name> @mentor @mentee` · "
     "`/mentor program exclude <name> @person` · `/mentor program publish <name>` · "
-    "`/mentor program wave <name>`"
+    "`/mentor program wave <name>` · `/mentor program add <name>` (paste a CSV)"
 )
 
 
@@ -49,7 +49,7 @@ def parse_program(rest: str) -> ProgramCommand:
             "After the program's name, mention people (pick them as you type @) or channels (#): "
             f"`{unescape(leftover[0])[:40]}` is neither."
         )
-    wanted = {"invite": None, "lock": 2, "split": 2, "exclude": 1}.get(action, 0)
+    wanted = {"invite": None, "lock": 2, "split": 2, "exclude": 1}.get(action, 0)  # add: the name only
     if action == "invite" and not (users or channels):
         raise InvalidInput("Whom? e.g. `/mentor program invite Reverse 2027 @Ana #leads`.")
     if wanted is not None and (len(users) != wanted or channels):

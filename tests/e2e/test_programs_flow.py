@@ -192,3 +192,25 @@ def test_no_application_once_the_program_started(harness, engine):
     assert count(engine, ProgramApplication) == 0
     assert "doesn't take anything" in h.command(ADMIN, "programs now").json()["text"]
     assert "Which program?" in h.command(ADMIN, "program preview").json()["text"]
+
+
+def test_an_admin_adds_people_from_csv_text_and_unknown_people_are_skipped(harness, engine):
+    h = harness
+    h.command(ADMIN, "program new")
+    modal = h.fake.wait_for(lambda: h.fake.modals_for(ADMIN))[-1]
+    day = (h.clock.now() + timedelta(days=7)).date().isoformat()
+    assert h.sender.submit(ADMIN, view=modal, values=new_program_values(day, OTHER)).status == 200
+    h.wait_idle()
+    assert "Only Mentorbot admins" in said(h.answer(ASKER, f"program add {NAME}"))
+    add = open_modal_via(h, ADMIN, lambda: h.command(ADMIN, f"program add {NAME}"))
+    assert add["callback_id"] == "program_add"
+    rows = f"{MENTOR},mentor,eng,1,chess;go\nUNOBODY99,mentee,sales,5,chess\n{ASKER},mentee,sales,9,\n"
+    values = {"program_csv": {"program_csv": text(rows)}}
+    assert h.sender.submit(ADMIN, view=add, values=values).status == 200
+    h.wait_idle()
+    report = h.fake.wait_for(lambda: [m for m in h.fake.dms_to(ADMIN) if "applicant(s)" in m.get("text", "")])
+    words = report[-1]["text"]
+    assert "Added 1 applicant(s)" in words and "skipped 2" in words
+    assert "UNOBODY99 is not in this workspace" in words and "from 1 to 5" in words
+    with engine.connect() as c:
+        assert c.execute(select(ProgramApplication.user_id)).scalars().all() == [MENTOR]

@@ -118,3 +118,19 @@ def application_modal(form: ApplicationForm, metadata: str) -> dict[str, Any]:
         _input(F.CONSENT, "Your name", {"type": "checkboxes", "options": [consent]}, optional=True),
     ]
     return _modal(View.PROGRAM_APPLY, form.program[:24], "Apply", blocks, metadata)
+
+
+def add_people_modal(program: str, metadata: str) -> dict[str, Any]:
+    blocks = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": f"Add applicants to *{escape(program)}*'s current wave."},
+        },
+        _input(
+            F.CSV,
+            "Rows: Slack ID, role, team, level, interests",
+            _plain(multiline=True, max_length=3000),
+            hint="e.g. U0123ABCD,mentor,Support,2,chess;hiking (interests separated by ;)",
+        ),
+    ]
+    return _modal(View.PROGRAM_ADD, "Add people", "Add", blocks, metadata)

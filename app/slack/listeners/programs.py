@@ -35,6 +35,35 @@ def register(app: App) -> None:
     app.view(View.PROGRAM_APPLY)(save_application)
     app.action(Action.PROGRAM_APPLY)(open_application)
     app.action(PROGRAM_ADJUST_PATTERN)(adjust_click)
+    app.view(View.PROGRAM_ADD)(save_added_people)
+
+
+def save_added_people(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    services: Services,
+    people: PeopleDirectory,
+) -> None:
+    """Acked at once (each row is a users.info look-up, longer than a modal may wait); the report, or
+    the refusal, comes in the DM."""
+    person = people.get(body["user"]["id"])
+    try:
+        ref = ProgramAdjustRef.decode(view.get("private_metadata") or "")
+    except BadPayload:
+        ack(response_action="errors", errors={F.CSV: "This form is out of date: run it again."})
+        return
+    ack()
+    try:
+        report = services.programs.import_csv(person, ref.program, _typed(_values(view), F.CSV))
+    except DomainError as exc:
+        client.chat_postMessage(channel=person.user_id, text=f"Nothing was added: {escape(exc.message)}")
+        return
+    skipped = "".join(f"\n• {escape(line)}" for line in report.skipped[:20])
+    program = escape(ref.program)
+    text = f"Added {report.added} applicant(s) to *{program}*; skipped {len(report.skipped)}.{skipped}"
+    client.chat_postMessage(channel=person.user_id, text=text)
 
 
 def adjust_click(
@@ -62,6 +91,11 @@ def serve_program(
             programs.require_admin(person)
             modal = forms.new_program_modal(ProfileForm(command.get("channel_id") or None).encode())
             open_modal(client, command["trigger_id"], modal, None, again="run `/mentor program new` again")
+            return None
+        case "add":
+            programs.require_admin(person)
+            modal = forms.add_people_modal(cmd.name, ProgramAdjustRef(cmd.name[:80], "preview").encode())
+            open_modal(client, command["trigger_id"], modal, None, again="run `/mentor program add` again")
             return None
         case "invite":
             name, new = programs.invite(person, cmd.name, cmd.users, cmd.channels)
