@@ -40,7 +40,8 @@ _ADMINS_HELP = """\
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
 (`/mentor offices` lists them for everyone)
 • `/mentor program new` · `/mentor programs` — Create a mentoring program (reverse, classic or peer) \
-in a form; list them with applicants and matched per wave; `program add &lt;name&gt;` pastes a CSV of applicants
+in a form; list them with applicants and matched per wave; `program add &lt;name&gt;` pastes a CSV \
+of applicants
 • `/mentor program invite &lt;name&gt; @someone #channel` — Each gets a DM with the purpose and Apply
 • `/mentor program preview &lt;name&gt;` — The optimal pairs with why, who is left out and the rule why; \
 `program lock|split &lt;name&gt; @mentor @mentee`, `program exclude &lt;name&gt; @person` adjust it
