@@ -206,3 +206,19 @@ def test_forget_me_erases_applications_and_keeps_the_figures(svc, clock, engine)
         assert c.scalar(select(func.count()).where(ProgramPair.mentee_id == "UE1")) == 0
     [listed] = svc.programs(ADMIN)
     assert listed.waves[0].matched == 2
+
+
+def test_a_coffee_avoid_wish_holds_in_programs(svc, clock, engine) -> None:
+    from app.db.models import CoffeeAvoid
+
+    svc.create(ADMIN, settings(clock))
+    wave = _wave_id(engine)
+    svc.apply(Person("UM1", "M1", "UTC"), wave, app(Role.MENTOR, "eng", 1))
+    svc.apply(Person("UE1", "E1", "UTC"), wave, app(Role.MENTEE, "sales", 5))
+    assert len(svc.preview(ADMIN, "Reverse 2027").result.pairs) == 1
+    with engine.begin() as c:
+        c.execute(
+            CoffeeAvoid.__table__.insert().values(user_id="UE1", avoided_id="UM1", created_at=clock.now())
+        )
+    shown = svc.preview(ADMIN, "Reverse 2027")
+    assert shown.result.pairs == () and {u.rule for u in shown.result.unmatched} == {Rule.AVOID}

@@ -9,7 +9,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Program, ProgramAdjustment, ProgramApplication, ProgramPair, ProgramWave
+from app.db.models import (
+    CoffeeAvoid,
+    Program,
+    ProgramAdjustment,
+    ProgramApplication,
+    ProgramPair,
+    ProgramWave,
+)
 from app.domain.cohorts import (
     Adjustments,
     Applicant,
@@ -46,6 +53,13 @@ class Published:
 
 def _cohort(session: Session, program: Program, wave: ProgramWave) -> tuple[list[Applicant], Adjustments]:
     rows = list(session.scalars(select(ProgramApplication).where(ProgramApplication.wave_id == wave.id)))
+    # A person's confidential "don't pair me with" wishes (`/mentor coffee avoid`) hold here too.
+    avoids: dict[str, set[str]] = {}
+    ids = [r.user_id for r in rows]
+    for who, whom in session.execute(
+        select(CoffeeAvoid.user_id, CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id.in_(ids))
+    ):
+        avoids.setdefault(who, set()).add(whom)
     applicants = [
         Applicant(
             r.user_id,
@@ -55,6 +69,7 @@ def _cohort(session: Session, program: Program, wave: ProgramWave) -> tuple[list
             interests=frozenset(t for t in r.interests.split(",") if t),
             location=r.location,
             utc_offset_minutes=r.utc_offset_minutes,
+            avoid=frozenset(avoids.get(r.user_id, ())),
         )
         for r in rows
     ]
