@@ -43,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     importer.add_argument(
         "csv_file", help="rows of: Slack user ID, team, level (1-5 or junior..principal); as Excel saves it"
     )
+    programs = sub.add_parser(
+        "program-import", help="add applicants to a program's current wave from a CSV file (needs Slack)"
+    )
+    programs.add_argument("program", help="the program's name, quoted if it has spaces")
+    programs.add_argument(
+        "csv_file", help="rows of: Slack user ID, role (mentor|mentee), team, level, interests"
+    )
     args = parser.parse_args(argv)
 
     # Settings aren't loaded yet: log as the environment asks until they are.
@@ -51,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return _migrate()
     if args.command == "import-members":
         return _import_members(args.csv_file)
+    if args.command == "program-import":
+        return _program_import(args.program, args.csv_file)
     return _run()
 
 
@@ -131,6 +140,39 @@ def _import_members(path: str) -> int:
         engine.dispose()
     print(report.summary(count))
     return 1 if report.problems else 0
+
+
+def _program_import(program: str, path: str) -> int:
+    """Rows for people not in the workspace (users.info user_not_found) or with a bad field are
+    reported and skipped; the rest join the program's current wave."""
+    from app.bootstrap import create_services
+    from app.db.engine import create_db_engine
+    from app.domain.errors import DomainError
+
+    try:
+        settings = load_settings(Settings)
+    except SettingsError as exc:
+        return _fail(f"cannot import: {exc}")
+    _configure_logging(settings)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except OSError as exc:
+        return _fail(f"cannot read {path}: {exc.strerror or exc}")
+    status = _migrate(settings.database_url)
+    if status:
+        return status
+    engine = create_db_engine(settings.database_url)
+    try:
+        report = create_services(engine, settings).programs.import_csv(None, program, text)
+    except DomainError as exc:
+        return _fail(exc.message, 1)
+    finally:
+        engine.dispose()
+    for problem in report.skipped:
+        print(f"{path}: {problem}", file=sys.stderr)
+    print(f"added {report.added} applicant(s); skipped {len(report.skipped)} row(s)")
+    return 1 if report.skipped else 0
 
 
 class _MainThreadEvent(threading.Event):

@@ -36,9 +36,10 @@ from app.services.offices import OfficesService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.ports import ChannelMembers
+from app.services.programs import ProgramsService
 from app.services.register import RegisterService
 from app.slack.app import create_bolt_app
-from app.slack.channel_sync import SlackChannelMembers
+from app.slack.channel_sync import SlackChannelMembers, SlackWorkspacePeople
 from app.slack.delivery import Dispatcher
 from app.slack.home import HomePublisher
 from app.slack.http import create_wsgi_app
@@ -114,7 +115,8 @@ def create_services(
     """The services over one engine; Slack's side comes in through ports (``services/ports.py``),
     read with a client of its own unless one is handed in."""
     sessions = create_session_factory(engine)
-    channel_members = channel_members or SlackChannelMembers(create_web_client(settings))
+    client = create_web_client(settings)
+    channel_members = channel_members or SlackChannelMembers(client)
     mentoring = MentoringService(
         sessions,
         clock=clock,
@@ -142,6 +144,13 @@ def create_services(
         about=AboutService(sessions, clock=clock),
         offices=OfficesService(sessions, admins=settings.mentorbot_admins, clock=clock),
         hosting=hosting,
+        programs=ProgramsService(
+            sessions,
+            admins=settings.mentorbot_admins,
+            channels=channel_members,
+            workspace=SlackWorkspacePeople(client),
+            clock=clock,
+        ),
     )
 
 

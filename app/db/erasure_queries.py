@@ -26,6 +26,11 @@ from app.db.models import (
     MentorProfile,
     Notice,
     NoticePerson,
+    ProgramAdjustment,
+    ProgramApplication,
+    ProgramCoach,
+    ProgramInvitation,
+    ProgramPair,
 )
 
 
@@ -103,3 +108,19 @@ def delete_notices_concerning(session: Session, user_id: str, *, keep_statuses: 
 
 def delete_member(session: Session, user_id: str) -> None:
     session.execute(delete(Member).where(Member.user_id == user_id))
+
+
+def erase_program_rows(session: Session, user_id: str, stand_in: str) -> None:
+    """Programs: applications (their team, level, interests, words), invitations, coach places and the
+    admin's adjustments naming them go; published pairs are re-pointed, so each wave's figures survive."""
+    session.execute(delete(ProgramApplication).where(ProgramApplication.user_id == user_id))
+    session.execute(delete(ProgramInvitation).where(ProgramInvitation.user_id == user_id))
+    session.execute(delete(ProgramCoach).where(ProgramCoach.user_id == user_id))
+    session.execute(
+        delete(ProgramAdjustment).where(
+            or_(ProgramAdjustment.user_id == user_id, ProgramAdjustment.mentee_id == user_id)
+        )
+    )
+    session.execute(update(ProgramPair).where(ProgramPair.mentor_id == user_id).values(mentor_id=stand_in))
+    session.execute(update(ProgramPair).where(ProgramPair.mentee_id == user_id).values(mentee_id=stand_in))
+    session.execute(update(ProgramPair).where(ProgramPair.coach_id == user_id).values(coach_id=stand_in))

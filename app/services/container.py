@@ -15,6 +15,7 @@ from app.services.mentoring import MentoringService
 from app.services.offices import OfficesService
 from app.services.operations import Operations
 from app.services.outbox import Outbox
+from app.services.programs import ProgramsService
 from app.services.register import RegisterService
 
 
@@ -32,3 +33,4 @@ class Services:
     about: AboutService
     offices: OfficesService
     hosting: HostingService
+    programs: ProgramsService

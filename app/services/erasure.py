@@ -68,6 +68,7 @@ class ErasureService:
             groups = eq.repoint_coffee_groups(session, user_id, stand_in)
             avoids = eq.delete_coffee_choices(session, user_id)
             profile = eq.delete_mentor_profile(session, user_id)
+            eq.erase_program_rows(session, user_id, stand_in)
             # Sent and failed notices still carry the person's id and text; queued ones are on their way to
             # someone else (the cancellations above) and go out first.
             eq.delete_notices_concerning(session, user_id, keep_statuses=(QUEUED, SENDING))

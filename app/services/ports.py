@@ -23,3 +23,11 @@ class NoticeCourier(Protocol):
     def drain(self) -> int:
         """Send what is due until nothing is; the number sent."""
         ...
+
+
+class WorkspacePeople(Protocol):
+    """Looks a Slack user up (``users.info``)."""
+
+    def find(self, user_id: str) -> Person | None:
+        """The person, or None when Slack says there is no such user in the workspace."""
+        ...

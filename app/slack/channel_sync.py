@@ -47,3 +47,24 @@ def _humans(client: WebClient) -> dict[str, Person]:
             name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user["id"]
             humans[user["id"]] = Person(user["id"], name, user.get("tz") or "UTC")
     return humans
+
+
+class SlackWorkspacePeople:
+    """``app.services.ports.WorkspacePeople`` over ``users.info``: None for someone not in the workspace
+    (``user_not_found``) or a deactivated account; other errors propagate."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def find(self, user_id: str) -> Person | None:
+        try:
+            user = self._client.users_info(user=user_id)["user"]
+        except SlackApiError as exc:
+            if exc.response.get("error") in ("user_not_found", "users_not_found"):
+                return None
+            raise
+        if user.get("deleted"):
+            return None
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user["id"]
+        return Person(user["id"], name, user.get("tz") or "UTC")

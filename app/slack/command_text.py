@@ -19,6 +19,7 @@ from app.domain.errors import InvalidInput
 from app.domain.goal import validate_goal
 from app.slack import time_words as tw
 from app.slack.mrkdwn import unescape
+from app.slack.program_text import parse_program, parse_programs
 from app.slack.subcommands import (
     About,
     Ask,
@@ -316,6 +317,8 @@ _TOP_LEVEL: dict[str, Callable[[str], Command]] = {
     "stats": _parse_stats,
     "export": _no_arguments("export", Export),
     "forget-me": _no_arguments("forget-me", ForgetMe),
+    "program": parse_program,
+    "programs": parse_programs,
 }
 
 

@@ -36,6 +36,8 @@ class Action(StrEnum):
     LEAVE_SESSION = "leave_session"  # value: SessionRef
     CANCEL_SESSION = "cancel_session"  # value: SessionRef
     HOME_HOST = "home_host"
+    PROGRAM_APPLY = "program_apply"  # value: WaveRef
+    PROGRAM_ADJUST = "program_adjust"  # prefix: program_adjust_<n>, value: ProgramAdjustRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
@@ -50,6 +52,7 @@ COFFEE_MET_PATTERN = re.compile(r"^coffee_met_(yes|not_yet|no)$")
 PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
 DIRECTORY_PAGE_PATTERN = re.compile(r"^directory_page_(prev|next)$")
 ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
+PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
 
 
 class View(StrEnum):
@@ -58,6 +61,33 @@ class View(StrEnum):
     ABOUT = "about_you"  # private_metadata: ProfileForm (the channel it was opened from)
     ASK = "ask_modal"  # private_metadata: AskForm (the mentor it is aimed at, if any)
     HOST = "host_session"  # private_metadata: ProfileForm (the channel it was opened from)
+    PROGRAM_NEW = "program_new"  # private_metadata: ProfileForm (the channel it was opened from)
+    PROGRAM_APPLY = "program_apply"  # private_metadata: WaveRef
+    PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
+
+
+class ProgramField(StrEnum):
+    """The programs' modal inputs: each is both its block's block_id and its input's action_id."""
+
+    NAME = "program_name"
+    PURPOSE = "program_purpose"
+    KIND = "program_kind"
+    GAP = "program_gap"
+    OTHER_TEAM = "program_other_team"
+    SESSIONS = "program_sessions"
+    EVERY = "program_every"
+    MINUTES = "program_minutes"
+    START = "program_start"
+    COACHES = "program_coaches"
+    CAPACITY = "program_capacity"
+    ROLE = "program_role"
+    TEAM = "program_team"
+    LEVEL = "program_level"
+    INTERESTS = "program_interests"
+    GOALS = "program_goals"
+    INTRO = "program_intro"
+    CONSENT = "program_consent"
+    CSV = "program_csv"
 
 
 class Block(StrEnum):

@@ -64,6 +64,22 @@ class MeetingRef:
 
 
 @dataclass(frozen=True, slots=True)
+class WaveRef:
+    """A program wave's Apply button (and its application modal): ``w<id>``."""
+
+    wave_id: int
+
+    def encode(self) -> str:
+        return f"w{self.wave_id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not isinstance(raw, str) or not raw.startswith("w"):
+            raise BadPayload
+        return cls(_id(raw[1:]))
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRef:
     """A button about one hosted session (Join, Leave, Cancel): ``s<id>``, so it can't pass for a meeting."""
 
@@ -277,6 +293,34 @@ class MentorPick:
         if not isinstance(value["m"], str) or not _USER_ID.match(value["m"]):
             raise BadPayload
         return cls(value["m"], _topics(value["t"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramAdjustRef:
+    """A preview's button: lock or split a pair, exclude a person, or preview again, in a program."""
+
+    program: str
+    action: str  # "lock" | "split" | "exclude" | "preview"
+    user_id: str = ""
+    mentee_id: str = ""
+
+    def encode(self) -> str:
+        value = {"p": self.program, "a": self.action, "u": self.user_id, "m": self.mentee_id}
+        return json.dumps(value, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        value = _json_object(raw, {"p", "a", "u", "m"})
+        program, action, user, mentee = (value[k] for k in ("p", "a", "u", "m"))
+        if not all(isinstance(v, str) for v in (program, action, user, mentee)):
+            raise BadPayload
+        if not 0 < len(program) <= 80 or action not in ("lock", "split", "exclude", "preview"):
+            raise BadPayload
+        wanted = {"lock": 2, "split": 2, "exclude": 1, "preview": 0}[action]
+        ids = [u for u in (user, mentee) if u]
+        if len(ids) != wanted or not all(_USER_ID.match(u) for u in ids) or (wanted == 1 and mentee):
+            raise BadPayload
+        return cls(program, action, user, mentee)
 
 
 @dataclass(frozen=True, slots=True)

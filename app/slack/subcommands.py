@@ -208,6 +208,17 @@ class ForgetMe:
     """``forget-me``: erase what the bot holds about the person (the listener asks to confirm)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ProgramCommand:
+    """``programs`` (action "list") and ``program new|invite|preview|lock|split|exclude|publish|wave``
+    (admins): ``name`` is the program's, ``users`` and ``channels`` the ids mentioned after it."""
+
+    action: str
+    name: str = ""
+    users: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+
 Command: TypeAlias = (
     Help
     | Unknown
@@ -237,5 +248,6 @@ Command: TypeAlias = (
     | CoffeePreview
     | Stats
     | Export
+    | ProgramCommand
     | ForgetMe
 )

@@ -37,6 +37,9 @@ PEOPLE = {
     "session_seat_offered": ((TO,), (TO, OTHER)),
     "session_cancelled": ((TO,), (TO, OTHER)),
     "session_gathering": ((OTHER, TO), (OTHER, TO)),
+    "program_invite": ((TO,), (TO,)),
+    "program_intro": ((OTHER, TO), (OTHER, TO)),
+    "program_coach_brief": ((TO,), (TO, OTHER, "U3")),
     "home_refresh": ((TO,), (TO,)),
 }
 

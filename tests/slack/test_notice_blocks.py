@@ -24,6 +24,9 @@ WORDS = {
     "session_seat_offered": "A seat came free in “Office hours”",
     "session_cancelled": "<@U2> cancelled “Office hours”",
     "session_gathering": "starts within the hour. Here's your group.",
+    "program_invite": "You're invited to the mentoring program *Reverse*",
+    "program_intro": "Meet your Reverse partner: <@U2> mentors <@U1>",
+    "program_coach_brief": "You're coaching 1 pair(s) in Reverse",
 }
 
 

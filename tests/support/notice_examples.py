@@ -95,6 +95,19 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             where="online: https://meet.example.com/abc",
             tzs={to: "UTC", other: "Europe/Berlin"},
         ),
+        "program_invite": n.ProgramInvite(key=key, to=to, wave_id=1, program="Reverse", purpose="Learn"),
+        "program_intro": n.ProgramIntro(
+            key=key,
+            mentor_id=other,
+            mentee_id=to,
+            program="Reverse",
+            purpose="Learn",
+            intros={other: "I build", to: "I lead"},
+            sessions=7,
+            every_weeks=4,
+            minutes=60,
+        ),
+        "program_coach_brief": n.CoachBrief(key=key, to=to, program="Reverse", pairs=((other, "U3"),)),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }
     return examples[kind]

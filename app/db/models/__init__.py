@@ -15,6 +15,15 @@ from app.db.models.coffee import (
 from app.db.models.mentoring import Ask, Feedback, Meeting
 from app.db.models.notices import Notice, NoticePerson, SlackEvent
 from app.db.models.people import Member, MemberOffice, MentorProfile, MentorTopic, Office, RegisterChange
+from app.db.models.programs import (
+    Program,
+    ProgramAdjustment,
+    ProgramApplication,
+    ProgramCoach,
+    ProgramInvitation,
+    ProgramPair,
+    ProgramWave,
+)
 from app.db.models.sessions import HostedSession, SessionSeat
 
 __all__ = [
@@ -39,6 +48,13 @@ __all__ = [
     "Notice",
     "NoticePerson",
     "Office",
+    "Program",
+    "ProgramAdjustment",
+    "ProgramApplication",
+    "ProgramCoach",
+    "ProgramInvitation",
+    "ProgramPair",
+    "ProgramWave",
     "RegisterChange",
     "SessionSeat",
     "SlackEvent",

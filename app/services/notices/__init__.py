@@ -46,6 +46,7 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
+from app.services.notices.programs import CoachBrief, ProgramIntro, ProgramInvite
 from app.services.notices.sessions import SeatOffered, SessionCancelled, SessionGathering
 
 
@@ -74,6 +75,9 @@ Notice = (
     | SeatOffered
     | SessionCancelled
     | SessionGathering
+    | ProgramInvite
+    | ProgramIntro
+    | CoachBrief
     | HomeRefresh
 )
 
@@ -95,6 +99,9 @@ KINDS: dict[str, type[Notice]] = {
         SeatOffered,
         SessionCancelled,
         SessionGathering,
+        ProgramInvite,
+        ProgramIntro,
+        CoachBrief,
         HomeRefresh,
     )
 }
@@ -112,6 +119,7 @@ def decode(kind: str, payload: Mapping[str, Any], *, key: str) -> Notice:
 
 __all__ = [
     "KINDS",
+    "CoachBrief",
     "CoffeeFollowup",
     "CoffeeIntro",
     "CoffeeLeftOut",
@@ -131,6 +139,8 @@ __all__ = [
     "NoticeBase",
     "PartnerStranded",
     "Priority",
+    "ProgramIntro",
+    "ProgramInvite",
     "RequestClosed",
     "RequestDeclined",
     "RequestExpired",

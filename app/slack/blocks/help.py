@@ -39,6 +39,14 @@ _ADMINS_HELP = """\
 • `/mentor coffee preview` · `coffee run` — Try the next round without telling anyone, or run it now
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
 (`/mentor offices` lists them for everyone)
+• `/mentor program new` · `/mentor programs` — Create a mentoring program (reverse, classic or peer) \
+in a form; list them with applicants and matched per wave; `program add &lt;name&gt;` pastes a CSV \
+of applicants
+• `/mentor program invite &lt;name&gt; @someone #channel` — Each gets a DM with the purpose and Apply
+• `/mentor program preview &lt;name&gt;` — The optimal pairs with why, who is left out and the rule why; \
+`program lock|split &lt;name&gt; @mentor @mentee`, `program exclude &lt;name&gt; @person` adjust it
+• `/mentor program publish &lt;name&gt;` — A group DM per pair, a private list per coach; \
+`program wave &lt;name&gt;` starts the next wave (earlier partners never paired again)
 • `/mentor stats 30d|90d|all` — How the program is doing, in aggregate
 • `/mentor export` — Download program activity as a CSV"""
 

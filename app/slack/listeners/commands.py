@@ -30,6 +30,7 @@ from app.slack.listeners import coffee, insight
 from app.slack.listeners.about import open_about_modal
 from app.slack.listeners.hosting import open_host_modal
 from app.slack.listeners.modal import open_modal
+from app.slack.listeners.programs import serve_program
 from app.slack.mrkdwn import escape
 from app.slack.payloads import ProfileForm
 from app.slack.people import PeopleDirectory
@@ -122,6 +123,8 @@ def serve(
             return None
         case sc.Sessions(topics=topics, place=place):
             return hosting.sessions_message(services.hosting.upcoming(person, topics, place), person.tz)
+        case sc.ProgramCommand():
+            return serve_program(cmd, person, services, client, command)
         case sc.Mentors(topics=topics):
             return directory.mentor_directory(services.mentoring.browse_mentors(person, topics))
         case (

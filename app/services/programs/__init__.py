@@ -1,0 +1,116 @@
+"""Mentoring programs (cohorts): one service, each method one transaction over one use-case module
+(setup, applying, matching). Admin-only use cases ask the one admin policy (services/admins.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence, Set
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.errors import InvalidInput
+from app.services.admins import require_admin
+from app.services.clock import Clock, utc_now
+from app.services.people import Person
+from app.services.ports import ChannelMembers, WorkspacePeople
+from app.services.programs import applying, matching, setup
+from app.services.programs.applying import ImportReport
+from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
+from app.services.programs.matching import EXCLUDE, LOCK, SPLIT, Preview, Published
+
+__all__ = [
+    "EXCLUDE",
+    "LOCK",
+    "SPLIT",
+    "Application",
+    "ApplicationForm",
+    "ImportReport",
+    "Preview",
+    "ProgramSettings",
+    "ProgramView",
+    "ProgramsService",
+    "Published",
+]
+
+
+class ProgramsService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        admins: Set[str],
+        channels: ChannelMembers | None = None,
+        workspace: WorkspacePeople | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._sessions = sessions
+        self._admins = admins
+        self._channels = channels
+        self._workspace = workspace
+        self._clock = clock
+
+    def require_admin(self, person: Person) -> None:
+        require_admin(self._admins, person)
+
+    def create(self, admin: Person, settings: ProgramSettings) -> ProgramView:
+        require_admin(self._admins, admin)
+        with self._sessions.begin() as session:
+            return setup.create(session, admin.user_id, settings, now=self._clock())
+
+    def programs(self, admin: Person) -> list[ProgramView]:
+        require_admin(self._admins, admin)
+        with self._sessions() as session:
+            return setup.listing(session)
+
+    def start_wave(self, admin: Person, name: str) -> ProgramView:
+        require_admin(self._admins, admin)
+        with self._sessions.begin() as session:
+            return setup.start_wave(session, name, now=self._clock())
+
+    def invite(
+        self, admin: Person, name: str, user_ids: Sequence[str], channel_ids: Sequence[str] = ()
+    ) -> tuple[str, int]:
+        """Invite people and each named channel's members; the program's name and how many were new."""
+        require_admin(self._admins, admin)
+        people = list(user_ids)
+        for channel in channel_ids:
+            members = self._channels.humans_in(channel) if self._channels else None
+            if members is None:
+                raise InvalidInput(f"I can't read the members of <#{channel}>: invite me to it first.")
+            people += [p.user_id for p in members]
+        if not people:
+            raise InvalidInput("Name people (@someone) or a channel (#channel) to invite.")
+        with self._sessions.begin() as session:
+            return applying.invite(session, name, people, now=self._clock())
+
+    def application_form(self, person: Person, wave_id: int) -> ApplicationForm:
+        with self._sessions() as session:
+            return applying.application_form(session, wave_id, person, now=self._clock())
+
+    def apply(self, person: Person, wave_id: int, form: Application) -> str:
+        with self._sessions.begin() as session:
+            return applying.apply(session, wave_id, person, form, now=self._clock())
+
+    def import_csv(self, admin: Person | None, name: str, text: str) -> ImportReport:
+        """``admin`` None: the command line (whoever runs it runs the bot)."""
+        if admin is not None:
+            require_admin(self._admins, admin)
+        workspace = self._workspace
+        if workspace is None:
+            raise InvalidInput("Importing needs Slack to look people up.")
+        with self._sessions.begin() as session:
+            return applying.import_csv(session, name, text, workspace.find, now=self._clock())
+
+    def preview(self, admin: Person, name: str) -> Preview:
+        require_admin(self._admins, admin)
+        with self._sessions() as session:
+            return matching.preview(session, name)
+
+    def adjust(self, admin: Person, name: str, action: str, user_id: str, mentee_id: str = "") -> Preview:
+        require_admin(self._admins, admin)
+        with self._sessions.begin() as session:
+            return matching.adjust(session, name, action, user_id, mentee_id, now=self._clock())
+
+    def publish(self, admin: Person, name: str) -> Published:
+        require_admin(self._admins, admin)
+        with self._sessions.begin() as session:
+            return matching.publish(session, name, now=self._clock())
