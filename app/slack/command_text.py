@@ -29,6 +29,7 @@ from app.slack.subcommands import (
     CoffeeJoin,
     CoffeeLeave,
     CoffeePause,
+    CoffeePools,
     CoffeePreview,
     CoffeeResume,
     CoffeeRun,
@@ -297,6 +298,7 @@ _COFFEE: dict[str, Callable[[str], Command]] = {
     "schedule": _parse_coffee_schedule,
     "run": _no_arguments("run", CoffeeRun, coffee=True),
     "preview": _no_arguments("preview", CoffeePreview, coffee=True),
+    "pools": _no_arguments("pools", CoffeePools, coffee=True),
 }
 
 _TOP_LEVEL: dict[str, Callable[[str], Command]] = {

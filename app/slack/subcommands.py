@@ -120,6 +120,11 @@ class CoffeeJoin:
 
 
 @dataclass(frozen=True, slots=True)
+class CoffeePools:
+    """``coffee pools``: every coffee pool, its schedule and next round."""
+
+
+@dataclass(frozen=True, slots=True)
 class CoffeeLeave:
     """``coffee leave``."""
 
@@ -235,6 +240,7 @@ Command: TypeAlias = (
     | CoffeeScheduleShow
     | CoffeeRun
     | CoffeePreview
+    | CoffeePools
     | Stats
     | Export
     | ForgetMe

@@ -9,8 +9,8 @@ from app.db.models.coffee import (
     CoffeeGroup,
     CoffeeGroupMember,
     CoffeeParticipant,
+    CoffeePool,
     CoffeeRound,
-    CoffeeSchedule,
 )
 from app.db.models.mentoring import Ask, Feedback, Meeting
 from app.db.models.notices import Notice, NoticePerson, SlackEvent
@@ -27,8 +27,8 @@ __all__ = [
     "CoffeeGroup",
     "CoffeeGroupMember",
     "CoffeeParticipant",
+    "CoffeePool",
     "CoffeeRound",
-    "CoffeeSchedule",
     "Feedback",
     "HostedSession",
     "Meeting",

@@ -59,8 +59,9 @@ class Followups:
                 raise NotAllowed("Only the people in this group can answer for it.")
             changed = row.answer != answer
             row.answer, row.answered_at = answer, now
-            participant = cq.participant(session, person.user_id, now=now)
-            participant.unanswered_streak = 0
+            pool_id = cq.pool_of_group(session, group_id)
+            if pool_id is not None:
+                cq.participant(session, pool_id, person.user_id, now=now).unanswered_streak = 0
             return FollowupAnswer(group_id, answer, changed)
 
     def settle_followups(self, *, now: datetime | None = None) -> int:
@@ -70,7 +71,10 @@ class Followups:
         with self._sessions.begin() as session:
             for row in cq.unsettled_followups(session, asked_before=now - self._settings.answer_window):
                 row.settled = True
-                participant = cq.participant(session, row.user_id, now=now)
+                pool_id = cq.pool_of_group(session, row.group_id)
+                if pool_id is None:
+                    continue
+                participant = cq.participant(session, pool_id, row.user_id, now=now)
                 if row.answer is not None:
                     participant.unanswered_streak = 0
                     continue

@@ -30,6 +30,28 @@ class CoffeeStatus:
     next_round: datetime
     avoid_count: int
     tz: str
+    pool: str = "coffee"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolChoice:
+    """``join`` with no pool named when there are several: which one? (nothing changed)"""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolView:
+    """One pool as ``/mentor coffee pools`` lists it."""
+
+    name: str
+    mode: str
+    group_size: int
+    schedule: str
+    next_round: datetime
+    members: int
+    heads_up: bool
+    channels: int
 
 
 @dataclass(frozen=True, slots=True)

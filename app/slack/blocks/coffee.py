@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -12,7 +13,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.services.coffee import CoffeeStatus, RoundSummary, ScheduleView
+from app.services.coffee import DEFAULT_POOL, CoffeeStatus, PoolChoice, PoolView, RoundSummary, ScheduleView
 from app.services.notices import CoffeeIntro, Colleague
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.messages import Message, plain
@@ -36,6 +37,27 @@ def _buttons(*buttons: ButtonElement, block_id: str | None = None) -> dict[str, 
     return ActionsBlock(block_id=block_id, elements=list(buttons)).to_dict()
 
 
+def pool_choice(choice: PoolChoice) -> Message:
+    """``/mentor coffee join`` with several pools: one Join button per pool."""
+    buttons = [
+        ButtonElement(text=f"Join {name}"[:75], action_id=Action.COFFEE_JOIN, value=f"pool:{name}")
+        for name in choice.names[:25]
+    ]
+    text = "Which coffee pool would you like to join?"
+    return Message(text=text, blocks=[_section(text), _buttons(*buttons)])
+
+
+def pools_list(views: Sequence[PoolView], tz: str) -> Message:
+    """``/mentor coffee pools``: each pool, its mode and schedule, the next round in the viewer's zone."""
+    lines = [
+        f"*{v.name}* ({v.mode}, groups of {v.group_size}{', heads-up the day before' if v.heads_up else ''}):"
+        f" {v.members} taking part; {v.schedule}; next round {local_time(v.next_round, tz)}"
+        for v in views
+    ]
+    text = "Coffee pools:\n" + "\n".join(f"• {line}" for line in lines)
+    return Message(text=text, blocks=[_section(text)])
+
+
 def status(view: CoffeeStatus, *, lead: str = "") -> Message:
     if view.opted_out:
         state = "You're *not* taking part in coffee roulette."
@@ -55,14 +77,19 @@ def status(view: CoffeeStatus, *, lead: str = "") -> Message:
         state = "You're not in the coffee roulette yet. Join to meet a colleague each round."
     if view.avoid_count:
         state += f"\nYou keep a private list of {view.avoid_count} person(s) you won't be paired with."
+    if view.pool != DEFAULT_POOL:
+        state = f"Pool *{escape(view.pool)}*: {state}"
     text = f"{lead}\n{state}".strip()
+    pool_value = "" if view.pool == DEFAULT_POOL else f"pool:{view.pool}"
     buttons = []
     if view.in_pool:
         buttons.append(
             ButtonElement(text="Pause 2 weeks", action_id=Action.COFFEE_PAUSE, value=PauseDays(14).encode())
         )
         buttons.append(
-            ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value="leave", style="danger")
+            ButtonElement(
+                text="Leave", action_id=Action.COFFEE_LEAVE, value=pool_value or "leave", style="danger"
+            )
         )
     elif view.paused_until is not None:
         buttons.append(
@@ -70,7 +97,9 @@ def status(view: CoffeeStatus, *, lead: str = "") -> Message:
         )
     else:
         buttons.append(
-            ButtonElement(text="Join", action_id=Action.COFFEE_JOIN, value="join", style="primary")
+            ButtonElement(
+                text="Join", action_id=Action.COFFEE_JOIN, value=pool_value or "join", style="primary"
+            )
         )
     return Message(text=text, blocks=[_section(text), _buttons(*buttons)])
 

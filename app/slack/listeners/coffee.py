@@ -11,6 +11,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from app.domain.errors import InvalidInput
+from app.services.coffee import DEFAULT_POOL, CoffeeStatus, PoolChoice
 from app.services.container import Services
 from app.services.people import Person
 from app.slack import subcommands as sc
@@ -48,6 +49,7 @@ CoffeeCommand: TypeAlias = (
     | sc.CoffeeScheduleShow
     | sc.CoffeeRun
     | sc.CoffeePreview
+    | sc.CoffeePools
 )
 
 
@@ -56,7 +58,12 @@ def serve(cmd: CoffeeCommand, person: Person, services: Services, client: WebCli
     roulette = services.roulette
     match cmd:
         case sc.CoffeeJoin():
-            return blocks.status(roulette.join(person), lead="Welcome to coffee roulette! :coffee:")
+            joined = roulette.join(person)
+            if isinstance(joined, PoolChoice):
+                return blocks.pool_choice(joined)
+            return blocks.status(joined, lead="Welcome to coffee roulette! :coffee:")
+        case sc.CoffeePools():
+            return blocks.pools_list(roulette.list_pools(), person.tz)
         case sc.CoffeeLeave():
             return blocks.status(roulette.leave(person), lead="You've left coffee roulette.")
         case sc.CoffeePause(duration=duration, until=until):
@@ -115,17 +122,21 @@ def status_button(
     action = body["actions"][0]
     person = people.get(body["user"]["id"])
     roulette = services.roulette
+    value = str(action.get("value", ""))
+    pool = value.removeprefix("pool:") if value.startswith("pool:") else DEFAULT_POOL
+    view: CoffeeStatus | PoolChoice
     match action["action_id"]:
         case Action.COFFEE_JOIN:
-            view, lead = roulette.join(person), "You're in! :coffee:"
+            view, lead = roulette.join(person, pool), "You're in! :coffee:"
         case Action.COFFEE_LEAVE:
-            view, lead = roulette.leave(person), "You've left coffee roulette. Come back any time."
+            view, lead = roulette.leave(person, pool), "You've left coffee roulette. Come back any time."
         case Action.COFFEE_RESUME:
             view, lead = roulette.resume(person), "Welcome back!"
         case _:  # Action.COFFEE_PAUSE, the only other id this listener is registered for
-            pause = PauseDays.decode(str(action.get("value", "")))
+            pause = PauseDays.decode(value)
             view, lead = roulette.pause(person, duration=timedelta(days=pause.days)), "Paused."
-    answer(body, respond, home, blocks.status(view, lead=lead))
+    message = blocks.pool_choice(view) if isinstance(view, PoolChoice) else blocks.status(view, lead=lead)
+    answer(body, respond, home, message)
 
 
 def met_button(

@@ -127,6 +127,7 @@ def serve(
         case (
             sc.CoffeeHelp()
             | sc.CoffeeJoin()
+            | sc.CoffeePools()
             | sc.CoffeeLeave()
             | sc.CoffeePause()
             | sc.CoffeeResume()
