@@ -120,6 +120,11 @@ class CoffeeJoin:
 
 
 @dataclass(frozen=True, slots=True)
+class CoffeePoolNew:
+    """``coffee pool new``: the "New coffee pool" form (admins)."""
+
+
+@dataclass(frozen=True, slots=True)
 class CoffeePools:
     """``coffee pools``: every coffee pool, its schedule and next round."""
 
@@ -241,6 +246,7 @@ Command: TypeAlias = (
     | CoffeeRun
     | CoffeePreview
     | CoffeePools
+    | CoffeePoolNew
     | Stats
     | Export
     | ForgetMe

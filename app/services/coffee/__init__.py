@@ -78,6 +78,16 @@ class RouletteService:
     def create_pool(self, person: Person, spec: PoolSpec) -> PoolView:
         return self._pools.create_pool(person, spec)
 
+    def create_pool_and_sync(self, person: Person, spec: PoolSpec, read_members: ChannelReader) -> PoolView:
+        """Make the pool, then record its channel's members (Slack read between the two transactions)."""
+        created = self._pools.create_pool(person, spec)
+        if spec.channel_id is None:
+            return created
+        people = read_members(spec.channel_id)
+        if people is not None:
+            self.record_channel_members(spec.channel_id, people)
+        return next((p for p in self._pools.list_pools() if p.name == created.name), created)
+
     def list_pools(self) -> list[PoolView]:
         return self._pools.list_pools()
 

@@ -61,6 +61,21 @@ class PoolSpec:
         except (ValueError, KeyError, OSError):
             raise InvalidInput(f"I don't know the time zone “{self.tz[:64]}”.") from None
         RoundSchedule(self.every_weeks, self.weekday, self.at, self.tz, datetime(2024, 1, 1).date())
+        self._validate_mode()
+
+    def _validate_mode(self) -> None:
+        """What each mode needs to know (the mode's own rules apply when its rounds run)."""
+        settings = self.settings
+        if self.mode == "senior" and not isinstance(settings.get("level"), int):
+            raise InvalidInput("Coffee with a senior needs the senior level, e.g. `level=3`.")
+        if self.mode == "two_sides" and not settings.get("sides"):
+            raise InvalidInput(
+                "Across two groups needs the sides, e.g. `sides=team:Eng|Sales` or `sides=mentors`."
+            )
+        if self.mode == "lottery":
+            hosts = settings.get("hosts") or []
+            if not 1 <= len(hosts) <= 2 or not isinstance(settings.get("draw"), int) or settings["draw"] < 1:
+                raise InvalidInput("A lottery needs one or two hosts and a draw, e.g. `hosts=U0123 draw=3`.")
 
 
 class Pools:
