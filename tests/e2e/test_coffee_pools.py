@@ -81,7 +81,7 @@ def test_the_form_refuses_what_it_cannot_use_and_makes_the_pool(harness, engine)
         (pool_form(name="coffee"), "pool_name", "already a pool"),
         (pool_form(tz="Mars/Olympus"), "pool_tz", "time zone"),
         (pool_form(mode="senior"), "pool_settings", "level=3"),
-        (pool_form(mode="lottery", settings="hosts=U1,U2,U3 draw=2"), "pool_settings", "one or two hosts"),
+        (pool_form(mode="lottery", settings="hosts=U1 draw=2"), "pool_mode", "mode is one of"),  # not built
         (pool_form(settings="colour=blue"), "pool_settings", "can't read"),
     ]
     for values, block, words in cases:
@@ -151,6 +151,7 @@ def participants(engine):
 def test_two_pools_run_side_by_side_each_on_its_own_schedule(harness, engine):
     h = harness
     setup(h)
+    h.fake.add_channel(CHANNEL, members=PEOPLE, name="mentors")  # six people, in groups of three
     h.answer(ADMIN, "coffee schedule weekly mon 09:00 Europe/Berlin")
     for user_id in (ASKER, MENTOR, OTHER, PEOPLE[3]):
         h.answer(user_id, "coffee join")
@@ -170,15 +171,22 @@ def test_two_pools_run_side_by_side_each_on_its_own_schedule(harness, engine):
     h.wait_idle()
     with engine.connect() as connection:
         rounds = connection.execute(
-            select(CoffeePool.name, CoffeeRound.scheduled_for, CoffeeGroupMember.user_id)
+            select(CoffeePool.name, CoffeeRound.scheduled_for, CoffeeGroup.id, CoffeeGroupMember.user_id)
             .join(CoffeeRound, CoffeeRound.pool_id == CoffeePool.id)
             .join(CoffeeGroup, CoffeeGroup.round_id == CoffeeRound.id)
             .join(CoffeeGroupMember, CoffeeGroupMember.group_id == CoffeeGroup.id)
         ).all()
-    by_pool: dict[str, set[str]] = {}
-    for name, scheduled_for, user_id in rounds:
+    by_pool: dict[str, list[str]] = {}
+    groups: dict[tuple[str, int], list[str]] = {}
+    for name, scheduled_for, group_id, user_id in rounds:
         assert scheduled_for == {"coffee": COFFEE_ROUND, "mentors": MENTORS_ROUND}[name]
-        by_pool.setdefault(name, set()).add(user_id)
-    assert by_pool == {"coffee": {ASKER, MENTOR, OTHER, PEOPLE[3]}, "mentors": set(PEOPLE[:3])}
-    intro = h.fake.messages_in(h.fake.dm_channel_for(*PEOPLE[:3]))
-    assert len(intro) == 1 and "Meet your coffee" in intro[0]["text"]
+        by_pool.setdefault(name, []).append(user_id)
+        groups.setdefault((name, group_id), []).append(user_id)
+    # PEOPLE[3] is in both: joined "coffee" and a member of the "mentors" channel.
+    assert sorted(by_pool["coffee"]) == sorted([ASKER, MENTOR, OTHER, PEOPLE[3]])
+    assert sorted(by_pool["mentors"]) == sorted(PEOPLE)
+    assert sorted(len(g) for (name, _), g in groups.items() if name == "coffee") == [2, 2]
+    assert sorted(len(g) for (name, _), g in groups.items() if name == "mentors") == [3, 3]  # its group size
+    for (name, _), members in groups.items():
+        intro = h.fake.messages_in(h.fake.dm_channel_for(*members))
+        assert len(intro) == 1 and "Meet your coffee" in intro[0]["text"], (name, members)

@@ -51,9 +51,8 @@ def count_pools(engine) -> int:
         ({"tz": "Mars/Olympus"}, "time zone"),
         ({"every_weeks": 3}, "every 1, 2 or 4"),
         ({"mode": "senior"}, "level=3"),
-        ({"mode": "two_sides"}, "sides="),
-        ({"mode": "lottery", "settings": {"hosts": ["U1"]}}, "draw"),
-        ({"mode": "lottery", "settings": {"hosts": ["U1", "U2", "U3"], "draw": 2}}, "one or two hosts"),
+        ({"mode": "lottery", "settings": {"hosts": ["U1"], "draw": 2}}, "mode is one of"),  # not built yet
+        ({"mode": "in_person"}, "mode is one of"),
     ],
 )
 def test_a_pool_that_cannot_run_is_refused_and_nothing_is_stored(engine, changes, words):
@@ -77,11 +76,11 @@ def test_only_admins_make_pools_and_names_are_unique_whatever_their_case(engine)
 
 def test_pools_are_listed_with_their_next_round_and_members_kept_apart(engine):
     roulette = service(engine)
-    roulette.create_pool(ADMIN, spec(mode="lottery", settings={"hosts": ["UCEO"], "draw": 3}, group_size=4))
+    roulette.create_pool(ADMIN, spec(mode="senior", settings={"level": 4}, group_size=4))
     roulette.join(ANA, "mentors")
     coffee, mentors = roulette.list_pools()
     assert (coffee.name, coffee.members) == ("coffee", 0)
-    assert (mentors.name, mentors.mode, mentors.group_size, mentors.members) == ("mentors", "lottery", 4, 1)
+    assert (mentors.name, mentors.mode, mentors.group_size, mentors.members) == ("mentors", "senior", 4, 1)
     # Every 2 weeks on Wednesdays from the week it was made: 15 January 10:00 London (winter, UTC+0).
     assert mentors.next_round == datetime(2031, 1, 15, 10, 0, tzinfo=UTC)
     assert roulette.status(ANA, "mentors").in_pool

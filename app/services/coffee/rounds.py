@@ -20,6 +20,7 @@ from app.db import coffee_queries as cq
 from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeePool, CoffeeRound
 from app.domain.icebreakers import ICEBREAKERS
 from app.domain.pairing import PairHistory, PairingPolicy, Participant, Plan, plan_groups
+from app.domain.pairing.groups import as_plan, plan_sized_groups
 from app.domain.schedule import latest_due
 from app.services import admins, notices, outbox
 from app.services.clock import Clock
@@ -143,14 +144,22 @@ class Rounds:
         window = pool.repeat_window or self._settings.repeat_window
         history = PairHistory.from_rounds(cq.recent_rounds(session, pool.id, window))
         policy = PairingPolicy(repeat_window=window, mix_levels=self._settings.mix_levels)
-        plan = plan_groups(
+        avoid = cq.avoid_pairs(session, (p.user_id for p in people))
+        senior_level = pool.settings.get("level") if pool.mode == "senior" else None
+        if pool.group_size == 2 and senior_level is None and not pool.never_same_team:
+            plan = plan_groups(people, history, rng=random.Random(seed), policy=policy, avoid=avoid)
+            return plan, len(people)
+        sized = plan_sized_groups(
             people,
             history,
             rng=random.Random(seed),
-            policy=policy,
-            avoid=cq.avoid_pairs(session, (p.user_id for p in people)),
+            size=pool.group_size,
+            repeat_window=window,
+            avoid=avoid,
+            never_same_team=pool.never_same_team,
+            senior_level=senior_level if isinstance(senior_level, int) else None,
         )
-        return plan, len(people)
+        return as_plan(sized, people), len(people)
 
     def _store_groups(
         self, session: Session, round_: CoffeeRound, plan: Plan, rng: random.Random, now: datetime

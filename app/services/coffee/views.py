@@ -73,6 +73,7 @@ class RoundSummary:
     repeats: tuple[tuple[str, str], ...]
     left_out: tuple[str, ...]
     cross_team_share: float
+    seniors_short: int = 0  # coffee with a senior: groups without one, seniors being too few
 
     @classmethod
     def of(cls, round_id: int | None, seed: int, pool_size: int, plan: Plan) -> RoundSummary:
@@ -86,6 +87,7 @@ class RoundSummary:
             repeats=tuple(plan.repeats),
             left_out=tuple(plan.left_out),
             cross_team_share=plan.cross_team_share,
+            seniors_short=plan.seniors_short,
         )
 
 

@@ -112,7 +112,7 @@ def intro(notice: CoffeeIntro) -> Message:
         if info.topics:
             details.append("mentors on " + topics_text(list(info.topics)))
         people.append(f"• {mention(user_id)}" + (f" — {' · '.join(details)}" if details else ""))
-    size = "trio" if len(notice.users) == 3 else "pair"
+    size = {2: "pair", 3: "trio"}.get(len(notice.users), "group")
     text = f":coffee: Meet your coffee {size} for this round!"
     return Message(
         text=text,
@@ -198,14 +198,24 @@ def schedule(view: ScheduleView, tz: str, *, lead: str = "") -> Message:
 def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
     head = "*Preview* (nobody was told anything):" if preview else f"*Round {summary.round_id} is running.*"
     pairs = len(summary.groups) - summary.trios
+    sizes = sorted({len(g) for g in summary.groups})
+    if sizes and sizes[-1] > 3:
+        of = f"{sizes[0]}-{sizes[-1]}" if len(sizes) > 1 else str(sizes[0])
+        split = f"{len(summary.groups)} groups of {of}"
+    else:
+        split = f"{pairs} pairs and {summary.trios} trio(s)"
     lines = [
         head,
-        f"Pool: {summary.pool_size} people → {pairs} pairs and {summary.trios} trio(s).",
+        f"Pool: {summary.pool_size} people → {split}.",
         f"Cross-team groups: {summary.cross_team_share:.0%}.",
         f"Repeats it could not avoid: {len(summary.repeats)}.",
     ]
     if summary.left_out:
         lines.append(f"Could not be placed (their 'don't pair' wishes): {len(summary.left_out)}.")
+    if summary.seniors_short:
+        lines.append(
+            f"Too few seniors: {summary.seniors_short} group(s) without one (ordinary groups this round)."
+        )
     lines.append(f"Seed: `{summary.seed}`")
     if preview and summary.groups:
         shown = summary.groups[:20]

@@ -34,10 +34,7 @@ MODE_LABELS = {
     "in_person": "In person (same office)",
     "lottery": "Lottery (fixed hosts + a draw)",
 }
-SETTINGS_HINT = (
-    "Only for some modes: `level=3` (senior: that level and above), `sides=team:Eng|Sales` or"
-    " `sides=mentors` (across two groups), `hosts=U0123,U0456 draw=3` (lottery)."
-)
+SETTINGS_HINT = "Coffee with a senior: `level=3` (seniors are people at that level and above, 1-5)."
 HEADS_UP, NEVER_SAME_TEAM = "heads_up", "never_same_team"
 
 

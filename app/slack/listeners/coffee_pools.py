@@ -150,6 +150,7 @@ def _block_for(message: str) -> Block:
     lowered = message.lower()
     for words, block in (
         (("time zone",), Block.POOL_TZ),
+        (("mode is one of",), Block.POOL_MODE),
         (("groups are",), Block.POOL_SIZE),
         (("level=", "sides=", "hosts=", "draw="), Block.POOL_SETTINGS),
         (("every 1, 2 or 4",), Block.POOL_EVERY),
