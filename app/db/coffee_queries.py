@@ -37,7 +37,7 @@ def default_pool(session: Session, *, now: datetime) -> CoffeePool:
             "mode": "random",
             "group_size": 2,
             "heads_up": True,
-            "intro_at": "09:30",
+            "intro_at": None,
             "never_same_team": False,
             "settings": {},
             "created_at": now,

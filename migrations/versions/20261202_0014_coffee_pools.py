@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("tz", sa.String(length=64), nullable=True),
         sa.Column("anchor", sa.DateTime(), nullable=True),
         sa.Column("heads_up", sa.Boolean(), nullable=False),
-        sa.Column("intro_at", sa.String(length=5), nullable=False),
+        sa.Column("intro_at", sa.String(length=5), nullable=True),
         sa.Column("never_same_team", sa.Boolean(), nullable=False),
         sa.Column("settings", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.String(length=32), nullable=True),
@@ -79,7 +79,7 @@ def upgrade() -> None:
                 "group_size": 2,
                 "repeat_window": None,
                 "heads_up": True,
-                "intro_at": "09:30",
+                "intro_at": None,  # intros as soon as the round runs, as before
                 "never_same_team": False,
                 "settings": {},
                 "created_by": None,

@@ -7,12 +7,14 @@ senior mode one senior at the head of each senior group, the shortfall counted."
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain.pairing import PairHistory, Participant
 from app.domain.pairing.groups import GroupPlan, plan_sized_groups
+from app.domain.schedule import local_morning
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -161,3 +163,22 @@ def test_when_seniors_are_short_the_rest_form_ordinary_groups_and_the_plan_says_
     )
     assert len(plan.groups) == 3 and plan.seniors_short == 2
     assert sum("S0" in g.members for g in plan.groups) == 1
+
+
+def test_intros_reach_a_group_at_the_local_morning_of_most_of_its_members():
+    monday_9_berlin = datetime(2031, 1, 13, 8, 0, tzinfo=UTC)
+    # Two in Berlin, one in Tokyo: Berlin's 09:30, half an hour after the round.
+    at = local_morning(["Europe/Berlin", "Asia/Tokyo", "Europe/Berlin"], time(9, 30), monday_9_berlin)
+    assert at == datetime(2031, 1, 13, 8, 30, tzinfo=UTC)
+    # Mostly Tokyo, where it is 17:00 already: Tuesday 09:30 in Tokyo.
+    at = local_morning(["Asia/Tokyo", "Asia/Tokyo", "Europe/Berlin"], time(9, 30), monday_9_berlin)
+    assert at == datetime(2031, 1, 14, 0, 30, tzinfo=UTC)
+    # A tie goes to the zone first by name; an unknown zone counts as UTC.
+    assert local_morning(["Nowhere/City"], time(9, 30), monday_9_berlin) == datetime(
+        2031, 1, 13, 9, 30, tzinfo=UTC
+    )
+    tie = local_morning(["Europe/London", "America/New_York"], time(9, 30), monday_9_berlin)
+    assert tie == datetime(2031, 1, 13, 14, 30, tzinfo=UTC)  # New York's morning (America/… < Europe/…)
+    # Across the spring change the wall-clock time is kept: 09:30 Berlin is 07:30 UTC in summer.
+    spring = local_morning(["Europe/Berlin"], time(9, 30), datetime(2031, 3, 31, 8, 0, tzinfo=UTC))
+    assert spring == datetime(2031, 4, 1, 7, 30, tzinfo=UTC)

@@ -20,6 +20,7 @@ START = datetime(2031, 1, 9, 12, 0, tzinfo=UTC)
 # The pool "coffee": Mondays 09:00 Berlin = 08:00 UTC on 13 January. "mentors": Wednesdays 10:00 London.
 COFFEE_ROUND = datetime(2031, 1, 13, 8, 0, tzinfo=UTC)
 MENTORS_ROUND = datetime(2031, 1, 15, 10, 0, tzinfo=UTC)
+LONDON_MORNING = datetime(2031, 1, 16, 9, 30, tzinfo=UTC)  # Thursday 09:30 in London (winter, UTC+0)
 PEOPLE = [f"UPOOLS{i:03d}" for i in range(6)]
 
 
@@ -187,6 +188,18 @@ def test_two_pools_run_side_by_side_each_on_its_own_schedule(harness, engine):
     assert sorted(by_pool["mentors"]) == sorted(PEOPLE)
     assert sorted(len(g) for (name, _), g in groups.items() if name == "coffee") == [2, 2]
     assert sorted(len(g) for (name, _), g in groups.items() if name == "mentors") == [3, 3]  # its group size
+
+    def intros(members):
+        return h.fake.messages_in(h.fake.dm_channel_for(*members))
+
+    for (name, _), members in groups.items():  # "coffee" introduces at once, as it always did
+        assert len(intros(members)) == (name == "coffee"), (name, members)
+    # "mentors" introduces each group at 09:30 in the zone most of it shares (London): the next morning.
+    h.clock.set(LONDON_MORNING - timedelta(minutes=1))
+    h.wait_idle()
+    assert not any(intros(m) for (name, _), m in groups.items() if name == "mentors")
+    h.clock.set(LONDON_MORNING + timedelta(minutes=1))
+    h.wait_idle()
     for (name, _), members in groups.items():
-        intro = h.fake.messages_in(h.fake.dm_channel_for(*members))
-        assert len(intro) == 1 and "Meet your coffee" in intro[0]["text"], (name, members)
+        intro = intros(members)
+        assert (len(intro) == 1 and "Meet your coffee trio" in intro[0]["text"]) or name == "coffee", members

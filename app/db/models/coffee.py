@@ -44,7 +44,9 @@ class CoffeePool(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     anchor: Mapped[datetime | None]  # the first occurrence; fortnightly and 4-weekly rounds count from it
     heads_up: Mapped[bool] = mapped_column(Boolean, default=True)  # "You'll be paired tomorrow"
-    intro_at: Mapped[str] = mapped_column(String(5), default="09:30")  # local to most of a group
+    # Intros reach each group at this local time in the zone most of it shares; None = when the round
+    # runs (the pool "coffee" as it was before pools, until an admin sets one).
+    intro_at: Mapped[str | None] = mapped_column(String(5))
     never_same_team: Mapped[bool] = mapped_column(Boolean, default=False)  # a hard rule, not a preference
     # The mode's own settings, e.g. {"senior_level": "senior"}, {"sides": "team", "a": "Eng", "b": "Sales"},
     # {"hosts": ["U1"], "draw": 3}.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,7 @@ from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeePool, CoffeeRoun
 from app.domain.icebreakers import ICEBREAKERS
 from app.domain.pairing import PairHistory, PairingPolicy, Participant, Plan, plan_groups
 from app.domain.pairing.groups import as_plan, plan_sized_groups
-from app.domain.schedule import latest_due
+from app.domain.schedule import latest_due, local_morning
 from app.services import admins, notices, outbox
 from app.services.clock import Clock
 from app.services.coffee.regroup import regroup_stranded
@@ -123,7 +123,8 @@ class Rounds:
                 session.flush()  # the claim: a second replica fails here on (pool_id, scheduled_for)
                 plan, pool_size = self._plan(session, pool, seed, now)
                 round_.pool_size = pool_size
-                self._store_groups(session, round_, plan, random.Random(seed), now)
+                intro_at = time.fromisoformat(pool.intro_at) if pool.intro_at else None
+                self._store_groups(session, round_, plan, random.Random(seed), now, intro_at)
                 return RoundSummary.of(round_.id, seed, pool_size, plan)
         except IntegrityError:
             return None  # somebody else ran this round
@@ -162,8 +163,16 @@ class Rounds:
         return as_plan(sized, people), len(people)
 
     def _store_groups(
-        self, session: Session, round_: CoffeeRound, plan: Plan, rng: random.Random, now: datetime
+        self,
+        session: Session,
+        round_: CoffeeRound,
+        plan: Plan,
+        rng: random.Random,
+        now: datetime,
+        intro_at: time | None,
     ) -> None:
+        """The groups and their intros, each due at the group's local morning (``intro_at`` in the zone
+        most of it shares) or, without ``intro_at``, at once."""
         members = cq.members_by_id(session, (u for g in plan.groups for u in g.members))
         topics = cq.mentor_topics(session, members)
         for group in plan.groups:
@@ -191,6 +200,9 @@ class Rounds:
                     },
                 ),
                 now=now,
+                due_at=None
+                if intro_at is None
+                else local_morning([members[u].tz for u in group.members if u in members], intro_at, now),
             )
         # The promise of the "left out" message: whoever got no group is placed first next round.
         placed = {u for g in plan.groups for u in g.members}
