@@ -37,6 +37,7 @@ class Action(StrEnum):
     CANCEL_SESSION = "cancel_session"  # value: SessionRef
     HOME_HOST = "home_host"
     COFFEE_JOIN = "coffee_join"
+    COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
     COFFEE_RESUME = "coffee_resume"

@@ -142,9 +142,39 @@ def upgrade() -> None:
     _restore_children()
     op.drop_table("coffee_schedule")
 
+    op.create_table(
+        "coffee_heads_ups",
+        sa.Column("pool_id", sa.Integer(), nullable=False),
+        sa.Column("scheduled_for", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"],
+            ["coffee_pools.id"],
+            name=op.f("fk_coffee_heads_ups_pool_id_coffee_pools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "scheduled_for", name=op.f("pk_coffee_heads_ups")),
+    )
+    op.create_table(
+        "coffee_skips",
+        sa.Column("pool_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("scheduled_for", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"],
+            ["coffee_pools.id"],
+            name=op.f("fk_coffee_skips_pool_id_coffee_pools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "user_id", "scheduled_for", name=op.f("pk_coffee_skips")),
+    )
+
 
 def downgrade() -> None:
     """Back to one pool: only the pool "coffee" survives (other pools' rows go with them)."""
+    op.drop_table("coffee_skips")
+    op.drop_table("coffee_heads_ups")
     op.create_table(
         "coffee_schedule",
         sa.Column("id", sa.Integer(), nullable=False),

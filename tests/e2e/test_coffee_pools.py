@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeeParticipant, CoffeePool, CoffeeRound
+from app.services.people import Person
 
 CHANNEL = "C0MENTORS"
 # Thursday 9 January 2031, noon UTC.
@@ -160,10 +161,36 @@ def test_two_pools_run_side_by_side_each_on_its_own_schedule(harness, engine):
     assert h.sender.submit(ADMIN, view=modal, values=pool_form()).status == 200
     h.wait_idle()
     coffee_channels = h.bot.services.coffee_channels
+    roulette = h.bot.services.roulette
+
+    # The day before "coffee"'s Monday round: a heads-up to its four (not yet to "mentors", Wednesday).
+    h.clock.set(COFFEE_ROUND - timedelta(days=1, minutes=1))
+    assert roulette.send_due_heads_ups() == 0  # a minute too early
+    h.clock.set(COFFEE_ROUND - timedelta(days=1) + timedelta(minutes=1))
+    assert roulette.send_due_heads_ups() == 4
+    assert roulette.send_due_heads_ups() == 0  # once
+    h.wait_idle()
+    heads_up = h.fake.dms_to(OTHER)[-1]
+    assert "You'll be paired tomorrow" in heads_up["text"]
+    skip = next(b for b in buttons(heads_up["blocks"]) if b["action_id"] == "coffee_skip")
+    assert {b["text"]["text"] for b in buttons(heads_up["blocks"])} == {
+        "Skip this round",
+        "Pause 2 weeks",
+        "Leave",
+    }
+    skipped = h.click(OTHER, "coffee_skip", skip["value"], message=heads_up)
+    assert "Skipped: you'll sit out the round" in text_of(skipped.blocks, skipped.text)
+    again = h.click(OTHER, "coffee_skip", skip["value"], message=heads_up)
+    assert "Already skipped" in text_of(again.blocks, again.text)
 
     h.clock.set(COFFEE_ROUND + timedelta(minutes=1))
     assert coffee_channels.run_due_round() == 1  # only "coffee" is due on Monday
     assert coffee_channels.run_due_round() == 0
+    late = h.click(MENTOR, "coffee_skip", skip["value"], message=heads_up)
+    assert "already run" in text_of(late.blocks, late.text)
+    assert roulette.status(_person(OTHER)).in_pool  # a skip is one round, not a pause
+    h.clock.set(MENTORS_ROUND - timedelta(days=1) + timedelta(minutes=1))
+    assert roulette.send_due_heads_ups() == 6  # "mentors"' six, the day before its Wednesday
     h.clock.set(MENTORS_ROUND - timedelta(minutes=1))
     assert coffee_channels.run_due_round() == 0
     h.clock.set(MENTORS_ROUND + timedelta(minutes=1))
@@ -184,9 +211,9 @@ def test_two_pools_run_side_by_side_each_on_its_own_schedule(harness, engine):
         by_pool.setdefault(name, []).append(user_id)
         groups.setdefault((name, group_id), []).append(user_id)
     # PEOPLE[3] is in both: joined "coffee" and a member of the "mentors" channel.
-    assert sorted(by_pool["coffee"]) == sorted([ASKER, MENTOR, OTHER, PEOPLE[3]])
+    assert sorted(by_pool["coffee"]) == sorted([ASKER, MENTOR, PEOPLE[3]])  # OTHER skipped it
     assert sorted(by_pool["mentors"]) == sorted(PEOPLE)
-    assert sorted(len(g) for (name, _), g in groups.items() if name == "coffee") == [2, 2]
+    assert sorted(len(g) for (name, _), g in groups.items() if name == "coffee") == [3]
     assert sorted(len(g) for (name, _), g in groups.items() if name == "mentors") == [3, 3]  # its group size
 
     def intros(members):
@@ -203,3 +230,7 @@ def test_two_pools_run_side_by_side_each_on_its_own_schedule(harness, engine):
     for (name, _), members in groups.items():
         intro = intros(members)
         assert (len(intro) == 1 and "Meet your coffee trio" in intro[0]["text"]) or name == "coffee", members
+
+
+def _person(user_id):
+    return Person(user_id, user_id, "UTC")

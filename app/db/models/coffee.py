@@ -148,3 +148,24 @@ class CoffeeGroupMember(Base):
     answer: Mapped[str | None] = mapped_column(String(8))  # "yes" | "not_yet" | "no"
     answered_at: Mapped[datetime | None]
     settled: Mapped[bool] = mapped_column(Boolean, default=False)  # counted toward the unanswered streak
+
+
+class CoffeeHeadsUp(Base):
+    """ "You'll be paired tomorrow" for one round of a pool: the row is the claim, so it goes out once."""
+
+    __tablename__ = "coffee_heads_ups"
+
+    pool_id: Mapped[int] = mapped_column(ForeignKey("coffee_pools.id", ondelete="CASCADE"), primary_key=True)
+    scheduled_for: Mapped[datetime] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime]
+
+
+class CoffeeSkip(Base):
+    """Someone sits out one round of a pool ("Skip this round" on the heads-up)."""
+
+    __tablename__ = "coffee_skips"
+
+    pool_id: Mapped[int] = mapped_column(ForeignKey("coffee_pools.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scheduled_for: Mapped[datetime] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]

@@ -19,6 +19,7 @@ from app.services import admins
 from app.services.clock import Clock, utc_now
 from app.services.coffee.channels import ChannelReader, Channels
 from app.services.coffee.followups import ANSWERS, UNANSWERED_BEFORE_PAUSE, Followups
+from app.services.coffee.headsup import HeadsUps
 from app.services.coffee.pool import Pool
 from app.services.coffee.pools import MODES, Pools, PoolSpec
 from app.services.coffee.rounds import Rounds
@@ -69,6 +70,7 @@ class RouletteService:
         self._channels = Channels(sessions, settings, clock=clock)
         self._rounds = Rounds(sessions, settings, self._schedule, clock=clock, seed_source=seed_source)
         self._followups = Followups(sessions, settings, clock=clock)
+        self._heads_ups = HeadsUps(sessions, self._schedule, clock=clock)
 
     def require_admin(self, person: Person) -> None:
         admins.require_admin(self._settings.admins, person)
@@ -187,6 +189,14 @@ class RouletteService:
 
     def partner_unreachable(self, group_id: int, user_id: str) -> int | None:
         return self._rounds.partner_unreachable(group_id, user_id)
+
+    # --- the day before ---------------------------------------------------------------------------
+
+    def send_due_heads_ups(self, *, now: datetime | None = None) -> int:
+        return self._heads_ups.send_due_heads_ups(now=now)
+
+    def skip(self, person: Person, pool_id: int, round_at: datetime) -> bool:
+        return self._heads_ups.skip(person, pool_id, round_at)
 
     # --- follow-ups ------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from app.domain.pairing.groups import as_plan, plan_sized_groups
 from app.domain.schedule import latest_due, local_morning
 from app.services import admins, notices, outbox
 from app.services.clock import Clock
+from app.services.coffee.headsup import skipped
 from app.services.coffee.regroup import regroup_stranded
 from app.services.coffee.schedule import Schedule, find_pool
 from app.services.coffee.views import RouletteSettings, RoundSummary
@@ -52,7 +53,10 @@ class Rounds:
         seed = self._seed_source()
         now = self._clock()
         with self._sessions.begin() as session:
-            plan, pool_size = self._plan(session, find_pool(session, pool, now=now), seed, now)
+            found = find_pool(session, pool, now=now)
+            plan, pool_size = self._plan(
+                session, found, seed, now, self._schedule.view(found, now).next_round
+            )
         return RoundSummary.of(None, seed, pool_size, plan)
 
     def run_now(self, person: Person, pool: str | None = None) -> RoundSummary:
@@ -121,7 +125,7 @@ class Rounds:
                 )
                 session.add(round_)
                 session.flush()  # the claim: a second replica fails here on (pool_id, scheduled_for)
-                plan, pool_size = self._plan(session, pool, seed, now)
+                plan, pool_size = self._plan(session, pool, seed, now, scheduled_for)
                 round_.pool_size = pool_size
                 intro_at = time.fromisoformat(pool.intro_at) if pool.intro_at else None
                 self._store_groups(session, round_, plan, random.Random(seed), now, intro_at)
@@ -129,8 +133,12 @@ class Rounds:
         except IntegrityError:
             return None  # somebody else ran this round
 
-    def _plan(self, session: Session, pool: CoffeePool, seed: int, now: datetime) -> tuple[Plan, int]:
-        members = cq.pool_members(session, pool.id, now=now)
+    def _plan(
+        self, session: Session, pool: CoffeePool, seed: int, now: datetime, scheduled_for: datetime
+    ) -> tuple[Plan, int]:
+        """The round's groups; whoever skipped the round at ``scheduled_for`` sits it out."""
+        out = skipped(session, pool.id, scheduled_for)
+        members = [m for m in cq.pool_members(session, pool.id, now=now) if m.user_id not in out]
         waiting = cq.first_in_line(session, pool.id)
         people = [
             Participant(

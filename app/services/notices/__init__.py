@@ -30,6 +30,7 @@ from app.services.notices.base import (
 )
 from app.services.notices.coffee import (
     CoffeeFollowup,
+    CoffeeHeadsUp,
     CoffeeIntro,
     CoffeeLeftOut,
     CoffeePartnerLeft,
@@ -70,6 +71,7 @@ Notice = (
     | CoffeeFollowup
     | CoffeePaused
     | CoffeeLeftOut
+    | CoffeeHeadsUp
     | CoffeePartnerLeft
     | SeatOffered
     | SessionCancelled
@@ -91,6 +93,7 @@ KINDS: dict[str, type[Notice]] = {
         CoffeeFollowup,
         CoffeePaused,
         CoffeeLeftOut,
+        CoffeeHeadsUp,
         CoffeePartnerLeft,
         SeatOffered,
         SessionCancelled,
@@ -113,6 +116,7 @@ def decode(kind: str, payload: Mapping[str, Any], *, key: str) -> Notice:
 __all__ = [
     "KINDS",
     "CoffeeFollowup",
+    "CoffeeHeadsUp",
     "CoffeeIntro",
     "CoffeeLeftOut",
     "CoffeePartnerLeft",

@@ -14,12 +14,12 @@ from slack_sdk.models.blocks import (
 )
 
 from app.services.coffee import DEFAULT_POOL, CoffeeStatus, PoolChoice, PoolView, RoundSummary, ScheduleView
-from app.services.notices import CoffeeIntro, Colleague
+from app.services.notices import CoffeeHeadsUp, CoffeeIntro, Colleague
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
-from app.slack.payloads import CoffeeGroupRef, PauseDays
+from app.slack.payloads import CoffeeGroupRef, PauseDays, RoundRef
 
 PRIVATE = "Only the people in this conversation can see it; nothing is posted in channels."
 FOREVER_YEAR = 9999  # a pause "until you resume"
@@ -249,4 +249,27 @@ def channel_added(channel_id: str, members: int | None) -> Message:
     return plain(
         f"<#{channel_id}> is a coffee channel: its {members} members are in the pool unless they "
         "leave or pause. Nothing will be posted in the channel."
+    )
+
+
+def heads_up(notice: CoffeeHeadsUp) -> Message:
+    """The day before a round: Skip this round (this one only), Pause 2 weeks, Leave the pool."""
+    where = "" if notice.pool == DEFAULT_POOL else f" in the coffee pool *{escape(notice.pool)}*"
+    text = f":coffee: You'll be paired tomorrow{where}. Can't make it this time? Skip this round."
+    pool_value = f"pool:{notice.pool}"
+    return Message(
+        text=text,
+        blocks=[
+            _section(text),
+            _buttons(
+                ButtonElement(
+                    text="Skip this round",
+                    action_id=Action.COFFEE_SKIP,
+                    value=RoundRef(notice.pool_id, int(notice.round_at.timestamp())).encode(),
+                ),
+                ButtonElement(text="Pause 2 weeks", action_id=Action.COFFEE_PAUSE, value=pool_value),
+                ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value=pool_value, style="danger"),
+            ),
+            _context(PRIVATE),
+        ],
     )

@@ -57,6 +57,8 @@ def render(notice: n.Notice) -> Message:
             return coffee.paused()
         case n.CoffeeLeftOut():
             return coffee.left_out()
+        case n.CoffeeHeadsUp():
+            return coffee.heads_up(notice)
         case n.CoffeePartnerLeft():
             return coffee.partner_left()
         case n.SeatOffered():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias, assert_never
 
 from slack_bolt import Ack, App, Respond
@@ -16,13 +16,14 @@ from app.services.container import Services
 from app.services.people import Person
 from app.slack import subcommands as sc
 from app.slack.blocks import coffee as blocks
+from app.slack.blocks.format import local_time
 from app.slack.blocks.help import COFFEE_HELP_TEXT
-from app.slack.blocks.messages import Message, help_message
+from app.slack.blocks.messages import Message, help_message, plain
 from app.slack.channel_sync import SlackChannelMembers
 from app.slack.home import HomePublisher
 from app.slack.ids import COFFEE_MET_PATTERN, Action
 from app.slack.listeners.answer import answer
-from app.slack.payloads import CoffeeGroupRef, PauseDays
+from app.slack.payloads import CoffeeGroupRef, PauseDays, RoundRef
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def register(app: App) -> None:
     for action_id in _STATUS_BUTTONS:
         app.action(action_id)(status_button)
     app.action(COFFEE_MET_PATTERN)(met_button)
+    app.action(Action.COFFEE_SKIP)(skip_button)
 
 
 # --- sub-commands ----------------------------------------------------------------------------------
@@ -133,10 +135,31 @@ def status_button(
         case Action.COFFEE_RESUME:
             view, lead = roulette.resume(person), "Welcome back!"
         case _:  # Action.COFFEE_PAUSE, the only other id this listener is registered for
-            pause = PauseDays.decode(value)
-            view, lead = roulette.pause(person, duration=timedelta(days=pause.days)), "Paused."
+            days = (
+                14 if value.startswith("pool:") else PauseDays.decode(value).days
+            )  # the heads-up's: 2 weeks
+            view, lead = roulette.pause(person, duration=timedelta(days=days), pool=pool), "Paused."
     message = blocks.pool_choice(view) if isinstance(view, PoolChoice) else blocks.status(view, lead=lead)
     answer(body, respond, home, message)
+
+
+def skip_button(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
+) -> None:
+    """ "Skip this round" on a heads-up: this round only; a second click says so."""
+    ack()
+    ref = RoundRef.decode(str(body["actions"][0].get("value", "")))
+    person = people.get(body["user"]["id"])
+    round_at = datetime.fromtimestamp(ref.at, UTC)
+    first = services.roulette.skip(person, ref.pool_id, round_at)
+    lead = "Skipped" if first else "Already skipped"
+    text = f"{lead}: you'll sit out the round of {local_time(round_at, person.tz)}. See you the round after!"
+    answer(body, respond, home, plain(text))
 
 
 def met_button(
