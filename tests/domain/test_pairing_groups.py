@@ -72,7 +72,7 @@ def test_everyone_once_no_group_of_one_hard_rules_kept(data, size, seed, hard):
         assert plan.left_out == ()  # nothing stands in anyone's way: nobody is left out
     if plan.groups and not avoid and not hard:
         sizes = [len(g.members) for g in plan.groups]
-        assert max(sizes) - min(sizes) <= 1 and max(sizes) <= size
+        assert max(sizes) - min(sizes) <= 1 and max(sizes) <= size + (size == 2)  # pairs: one trio
 
 
 @SETTINGS
