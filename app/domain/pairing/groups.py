@@ -88,12 +88,16 @@ def plan_sized_groups(
     cost = _Cost(people, history, repeat_window, avoid, never_same_team)
     groups: list[list[int]] = []
     best = -1
-    for attempt in range(RESTARTS if n <= SMALL_POOL else 1):  # a fresh draw escapes a local minimum
+    attempts = RESTARTS if n <= SMALL_POOL else 1
+    for attempt in range(attempts):  # a fresh draw escapes a local minimum
         if attempt:
             rng.shuffle(juniors)
             rng.shuffle(seniors)
         tried = _seat(count, sizes, led, seniors, juniors)
         _improve(tried, cost, senior, rng)
+        if attempts == 1:
+            groups = tried
+            break
         total = sum(cost.of(g) for g in tried)
         if best < 0 or total < best:
             groups, best = tried, total
@@ -191,6 +195,8 @@ def _improve(groups: list[list[int]], cost: _Cost, senior: list[bool], rng: rand
     for _ in range(SWEEPS):  # sweeps until none mends anything: a trade can make another one worth it
         traded = False
         for g, members in enumerate(groups):
+            if cost.of(members) < REPEAT:
+                continue  # the whole group is fine: one look at its pairs rather than one per member
             for person in list(members):
                 if person not in members or cost.with_(person, members) < REPEAT:
                     continue  # no rule broken and no repeat: nothing to mend for them
