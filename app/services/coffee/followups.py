@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import coffee_queries as cq
-from app.db.models import CoffeeGroupMember
+from app.db.models import CoffeeGroup, CoffeeGroupMember
 from app.domain.errors import InvalidInput, NotAllowed
 from app.services import notices, outbox
 from app.services.clock import Clock
@@ -16,6 +16,7 @@ from app.services.people import Person
 
 UNANSWERED_BEFORE_PAUSE = 3
 ANSWERS = ("yes", "not_yet", "no")
+ASK_AGAIN_AFTER = timedelta(days=4)  # "Not yet": "Did you meet?" once more, this much later
 
 
 class Followups:
@@ -59,6 +60,21 @@ class Followups:
                 raise NotAllowed("Only the people in this group can answer for it.")
             changed = row.answer != answer
             row.answer, row.answered_at = answer, now
+            if answer == "not_yet":
+                # Asked once more a few days later (its key makes it once per group, however many say it).
+                group = session.get(CoffeeGroup, group_id)
+                members = cq.group_member_ids(session, group_id)
+                if group is not None and len(members) >= 2:
+                    outbox.enqueue(
+                        session,
+                        notices.CoffeeFollowup(
+                            key=f"coffee:{group.round_id}:{group_id}:followup-again",
+                            users=tuple(sorted(members)),
+                            group_id=group_id,
+                        ),
+                        now=now,
+                        due_at=now + ASK_AGAIN_AFTER,
+                    )
             pool_id = cq.pool_of_group(session, group_id)
             if pool_id is not None:
                 cq.participant(session, pool_id, person.user_id, now=now).unanswered_streak = 0
