@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeeParticipant, CoffeePool, CoffeeRound
 from app.services.people import Person
+from app.slack.blocks import coffee as coffee_blocks
 
 CHANNEL = "C0MENTORS"
 # Thursday 9 January 2031, noon UTC.
@@ -136,6 +137,20 @@ def test_pools_are_listed_and_join_asks_which_one(harness, engine):
     twice = h.click(MENTOR, "coffee_join", "pool:mentors")  # a second click: the same state, no second row
     assert "Pool *mentors*" in text_of(twice.blocks, twice.text)
     assert participants(engine) - before == {("mentors", MENTOR, True)}
+    # The pause message after three unanswered check-ins, for this pool: "Ask me later" = 4 weeks.
+    paused = coffee_blocks.paused("mentors")
+    ask_later = next(b for b in buttons(paused.blocks) if b["text"]["text"] == "Ask me later")
+    later = h.click(MENTOR, ask_later["action_id"], ask_later["value"])
+    assert "Pool *mentors*: Your coffee roulette is *paused* until" in text_of(later.blocks, later.text)
+    with Session(engine) as session:
+        row = session.scalars(
+            select(CoffeeParticipant).join(CoffeePool).where(CoffeePool.name == "mentors")
+        ).one()
+        assert row.paused_until == START + timedelta(days=28)
+    assert h.answer(MENTOR, "coffee status").text.count("paused") == 0  # "coffee" is another pool
+    resume = next(b for b in buttons(paused.blocks) if b["text"]["text"] == "Resume")
+    back = h.click(MENTOR, resume["action_id"], resume["value"])
+    assert "Pool *mentors*: You're *in*" in text_of(back.blocks, back.text)
     gone = h.click(MENTOR, "coffee_join", "pool:nosuchpool")
     assert "no coffee pool called" in text_of(gone.blocks, gone.text)
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import coffee_queries as cq
-from app.db.models import CoffeeGroup, CoffeeGroupMember
+from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeePool
+from app.db.models.coffee import DEFAULT_POOL
 from app.domain.errors import InvalidInput, NotAllowed
 from app.services import notices, outbox
 from app.services.clock import Clock
@@ -104,9 +105,16 @@ class Followups:
                     outbox.enqueue(
                         session,
                         notices.CoffeePaused(
-                            key=f"coffee:paused:{row.user_id}:{row.group_id}", to=row.user_id
+                            key=f"coffee:paused:{row.user_id}:{row.group_id}",
+                            to=row.user_id,
+                            pool=_pool_name(session, pool_id),
                         ),
                         now=now,
                     )
                     paused += 1
         return paused
+
+
+def _pool_name(session: Session, pool_id: int) -> str:
+    pool = session.get(CoffeePool, pool_id)
+    return pool.name if pool is not None else DEFAULT_POOL

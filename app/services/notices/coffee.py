@@ -110,9 +110,18 @@ class CoffeeFollowup(NoticeBase):
 
 @dataclass(frozen=True, kw_only=True)
 class CoffeePaused(OnlyTo):
-    """Three check-ins unanswered: paused, with Resume and Leave."""
+    """Three check-ins unanswered: paused in that pool, with Resume, Ask me later and Leave."""
 
     kind: ClassVar[str] = "coffee_paused"
+    pool: str = "coffee"
+
+    def to_payload(self) -> dict[str, Any]:
+        # The pool "coffee" is left out: the payload as it was before pools (and as older rows hold it).
+        return {"to": self.to} if self.pool == "coffee" else {"to": self.to, "pool": self.pool}
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> CoffeePaused:
+        return cls(key=key, to=p["to"], pool=p.get("pool") or "coffee")  # rows from before pools: "coffee"
 
 
 @dataclass(frozen=True, kw_only=True)

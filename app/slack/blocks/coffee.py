@@ -155,18 +155,31 @@ def answer_noted(answer: str, changed: bool) -> Message:
     return Message(text=("Thanks! Noted: " if changed else "Already noted: ") + words[answer] + ".")
 
 
-def paused() -> Message:
+ASK_LATER_DAYS = 28
+
+
+def paused(pool: str = DEFAULT_POOL) -> Message:
+    """Three check-ins unanswered: Resume, Ask me later (a 4-week pause, then back), or Leave."""
+    where = "coffee roulette" if pool == DEFAULT_POOL else f"coffee pool *{escape(pool)}*"
     text = (
-        "I've paused your coffee roulette, since the last three check-ins went unanswered. "
-        "No hard feelings! Resume any time, or leave if it's not for you."
+        f"I've paused your {where}, since the last three check-ins went unanswered. "
+        "No hard feelings! Resume any time, ask me again in 4 weeks, or leave if it's not for you."
     )
+    named = "" if pool == DEFAULT_POOL else f"pool:{pool}"
     return Message(
         text=text,
         blocks=[
             _section(text),
             _buttons(
-                ButtonElement(text="Resume", action_id=Action.COFFEE_RESUME, value="resume", style="primary"),
-                ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value="leave"),
+                ButtonElement(
+                    text="Resume", action_id=Action.COFFEE_RESUME, value=named or "resume", style="primary"
+                ),
+                ButtonElement(
+                    text="Ask me later",
+                    action_id=Action.COFFEE_PAUSE,
+                    value=f"{ASK_LATER_DAYS}@{named}" if named else PauseDays(ASK_LATER_DAYS).encode(),
+                ),
+                ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value=named or "leave"),
             ),
         ],
     )

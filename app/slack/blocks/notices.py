@@ -54,7 +54,7 @@ def render(notice: n.Notice) -> Message:
         case n.CoffeeFollowup():
             return coffee.followup(notice.group_id)
         case n.CoffeePaused():
-            return coffee.paused()
+            return coffee.paused(notice.pool)
         case n.CoffeeLeftOut():
             return coffee.left_out()
         case n.CoffeeHeadsUp():

@@ -124,8 +124,10 @@ def status_button(
     action = body["actions"][0]
     person = people.get(body["user"]["id"])
     roulette = services.roulette
+    # Values: "join"/"leave"/"resume" or "14" (the pool "coffee"), "pool:<name>", "<days>@pool:<name>".
     value = str(action.get("value", ""))
-    pool = value.removeprefix("pool:") if value.startswith("pool:") else DEFAULT_POOL
+    days_text, _, named = value.rpartition("@") if "@" in value else ("", "", value)
+    pool = named.removeprefix("pool:") if named.startswith("pool:") else DEFAULT_POOL
     view: CoffeeStatus | PoolChoice
     match action["action_id"]:
         case Action.COFFEE_JOIN:
@@ -133,11 +135,10 @@ def status_button(
         case Action.COFFEE_LEAVE:
             view, lead = roulette.leave(person, pool), "You've left coffee roulette. Come back any time."
         case Action.COFFEE_RESUME:
-            view, lead = roulette.resume(person), "Welcome back!"
+            view, lead = roulette.resume(person, pool), "Welcome back!"
         case _:  # Action.COFFEE_PAUSE, the only other id this listener is registered for
-            days = (
-                14 if value.startswith("pool:") else PauseDays.decode(value).days
-            )  # the heads-up's: 2 weeks
+            # The heads-up's Pause names its pool (2 weeks); "Ask me later" its days and pool.
+            days = PauseDays.decode(days_text or ("14" if named.startswith("pool:") else value)).days
             view, lead = roulette.pause(person, duration=timedelta(days=days), pool=pool), "Paused."
     message = blocks.pool_choice(view) if isinstance(view, PoolChoice) else blocks.status(view, lead=lead)
     answer(body, respond, home, message)
