@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.db.dialects import skip_locked
+from app.db.dialects import insert_or_ignore, skip_locked
 from app.db.models import (
     CoffeeAvoid,
     CoffeeChannel,
@@ -17,36 +17,84 @@ from app.db.models import (
     CoffeeGroup,
     CoffeeGroupMember,
     CoffeeParticipant,
+    CoffeePool,
     CoffeeRound,
     Member,
     MentorProfile,
     MentorTopic,
     Notice,
 )
+from app.db.models.coffee import DEFAULT_POOL
 
 
-def participant(session: Session, user_id: str, *, now: datetime) -> CoffeeParticipant:
-    row = session.get(CoffeeParticipant, user_id)
+def default_pool(session: Session, *, now: datetime) -> CoffeePool:
+    """The pool "coffee" (today's commands act on it), made again if an emptied database lost it; two
+    requests making it at once leave one row."""
+    row = pool_named(session, DEFAULT_POOL)
+    if row is None:
+        values = {
+            "name": DEFAULT_POOL,
+            "mode": "random",
+            "group_size": 2,
+            "heads_up": True,
+            "intro_at": None,
+            "never_same_team": False,
+            "settings": {},
+            "created_at": now,
+            "updated_at": now,
+        }
+        session.execute(insert_or_ignore(session, CoffeePool, values, ["name"]))
+        row = pool_named(session, DEFAULT_POOL)
+        assert row is not None
+    return row
+
+
+def pool_named(session: Session, name: str) -> CoffeePool | None:
+    return session.scalar(select(CoffeePool).where(func.lower(CoffeePool.name) == name.strip().lower()))
+
+
+def pools(session: Session) -> list[CoffeePool]:
+    return list(session.scalars(select(CoffeePool).order_by(CoffeePool.id)))
+
+
+def participant(session: Session, pool_id: int, user_id: str, *, now: datetime) -> CoffeeParticipant:
+    row = session.get(CoffeeParticipant, (pool_id, user_id))
     if row is None:
         row = CoffeeParticipant(
-            user_id=user_id, opted_in=False, opted_out=False, unanswered_streak=0, updated_at=now
+            pool_id=pool_id,
+            user_id=user_id,
+            opted_in=False,
+            opted_out=False,
+            unanswered_streak=0,
+            updated_at=now,
         )
         session.add(row)
         session.flush()
     return row
 
 
-def channel_member_ids(session: Session) -> set[str]:
-    return set(session.scalars(select(CoffeeChannelMember.user_id).distinct()))
+def _in_channels(pool_id: int) -> Select[str]:
+    return (
+        select(CoffeeChannelMember.user_id)
+        .join(CoffeeChannel, CoffeeChannel.channel_id == CoffeeChannelMember.channel_id)
+        .where(CoffeeChannel.pool_id == pool_id)
+    )
 
 
-def pool_members(session: Session, *, now: datetime) -> list[Member]:
-    """Who takes part in a round now: joined themselves or via a coffee channel, not left, not paused,
-    and reachable (Slack hasn't told us they left or can't be messaged)."""
-    in_channel = select(CoffeeChannelMember.user_id)
+def channel_member_ids(session: Session, pool_id: int) -> set[str]:
+    return set(session.scalars(_in_channels(pool_id).distinct()))
+
+
+def pool_members(session: Session, pool_id: int, *, now: datetime) -> list[Member]:
+    """Who takes part in a pool's round now: joined themselves or via one of its channels, not left,
+    not paused, and reachable (Slack hasn't told us they left or can't be messaged)."""
+    in_channel = _in_channels(pool_id)
     query = (
         select(Member)
-        .outerjoin(CoffeeParticipant, CoffeeParticipant.user_id == Member.user_id)
+        .outerjoin(
+            CoffeeParticipant,
+            and_(CoffeeParticipant.user_id == Member.user_id, CoffeeParticipant.pool_id == pool_id),
+        )
         .where(
             Member.unreachable_since.is_(None),
             or_(CoffeeParticipant.opted_in.is_(True), Member.user_id.in_(in_channel)),
@@ -62,9 +110,15 @@ def pool_members(session: Session, *, now: datetime) -> list[Member]:
     return list(session.scalars(query))
 
 
-def recent_rounds(session: Session, limit: int) -> list[list[list[str]]]:
-    """The groups of the last ``limit`` rounds, oldest first, loaded in one query."""
-    round_ids = list(session.scalars(select(CoffeeRound.id).order_by(CoffeeRound.id.desc()).limit(limit)))
+def pool_sizes(session: Session, *, now: datetime) -> dict[int, int]:
+    """How many take part in each pool's next round."""
+    return {p.id: len(pool_members(session, p.id, now=now)) for p in pools(session)}
+
+
+def recent_rounds(session: Session, pool_id: int, limit: int) -> list[list[list[str]]]:
+    """The groups of a pool's last ``limit`` rounds, oldest first, loaded in one query."""
+    query = select(CoffeeRound.id).where(CoffeeRound.pool_id == pool_id)
+    round_ids = list(session.scalars(query.order_by(CoffeeRound.id.desc()).limit(limit)))
     if not round_ids:
         return []
     groups: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -154,27 +208,29 @@ def pairs_not_yet_introduced(
     return [(by_key[n.key], n) for n in session.scalars(skip_locked(session, query))]
 
 
-def first_in_line(session: Session) -> set[str]:
-    """Who was left without a group last time and goes first next round."""
+def first_in_line(session: Session, pool_id: int) -> set[str]:
+    """Who was left without a group in this pool last time and goes first next round."""
     return set(
         session.scalars(
-            select(CoffeeParticipant.user_id).where(CoffeeParticipant.first_in_line_since.is_not(None))
+            select(CoffeeParticipant.user_id).where(
+                CoffeeParticipant.pool_id == pool_id, CoffeeParticipant.first_in_line_since.is_not(None)
+            )
         )
     )
 
 
-def set_first_in_line(session: Session, user_ids: Iterable[str], *, now: datetime) -> None:
+def set_first_in_line(session: Session, pool_id: int, user_ids: Iterable[str], *, now: datetime) -> None:
     for user_id in user_ids:
-        row = participant(session, user_id, now=now)
+        row = participant(session, pool_id, user_id, now=now)
         row.first_in_line_since = row.first_in_line_since or now
 
 
-def clear_first_in_line(session: Session, user_ids: Iterable[str]) -> None:
+def clear_first_in_line(session: Session, pool_id: int, user_ids: Iterable[str]) -> None:
     ids = list(user_ids)
     if ids:
         session.execute(
             update(CoffeeParticipant)
-            .where(CoffeeParticipant.user_id.in_(ids))
+            .where(CoffeeParticipant.pool_id == pool_id, CoffeeParticipant.user_id.in_(ids))
             .values(first_in_line_since=None)
         )
 
@@ -184,12 +240,18 @@ def avoided_ids(session: Session, user_id: str) -> list[str]:
     return list(session.scalars(select(CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id == user_id)))
 
 
-def channel_ids(session: Session) -> list[str]:
-    return list(session.scalars(select(CoffeeChannel.channel_id).order_by(CoffeeChannel.channel_id)))
+def channel_ids(session: Session, pool_id: int | None = None) -> list[str]:
+    """The coffee channels of one pool, or of every pool."""
+    query = select(CoffeeChannel.channel_id).order_by(CoffeeChannel.channel_id)
+    if pool_id is not None:
+        query = query.where(CoffeeChannel.pool_id == pool_id)
+    return list(session.scalars(query))
 
 
-def round_ran(session: Session, scheduled_for: datetime) -> bool:
-    query = select(CoffeeRound.id).where(CoffeeRound.scheduled_for == scheduled_for)
+def round_ran(session: Session, pool_id: int, scheduled_for: datetime) -> bool:
+    query = select(CoffeeRound.id).where(
+        CoffeeRound.pool_id == pool_id, CoffeeRound.scheduled_for == scheduled_for
+    )
     return session.scalar(query) is not None
 
 
@@ -234,3 +296,13 @@ def any_unreachable(session: Session, user_ids: Iterable[str]) -> bool:
         Member.user_id.in_(list(user_ids)), Member.unreachable_since.is_not(None)
     )
     return session.scalar(query.limit(1)) is not None
+
+
+def pool_of_group(session: Session, group_id: int) -> int | None:
+    query = select(CoffeeRound.pool_id).join(CoffeeGroup, CoffeeGroup.round_id == CoffeeRound.id)
+    return session.scalar(query.where(CoffeeGroup.id == group_id))
+
+
+def everyone_in_a_pool(session: Session, *, now: datetime) -> int:
+    """How many different people take part in at least one pool's next round (an aggregate)."""
+    return len({m.user_id for p in pools(session) for m in pool_members(session, p.id, now=now)})

@@ -1,7 +1,10 @@
-"""When coffee-roulette rounds fall due: every N weeks, on a weekday, at a local wall-clock time."""
+"""When coffee-roulette rounds fall due: every N weeks, on a weekday, at a local wall-clock time; and
+when a group's intro reaches it: its members' local morning."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -73,3 +76,34 @@ def next_after(schedule: RoundSchedule, now: datetime) -> datetime:
     while _occurrence(schedule, index) <= now:
         index += 1
     return _occurrence(schedule, index)
+
+
+def local_morning(zones: Sequence[str], at: time, after: datetime) -> datetime:
+    """When a group's intro goes out: the first ``at`` (e.g. 09:30) on or after ``after`` in the zone
+    most of its members share (ties: the zone first by name; an unknown zone counts as UTC).
+
+    Wall-clock time is kept across daylight-saving changes; a time that does not exist that day (spring
+    forward) is moved on by the gap. O(len(zones)).
+    """
+    known = [z if _is_zone(z) else "UTC" for z in zones] or ["UTC"]
+    counts = Counter(known)
+    zone_name = min(counts, key=lambda z: (-counts[z], z))
+    zone = ZoneInfo(zone_name)
+    local = after.astimezone(zone)
+    for days in range(3):
+        day = local.date() + timedelta(days=days)
+        candidate = datetime.combine(day, at, tzinfo=zone)
+        roundtrip = candidate.astimezone(UTC).astimezone(zone)
+        if roundtrip.replace(tzinfo=None) != candidate.replace(tzinfo=None):
+            candidate = roundtrip
+        if candidate.astimezone(UTC) >= after:
+            return candidate.astimezone(UTC)
+    raise AssertionError("a local time comes round within three days")  # pragma: no cover
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True

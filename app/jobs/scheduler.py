@@ -30,6 +30,7 @@ def create_scheduler(services: Services, delivery: NoticeDelivery) -> Background
         ("send_feedback_reminders", services.feedback.send_reminders, SWEEP_EVERY_SECONDS),
         ("run_due_coffee_round", services.coffee_channels.run_due_round, SWEEP_EVERY_SECONDS),
         ("send_coffee_followups", services.roulette.send_due_followups, SWEEP_EVERY_SECONDS),
+        ("send_coffee_heads_ups", services.roulette.send_due_heads_ups, SWEEP_EVERY_SECONDS),
         ("settle_coffee_followups", services.roulette.settle_followups, SWEEP_EVERY_SECONDS),
         ("gather_due_sessions", services.hosting.gather_due, SWEEP_EVERY_SECONDS),
         ("forget_old_event_ids", services.operations.forget_old_events, 3600),

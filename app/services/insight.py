@@ -143,7 +143,7 @@ def _compute(
         since=since,
         mentors=len(active_ids),
         askers=len({a.asker_id for a in asks}),
-        coffee_pool=len(cq.pool_members(session, now=now)),
+        coffee_pool=cq.everyone_in_a_pool(session, now=now),
         asks_made=len(asks),
         asks_fulfilled=sum(1 for a in asks if a.status == AskStatus.CONFIRMED),
         asks_unmet=sum(1 for a in asks if a.status == AskStatus.UNMET),

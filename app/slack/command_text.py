@@ -30,6 +30,8 @@ from app.slack.subcommands import (
     CoffeeJoin,
     CoffeeLeave,
     CoffeePause,
+    CoffeePoolNew,
+    CoffeePools,
     CoffeePreview,
     CoffeeResume,
     CoffeeRun,
@@ -298,7 +300,18 @@ _COFFEE: dict[str, Callable[[str], Command]] = {
     "schedule": _parse_coffee_schedule,
     "run": _no_arguments("run", CoffeeRun, coffee=True),
     "preview": _no_arguments("preview", CoffeePreview, coffee=True),
+    "pools": _no_arguments("pools", CoffeePools, coffee=True),
+    "pool": lambda rest: _parse_coffee_pool(rest),
 }
+
+
+def _parse_coffee_pool(rest: str) -> CoffeePoolNew:
+    if rest.strip().lower() != "new":
+        raise InvalidInput(
+            "To make a coffee pool, say `/mentor coffee pool new`; `/mentor coffee pools` lists them."
+        )
+    return CoffeePoolNew()
+
 
 _TOP_LEVEL: dict[str, Callable[[str], Command]] = {
     "ask": _parse_ask,

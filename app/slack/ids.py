@@ -39,6 +39,7 @@ class Action(StrEnum):
     PROGRAM_APPLY = "program_apply"  # value: WaveRef
     PROGRAM_ADJUST = "program_adjust"  # prefix: program_adjust_<n>, value: ProgramAdjustRef
     COFFEE_JOIN = "coffee_join"
+    COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
     COFFEE_RESUME = "coffee_resume"
@@ -56,6 +57,7 @@ PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
 
 
 class View(StrEnum):
+    COFFEE_POOL = "coffee_pool_new"  # private_metadata: ProfileForm (the channel it was opened from)
     PROFILE = "mentor_profile"  # private_metadata: ProfileForm (the channel it was opened from)
     FEEDBACK_NOTE = "feedback_note"  # private_metadata: NoteForm (a meeting id)
     ABOUT = "about_you"  # private_metadata: ProfileForm (the channel it was opened from)
@@ -91,6 +93,17 @@ class ProgramField(StrEnum):
 
 
 class Block(StrEnum):
+    POOL_NAME = "pool_name"
+    POOL_CHANNEL = "pool_channel"
+    POOL_EVERY = "pool_every"
+    POOL_WEEKDAY = "pool_weekday"
+    POOL_TIME = "pool_time"
+    POOL_TZ = "pool_tz"
+    POOL_SIZE = "pool_size"
+    POOL_WINDOW = "pool_window"
+    POOL_MODE = "pool_mode"
+    POOL_SETTINGS = "pool_settings"
+    POOL_OPTIONS = "pool_options"
     TOPICS = "topics"
     BIO = "bio"
     WINDOWS = "windows"
@@ -121,6 +134,18 @@ class Block(StrEnum):
 
 class Field(StrEnum):
     """The action_id of the single input inside each profile block."""
+
+    POOL_NAME = "pool_name_input"
+    POOL_CHANNEL = "pool_channel_input"
+    POOL_EVERY = "pool_every_input"
+    POOL_WEEKDAY = "pool_weekday_input"
+    POOL_TIME = "pool_time_input"
+    POOL_TZ = "pool_tz_input"
+    POOL_SIZE = "pool_size_input"
+    POOL_WINDOW = "pool_window_input"
+    POOL_MODE = "pool_mode_input"
+    POOL_SETTINGS = "pool_settings_input"
+    POOL_OPTIONS = "pool_options_input"
 
     TOPICS = "topics_input"
     BIO = "bio_input"

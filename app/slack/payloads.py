@@ -172,6 +172,25 @@ class Availability:
 
 
 @dataclass(frozen=True, slots=True)
+class RoundRef:
+    """A "Skip this round" button: the pool's id and the round's instant (epoch seconds)."""
+
+    pool_id: int
+    at: int
+
+    def encode(self) -> str:
+        return f"{self.pool_id}:{self.at}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        text = str(raw)
+        pool, _, at = text.partition(":")
+        if len(text) > 40 or not (pool.isascii() and pool.isdigit() and at.isascii() and at.isdigit()):
+            raise BadPayload
+        return cls(int(pool), int(at))
+
+
+@dataclass(frozen=True, slots=True)
 class PauseDays:
     """A coffee "Pause" button: how many days, 1 to 365."""
 

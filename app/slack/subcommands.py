@@ -120,6 +120,16 @@ class CoffeeJoin:
 
 
 @dataclass(frozen=True, slots=True)
+class CoffeePoolNew:
+    """``coffee pool new``: the "New coffee pool" form (admins)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoffeePools:
+    """``coffee pools``: every coffee pool, its schedule and next round."""
+
+
+@dataclass(frozen=True, slots=True)
 class CoffeeLeave:
     """``coffee leave``."""
 
@@ -246,6 +256,8 @@ Command: TypeAlias = (
     | CoffeeScheduleShow
     | CoffeeRun
     | CoffeePreview
+    | CoffeePools
+    | CoffeePoolNew
     | Stats
     | Export
     | ProgramCommand

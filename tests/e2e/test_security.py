@@ -52,8 +52,8 @@ from app.db.models import (
     CoffeeGroup,
     CoffeeGroupMember,
     CoffeeParticipant,
+    CoffeePool,
     CoffeeRound,
-    CoffeeSchedule,
     Feedback,
     Meeting,
     Member,
@@ -227,7 +227,7 @@ STATE_MODELS = (
     CoffeeParticipant,
     CoffeeAvoid,
     CoffeeChannel,
-    CoffeeSchedule,
+    CoffeePool,
     CoffeeRound,
     CoffeeGroup,
     CoffeeGroupMember,
@@ -310,7 +310,7 @@ def test_the_snapshot_sees_what_an_admin_changes(harness, engine):
     before = snapshot(engine)
     harness.answer(ADMIN, "coffee schedule every 2 weeks fri 16:00 UTC")
     after_schedule = snapshot(engine)
-    assert after_schedule[CoffeeSchedule.__tablename__] != before[CoffeeSchedule.__tablename__]
+    assert after_schedule[CoffeePool.__tablename__] != before[CoffeePool.__tablename__]
     attached = harness.answer(ADMIN, f"coffee channel <#{CHANNEL}|coffee>")
     assert "is a coffee channel" in text_of(attached.blocks, attached.text)
     ran = harness.answer(ADMIN, "coffee run")

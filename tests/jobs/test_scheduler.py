@@ -40,6 +40,7 @@ def test_every_job_is_a_service_call_and_a_failing_one_only_logs(engine, caplog)
         "send_feedback_reminders",
         "run_due_coffee_round",
         "send_coffee_followups",
+        "send_coffee_heads_ups",
         "settle_coffee_followups",
         "forget_old_event_ids",
     }

@@ -33,6 +33,7 @@ PEOPLE = {
     "coffee_followup": ((TO, OTHER), (TO, OTHER)),
     "coffee_paused": ((TO,), (TO,)),
     "coffee_left_out": ((TO,), (TO,)),
+    "coffee_heads_up": ((TO,), (TO,)),
     "coffee_partner_left": ((TO,), (TO,)),
     "session_seat_offered": ((TO,), (TO, OTHER)),
     "session_cancelled": ((TO,), (TO, OTHER)),

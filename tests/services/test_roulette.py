@@ -152,6 +152,31 @@ def test_three_unanswered_followups_pause_the_person(engine):
     assert service.status(pool[0]).in_pool
 
 
+def test_not_yet_is_asked_once_more_a_few_days_later(engine):
+    now = [MONDAY_0900_UTC + timedelta(minutes=1)]
+    service = make_service(engine, clock=lambda: now[0])
+    pool = people(2)
+    for person in pool:
+        service.join(person)
+    assert service.run_due_rounds() == 1
+    now[0] += timedelta(days=3)
+    assert service.send_due_followups() == 1
+    group_id = _group_of(engine, pool[0].user_id, 0)
+    service.answer_followup(pool[0], group_id, "not_yet")
+    service.answer_followup(pool[1], group_id, "not_yet")  # both said it: still asked once more
+    service.answer_followup(pool[0], group_id, "not_yet")  # and again: the same
+    with engine.connect() as connection:
+        again = connection.execute(
+            select(Notice.payload, Notice.due_at).where(Notice.key.like("%:followup-again"))
+        ).all()
+    assert len(again) == 1
+    payload, due_at = again[0]
+    assert payload["group_id"] == group_id and sorted(payload["users"]) == sorted(p.user_id for p in pool)
+    assert due_at.replace(tzinfo=UTC) == now[0] + timedelta(days=4)
+    service.answer_followup(pool[1], group_id, "yes")  # a "yes" asks nothing more
+    assert count(engine, Notice, Notice.kind == "coffee_followup") == 2
+
+
 def _group_of(engine, user_id: str, round_index: int) -> int:
     with engine.connect() as connection:
         rows = (

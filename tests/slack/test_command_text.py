@@ -23,6 +23,8 @@ from app.slack.subcommands import (
     CoffeeJoin,
     CoffeeLeave,
     CoffeePause,
+    CoffeePoolNew,
+    CoffeePools,
     CoffeePreview,
     CoffeeResume,
     CoffeeRun,
@@ -136,6 +138,9 @@ PARSES = [
     ("coffee status", CoffeeStatus()),
     ("coffee run", CoffeeRun()),
     ("coffee preview", CoffeePreview()),
+    ("coffee pools", CoffeePools()),
+    ("coffee pool new", CoffeePoolNew()),
+    ("Coffee Pool NEW", CoffeePoolNew()),
     ("coffee pause 2w", CoffeePause(duration=timedelta(days=14))),
     ("coffee pause 3d", CoffeePause(duration=timedelta(days=3))),
     ("coffee pause 2025-12-31", CoffeePause(until=date(2025, 12, 31))),
@@ -362,3 +367,9 @@ def test_an_ask_goal_is_clean(rest: str) -> None:
     assert len(command.topics) <= MAX_TOPICS
     assert len(set(command.topics)) == len(command.topics)
     assert all(re.fullmatch(r"[a-z0-9+._-]{1,30}", topic) for topic in command.topics)
+
+
+@pytest.mark.parametrize("text", ["coffee pool", "coffee pool make", "coffee pools now"])
+def test_coffee_pool_without_new_says_how(text):
+    with pytest.raises(InvalidInput, match="coffee pool"):
+        parse(text)

@@ -20,6 +20,7 @@ WORDS = {
     "coffee_followup": "Did you meet",
     "coffee_paused": "paused your coffee roulette",
     "coffee_left_out": "couldn't find you a match",
+    "coffee_heads_up": "You'll be paired tomorrow in the coffee pool *mentors*",
     "coffee_partner_left": "can no longer be reached",
     "session_seat_offered": "A seat came free in “Office hours”",
     "session_cancelled": "<@U2> cancelled “Office hours”",

@@ -77,6 +77,7 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
         "coffee_followup": n.CoffeeFollowup(key=key, users=(to, other), group_id=1),
         "coffee_paused": n.CoffeePaused(key=key, to=to),
         "coffee_left_out": n.CoffeeLeftOut(key=key, to=to),
+        "coffee_heads_up": n.CoffeeHeadsUp(key=key, to=to, pool="mentors", pool_id=2, round_at=START),
         "coffee_partner_left": n.CoffeePartnerLeft(key=key, to=to),
         "session_seat_offered": n.SeatOffered(
             key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="UTC"

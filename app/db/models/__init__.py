@@ -8,9 +8,11 @@ from app.db.models.coffee import (
     CoffeeChannelMember,
     CoffeeGroup,
     CoffeeGroupMember,
+    CoffeeHeadsUp,
     CoffeeParticipant,
+    CoffeePool,
     CoffeeRound,
-    CoffeeSchedule,
+    CoffeeSkip,
 )
 from app.db.models.mentoring import Ask, Feedback, Meeting
 from app.db.models.notices import Notice, NoticePerson, SlackEvent
@@ -35,9 +37,11 @@ __all__ = [
     "CoffeeChannelMember",
     "CoffeeGroup",
     "CoffeeGroupMember",
+    "CoffeeHeadsUp",
     "CoffeeParticipant",
+    "CoffeePool",
     "CoffeeRound",
-    "CoffeeSchedule",
+    "CoffeeSkip",
     "Feedback",
     "HostedSession",
     "Meeting",

@@ -1,8 +1,13 @@
-"""Coffee roulette: participants, avoid lists, channels, schedules, rounds and their groups."""
+"""Coffee roulette: pools, participants, avoid lists, channels, rounds and their groups.
+
+Every participant row, channel and round belongs to a pool (``coffee_pools``); the pool named "coffee"
+holds what the workspace had before pools existed (migration 0014) and is the one today's commands act on.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -11,17 +16,53 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base
 
+DEFAULT_POOL = "coffee"
+
+
+class CoffeePool(Base):
+    """A coffee programme: its own members (a channel's, or whoever joined), schedule, group size,
+    repeat window and mode. Schedule fields empty = the default weekly schedule until an admin sets one."""
+
+    __tablename__ = "coffee_pools"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    mode: Mapped[str] = mapped_column(
+        String(16), default="random"
+    )  # random|senior|two_sides|in_person|lottery
+    group_size: Mapped[int] = mapped_column(Integer, default=2)  # 2-6
+    repeat_window: Mapped[int | None] = mapped_column(Integer)  # rounds; None = COFFEE_REPEAT_WINDOW
+    every_weeks: Mapped[int | None] = mapped_column(Integer)
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday
+    at_time: Mapped[str | None] = mapped_column(String(5))  # "09:00", local to tz
+    tz: Mapped[str | None] = mapped_column(String(64))
+    anchor: Mapped[datetime | None]  # the first occurrence; fortnightly and 4-weekly rounds count from it
+    heads_up: Mapped[bool] = mapped_column(Boolean, default=True)  # "You'll be paired tomorrow"
+    # Intros reach each group at this local time in the zone most of it shares; None = when the round
+    # runs (the pool "coffee" as it was before pools, until an admin sets one).
+    intro_at: Mapped[str | None] = mapped_column(String(5))
+    never_same_team: Mapped[bool] = mapped_column(Boolean, default=False)  # a hard rule, not a preference
+    # The mode's own settings, e.g. {"senior_level": "senior"}, {"sides": "team", "a": "Eng", "b": "Sales"},
+    # {"hosts": ["U1"], "draw": 3}.
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_by: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime]
+
 
 class CoffeeParticipant(Base):
-    """A person's own coffee-roulette choices. Channel members without a row are in by default."""
+    """A person's own choices in one pool. Members of the pool's channels without a row are in by default."""
 
     __tablename__ = "coffee_participants"
 
+    pool_id: Mapped[int] = mapped_column(ForeignKey("coffee_pools.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("members.user_id", ondelete="CASCADE"), primary_key=True)
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)  # joined themselves
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)  # left: overrides channel membership
@@ -44,11 +85,12 @@ class CoffeeAvoid(Base):
 
 
 class CoffeeChannel(Base):
-    """A channel whose human members are in the pool; members are synced from Slack."""
+    """A channel whose human members are in its pool; members are synced from Slack."""
 
     __tablename__ = "coffee_channels"
 
     channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("coffee_pools.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     added_by: Mapped[str] = mapped_column(String(32))
     added_at: Mapped[datetime]
@@ -64,28 +106,16 @@ class CoffeeChannelMember(Base):
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
-class CoffeeSchedule(Base):
-    """When rounds run: every N weeks on a weekday at a local time. One row (id 1)."""
-
-    __tablename__ = "coffee_schedule"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    every_weeks: Mapped[int] = mapped_column(Integer)
-    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
-    at_time: Mapped[str] = mapped_column(String(5))  # "09:00", local to tz
-    tz: Mapped[str] = mapped_column(String(64))
-    anchor: Mapped[datetime]  # the first occurrence (UTC); fortnightly and 4-weekly rounds count from it
-    updated_by: Mapped[str | None] = mapped_column(String(32))
-    updated_at: Mapped[datetime]
-
-
 class CoffeeRound(Base):
-    """One roulette round. ``scheduled_for`` is unique: a due round is claimed once, by one replica."""
+    """One round of a pool. ``(pool_id, scheduled_for)`` is unique: a due round is claimed once, by one
+    replica."""
 
     __tablename__ = "coffee_rounds"
+    __table_args__ = (UniqueConstraint("pool_id", "scheduled_for"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    scheduled_for: Mapped[datetime] = mapped_column(unique=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("coffee_pools.id", ondelete="CASCADE"))
+    scheduled_for: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(12))  # "scheduled" | "manual"
     seed: Mapped[int] = mapped_column(BigInteger)
     pool_size: Mapped[int] = mapped_column(Integer)
@@ -118,3 +148,24 @@ class CoffeeGroupMember(Base):
     answer: Mapped[str | None] = mapped_column(String(8))  # "yes" | "not_yet" | "no"
     answered_at: Mapped[datetime | None]
     settled: Mapped[bool] = mapped_column(Boolean, default=False)  # counted toward the unanswered streak
+
+
+class CoffeeHeadsUp(Base):
+    """ "You'll be paired tomorrow" for one round of a pool: the row is the claim, so it goes out once."""
+
+    __tablename__ = "coffee_heads_ups"
+
+    pool_id: Mapped[int] = mapped_column(ForeignKey("coffee_pools.id", ondelete="CASCADE"), primary_key=True)
+    scheduled_for: Mapped[datetime] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime]
+
+
+class CoffeeSkip(Base):
+    """Someone sits out one round of a pool ("Skip this round" on the heads-up)."""
+
+    __tablename__ = "coffee_skips"
+
+    pool_id: Mapped[int] = mapped_column(ForeignKey("coffee_pools.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scheduled_for: Mapped[datetime] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]

@@ -57,6 +57,7 @@ class Plan:
     members from more than one known team, ``level_mix_share`` groups with more than one known level;
     ``mean_tz_overlap_hours`` is the mean shared working time (09:00-17:00 local) over groups whose
     time zones are all known. ``exact`` tells whether the exact method planned the whole pool.
+    Groups of more than three come from :func:`app.domain.pairing.groups.plan_sized_groups`.
     """
 
     groups: tuple[Group, ...]
@@ -66,6 +67,7 @@ class Plan:
     level_mix_share: float = 0.0
     mean_tz_overlap_hours: float = 0.0
     exact: bool = True
+    seniors_short: int = 0  # coffee with a senior: groups formed without one, seniors being too few
 
 
 def is_valid_plan(plan: Plan, pool: Sequence[Participant], avoid: Collection[tuple[str, str]] = ()) -> bool:

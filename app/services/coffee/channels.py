@@ -12,6 +12,7 @@ from app.db.models import CoffeeChannel
 from app.domain.errors import NotFound
 from app.services import admins
 from app.services.clock import Clock
+from app.services.coffee.schedule import find_pool
 from app.services.coffee.views import RouletteSettings
 from app.services.people import Person
 
@@ -25,18 +26,32 @@ class Channels:
         self._settings = settings
         self._clock = clock
 
-    def add_channel(self, person: Person, channel_id: str, name: str) -> None:
+    def add_channel(self, person: Person, channel_id: str, name: str, pool: str | None = None) -> None:
+        """Attach a channel to a pool ("coffee" when none is named); naming a pool moves it there."""
         admins.require_admin(self._settings.admins, person)
         now = self._clock()
         with self._sessions.begin() as session:
-            if session.get(CoffeeChannel, channel_id) is None:
+            found = find_pool(session, pool, now=now)
+            row = session.get(CoffeeChannel, channel_id)
+            if row is None:
                 session.add(
-                    CoffeeChannel(channel_id=channel_id, name=name, added_by=person.user_id, added_at=now)
+                    CoffeeChannel(
+                        channel_id=channel_id,
+                        pool_id=found.id,
+                        name=name,
+                        added_by=person.user_id,
+                        added_at=now,
+                    )
                 )
+            elif pool is not None:
+                row.pool_id = found.id
 
-    def channels(self) -> list[str]:
-        with self._sessions() as session:
-            return cq.channel_ids(session)
+    def channels(self, pool: str | None = None) -> list[str]:
+        """The coffee channels of the named pool, or of every pool when none is named."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            pool_id = None if pool is None else find_pool(session, pool, now=now).id
+            return cq.channel_ids(session, pool_id)
 
     def record_channel_members(self, channel_id: str, people: Iterable[Person]) -> int:
         """Store a channel's human members as Slack listed them (the adapter leaves out bots and leavers)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import coffee_queries as cq
-from app.db.models import CoffeeGroupMember
+from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeePool
+from app.db.models.coffee import DEFAULT_POOL
 from app.domain.errors import InvalidInput, NotAllowed
 from app.services import notices, outbox
 from app.services.clock import Clock
@@ -16,6 +17,7 @@ from app.services.people import Person
 
 UNANSWERED_BEFORE_PAUSE = 3
 ANSWERS = ("yes", "not_yet", "no")
+ASK_AGAIN_AFTER = timedelta(days=4)  # "Not yet": "Did you meet?" once more, this much later
 
 
 class Followups:
@@ -59,8 +61,24 @@ class Followups:
                 raise NotAllowed("Only the people in this group can answer for it.")
             changed = row.answer != answer
             row.answer, row.answered_at = answer, now
-            participant = cq.participant(session, person.user_id, now=now)
-            participant.unanswered_streak = 0
+            if answer == "not_yet":
+                # Asked once more a few days later (its key makes it once per group, however many say it).
+                group = session.get(CoffeeGroup, group_id)
+                members = cq.group_member_ids(session, group_id)
+                if group is not None and len(members) >= 2:
+                    outbox.enqueue(
+                        session,
+                        notices.CoffeeFollowup(
+                            key=f"coffee:{group.round_id}:{group_id}:followup-again",
+                            users=tuple(sorted(members)),
+                            group_id=group_id,
+                        ),
+                        now=now,
+                        due_at=now + ASK_AGAIN_AFTER,
+                    )
+            pool_id = cq.pool_of_group(session, group_id)
+            if pool_id is not None:
+                cq.participant(session, pool_id, person.user_id, now=now).unanswered_streak = 0
             return FollowupAnswer(group_id, answer, changed)
 
     def settle_followups(self, *, now: datetime | None = None) -> int:
@@ -70,7 +88,10 @@ class Followups:
         with self._sessions.begin() as session:
             for row in cq.unsettled_followups(session, asked_before=now - self._settings.answer_window):
                 row.settled = True
-                participant = cq.participant(session, row.user_id, now=now)
+                pool_id = cq.pool_of_group(session, row.group_id)
+                if pool_id is None:
+                    continue
+                participant = cq.participant(session, pool_id, row.user_id, now=now)
                 if row.answer is not None:
                     participant.unanswered_streak = 0
                     continue
@@ -84,9 +105,16 @@ class Followups:
                     outbox.enqueue(
                         session,
                         notices.CoffeePaused(
-                            key=f"coffee:paused:{row.user_id}:{row.group_id}", to=row.user_id
+                            key=f"coffee:paused:{row.user_id}:{row.group_id}",
+                            to=row.user_id,
+                            pool=_pool_name(session, pool_id),
                         ),
                         now=now,
                     )
                     paused += 1
         return paused
+
+
+def _pool_name(session: Session, pool_id: int) -> str:
+    pool = session.get(CoffeePool, pool_id)
+    return pool.name if pool is not None else DEFAULT_POOL

@@ -38,7 +38,9 @@ def regroup_stranded(session: Session, group_id: int, user_id: str, *, now: date
         outbox.rewrite(session, intro, queued.joined_by(user_id, colleague))
         session.add(CoffeeGroupMember(group_id=target.id, user_id=user_id, settled=False))
         return target.id
-    cq.set_first_in_line(session, [user_id], now=now)
+    pool_id = cq.pool_of_group(session, group_id)
+    if pool_id is not None:
+        cq.set_first_in_line(session, pool_id, [user_id], now=now)
     outbox.enqueue(
         session,
         notices.CoffeePartnerLeft(key=f"coffee:{group.round_id}:partner-left:{user_id}", to=user_id),

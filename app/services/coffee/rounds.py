@@ -1,6 +1,7 @@
 """Rounds: preview, run now, run what is due, and regroup someone whose partner can't be reached.
 
-A round is claimed by inserting its row (``scheduled_for`` is unique) in the same transaction that
+Each pool runs on its own schedule. A round is claimed by inserting its row (``(pool_id, scheduled_for)``
+is unique) in the same transaction that
 plans the groups and enqueues every introduction, so a due round runs exactly once across restarts
 and replicas, and a crash before commit leaves nothing half-done.
 """
@@ -9,21 +10,23 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import coffee_queries as cq
-from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeeRound
+from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeePool, CoffeeRound
 from app.domain.icebreakers import ICEBREAKERS
 from app.domain.pairing import PairHistory, PairingPolicy, Participant, Plan, plan_groups
-from app.domain.schedule import latest_due
+from app.domain.pairing.groups import as_plan, plan_sized_groups
+from app.domain.schedule import latest_due, local_morning
 from app.services import admins, notices, outbox
 from app.services.clock import Clock
+from app.services.coffee.headsup import skipped
 from app.services.coffee.regroup import regroup_stranded
-from app.services.coffee.schedule import Schedule
+from app.services.coffee.schedule import Schedule, find_pool
 from app.services.coffee.views import RouletteSettings, RoundSummary
 from app.services.people import Person
 
@@ -44,31 +47,39 @@ class Rounds:
         self._clock = clock
         self._seed_source = seed_source
 
-    def preview(self, person: Person) -> RoundSummary:
-        """Plan a round without storing or telling anyone (admins only)."""
+    def preview(self, person: Person, pool: str | None = None) -> RoundSummary:
+        """Plan a pool's round without storing or telling anyone (admins only)."""
         admins.require_admin(self._settings.admins, person)
         seed = self._seed_source()
-        with self._sessions() as session:
-            plan, pool_size = self._plan(session, seed, self._clock())
+        now = self._clock()
+        with self._sessions.begin() as session:
+            found = find_pool(session, pool, now=now)
+            plan, pool_size = self._plan(
+                session, found, seed, now, self._schedule.view(found, now).next_round
+            )
         return RoundSummary.of(None, seed, pool_size, plan)
 
-    def run_now(self, person: Person) -> RoundSummary:
+    def run_now(self, person: Person, pool: str | None = None) -> RoundSummary:
         admins.require_admin(self._settings.admins, person)
         now = self._clock()
-        summary = self._run_round(now, kind="manual", started_by=person.user_id, now=now)
+        with self._sessions.begin() as session:
+            pool_id = find_pool(session, pool, now=now).id
+        summary = self._run_round(pool_id, now, kind="manual", started_by=person.user_id, now=now)
         assert summary is not None  # a manual round's instant is fresh
         return summary
 
     def round_is_due(self, *, now: datetime | None = None) -> bool:
-        return self._due_round(now or self._clock()) is not None
+        return bool(self._due_rounds(now or self._clock()))
 
     def run_due_rounds(self, *, now: datetime | None = None) -> int:
-        """Run the latest due round unless it already ran or is older than the grace period."""
+        """Run each pool's latest due round unless it already ran or is older than the grace period;
+        how many ran here (another replica may have claimed some)."""
         now = now or self._clock()
-        due = self._due_round(now)
-        if due is None:
-            return 0
-        return 1 if self._run_round(due, kind="scheduled", started_by=None, now=now) else 0
+        ran = 0
+        for pool_id, due in self._due_rounds(now):
+            if self._run_round(pool_id, due, kind="scheduled", started_by=None, now=now):
+                ran += 1
+        return ran
 
     def partner_unreachable(self, group_id: int, user_id: str) -> int | None:
         """Delivery found everyone else in ``user_id``'s group unreachable. Move them into another group
@@ -80,22 +91,30 @@ class Rounds:
         with self._sessions.begin() as session:
             return regroup_stranded(session, group_id, user_id, now=self._clock())
 
-    def _due_round(self, now: datetime) -> datetime | None:
-        with self._sessions() as session:
-            due = latest_due(self._schedule.view(session, now).schedule, now)
-            if due is None or now - due > self._settings.grace:
-                return None
-            if cq.round_ran(session, due):
-                return None
-            return due
+    def _due_rounds(self, now: datetime) -> list[tuple[int, datetime]]:
+        """Each pool whose latest round is due and has not run: (pool id, the round's instant)."""
+        due_rounds = []
+        with self._sessions.begin() as session:
+            cq.default_pool(session, now=now)
+            for pool in cq.pools(session):
+                due = latest_due(self._schedule.view(pool, now).schedule, now)
+                if due is None or now - due > self._settings.grace:
+                    continue
+                if not cq.round_ran(session, pool.id, due):
+                    due_rounds.append((pool.id, due))
+        return due_rounds
 
     def _run_round(
-        self, scheduled_for: datetime, *, kind: str, started_by: str | None, now: datetime
+        self, pool_id: int, scheduled_for: datetime, *, kind: str, started_by: str | None, now: datetime
     ) -> RoundSummary | None:
         seed = self._seed_source()
         try:
             with self._sessions.begin() as session:
+                pool = session.get(CoffeePool, pool_id)
+                if pool is None:
+                    return None  # removed meanwhile
                 round_ = CoffeeRound(
+                    pool_id=pool_id,
                     scheduled_for=scheduled_for,
                     kind=kind,
                     seed=seed,
@@ -105,18 +124,23 @@ class Rounds:
                     followup_due_at=now + self._settings.followup_after,
                 )
                 session.add(round_)
-                session.flush()  # the claim: a second replica fails here on the unique scheduled_for
-                plan, pool_size = self._plan(session, seed, now)
+                session.flush()  # the claim: a second replica fails here on (pool_id, scheduled_for)
+                plan, pool_size = self._plan(session, pool, seed, now, scheduled_for)
                 round_.pool_size = pool_size
-                self._store_groups(session, round_, plan, random.Random(seed), now)
+                intro_at = time.fromisoformat(pool.intro_at) if pool.intro_at else None
+                self._store_groups(session, round_, plan, random.Random(seed), now, intro_at)
                 return RoundSummary.of(round_.id, seed, pool_size, plan)
         except IntegrityError:
             return None  # somebody else ran this round
 
-    def _plan(self, session: Session, seed: int, now: datetime) -> tuple[Plan, int]:
-        members = cq.pool_members(session, now=now)
-        waiting = cq.first_in_line(session)
-        pool = [
+    def _plan(
+        self, session: Session, pool: CoffeePool, seed: int, now: datetime, scheduled_for: datetime
+    ) -> tuple[Plan, int]:
+        """The round's groups; whoever skipped the round at ``scheduled_for`` sits it out."""
+        out = skipped(session, pool.id, scheduled_for)
+        members = [m for m in cq.pool_members(session, pool.id, now=now) if m.user_id not in out]
+        waiting = cq.first_in_line(session, pool.id)
+        people = [
             Participant(
                 m.user_id,
                 team=m.team,
@@ -126,22 +150,37 @@ class Rounds:
             )
             for m in members
         ]
-        history = PairHistory.from_rounds(cq.recent_rounds(session, self._settings.repeat_window))
-        policy = PairingPolicy(
-            repeat_window=self._settings.repeat_window, mix_levels=self._settings.mix_levels
-        )
-        plan = plan_groups(
-            pool,
+        window = pool.repeat_window or self._settings.repeat_window
+        history = PairHistory.from_rounds(cq.recent_rounds(session, pool.id, window))
+        policy = PairingPolicy(repeat_window=window, mix_levels=self._settings.mix_levels)
+        avoid = cq.avoid_pairs(session, (p.user_id for p in people))
+        senior_level = pool.settings.get("level") if pool.mode == "senior" else None
+        if pool.group_size == 2 and senior_level is None and not pool.never_same_team:
+            plan = plan_groups(people, history, rng=random.Random(seed), policy=policy, avoid=avoid)
+            return plan, len(people)
+        sized = plan_sized_groups(
+            people,
             history,
             rng=random.Random(seed),
-            policy=policy,
-            avoid=cq.avoid_pairs(session, (p.user_id for p in pool)),
+            size=pool.group_size,
+            repeat_window=window,
+            avoid=avoid,
+            never_same_team=pool.never_same_team,
+            senior_level=senior_level if isinstance(senior_level, int) else None,
         )
-        return plan, len(pool)
+        return as_plan(sized, people), len(people)
 
     def _store_groups(
-        self, session: Session, round_: CoffeeRound, plan: Plan, rng: random.Random, now: datetime
+        self,
+        session: Session,
+        round_: CoffeeRound,
+        plan: Plan,
+        rng: random.Random,
+        now: datetime,
+        intro_at: time | None,
     ) -> None:
+        """The groups and their intros, each due at the group's local morning (``intro_at`` in the zone
+        most of it shares) or, without ``intro_at``, at once."""
         members = cq.members_by_id(session, (u for g in plan.groups for u in g.members))
         topics = cq.mentor_topics(session, members)
         for group in plan.groups:
@@ -169,11 +208,14 @@ class Rounds:
                     },
                 ),
                 now=now,
+                due_at=None
+                if intro_at is None
+                else local_morning([members[u].tz for u in group.members if u in members], intro_at, now),
             )
         # The promise of the "left out" message: whoever got no group is placed first next round.
         placed = {u for g in plan.groups for u in g.members}
-        cq.clear_first_in_line(session, cq.first_in_line(session) & placed)
-        cq.set_first_in_line(session, plan.left_out, now=now)
+        cq.clear_first_in_line(session, round_.pool_id, cq.first_in_line(session, round_.pool_id) & placed)
+        cq.set_first_in_line(session, round_.pool_id, plan.left_out, now=now)
         for user_id in plan.left_out:
             outbox.enqueue(
                 session,

@@ -30,6 +30,28 @@ class CoffeeStatus:
     next_round: datetime
     avoid_count: int
     tz: str
+    pool: str = "coffee"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolChoice:
+    """``join`` with no pool named when there are several: which one? (nothing changed)"""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolView:
+    """One pool as ``/mentor coffee pools`` lists it."""
+
+    name: str
+    mode: str
+    group_size: int
+    schedule: str
+    next_round: datetime
+    members: int
+    heads_up: bool
+    channels: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +73,7 @@ class RoundSummary:
     repeats: tuple[tuple[str, str], ...]
     left_out: tuple[str, ...]
     cross_team_share: float
+    seniors_short: int = 0  # coffee with a senior: groups without one, seniors being too few
 
     @classmethod
     def of(cls, round_id: int | None, seed: int, pool_size: int, plan: Plan) -> RoundSummary:
@@ -64,6 +87,7 @@ class RoundSummary:
             repeats=tuple(plan.repeats),
             left_out=tuple(plan.left_out),
             cross_team_share=plan.cross_team_share,
+            seniors_short=plan.seniors_short,
         )
 
 

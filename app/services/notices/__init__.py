@@ -30,6 +30,7 @@ from app.services.notices.base import (
 )
 from app.services.notices.coffee import (
     CoffeeFollowup,
+    CoffeeHeadsUp,
     CoffeeIntro,
     CoffeeLeftOut,
     CoffeePartnerLeft,
@@ -71,6 +72,7 @@ Notice = (
     | CoffeeFollowup
     | CoffeePaused
     | CoffeeLeftOut
+    | CoffeeHeadsUp
     | CoffeePartnerLeft
     | SeatOffered
     | SessionCancelled
@@ -95,6 +97,7 @@ KINDS: dict[str, type[Notice]] = {
         CoffeeFollowup,
         CoffeePaused,
         CoffeeLeftOut,
+        CoffeeHeadsUp,
         CoffeePartnerLeft,
         SeatOffered,
         SessionCancelled,
@@ -121,6 +124,7 @@ __all__ = [
     "KINDS",
     "CoachBrief",
     "CoffeeFollowup",
+    "CoffeeHeadsUp",
     "CoffeeIntro",
     "CoffeeLeftOut",
     "CoffeePartnerLeft",

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, ClassVar
 
-from app.services.notices.base import IfUnreachable, NoticeBase, OnlyTo, PartnerStranded, ids
+from app.services.notices.base import (
+    IfUnreachable,
+    NoticeBase,
+    OnlyTo,
+    PartnerStranded,
+    ToOne,
+    ids,
+    parse_time,
+)
 
 # --- coffee ------------------------------------------------------------------------------------------
 
@@ -101,9 +110,46 @@ class CoffeeFollowup(NoticeBase):
 
 @dataclass(frozen=True, kw_only=True)
 class CoffeePaused(OnlyTo):
-    """Three check-ins unanswered: paused, with Resume and Leave."""
+    """Three check-ins unanswered: paused in that pool, with Resume, Ask me later and Leave."""
 
     kind: ClassVar[str] = "coffee_paused"
+    pool: str = "coffee"
+
+    def to_payload(self) -> dict[str, Any]:
+        # The pool "coffee" is left out: the payload as it was before pools (and as older rows hold it).
+        return {"to": self.to} if self.pool == "coffee" else {"to": self.to, "pool": self.pool}
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> CoffeePaused:
+        return cls(key=key, to=p["to"], pool=p.get("pool") or "coffee")  # rows from before pools: "coffee"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoffeeHeadsUp(ToOne):
+    """ "You'll be paired tomorrow", the day before a pool's round, with Skip / Pause / Leave."""
+
+    kind: ClassVar[str] = "coffee_heads_up"
+    pool: str
+    pool_id: int
+    round_at: datetime
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "pool": self.pool,
+            "pool_id": self.pool_id,
+            "round_at": self.round_at.isoformat(),
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> CoffeeHeadsUp:
+        return cls(
+            key=key,
+            to=p["to"],
+            pool=p["pool"],
+            pool_id=int(p["pool_id"]),
+            round_at=parse_time(p["round_at"]),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -12,13 +13,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.services.coffee import CoffeeStatus, RoundSummary, ScheduleView
-from app.services.notices import CoffeeIntro, Colleague
+from app.services.coffee import DEFAULT_POOL, CoffeeStatus, PoolChoice, PoolView, RoundSummary, ScheduleView
+from app.services.notices import CoffeeHeadsUp, CoffeeIntro, Colleague
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
-from app.slack.payloads import CoffeeGroupRef, PauseDays
+from app.slack.payloads import CoffeeGroupRef, PauseDays, RoundRef
 
 PRIVATE = "Only the people in this conversation can see it; nothing is posted in channels."
 FOREVER_YEAR = 9999  # a pause "until you resume"
@@ -34,6 +35,27 @@ def _context(text: str) -> dict[str, Any]:
 
 def _buttons(*buttons: ButtonElement, block_id: str | None = None) -> dict[str, Any]:
     return ActionsBlock(block_id=block_id, elements=list(buttons)).to_dict()
+
+
+def pool_choice(choice: PoolChoice) -> Message:
+    """``/mentor coffee join`` with several pools: one Join button per pool."""
+    buttons = [
+        ButtonElement(text=f"Join {name}"[:75], action_id=Action.COFFEE_JOIN, value=f"pool:{name}")
+        for name in choice.names[:25]
+    ]
+    text = "Which coffee pool would you like to join?"
+    return Message(text=text, blocks=[_section(text), _buttons(*buttons)])
+
+
+def pools_list(views: Sequence[PoolView], tz: str) -> Message:
+    """``/mentor coffee pools``: each pool, its mode and schedule, the next round in the viewer's zone."""
+    lines = [
+        f"*{v.name}* ({v.mode}, groups of {v.group_size}{', heads-up the day before' if v.heads_up else ''}):"
+        f" {v.members} taking part; {v.schedule}; next round {local_time(v.next_round, tz)}"
+        for v in views
+    ]
+    text = "Coffee pools:\n" + "\n".join(f"• {line}" for line in lines)
+    return Message(text=text, blocks=[_section(text)])
 
 
 def status(view: CoffeeStatus, *, lead: str = "") -> Message:
@@ -55,14 +77,19 @@ def status(view: CoffeeStatus, *, lead: str = "") -> Message:
         state = "You're not in the coffee roulette yet. Join to meet a colleague each round."
     if view.avoid_count:
         state += f"\nYou keep a private list of {view.avoid_count} person(s) you won't be paired with."
+    if view.pool != DEFAULT_POOL:
+        state = f"Pool *{escape(view.pool)}*: {state}"
     text = f"{lead}\n{state}".strip()
+    pool_value = "" if view.pool == DEFAULT_POOL else f"pool:{view.pool}"
     buttons = []
     if view.in_pool:
         buttons.append(
             ButtonElement(text="Pause 2 weeks", action_id=Action.COFFEE_PAUSE, value=PauseDays(14).encode())
         )
         buttons.append(
-            ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value="leave", style="danger")
+            ButtonElement(
+                text="Leave", action_id=Action.COFFEE_LEAVE, value=pool_value or "leave", style="danger"
+            )
         )
     elif view.paused_until is not None:
         buttons.append(
@@ -70,7 +97,9 @@ def status(view: CoffeeStatus, *, lead: str = "") -> Message:
         )
     else:
         buttons.append(
-            ButtonElement(text="Join", action_id=Action.COFFEE_JOIN, value="join", style="primary")
+            ButtonElement(
+                text="Join", action_id=Action.COFFEE_JOIN, value=pool_value or "join", style="primary"
+            )
         )
     return Message(text=text, blocks=[_section(text), _buttons(*buttons)])
 
@@ -83,7 +112,7 @@ def intro(notice: CoffeeIntro) -> Message:
         if info.topics:
             details.append("mentors on " + topics_text(list(info.topics)))
         people.append(f"• {mention(user_id)}" + (f" — {' · '.join(details)}" if details else ""))
-    size = "trio" if len(notice.users) == 3 else "pair"
+    size = {2: "pair", 3: "trio"}.get(len(notice.users), "group")
     text = f":coffee: Meet your coffee {size} for this round!"
     return Message(
         text=text,
@@ -126,18 +155,31 @@ def answer_noted(answer: str, changed: bool) -> Message:
     return Message(text=("Thanks! Noted: " if changed else "Already noted: ") + words[answer] + ".")
 
 
-def paused() -> Message:
+ASK_LATER_DAYS = 28
+
+
+def paused(pool: str = DEFAULT_POOL) -> Message:
+    """Three check-ins unanswered: Resume, Ask me later (a 4-week pause, then back), or Leave."""
+    where = "coffee roulette" if pool == DEFAULT_POOL else f"coffee pool *{escape(pool)}*"
     text = (
-        "I've paused your coffee roulette, since the last three check-ins went unanswered. "
-        "No hard feelings! Resume any time, or leave if it's not for you."
+        f"I've paused your {where}, since the last three check-ins went unanswered. "
+        "No hard feelings! Resume any time, ask me again in 4 weeks, or leave if it's not for you."
     )
+    named = "" if pool == DEFAULT_POOL else f"pool:{pool}"
     return Message(
         text=text,
         blocks=[
             _section(text),
             _buttons(
-                ButtonElement(text="Resume", action_id=Action.COFFEE_RESUME, value="resume", style="primary"),
-                ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value="leave"),
+                ButtonElement(
+                    text="Resume", action_id=Action.COFFEE_RESUME, value=named or "resume", style="primary"
+                ),
+                ButtonElement(
+                    text="Ask me later",
+                    action_id=Action.COFFEE_PAUSE,
+                    value=f"{ASK_LATER_DAYS}@{named}" if named else PauseDays(ASK_LATER_DAYS).encode(),
+                ),
+                ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value=named or "leave"),
             ),
         ],
     )
@@ -169,14 +211,24 @@ def schedule(view: ScheduleView, tz: str, *, lead: str = "") -> Message:
 def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
     head = "*Preview* (nobody was told anything):" if preview else f"*Round {summary.round_id} is running.*"
     pairs = len(summary.groups) - summary.trios
+    sizes = sorted({len(g) for g in summary.groups})
+    if sizes and sizes[-1] > 3:
+        of = f"{sizes[0]}-{sizes[-1]}" if len(sizes) > 1 else str(sizes[0])
+        split = f"{len(summary.groups)} groups of {of}"
+    else:
+        split = f"{pairs} pairs and {summary.trios} trio(s)"
     lines = [
         head,
-        f"Pool: {summary.pool_size} people → {pairs} pairs and {summary.trios} trio(s).",
+        f"Pool: {summary.pool_size} people → {split}.",
         f"Cross-team groups: {summary.cross_team_share:.0%}.",
         f"Repeats it could not avoid: {len(summary.repeats)}.",
     ]
     if summary.left_out:
         lines.append(f"Could not be placed (their 'don't pair' wishes): {len(summary.left_out)}.")
+    if summary.seniors_short:
+        lines.append(
+            f"Too few seniors: {summary.seniors_short} group(s) without one (ordinary groups this round)."
+        )
     lines.append(f"Seed: `{summary.seed}`")
     if preview and summary.groups:
         shown = summary.groups[:20]
@@ -210,4 +262,27 @@ def channel_added(channel_id: str, members: int | None) -> Message:
     return plain(
         f"<#{channel_id}> is a coffee channel: its {members} members are in the pool unless they "
         "leave or pause. Nothing will be posted in the channel."
+    )
+
+
+def heads_up(notice: CoffeeHeadsUp) -> Message:
+    """The day before a round: Skip this round (this one only), Pause 2 weeks, Leave the pool."""
+    where = "" if notice.pool == DEFAULT_POOL else f" in the coffee pool *{escape(notice.pool)}*"
+    text = f":coffee: You'll be paired tomorrow{where}. Can't make it this time? Skip this round."
+    pool_value = f"pool:{notice.pool}"
+    return Message(
+        text=text,
+        blocks=[
+            _section(text),
+            _buttons(
+                ButtonElement(
+                    text="Skip this round",
+                    action_id=Action.COFFEE_SKIP,
+                    value=RoundRef(notice.pool_id, int(notice.round_at.timestamp())).encode(),
+                ),
+                ButtonElement(text="Pause 2 weeks", action_id=Action.COFFEE_PAUSE, value=pool_value),
+                ButtonElement(text="Leave", action_id=Action.COFFEE_LEAVE, value=pool_value, style="danger"),
+            ),
+            _context(PRIVATE),
+        ],
     )

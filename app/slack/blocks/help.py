@@ -30,13 +30,15 @@ _COFFEE_HELP = """\
 • `/mentor coffee join` · `coffee leave` — Meet a colleague or two for coffee every round, or stop
 • `/mentor coffee pause 2w|2025-09-01` · `coffee resume` — Sit out a few rounds
 • `/mentor coffee avoid @someone` · `coffee unavoid @someone` — Never be paired with someone (only you know)
-• `/mentor coffee status` — Whether you're in, and when the next round is"""
+• `/mentor coffee status` — Whether you're in, and when the next round is
+• `/mentor coffee pools` — Every coffee pool, its schedule, how many take part and its next round"""
 
 _ADMINS_HELP = """\
 *Admins*
 • `/mentor coffee channel #channel` — Members of this channel take part in coffee roulette
 • `/mentor coffee schedule weekly mon 10:00 Europe/Berlin` — When rounds run (`coffee schedule` shows it)
 • `/mentor coffee preview` · `coffee run` — Try the next round without telling anyone, or run it now
+• `/mentor coffee pool new` — Another coffee pool: its channel or opt-in, schedule, group size, mode
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
 (`/mentor offices` lists them for everyone)
 • `/mentor program new` · `/mentor programs` — Create a mentoring program (reverse, classic or peer) \

@@ -54,9 +54,11 @@ def render(notice: n.Notice) -> Message:
         case n.CoffeeFollowup():
             return coffee.followup(notice.group_id)
         case n.CoffeePaused():
-            return coffee.paused()
+            return coffee.paused(notice.pool)
         case n.CoffeeLeftOut():
             return coffee.left_out()
+        case n.CoffeeHeadsUp():
+            return coffee.heads_up(notice)
         case n.CoffeePartnerLeft():
             return coffee.partner_left()
         case n.SeatOffered():

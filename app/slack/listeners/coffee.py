@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias, assert_never
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from app.domain.errors import InvalidInput
+from app.services.coffee import DEFAULT_POOL, CoffeeStatus, PoolChoice
 from app.services.container import Services
 from app.services.people import Person
 from app.slack import subcommands as sc
 from app.slack.blocks import coffee as blocks
+from app.slack.blocks.format import local_time
 from app.slack.blocks.help import COFFEE_HELP_TEXT
-from app.slack.blocks.messages import Message, help_message
+from app.slack.blocks.messages import Message, help_message, plain
 from app.slack.channel_sync import SlackChannelMembers
 from app.slack.home import HomePublisher
 from app.slack.ids import COFFEE_MET_PATTERN, Action
 from app.slack.listeners.answer import answer
-from app.slack.payloads import CoffeeGroupRef, PauseDays
+from app.slack.payloads import CoffeeGroupRef, PauseDays, RoundRef
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ def register(app: App) -> None:
     for action_id in _STATUS_BUTTONS:
         app.action(action_id)(status_button)
     app.action(COFFEE_MET_PATTERN)(met_button)
+    app.action(Action.COFFEE_SKIP)(skip_button)
 
 
 # --- sub-commands ----------------------------------------------------------------------------------
@@ -48,6 +51,7 @@ CoffeeCommand: TypeAlias = (
     | sc.CoffeeScheduleShow
     | sc.CoffeeRun
     | sc.CoffeePreview
+    | sc.CoffeePools
 )
 
 
@@ -56,7 +60,12 @@ def serve(cmd: CoffeeCommand, person: Person, services: Services, client: WebCli
     roulette = services.roulette
     match cmd:
         case sc.CoffeeJoin():
-            return blocks.status(roulette.join(person), lead="Welcome to coffee roulette! :coffee:")
+            joined = roulette.join(person)
+            if isinstance(joined, PoolChoice):
+                return blocks.pool_choice(joined)
+            return blocks.status(joined, lead="Welcome to coffee roulette! :coffee:")
+        case sc.CoffeePools():
+            return blocks.pools_list(roulette.list_pools(), person.tz)
         case sc.CoffeeLeave():
             return blocks.status(roulette.leave(person), lead="You've left coffee roulette.")
         case sc.CoffeePause(duration=duration, until=until):
@@ -115,17 +124,43 @@ def status_button(
     action = body["actions"][0]
     person = people.get(body["user"]["id"])
     roulette = services.roulette
+    # Values: "join"/"leave"/"resume" or "14" (the pool "coffee"), "pool:<name>", "<days>@pool:<name>".
+    value = str(action.get("value", ""))
+    days_text, _, named = value.rpartition("@") if "@" in value else ("", "", value)
+    pool = named.removeprefix("pool:") if named.startswith("pool:") else DEFAULT_POOL
+    view: CoffeeStatus | PoolChoice
     match action["action_id"]:
         case Action.COFFEE_JOIN:
-            view, lead = roulette.join(person), "You're in! :coffee:"
+            view, lead = roulette.join(person, pool), "You're in! :coffee:"
         case Action.COFFEE_LEAVE:
-            view, lead = roulette.leave(person), "You've left coffee roulette. Come back any time."
+            view, lead = roulette.leave(person, pool), "You've left coffee roulette. Come back any time."
         case Action.COFFEE_RESUME:
-            view, lead = roulette.resume(person), "Welcome back!"
+            view, lead = roulette.resume(person, pool), "Welcome back!"
         case _:  # Action.COFFEE_PAUSE, the only other id this listener is registered for
-            pause = PauseDays.decode(str(action.get("value", "")))
-            view, lead = roulette.pause(person, duration=timedelta(days=pause.days)), "Paused."
-    answer(body, respond, home, blocks.status(view, lead=lead))
+            # The heads-up's Pause names its pool (2 weeks); "Ask me later" its days and pool.
+            days = PauseDays.decode(days_text or ("14" if named.startswith("pool:") else value)).days
+            view, lead = roulette.pause(person, duration=timedelta(days=days), pool=pool), "Paused."
+    message = blocks.pool_choice(view) if isinstance(view, PoolChoice) else blocks.status(view, lead=lead)
+    answer(body, respond, home, message)
+
+
+def skip_button(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    services: Services,
+    people: PeopleDirectory,
+    home: HomePublisher,
+) -> None:
+    """ "Skip this round" on a heads-up: this round only; a second click says so."""
+    ack()
+    ref = RoundRef.decode(str(body["actions"][0].get("value", "")))
+    person = people.get(body["user"]["id"])
+    round_at = datetime.fromtimestamp(ref.at, UTC)
+    first = services.roulette.skip(person, ref.pool_id, round_at)
+    lead = "Skipped" if first else "Already skipped"
+    text = f"{lead}: you'll sit out the round of {local_time(round_at, person.tz)}. See you the round after!"
+    answer(body, respond, home, plain(text))
 
 
 def met_button(

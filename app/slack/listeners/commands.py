@@ -28,6 +28,7 @@ from app.slack.blocks.offices import offices_message
 from app.slack.ids import COMMAND
 from app.slack.listeners import coffee, insight
 from app.slack.listeners.about import open_about_modal
+from app.slack.listeners.coffee_pools import open_pool_modal
 from app.slack.listeners.hosting import open_host_modal
 from app.slack.listeners.modal import open_modal
 from app.slack.listeners.programs import serve_program
@@ -116,6 +117,11 @@ def serve(
             return offices_message(left, lead=f"Removed the office {escape(' '.join(name.split()))}.")
         case sc.Offices():
             return offices_message(services.offices.offices())
+        case sc.CoffeePoolNew():
+            open_pool_modal(
+                client, services, person, command["trigger_id"], respond, channel_id=command.get("channel_id")
+            )
+            return None
         case sc.Host():
             open_host_modal(
                 client, services, person, command["trigger_id"], respond, channel_id=command.get("channel_id")
@@ -130,6 +136,7 @@ def serve(
         case (
             sc.CoffeeHelp()
             | sc.CoffeeJoin()
+            | sc.CoffeePools()
             | sc.CoffeeLeave()
             | sc.CoffeePause()
             | sc.CoffeeResume()
