@@ -3,6 +3,7 @@ full and the waitlist, Leave seats the first waiting, Cancel tells everyone; eac
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -244,3 +245,30 @@ def test_the_home_shows_your_sessions_and_leaving_there_updates_it(harness, engi
     assert "You left" in text_of(h.fake.dms_to(ASKER)[-1].get("blocks"))
     assert "Your sessions" not in text_of(h.fake.home_view(ASKER)["blocks"])
     assert seats_by_status(engine) == {ASKER: "left"}
+
+
+def test_a_join_is_acked_before_its_seat_is_taken(harness, engine):
+    """The ack doesn't wait for the seat: with the after-ack pool busy, the click is answered 200 at once,
+    nothing is taken yet; once the pool is free the seat is taken and the answer comes by response_url."""
+    h = harness
+    session_id = host_a_session(h, engine)
+    listed = h.answer(ASKER, "sessions #python")
+    join = button(listed.blocks, "join_session")
+    release = threading.Event()
+    blockers = [
+        h.bot.after_ack.run(lambda: release.wait(10) and None, respond=None)
+        for _ in range(h.bot.settings.after_ack_threads)
+    ]
+    try:
+        reply = h.sender.action(ASKER, "join_session", join["value"])
+        key = h.sender.last_response_key
+        assert reply.status == 200 and not reply.body
+        assert seats_by_status(engine) == {} and not h.fake.responses_for(key)
+    finally:
+        release.set()
+    for blocker in blockers:
+        blocker.result(timeout=10)
+    answer = h.fake.wait_for(lambda: h.fake.responses_for(key))[-1]
+    assert "You have a seat" in said(answer)
+    h.wait_idle()
+    assert seats_by_status(engine) == {ASKER: "taken"} and session_id
