@@ -22,8 +22,9 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.formats import RULES, Format, SessionPlan, Where, validate_plan
 from app.services import outbox
 from app.services.clock import Clock, utc_now
-from app.services.notices import SeatOffered, SessionCancelled, SessionGathering
+from app.services.notices import SeatConfirmed, SeatOffered, SessionCancelled, SessionGathering
 from app.services.people import Person
+from app.services.session_notices import about_session, where_words
 
 MAX_TOPICS = 5
 GATHER_LEAD = timedelta(hours=1)  # the group DM opens this long before the start; joining closes then
@@ -162,7 +163,19 @@ class HostingService:
             session.flush()
             session.refresh(row)
             position = 0
-            if not seated:
+            if seated:
+                notice = about_session(
+                    SeatConfirmed,
+                    session,
+                    row,
+                    person.user_id,
+                    key=f"session:{session_id}:seat:{person.user_id}:{int(now.timestamp())}",
+                    now=now,
+                    default_tz=self._default_tz,
+                    on_calendar=True,
+                )
+                outbox.enqueue(session, notice, now=now)
+            else:
                 waiting = [s.user_id for s in sq.seats_by_status(session, session_id, sq.WAITLISTED)]
                 position = waiting.index(person.user_id) + 1
             return JoinResult(self._view(session, row, person.user_id), seated, position)
@@ -215,23 +228,20 @@ class HostingService:
             raise Conflict(f"“{row.title}” has already started.")
         if not sq.cancel(session, session_id, now=now):
             raise Conflict(f"“{row.title}” is already cancelled.")
-        people = [
-            s.user_id
-            for status in (sq.TAKEN, sq.WAITLISTED)
-            for s in sq.seats_by_status(session, session_id, status)
-        ]
-        tzs = queries.member_tzs(session, people, self._default_tz)
-        for person_id in people:
-            notice = SessionCancelled(
-                key=f"session:{session_id}:cancelled:{person_id}",
-                to=person_id,
-                session_id=session_id,
-                host_id=row.host_id,
-                title=row.title,
-                start=row.start_at,
-                tz=tzs[person_id],
-            )
-            outbox.enqueue(session, notice, now=now)
+        for status in (sq.TAKEN, sq.WAITLISTED):
+            for seat in sq.seats_by_status(session, session_id, status):
+                notice = about_session(
+                    SessionCancelled,
+                    session,
+                    row,
+                    seat.user_id,
+                    key=f"session:{session_id}:cancelled:{seat.user_id}",
+                    now=now,
+                    default_tz=self._default_tz,
+                    on_calendar=status == sq.TAKEN,  # a seat was on their calendar: take it off
+                    sequence=row.sequence + 1,
+                )
+                outbox.enqueue(session, notice, now=now)
         session.flush()
         session.refresh(row)
         return row
@@ -268,7 +278,7 @@ class HostingService:
                     title=row.title,
                     start=row.start_at,
                     minutes=row.minutes,
-                    where=_where_words(row, sq.office_name(session, row.office_id)),
+                    where=where_words(row, sq.office_name(session, row.office_id)),
                     tzs=queries.member_tzs(session, users, self._default_tz),
                 )
                 outbox.enqueue(session, notice, now=now)
@@ -281,14 +291,15 @@ class HostingService:
             return
         first = waiting[0]
         sq.set_seat_status(first, sq.TAKEN, now=now)
-        notice = SeatOffered(
+        notice = about_session(
+            SeatOffered,
+            session,
+            row,
+            first.user_id,
             key=f"session:{row.id}:seat:{first.user_id}:{first.id}:{int(now.timestamp())}",
-            to=first.user_id,
-            session_id=row.id,
-            host_id=row.host_id,
-            title=row.title,
-            start=row.start_at,
-            tz=queries.member_tz(session, first.user_id, self._default_tz),
+            now=now,
+            default_tz=self._default_tz,
+            on_calendar=True,
         )
         outbox.enqueue(session, notice, now=now)
 
@@ -344,12 +355,6 @@ def _joinable(session: Session, session_id: int, *, now: datetime) -> HostedSess
     if row.gathered_at is not None:
         raise Conflict(f"Joining “{row.title}” closed when its group DM opened, an hour before the start.")
     return row
-
-
-def _where_words(row: HostedSession, office: str | None) -> str:
-    if row.where == Where.ONLINE.value:
-        return f"online: {row.link}" if row.link else "online, right here (start a huddle)"
-    return ", ".join(p for p in (office, row.place) if p) or "in person"
 
 
 def _place_filter(session: Session, place: str | None) -> tuple[str | None, int | None]:

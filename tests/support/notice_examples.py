@@ -78,6 +78,21 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
         "coffee_paused": n.CoffeePaused(key=key, to=to),
         "coffee_left_out": n.CoffeeLeftOut(key=key, to=to),
         "coffee_partner_left": n.CoffeePartnerLeft(key=key, to=to),
+        "session_seat_confirmed": n.SeatConfirmed(
+            key=key,
+            to=to,
+            session_id=1,
+            host_id=other,
+            title="Office hours",
+            start=START,
+            tz="UTC",
+            minutes=45,
+            where="online: https://meet.example.com/abc",
+            about="Bring one question",
+            sequence=2,
+            at=START,
+            on_calendar=True,
+        ),
         "session_seat_offered": n.SeatOffered(
             key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="UTC"
         ),

@@ -46,7 +46,13 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
-from app.services.notices.sessions import SeatOffered, SessionCancelled, SessionGathering
+from app.services.notices.sessions import (
+    AboutASession,
+    SeatConfirmed,
+    SeatOffered,
+    SessionCancelled,
+    SessionGathering,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +77,7 @@ Notice = (
     | CoffeePaused
     | CoffeeLeftOut
     | CoffeePartnerLeft
+    | SeatConfirmed
     | SeatOffered
     | SessionCancelled
     | SessionGathering
@@ -92,6 +99,7 @@ KINDS: dict[str, type[Notice]] = {
         CoffeePaused,
         CoffeeLeftOut,
         CoffeePartnerLeft,
+        SeatConfirmed,
         SeatOffered,
         SessionCancelled,
         SessionGathering,
@@ -112,6 +120,7 @@ def decode(kind: str, payload: Mapping[str, Any], *, key: str) -> Notice:
 
 __all__ = [
     "KINDS",
+    "AboutASession",
     "CoffeeFollowup",
     "CoffeeIntro",
     "CoffeeLeftOut",
@@ -134,6 +143,7 @@ __all__ = [
     "RequestClosed",
     "RequestDeclined",
     "RequestExpired",
+    "SeatConfirmed",
     "SeatOffered",
     "SessionCancelled",
     "SessionGathering",

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
@@ -34,7 +33,6 @@ from app.domain.formats import (
     Format,
     Where,
 )
-from app.services import notices as n
 from app.services.hosting import JoinResult, SessionView
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.messages import Message
@@ -53,7 +51,7 @@ SEATS_HINT = (
 MAX_TOPICS_FIELD = 150
 
 
-def _length_text(minutes: int) -> str:
+def length_text(minutes: int) -> str:
     if minutes % 60 == 0:
         return f"{minutes // 60} hour" + ("s" if minutes > 60 else "")
     return f"{minutes // 60} h {minutes % 60} min" if minutes > 60 else f"{minutes} minutes"
@@ -61,7 +59,7 @@ def _length_text(minutes: int) -> str:
 
 def host_modal(*, tz: str, offices: Sequence[str], form: ProfileForm) -> dict[str, Any]:
     formats = [Option(value=f.value, text=RULES[f].label) for f in HOSTED_FORMATS]
-    lengths = [Option(value=str(m), text=_length_text(m)) for m in LENGTHS]
+    lengths = [Option(value=str(m), text=length_text(m)) for m in LENGTHS]
     seats = [Option(value=str(k), text=str(k)) for k in range(2, MAX_SEATS + 1)]
     places = [
         Option(value=Where.ONLINE.value, text="Online"),
@@ -210,7 +208,7 @@ def session_text(view: SessionView, tz: str) -> str:
     topics = f"  {topics_text(view.topics)}" if view.topics else ""
     text = (
         f"*{escape(view.title)}* · {view.label} with {mention(view.host_id)}{topics}\n"
-        f"{local_time(view.start, tz)}, {_length_text(minutes)}, {_where(view)} · {_seats(view)}"
+        f"{local_time(view.start, tz)}, {length_text(minutes)}, {_where(view)} · {_seats(view)}"
     )
     if view.description:
         text += f"\n{escape(view.description)}"
@@ -283,42 +281,3 @@ def cancelled(view: SessionView, tz: str) -> Message:
         f"You cancelled “{escape(view.title)}” ({local_time(view.start, tz)}). Everyone who joined is told."
     )
     return _render(text, _section(text))
-
-
-def seat_offered(notice: n.SeatOffered) -> Message:
-    text = (
-        f"A seat came free in “{escape(notice.title)}” with {mention(notice.host_id)}, "
-        f"{local_time(notice.start, notice.tz)}: it's yours."
-    )
-    ref = SessionRef(notice.session_id).encode()
-    return _render(
-        text,
-        _section(f":tada: {text}"),
-        ActionsBlock(
-            elements=[ButtonElement(text="I can't make it", action_id=Action.LEAVE_SESSION, value=ref)]
-        ),
-    )
-
-
-def session_cancelled(notice: n.SessionCancelled) -> Message:
-    when = local_time(notice.start, notice.tz)
-    text = (
-        f"{mention(notice.host_id)} cancelled “{escape(notice.title)}” ({when}). "
-        "`/mentor sessions` shows the others."
-    )
-    return _render(text, _section(text))
-
-
-def gathering(notice: n.SessionGathering) -> Message:
-    times = ", ".join(
-        f"{mention(uid)}: {local_time(notice.start, notice.tzs.get(uid, 'UTC'))}" for uid in notice.users
-    )
-    where = escape(notice.where)  # office, place and link are what the host typed
-    text = (
-        f"“{escape(notice.title)}” with {mention(notice.host_id)} starts within the hour. Here's your group."
-    )
-    return _render(
-        text,
-        _section(f":wave: {text}"),
-        _section(f"*When:* {times} ({_length_text(notice.minutes)})\n*Where:* {where}"),
-    )
