@@ -139,6 +139,21 @@ def cancel(session: Session, session_id: int, *, now: datetime) -> bool:
     return done is not None
 
 
+def move(session: Session, session_id: int, *, start: datetime, sequence: int, now: datetime) -> bool:
+    """Move an open session at revision ``sequence`` to ``start``: the next revision, its group DM to
+    open again before the new time. False when it was cancelled or moved meanwhile (two submits)."""
+    done = session.execute(
+        update(HostedSession)
+        .where(
+            HostedSession.id == session_id, HostedSession.status == OPEN, HostedSession.sequence == sequence
+        )
+        .values(start_at=start, sequence=sequence + 1, gathered_at=None, updated_at=now)
+        .returning(HostedSession.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return done is not None
+
+
 def add_seat(session: Session, session_id: int, user_id: str, status: str, *, now: datetime) -> bool:
     """A first seat row for the person; False when they already have one (a double click racing)."""
     values = dict(

@@ -146,6 +146,16 @@ def validate_link(link: str) -> str:
     return text
 
 
+def validate_start(start: datetime, *, now: datetime) -> None:
+    """A session's start (at hosting, or moving it): in the future and at most 90 days ahead."""
+    require_aware(now, "now")
+    require_aware(start, "start")
+    if start <= now:
+        raise PlanError("That time has passed. Pick a time in the future.", field="start")
+    if start > now + BOOKING_HORIZON:
+        raise PlanError("Sessions can be planned at most 90 days ahead. Pick an earlier date.", field="start")
+
+
 def validate_plan(plan: SessionPlan, *, now: datetime, offices: Collection[str]) -> SessionPlan:
     """``plan`` with its text tidied, when it keeps its format's rules; InvalidInput, naming the first rule
     broken in words for the host, otherwise.
@@ -165,10 +175,7 @@ def validate_plan(plan: SessionPlan, *, now: datetime, offices: Collection[str])
         raise PlanError(
             f"A title can be at most {MAX_TITLE} characters; this one has {len(title)}.", field="title"
         )
-    if plan.start <= now:
-        raise PlanError("That time has passed. Pick a time in the future.", field="start")
-    if plan.start > now + BOOKING_HORIZON:
-        raise PlanError("Sessions can be planned at most 90 days ahead. Pick an earlier date.", field="start")
+    validate_start(plan.start, now=now)
     if not rules.min_length <= plan.length <= rules.max_length or plan.length % timedelta(minutes=15):
         raise PlanError(
             f"{rules.label} lasts {_range_words(rules.min_length, rules.max_length)}"

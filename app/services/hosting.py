@@ -10,7 +10,7 @@ the waitlist. Refusals are DomainErrors with words for the person, and change no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,10 +19,16 @@ from app.db import office_queries, queries
 from app.db import session_queries as sq
 from app.db.models import HostedSession
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from app.domain.formats import RULES, Format, SessionPlan, Where, validate_plan
+from app.domain.formats import RULES, Format, SessionPlan, Where, validate_plan, validate_start
 from app.services import outbox
 from app.services.clock import Clock, utc_now
-from app.services.notices import SeatConfirmed, SeatOffered, SessionCancelled, SessionGathering
+from app.services.notices import (
+    SeatConfirmed,
+    SeatOffered,
+    SessionCancelled,
+    SessionGathering,
+    SessionMoved,
+)
 from app.services.people import Person
 from app.services.session_notices import about_session, where_words
 
@@ -246,6 +252,40 @@ class HostingService:
         session.refresh(row)
         return row
 
+    def movable(self, person: Person, session_id: int) -> SessionView:
+        """The session, for the host's "move" form; refused as ``move`` would refuse it."""
+        with self._sessions() as session:
+            row = _movable(session, person.user_id, session_id, now=self._clock())
+            return self._view(session, row, person.user_id)
+
+    def move(self, person: Person, session_id: int, start: datetime) -> SessionView:
+        """The host moves the session to ``start`` (aware): its calendar revision goes up, its group DM
+        will open again an hour before the new time, and everyone with a seat or waiting is told."""
+        now = self._clock()
+        validate_start(start, now=now)
+        with self._sessions.begin() as session:
+            row = _movable(session, person.user_id, session_id, now=now)
+            if row.start_at == start:
+                raise InvalidInput(f"“{row.title}” is already at that time.")
+            was = row.start_at
+            if not sq.move(session, session_id, start=start, sequence=row.sequence, now=now):
+                raise Conflict(f"“{row.title}” changed meanwhile. Look at it again and retry.")
+            session.refresh(row)
+            for status in (sq.TAKEN, sq.WAITLISTED):
+                for seat in sq.seats_by_status(session, session_id, status):
+                    notice = about_session(
+                        SessionMoved,
+                        session,
+                        row,
+                        seat.user_id,
+                        key=f"session:{session_id}:moved:{row.sequence}:{seat.user_id}",
+                        now=now,
+                        default_tz=self._default_tz,
+                        on_calendar=status == sq.TAKEN,
+                    )
+                    outbox.enqueue(session, replace(notice, was=was), now=now)
+            return self._view(session, row, person.user_id)
+
     def forget_within(self, session: Session, user_id: str, *, now: datetime) -> int:
         """Before a person is erased: leave every seat still to come (the next waiting gets it) and cancel
         every session they host (everyone told). How many sessions that touched."""
@@ -343,6 +383,17 @@ def _found(session: Session, session_id: int) -> HostedSession:
     row = sq.session_by_id(session, session_id)
     if row is None:
         raise NotFound("That session no longer exists.")
+    return row
+
+
+def _movable(session: Session, user_id: str, session_id: int, *, now: datetime) -> HostedSession:
+    row = _found(session, session_id)
+    if row.host_id != user_id:
+        raise NotAllowed("Only the host can move a session.")
+    if row.status == sq.CANCELLED:
+        raise Conflict(f"“{row.title}” is cancelled: there's nothing to move.")
+    if row.start_at <= now:
+        raise Conflict(f"“{row.title}” has already started.")
     return row
 
 

@@ -16,7 +16,7 @@ from app.services.container import Services
 from app.slack.after_ack import AfterAck, error_text
 from app.slack.command_text import subcommand_word
 from app.slack.home import HomePublisher
-from app.slack.listeners import about, actions, coffee, commands, events, hosting, insight, views
+from app.slack.listeners import about, actions, coffee, commands, events, hosting, insight, moving, views
 from app.slack.people import PeopleDirectory
 from app.slack.verification import QuietRequestVerification
 
@@ -99,6 +99,7 @@ def create_bolt_app(
     views.register(app)
     about.register(app)
     hosting.register(app)
+    moving.register(app)
     events.register(app)
     return app
 

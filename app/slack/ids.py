@@ -35,6 +35,7 @@ class Action(StrEnum):
     JOIN_SESSION = "join_session"  # value: SessionRef
     LEAVE_SESSION = "leave_session"  # value: SessionRef
     CANCEL_SESSION = "cancel_session"  # value: SessionRef
+    MOVE_SESSION = "move_session"  # value: SessionRef; opens View.MOVE
     HOME_HOST = "home_host"
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
@@ -58,6 +59,7 @@ class View(StrEnum):
     ABOUT = "about_you"  # private_metadata: ProfileForm (the channel it was opened from)
     ASK = "ask_modal"  # private_metadata: AskForm (the mentor it is aimed at, if any)
     HOST = "host_session"  # private_metadata: ProfileForm (the channel it was opened from)
+    MOVE = "move_session_form"  # private_metadata: SessionRef
 
 
 class Block(StrEnum):

@@ -18,6 +18,7 @@ NOW_KINDS = {
     "meeting_cancelled",
     "session_seat_confirmed",
     "session_seat_offered",
+    "session_moved",
     "session_cancelled",
     "home_refresh",
 }
@@ -37,6 +38,7 @@ PEOPLE = {
     "coffee_partner_left": ((TO,), (TO,)),
     "session_seat_confirmed": ((TO,), (TO, OTHER)),
     "session_seat_offered": ((TO,), (TO, OTHER)),
+    "session_moved": ((TO,), (TO, OTHER)),
     "session_cancelled": ((TO,), (TO, OTHER)),
     "session_gathering": ((OTHER, TO), (OTHER, TO)),
     "home_refresh": ((TO,), (TO,)),

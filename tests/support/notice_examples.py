@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.services import notices as n
 
@@ -92,6 +92,21 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             sequence=2,
             at=START,
             on_calendar=True,
+        ),
+        "session_moved": n.SessionMoved(
+            key=key,
+            to=to,
+            session_id=1,
+            host_id=other,
+            title="Office hours",
+            start=START,
+            tz="Europe/Berlin",
+            minutes=60,
+            where="Berlin, room 3",
+            sequence=1,
+            at=START,
+            on_calendar=True,
+            was=START - timedelta(days=1),
         ),
         "session_seat_offered": n.SeatOffered(
             key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="UTC"

@@ -52,6 +52,7 @@ from app.services.notices.sessions import (
     SeatOffered,
     SessionCancelled,
     SessionGathering,
+    SessionMoved,
 )
 
 
@@ -81,6 +82,7 @@ Notice = (
     | SeatOffered
     | SessionCancelled
     | SessionGathering
+    | SessionMoved
     | HomeRefresh
 )
 
@@ -103,6 +105,7 @@ KINDS: dict[str, type[Notice]] = {
         SeatOffered,
         SessionCancelled,
         SessionGathering,
+        SessionMoved,
         HomeRefresh,
     )
 }
@@ -147,6 +150,7 @@ __all__ = [
     "SeatOffered",
     "SessionCancelled",
     "SessionGathering",
+    "SessionMoved",
     "Undecodable",
     "UnknownKind",
     "decode",

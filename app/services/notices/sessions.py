@@ -7,7 +7,7 @@ those who had a seat (someone only waiting never had it on their calendar)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Self
 
@@ -117,6 +117,27 @@ class SessionCancelled(AboutASession):
         # Only a seat was on the person's calendar (``on_calendar``); the cancel is the revision after
         # the last one (``sequence``, set by the service).
         return self.calendar_event(cancelled=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionMoved(AboutASession):
+    """The host moved the session (``start`` is the new time, ``was`` the old): each person with a seat
+    gets the calendar's next revision, those waiting are told."""
+
+    kind: ClassVar[str] = "session_moved"
+    priority: ClassVar[Priority] = Priority.NOW
+    was: datetime | None = None
+
+    def attachment(self) -> CalendarEvent | None:
+        return self.calendar_event()
+
+    def to_payload(self) -> dict[str, Any]:
+        return {**super().to_payload(), "was": self.was.isoformat() if self.was else None}
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        moved = super().from_payload(p, key=key)
+        return replace(moved, was=parse_time(p["was"]) if p.get("was") else None)
 
 
 @dataclass(frozen=True, kw_only=True)

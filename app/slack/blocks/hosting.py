@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
@@ -34,7 +35,7 @@ from app.domain.formats import (
     Where,
 )
 from app.services.hosting import JoinResult, SessionView
-from app.slack.blocks.format import local_time, mention, topics_text
+from app.slack.blocks.format import local_time, mention, topics_text, zone
 from app.slack.blocks.messages import Message
 from app.slack.ids import Action, Field
 from app.slack.ids import Block as BlockId
@@ -232,6 +233,10 @@ def _button(view: SessionView) -> ButtonElement | None:
 
 def session_blocks(view: SessionView, tz: str) -> list[Block]:
     section = SectionBlock(text=MarkdownTextObject(text=session_text(view, tz)))
+    if view.mine == "host" and not view.cancelled:  # two buttons: they go below
+        ref = SessionRef(view.session_id).encode()
+        move = ButtonElement(text="Move", action_id=Action.MOVE_SESSION, value=ref)
+        return [section, ActionsBlock(elements=[move, *filter(None, [_button(view)])])]
     button = _button(view)
     if button is not None:
         section.accessory = button
@@ -257,6 +262,42 @@ def hosted(view: SessionView, tz: str) -> Message:
         _section(":calendar: Your session is on. People find it with `/mentor sessions`."),
         *session_blocks(view, tz),
     )
+
+
+def move_modal(view: SessionView, tz: str) -> dict[str, Any]:
+    """The host's "move" form: a new date and start in their zone, the present ones filled in."""
+    local = view.start.astimezone(zone(tz))
+    return View(
+        type="modal",
+        callback_id=ViewId.MOVE,
+        private_metadata=SessionRef(view.session_id).encode(),
+        title="Move the session",
+        submit="Move",
+        close="Cancel",
+        blocks=[
+            _section(
+                f"*{escape(view.title)}*, now {local_time(view.start, tz)}. Everyone is told the new time."
+            ),
+            InputBlock(
+                block_id=BlockId.SESSION_DATE,
+                label="New date",
+                element=DatePickerElement(
+                    action_id=Field.SESSION_DATE, initial_date=local.date().isoformat()
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.SESSION_TIME,
+                label=f"New start ({tz})",
+                hint="At most 90 days ahead, in your Slack time zone.",
+                element=TimePickerElement(action_id=Field.SESSION_TIME, initial_time=f"{local:%H:%M}"),
+            ),
+        ],
+    ).to_dict()
+
+
+def moved(view: SessionView, tz: str) -> Message:
+    text = f"You moved “{escape(view.title)}” to {local_time(view.start, tz)}. Everyone who joined is told."
+    return _render(text, _section(text), *session_blocks(view, tz))
 
 
 def joined(result: JoinResult, tz: str) -> Message:

@@ -79,6 +79,25 @@ def session_cancelled(notice: n.SessionCancelled) -> Message:
     return _render(text, _section(text))
 
 
+def session_moved(notice: n.SessionMoved) -> Message:
+    was = f" (it was {local_time(notice.was, notice.tz)})" if notice.was else ""
+    text = (
+        f"{mention(notice.host_id)} moved “{escape(notice.title)}”: it's now "
+        f"{local_time(notice.start, notice.tz)}{was}."
+    )
+    blocks: list[Block] = [_section(f":calendar: {text}")]
+    if notice.on_calendar:
+        blocks += [
+            _section(_when_where(notice) + "\nThe calendar file below replaces the one you had."),
+            _seat_actions(notice, "I can't make it"),
+        ]
+    else:
+        ref = SessionRef(notice.session_id).encode()
+        leave = ButtonElement(text="Leave the waitlist", action_id=Action.LEAVE_SESSION, value=ref)
+        blocks.append(ActionsBlock(elements=[leave]))
+    return _render(text, *blocks)
+
+
 def gathering(notice: n.SessionGathering) -> Message:
     times = ", ".join(
         f"{mention(uid)}: {local_time(notice.start, notice.tzs.get(uid, 'UTC'))}" for uid in notice.users
