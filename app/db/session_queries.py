@@ -9,7 +9,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
-from app.db.models import HostedSession, MentorProfile, Office, SessionSeat
+from app.db.models import HostedSession, Meeting, MentorProfile, Office, SessionSeat
+from app.domain.model import MeetingStatus
+from app.domain.slots import SLOT_LENGTH
 
 OPEN, CANCELLED = "open", "cancelled"
 TAKEN, WAITLISTED, LEFT = "taken", "waitlisted", "left"
@@ -137,6 +139,19 @@ def cancel(session: Session, session_id: int, *, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     ).first()
     return done is not None
+
+
+def clashing_conversation(session: Session, user_id: str, start: datetime, end: datetime) -> datetime | None:
+    """The start of a 1:1 the person has (asked for or confirmed, on either side) that overlaps
+    [start, end), the earliest; None when there is none."""
+    return session.scalar(
+        select(func.min(Meeting.start_at)).where(
+            or_(Meeting.mentor_id == user_id, Meeting.asker_id == user_id),
+            Meeting.status.in_((MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)),
+            Meeting.start_at < end,
+            Meeting.start_at > start - SLOT_LENGTH,
+        )
+    )
 
 
 def move(session: Session, session_id: int, *, start: datetime, sequence: int, now: datetime) -> bool:

@@ -19,7 +19,16 @@ from app.db import office_queries, queries
 from app.db import session_queries as sq
 from app.db.models import HostedSession
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from app.domain.formats import RULES, Format, SessionPlan, Where, validate_plan, validate_start
+from app.domain.formats import (
+    RULES,
+    Format,
+    PlanError,
+    SessionPlan,
+    Where,
+    validate_plan,
+    validate_start,
+)
+from app.domain.slots import load_zone
 from app.services import outbox
 from app.services.clock import Clock, utc_now
 from app.services.notices import (
@@ -100,6 +109,7 @@ class HostingService:
                 raise NotAllowed(NOT_ON_REGISTER)
             offices = {o.name: o.id for o in office_queries.all_offices(session)}
             plan = validate_plan(plan, now=now, offices=offices)
+            _no_conversation_then(session, person, plan.start, plan.start + plan.length)
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
             row = HostedSession(
                 host_id=person.user_id,
@@ -268,6 +278,7 @@ class HostingService:
             if row.start_at == start:
                 raise InvalidInput(f"“{row.title}” is already at that time.")
             was = row.start_at
+            _no_conversation_then(session, person, start, start + timedelta(minutes=row.minutes))
             if not sq.move(session, session_id, start=start, sequence=row.sequence, now=now):
                 raise Conflict(f"“{row.title}” changed meanwhile. Look at it again and retry.")
             session.refresh(row)
@@ -384,6 +395,18 @@ def _found(session: Session, session_id: int) -> HostedSession:
     if row is None:
         raise NotFound("That session no longer exists.")
     return row
+
+
+def _no_conversation_then(session: Session, person: Person, start: datetime, end: datetime) -> None:
+    """A 1:1 booked first keeps its time: hosting (or moving a session) over it is refused."""
+    clash = sq.clashing_conversation(session, person.user_id, start, end)
+    if clash is not None:
+        local = clash.astimezone(load_zone(person.tz))
+        raise PlanError(
+            f"You have a 1:1 conversation at {local:%H:%M} on {local:%a} {local.day} {local:%b} "
+            "(your time), within this session. Pick another time, or cancel it first in `/mentor list`.",
+            field="start",
+        )
 
 
 def _movable(session: Session, user_id: str, session_id: int, *, now: datetime) -> HostedSession:
