@@ -236,6 +236,16 @@ def due_for_gathering(session: Session, *, now: datetime, lead: timedelta, limit
     return list(session.scalars(skip_locked(session, query)))
 
 
+def starting_between(session: Session, *, after: datetime, until: datetime) -> list[HostedSession]:
+    """Open sessions starting in (after, until], soonest first (the reminders' sweep)."""
+    query = (
+        select(HostedSession)
+        .where(HostedSession.status == OPEN, HostedSession.start_at > after, HostedSession.start_at <= until)
+        .order_by(HostedSession.start_at, HostedSession.id)
+    )
+    return list(session.scalars(query))
+
+
 def upcoming_of(session: Session, user_id: str, *, now: datetime, limit: int = 10) -> list[HostedSession]:
     """Open sessions still to come that the person hosts, has a seat in or waits for, soonest first."""
     theirs = select(SessionSeat.session_id).where(

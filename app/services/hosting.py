@@ -28,6 +28,7 @@ from app.domain.formats import (
     validate_plan,
     validate_start,
 )
+from app.domain.reminders import reminder_at
 from app.domain.slots import load_zone
 from app.services import outbox
 from app.services.clock import Clock, utc_now
@@ -37,11 +38,13 @@ from app.services.notices import (
     SessionCancelled,
     SessionGathering,
     SessionMoved,
+    SessionReminder,
 )
 from app.services.people import Person
 from app.services.session_notices import about_session, where_words
 
 MAX_TOPICS = 5
+REMIND_WITHIN = timedelta(hours=40)  # a reminder comes at most this long before the start (18:00 the eve)
 GATHER_LEAD = timedelta(hours=1)  # the group DM opens this long before the start; joining closes then
 NOT_ON_REGISTER = (
     "Only people on the mentor register host sessions. `/mentor join #topic` puts you on it first."
@@ -335,6 +338,34 @@ class HostingService:
                 outbox.enqueue(session, notice, now=now)
                 gathered += 1
         return gathered
+
+    def remind_due(self, *, now: datetime | None = None) -> int:
+        """The morning-of reminder (``domain.reminders``) to the host and each seat holder whose moment
+        has come, once each: the notice's key names the session's revision and the person, and the
+        outbox ignores a key it holds, so a later sweep (or another replica) adds nothing, while a moved
+        session reminds again. How many reminders this sweep found due (queued now or before)."""
+        now = now or self._clock()
+        due = 0
+        with self._sessions.begin() as session:
+            for row in sq.starting_between(session, after=now, until=now + REMIND_WITHIN):
+                people = [row.host_id, *(s.user_id for s in sq.seats_by_status(session, row.id, sq.TAKEN))]
+                tzs = queries.member_tzs(session, people, self._default_tz)
+                for user_id in people:
+                    if reminder_at(row.start_at, load_zone(tzs[user_id])) > now:
+                        continue
+                    notice = about_session(
+                        SessionReminder,
+                        session,
+                        row,
+                        user_id,
+                        key=f"session:{row.id}:reminder:{row.sequence}:{user_id}",
+                        now=now,
+                        default_tz=self._default_tz,
+                        on_calendar=False,
+                    )
+                    outbox.enqueue(session, notice, now=now)
+                    due += 1
+        return due
 
     def _seat_the_next(self, session: Session, row: HostedSession, *, now: datetime) -> None:
         waiting = sq.seats_by_status(session, row.id, sq.WAITLISTED)

@@ -39,6 +39,7 @@ PEOPLE = {
     "session_seat_confirmed": ((TO,), (TO, OTHER)),
     "session_seat_offered": ((TO,), (TO, OTHER)),
     "session_moved": ((TO,), (TO, OTHER)),
+    "session_reminder": ((TO,), (TO, OTHER)),
     "session_cancelled": ((TO,), (TO, OTHER)),
     "session_gathering": ((OTHER, TO), (OTHER, TO)),
     "home_refresh": ((TO,), (TO,)),

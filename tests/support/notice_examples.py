@@ -93,6 +93,18 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             at=START,
             on_calendar=True,
         ),
+        "session_reminder": n.SessionReminder(
+            key=key,
+            to=to,
+            session_id=1,
+            host_id=other,
+            title="Office hours",
+            start=START,
+            tz="Asia/Kolkata",
+            minutes=45,
+            where="online: https://meet.example.com/abc",
+            at=START,
+        ),
         "session_moved": n.SessionMoved(
             key=key,
             to=to,

@@ -53,6 +53,7 @@ from app.services.notices.sessions import (
     SessionCancelled,
     SessionGathering,
     SessionMoved,
+    SessionReminder,
 )
 
 
@@ -83,6 +84,7 @@ Notice = (
     | SessionCancelled
     | SessionGathering
     | SessionMoved
+    | SessionReminder
     | HomeRefresh
 )
 
@@ -106,6 +108,7 @@ KINDS: dict[str, type[Notice]] = {
         SessionCancelled,
         SessionGathering,
         SessionMoved,
+        SessionReminder,
         HomeRefresh,
     )
 }
@@ -151,6 +154,7 @@ __all__ = [
     "SessionCancelled",
     "SessionGathering",
     "SessionMoved",
+    "SessionReminder",
     "Undecodable",
     "UnknownKind",
     "decode",

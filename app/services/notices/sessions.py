@@ -120,6 +120,14 @@ class SessionCancelled(AboutASession):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SessionReminder(AboutASession):
+    """The one reminder, the morning of the session on the person's clock (host and seat holders)."""
+
+    kind: ClassVar[str] = "session_reminder"
+    priority: ClassVar[Priority] = Priority.BULK
+
+
+@dataclass(frozen=True, kw_only=True)
 class SessionMoved(AboutASession):
     """The host moved the session (``start`` is the new time, ``was`` the old): each person with a seat
     gets the calendar's next revision, those waiting are told."""

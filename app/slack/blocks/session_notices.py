@@ -79,6 +79,18 @@ def session_cancelled(notice: n.SessionCancelled) -> Message:
     return _render(text, _section(text))
 
 
+def reminder(notice: n.SessionReminder) -> Message:
+    hosting = notice.to == notice.host_id
+    who = "you host" if hosting else f"with {mention(notice.host_id)}"
+    text = f"Reminder: “{escape(notice.title)}” {who}, {local_time(notice.start, notice.tz)}."
+    blocks: list[Block] = [_section(f":alarm_clock: {text}"), _section(_when_where(notice))]
+    if not hosting:
+        ref = SessionRef(notice.session_id).encode()
+        leave = ButtonElement(text="I can't make it", action_id=Action.LEAVE_SESSION, value=ref)
+        blocks.append(ActionsBlock(elements=[leave]))
+    return _render(text, *blocks)
+
+
 def session_moved(notice: n.SessionMoved) -> Message:
     was = f" (it was {local_time(notice.was, notice.tz)})" if notice.was else ""
     text = (
