@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import office_queries, queries
 from app.db import session_queries as sq
 from app.db.models import HostedSession
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.formats import (
     RULES,
     Format,
-    PlanError,
     SessionPlan,
     Where,
     validate_plan,
@@ -41,6 +40,7 @@ from app.services.notices import (
     SessionReminder,
 )
 from app.services.people import Person
+from app.services.session_checks import found, joinable, movable, no_conversation_then, place_filter
 from app.services.session_notices import about_session, where_words
 
 MAX_TOPICS = 5
@@ -112,7 +112,7 @@ class HostingService:
                 raise NotAllowed(NOT_ON_REGISTER)
             offices = {o.name: o.id for o in office_queries.all_offices(session)}
             plan = validate_plan(plan, now=now, offices=offices)
-            _no_conversation_then(session, person, plan.start, plan.start + plan.length)
+            no_conversation_then(session, person, plan.start, plan.start + plan.length)
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
             row = HostedSession(
                 host_id=person.user_id,
@@ -144,7 +144,7 @@ class HostingService:
         office's name."""
         now = self._clock()
         with self._sessions() as session:
-            where, office_id = _place_filter(session, place)
+            where, office_id = place_filter(session, place)
             rows = sq.upcoming(session, now=now, topics=topics, where=where, office_id=office_id)
             return self._views(session, rows, person.user_id)
 
@@ -157,13 +157,13 @@ class HostingService:
 
     def session(self, person: Person, session_id: int) -> SessionView:
         with self._sessions() as session:
-            return self._view(session, _found(session, session_id), person.user_id)
+            return self._view(session, found(session, session_id), person.user_id)
 
     def join(self, person: Person, session_id: int) -> JoinResult:
         """A seat if one is left, else a place on the waitlist."""
         now = self._clock()
         with self._sessions.begin() as session:
-            row = _joinable(session, session_id, now=now)
+            row = joinable(session, session_id, now=now)
             if row.host_id == person.user_id:
                 raise InvalidInput("You're hosting this session: your place is kept.")
             seat = sq.seat_of(session, session_id, person.user_id)
@@ -210,7 +210,7 @@ class HostingService:
         self, session: Session, user_id: str, session_id: int, *, now: datetime
     ) -> HostedSession:
         """Leave in the caller's transaction (erasure calls it too)."""
-        row = _found(session, session_id)
+        row = found(session, session_id)
         seat = sq.seat_of(session, session_id, user_id)
         if seat is None or seat.status == sq.LEFT:
             raise Conflict(f"You have no seat in “{row.title}”.")
@@ -238,7 +238,7 @@ class HostingService:
         self, session: Session, user_id: str, session_id: int, *, now: datetime
     ) -> HostedSession:
         """Cancel in the caller's transaction (erasure calls it too)."""
-        row = _found(session, session_id)
+        row = found(session, session_id)
         if row.host_id != user_id:
             raise NotAllowed("Only the host can cancel a session.")
         if row.status == sq.CANCELLED:
@@ -268,7 +268,7 @@ class HostingService:
     def movable(self, person: Person, session_id: int) -> SessionView:
         """The session, for the host's "move" form; refused as ``move`` would refuse it."""
         with self._sessions() as session:
-            row = _movable(session, person.user_id, session_id, now=self._clock())
+            row = movable(session, person.user_id, session_id, now=self._clock())
             return self._view(session, row, person.user_id)
 
     def move(self, person: Person, session_id: int, start: datetime) -> SessionView:
@@ -277,11 +277,11 @@ class HostingService:
         now = self._clock()
         validate_start(start, now=now)
         with self._sessions.begin() as session:
-            row = _movable(session, person.user_id, session_id, now=now)
+            row = movable(session, person.user_id, session_id, now=now)
             if row.start_at == start:
                 raise InvalidInput(f"“{row.title}” is already at that time.")
             was = row.start_at
-            _no_conversation_then(session, person, start, start + timedelta(minutes=row.minutes))
+            no_conversation_then(session, person, start, start + timedelta(minutes=row.minutes))
             if not sq.move(session, session_id, start=start, sequence=row.sequence, now=now):
                 raise Conflict(f"“{row.title}” changed meanwhile. Look at it again and retry.")
             session.refresh(row)
@@ -419,62 +419,3 @@ class HostingService:
 
 def _part(status: str | None) -> str | None:
     return status if status in (sq.TAKEN, sq.WAITLISTED) else None
-
-
-def _found(session: Session, session_id: int) -> HostedSession:
-    row = sq.session_by_id(session, session_id)
-    if row is None:
-        raise NotFound("That session no longer exists.")
-    return row
-
-
-def _no_conversation_then(session: Session, person: Person, start: datetime, end: datetime) -> None:
-    """A 1:1 booked first keeps its time: hosting (or moving a session) over it is refused."""
-    clash = sq.clashing_conversation(session, person.user_id, start, end)
-    if clash is not None:
-        local = clash.astimezone(load_zone(person.tz))
-        raise PlanError(
-            f"You have a 1:1 conversation at {local:%H:%M} on {local:%a} {local.day} {local:%b} "
-            "(your time), within this session. Pick another time, or cancel it first in `/mentor list`.",
-            field="start",
-        )
-
-
-def _movable(session: Session, user_id: str, session_id: int, *, now: datetime) -> HostedSession:
-    row = _found(session, session_id)
-    if row.host_id != user_id:
-        raise NotAllowed("Only the host can move a session.")
-    if row.status == sq.CANCELLED:
-        raise Conflict(f"“{row.title}” is cancelled: there's nothing to move.")
-    if row.start_at <= now:
-        raise Conflict(f"“{row.title}” has already started.")
-    return row
-
-
-def _joinable(session: Session, session_id: int, *, now: datetime) -> HostedSession:
-    row = _found(session, session_id)
-    if row.status == sq.CANCELLED:
-        raise Conflict(f"The host cancelled “{row.title}”.")
-    if row.start_at <= now:
-        raise Conflict(f"“{row.title}” has already started: there's no joining it now.")
-    if row.gathered_at is not None:
-        raise Conflict(f"Joining “{row.title}” closed when its group DM opened, an hour before the start.")
-    return row
-
-
-def _place_filter(session: Session, place: str | None) -> tuple[str | None, int | None]:
-    """("online" | "in_person" | None, an office's id | None) for what followed ``/mentor sessions``."""
-    if not place:
-        return None, None
-    words = " ".join(place.split()).lower()
-    if words == "online":
-        return Where.ONLINE.value, None
-    if words in ("in person", "in-person", "inperson"):
-        return Where.IN_PERSON.value, None
-    for office in office_queries.all_offices(session):
-        if office.name.lower() == words:
-            return None, office.id
-    raise InvalidInput(
-        f"There is no office called {' '.join(place.split())[:60]}. Say `online`, `in person` or an office "
-        "from `/mentor offices`."
-    )
