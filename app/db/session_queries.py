@@ -246,6 +246,17 @@ def starting_between(session: Session, *, after: datetime, until: datetime) -> l
     return list(session.scalars(query))
 
 
+def running_with_check_ins(session: Session, *, now: datetime, longest: timedelta) -> list[HostedSession]:
+    """Open sessions under way at ``now`` whose host asked for check-ins."""
+    query = select(HostedSession).where(
+        HostedSession.status == OPEN,
+        HostedSession.check_ins.is_(True),
+        HostedSession.start_at <= now,
+        HostedSession.start_at > now - longest,
+    )
+    return [row for row in session.scalars(query) if row.start_at + timedelta(minutes=row.minutes) > now]
+
+
 def upcoming_of(session: Session, user_id: str, *, now: datetime, limit: int = 10) -> list[HostedSession]:
     """Open sessions still to come that the person hosts, has a seat in or waits for, soonest first."""
     theirs = select(SessionSeat.session_id).where(

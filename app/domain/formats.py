@@ -109,6 +109,7 @@ class SessionPlan:
     office: str | None = None  # in person: one of the admins' offices
     place: str | None = None  # in person: a room, a restaurant
     description: str = ""
+    check_ins: bool = False  # coworking: a check-in prompt every 30 minutes in the group DM
 
 
 class PlanError(InvalidInput):
@@ -211,6 +212,18 @@ def validate_plan(plan: SessionPlan, *, now: datetime, offices: Collection[str])
         place = " ".join((plan.place or "").split()) or None
         if place and len(place) > MAX_PLACE:
             raise PlanError(f"Keep the place to {MAX_PLACE} characters (it has {len(place)}).", field="place")
+    if plan.check_ins and plan.format != Format.COWORKING:
+        raise PlanError("Check-ins every 30 minutes are for coworking sessions.", field="check_ins")
     return SessionPlan(
-        plan.format, title, plan.start, plan.length, plan.seats, plan.where, link, office, place, description
+        plan.format,
+        title,
+        plan.start,
+        plan.length,
+        plan.seats,
+        plan.where,
+        link,
+        office,
+        place,
+        description,
+        plan.check_ins,
     )

@@ -35,6 +35,7 @@ from app.services.notices import (
     SeatConfirmed,
     SeatOffered,
     SessionCancelled,
+    SessionCheckIn,
     SessionGathering,
     SessionMoved,
     SessionReminder,
@@ -45,6 +46,7 @@ from app.services.session_notices import about_session, where_words
 
 MAX_TOPICS = 5
 REMIND_WITHIN = timedelta(hours=40)  # a reminder comes at most this long before the start (18:00 the eve)
+CHECK_IN_EVERY = timedelta(minutes=30)
 GATHER_LEAD = timedelta(hours=1)  # the group DM opens this long before the start; joining closes then
 NOT_ON_REGISTER = (
     "Only people on the mentor register host sessions. `/mentor join #topic` puts you on it first."
@@ -128,6 +130,7 @@ class HostingService:
                 office_id=offices[plan.office] if plan.office else None,
                 place=plan.place,
                 description=plan.description,
+                check_ins=plan.check_ins,
                 status=sq.OPEN,
                 sequence=0,
                 created_at=now,
@@ -365,6 +368,36 @@ class HostingService:
                     )
                     outbox.enqueue(session, notice, now=now)
                     due += 1
+        return due
+
+    def check_in_due(self, *, now: datetime | None = None) -> int:
+        """The latest check-in prompt due in each coworking session under way that asked for them: one
+        every ``CHECK_IN_EVERY`` from its start, none at its end, each once (the outbox's key); after
+        downtime only the latest, not a backlog. How many were found due."""
+        now = now or self._clock()
+        due = 0
+        with self._sessions.begin() as session:
+            for row in sq.running_with_check_ins(
+                session, now=now, longest=RULES[Format.COWORKING].max_length
+            ):
+                number = (now - row.start_at) // CHECK_IN_EVERY
+                end = row.start_at + timedelta(minutes=row.minutes)
+                if number < 1 or row.start_at + number * CHECK_IN_EVERY >= end:
+                    continue
+                seated = [s.user_id for s in sq.seats_by_status(session, row.id, sq.TAKEN)]
+                if not seated:
+                    continue
+                notice = SessionCheckIn(
+                    key=f"session:{row.id}:checkin:{row.sequence}:{number}",
+                    users=(row.host_id, *seated),
+                    session_id=row.id,
+                    host_id=row.host_id,
+                    title=row.title,
+                    number=number,
+                    minutes_left=(end - now) // timedelta(minutes=1),
+                )
+                outbox.enqueue(session, notice, now=now)
+                due += 1
         return due
 
     def _seat_the_next(self, session: Session, row: HostedSession, *, now: datetime) -> None:

@@ -89,6 +89,7 @@ class Block(StrEnum):
     SESSION_OFFICE = "session_office"
     SESSION_PLACE = "session_place"
     SESSION_DESCRIPTION = "session_description"
+    SESSION_CHECK_INS = "session_check_ins"
 
 
 class Field(StrEnum):
@@ -120,3 +121,4 @@ class Field(StrEnum):
     SESSION_OFFICE = "session_office_input"
     SESSION_PLACE = "session_place_input"
     SESSION_DESCRIPTION = "session_description_input"
+    SESSION_CHECK_INS = "session_check_ins_input"

@@ -40,6 +40,7 @@ PEOPLE = {
     "session_seat_offered": ((TO,), (TO, OTHER)),
     "session_moved": ((TO,), (TO, OTHER)),
     "session_reminder": ((TO,), (TO, OTHER)),
+    "session_check_in": ((OTHER, TO), (OTHER, TO)),
     "session_cancelled": ((TO,), (TO, OTHER)),
     "session_gathering": ((OTHER, TO), (OTHER, TO)),
     "home_refresh": ((TO,), (TO,)),

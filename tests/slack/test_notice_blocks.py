@@ -22,6 +22,7 @@ WORDS = {
     "coffee_left_out": "couldn't find you a match",
     "coffee_partner_left": "can no longer be reached",
     "session_seat_confirmed": "You have a seat in “Office hours”",
+    "session_check_in": "Check-in 2 for “Deep work”",
     "session_reminder": "Reminder: “Office hours” with <@U2>",
     "session_moved": "<@U2> moved “Office hours”: it's now",
     "session_seat_offered": "A seat came free in “Office hours”",

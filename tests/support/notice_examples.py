@@ -93,6 +93,15 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             at=START,
             on_calendar=True,
         ),
+        "session_check_in": n.SessionCheckIn(
+            key=key,
+            users=(other, to),
+            session_id=1,
+            host_id=other,
+            title="Deep work",
+            number=2,
+            minutes_left=90,
+        ),
         "session_reminder": n.SessionReminder(
             key=key,
             to=to,

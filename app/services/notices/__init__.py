@@ -51,6 +51,7 @@ from app.services.notices.sessions import (
     SeatConfirmed,
     SeatOffered,
     SessionCancelled,
+    SessionCheckIn,
     SessionGathering,
     SessionMoved,
     SessionReminder,
@@ -83,6 +84,7 @@ Notice = (
     | SeatOffered
     | SessionCancelled
     | SessionGathering
+    | SessionCheckIn
     | SessionMoved
     | SessionReminder
     | HomeRefresh
@@ -107,6 +109,7 @@ KINDS: dict[str, type[Notice]] = {
         SeatOffered,
         SessionCancelled,
         SessionGathering,
+        SessionCheckIn,
         SessionMoved,
         SessionReminder,
         HomeRefresh,
@@ -152,6 +155,7 @@ __all__ = [
     "SeatConfirmed",
     "SeatOffered",
     "SessionCancelled",
+    "SessionCheckIn",
     "SessionGathering",
     "SessionMoved",
     "SessionReminder",

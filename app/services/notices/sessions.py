@@ -149,6 +149,49 @@ class SessionMoved(AboutASession):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SessionCheckIn(NoticeBase):
+    """A coworking session's check-in prompt, every 30 minutes while it runs, in its group DM."""
+
+    kind: ClassVar[str] = "session_check_in"
+    users: tuple[str, ...]
+    session_id: int
+    host_id: str
+    title: str
+    number: int  # the first comes 30 minutes in
+    minutes_left: int
+
+    @property
+    def send_to(self) -> tuple[str, ...]:
+        return self.users
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return ids(self.users, [self.host_id])
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "users": list(self.users),
+            "session_id": self.session_id,
+            "host_id": self.host_id,
+            "title": self.title,
+            "number": self.number,
+            "minutes_left": self.minutes_left,
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        return cls(
+            key=key,
+            users=tuple(p["users"]),
+            session_id=int(p["session_id"]),
+            host_id=p["host_id"],
+            title=p["title"],
+            number=int(p["number"]),
+            minutes_left=int(p["minutes_left"]),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class SessionGathering(NoticeBase):
     """An hour before a session: its group DM, the host and everyone with a seat (8 at most), with the
     time in each one's zone and where they meet."""

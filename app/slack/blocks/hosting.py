@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     DatePickerElement,
     InputBlock,
@@ -155,6 +156,15 @@ def host_modal(*, tz: str, offices: Sequence[str], form: ProfileForm) -> dict[st
             optional=True,
             element=PlainTextInputElement(
                 action_id=Field.SESSION_DESCRIPTION, multiline=True, max_length=MAX_DESCRIPTION
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.SESSION_CHECK_INS,
+            label="Check-ins (coworking)",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=Field.SESSION_CHECK_INS,
+                options=[Option(value="on", text="Post a short check-in every 30 minutes in the group DM")],
             ),
         ),
     ]

@@ -65,6 +65,8 @@ def render(notice: n.Notice) -> Message:
             return session_notices.seat_offered(notice)
         case n.SessionCancelled():
             return session_notices.session_cancelled(notice)
+        case n.SessionCheckIn():
+            return session_notices.check_in(notice)
         case n.SessionReminder():
             return session_notices.reminder(notice)
         case n.SessionMoved():

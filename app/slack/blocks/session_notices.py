@@ -79,6 +79,14 @@ def session_cancelled(notice: n.SessionCancelled) -> Message:
     return _render(text, _section(text))
 
 
+def check_in(notice: n.SessionCheckIn) -> Message:
+    text = (
+        f"Check-in {notice.number} for “{escape(notice.title)}”: what did you get done, and what's next? "
+        f"A line each in a thread. {length_text(notice.minutes_left)} to go."
+    )
+    return _render(text, _section(f":coffee: {text}"))
+
+
 def reminder(notice: n.SessionReminder) -> Message:
     hosting = notice.to == notice.host_id
     who = "you host" if hosting else f"with {mention(notice.host_id)}"

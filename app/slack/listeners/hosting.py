@@ -38,6 +38,7 @@ _FIELD_BLOCKS = {
     "office": Block.SESSION_OFFICE,
     "place": Block.SESSION_PLACE,
     "description": Block.SESSION_DESCRIPTION,
+    "check_ins": Block.SESSION_CHECK_INS,
 }
 
 
@@ -149,10 +150,14 @@ def read_host_form(
         office=office if where == Where.IN_PERSON else None,
         place=_text(values, Block.SESSION_PLACE, Field.SESSION_PLACE) or None,
         description=_text(values, Block.SESSION_DESCRIPTION, Field.SESSION_DESCRIPTION),
+        check_ins=bool(
+            _state(values, Block.SESSION_CHECK_INS, Field.SESSION_CHECK_INS).get("selected_options")
+        ),
     )
     return (plan, topics), {}
 
 
+_CHECK_INS = (Block.SESSION_CHECK_INS, Field.SESSION_CHECK_INS)
 _NUMBERS = ((Block.SESSION_LENGTH, Field.SESSION_LENGTH), (Block.SESSION_SEATS, Field.SESSION_SEATS))
 
 
