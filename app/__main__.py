@@ -313,6 +313,7 @@ def _serve(bot: Bot, server: HttpServer | None, stopping: _Stopping) -> int:
             return 0
         return _serve_socket_mode(bot, stopping)
     finally:
+        bot.after_ack.shutdown()  # a click acked before the stop still gets its seat and its answer
         bot.dispatcher.stop()  # a long drain gives back what it hasn't tried instead of holding up the exit
         if scheduler is not None:
             scheduler.shutdown(wait=True)

@@ -38,6 +38,7 @@ from app.services.outbox import Outbox
 from app.services.ports import ChannelMembers
 from app.services.programs import ProgramsService
 from app.services.register import RegisterService
+from app.slack.after_ack import AfterAck
 from app.slack.app import create_bolt_app
 from app.slack.channel_sync import SlackChannelMembers, SlackWorkspacePeople
 from app.slack.delivery import Dispatcher
@@ -60,6 +61,7 @@ class Bot:
     dispatcher: Dispatcher
     delivery: NoticeDelivery
     metrics: Metrics
+    after_ack: AfterAck
 
     def healthy(self) -> bool:
         with self.engine.connect() as connection:
@@ -182,7 +184,8 @@ def create_bot(
     services = create_services(engine, settings, clock, channel_members=SlackChannelMembers(client))
     people = PeopleDirectory(client, default_tz=settings.default_timezone)
     home = HomePublisher(client, services, people)
-    bolt_app = create_bolt_app(settings, services, client, people, home)
+    after_ack = AfterAck(settings.after_ack_threads)
+    bolt_app = create_bolt_app(settings, services, client, people, home, after_ack)
     dispatcher = Dispatcher(
         services.outbox,
         create_web_client(settings, for_delivery=True),
@@ -193,4 +196,14 @@ def create_bot(
         history_check=settings.slack_history_check,
     )
     metrics = Metrics(services.operations.snapshot)
-    return Bot(settings, engine, services, client, bolt_app, dispatcher, NoticeDelivery(dispatcher), metrics)
+    return Bot(
+        settings,
+        engine,
+        services,
+        client,
+        bolt_app,
+        dispatcher,
+        NoticeDelivery(dispatcher),
+        metrics,
+        after_ack,
+    )

@@ -116,6 +116,13 @@ class Settings(DatabaseSettings):
     )
     scheduler_enabled: bool = Field(default=True, description="run the background jobs in this process")
     http_threads: int = Field(default=16, ge=1, le=256, description="HTTP worker threads")
+    after_ack_threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="threads for work a listener hands off after its ack (a Join's seat); few, so a burst "
+        "of that work leaves the CPU to the acks",
+    )
     web_concurrency: int = Field(
         default=1,
         ge=1,

@@ -81,6 +81,8 @@ def one_run(fake: FakeSlack, backend: str, people: int, seats: int, run: int) ->
             block_actions_body(u, "join_session", ref, response_url=fake.response_url(k))
             for u, k in zip(users, keys, strict=True)
         ]
+        # Warm-up, untimed: Bolt's auth.test (start-up does it in `mentorbot run`) and the first connections.
+        _post(base, slash_command_body(text="help", user_id=HOST.user_id))
         acks = _at_once(base, clicks)
         answers = [fake.wait_for(lambda k=k: fake.responses_for(k), timeout=30)[-1] for k in keys]
         texts = [str(a.text or "") for a in answers]

@@ -9,7 +9,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
-from app.db.models import HostedSession, MentorProfile, Office, SessionSeat
+from app.db.models import HostedSession, Meeting, MentorProfile, Office, SessionSeat
+from app.domain.model import MeetingStatus
+from app.domain.slots import SLOT_LENGTH
 
 OPEN, CANCELLED = "open", "cancelled"
 TAKEN, WAITLISTED, LEFT = "taken", "waitlisted", "left"
@@ -139,6 +141,34 @@ def cancel(session: Session, session_id: int, *, now: datetime) -> bool:
     return done is not None
 
 
+def clashing_conversation(session: Session, user_id: str, start: datetime, end: datetime) -> datetime | None:
+    """The start of a 1:1 the person has (asked for or confirmed, on either side) that overlaps
+    [start, end), the earliest; None when there is none."""
+    return session.scalar(
+        select(func.min(Meeting.start_at)).where(
+            or_(Meeting.mentor_id == user_id, Meeting.asker_id == user_id),
+            Meeting.status.in_((MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)),
+            Meeting.start_at < end,
+            Meeting.start_at > start - SLOT_LENGTH,
+        )
+    )
+
+
+def move(session: Session, session_id: int, *, start: datetime, sequence: int, now: datetime) -> bool:
+    """Move an open session at revision ``sequence`` to ``start``: the next revision, its group DM to
+    open again before the new time. False when it was cancelled or moved meanwhile (two submits)."""
+    done = session.execute(
+        update(HostedSession)
+        .where(
+            HostedSession.id == session_id, HostedSession.status == OPEN, HostedSession.sequence == sequence
+        )
+        .values(start_at=start, sequence=sequence + 1, gathered_at=None, updated_at=now)
+        .returning(HostedSession.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return done is not None
+
+
 def add_seat(session: Session, session_id: int, user_id: str, status: str, *, now: datetime) -> bool:
     """A first seat row for the person; False when they already have one (a double click racing)."""
     values = dict(
@@ -204,6 +234,27 @@ def due_for_gathering(session: Session, *, now: datetime, lead: timedelta, limit
         .limit(limit)
     )
     return list(session.scalars(skip_locked(session, query)))
+
+
+def starting_between(session: Session, *, after: datetime, until: datetime) -> list[HostedSession]:
+    """Open sessions starting in (after, until], soonest first (the reminders' sweep)."""
+    query = (
+        select(HostedSession)
+        .where(HostedSession.status == OPEN, HostedSession.start_at > after, HostedSession.start_at <= until)
+        .order_by(HostedSession.start_at, HostedSession.id)
+    )
+    return list(session.scalars(query))
+
+
+def running_with_check_ins(session: Session, *, now: datetime, longest: timedelta) -> list[HostedSession]:
+    """Open sessions under way at ``now`` whose host asked for check-ins."""
+    query = select(HostedSession).where(
+        HostedSession.status == OPEN,
+        HostedSession.check_ins.is_(True),
+        HostedSession.start_at <= now,
+        HostedSession.start_at > now - longest,
+    )
+    return [row for row in session.scalars(query) if row.start_at + timedelta(minutes=row.minutes) > now]
 
 
 def upcoming_of(session: Session, user_id: str, *, now: datetime, limit: int = 10) -> list[HostedSession]:

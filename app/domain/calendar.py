@@ -19,10 +19,17 @@ def meeting_uid(meeting_id: int) -> str:
     return f"meeting-{meeting_id}@mentorbot"
 
 
+def session_uid(session_id: int) -> str:
+    """A hosted session's UID: one event for all its people and all its revisions (moves, cancel)."""
+    return f"session-{session_id}@mentorbot"
+
+
 @dataclass(frozen=True, slots=True)
 class CalendarEvent:
     """One revision of a meeting on people's calendars. ``goal`` belongs in the description only:
-    calendars are often shared, so the title never holds it. ``stamp``: when this revision was made."""
+    calendars are often shared, so the title never holds it. ``stamp``: when this revision was made.
+    A hosted session has a ``title`` of its own (what the host called it, shown to everyone who finds
+    it) and a ``location``; ``goal`` is then its description."""
 
     uid: str
     sequence: int
@@ -31,6 +38,8 @@ class CalendarEvent:
     goal: str
     stamp: datetime
     cancelled: bool = False
+    title: str | None = None
+    location: str | None = None
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.stamp.tzinfo is None:

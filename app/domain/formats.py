@@ -109,6 +109,7 @@ class SessionPlan:
     office: str | None = None  # in person: one of the admins' offices
     place: str | None = None  # in person: a room, a restaurant
     description: str = ""
+    check_ins: bool = False  # coworking: a check-in prompt every 30 minutes in the group DM
 
 
 class PlanError(InvalidInput):
@@ -146,6 +147,16 @@ def validate_link(link: str) -> str:
     return text
 
 
+def validate_start(start: datetime, *, now: datetime) -> None:
+    """A session's start (at hosting, or moving it): in the future and at most 90 days ahead."""
+    require_aware(now, "now")
+    require_aware(start, "start")
+    if start <= now:
+        raise PlanError("That time has passed. Pick a time in the future.", field="start")
+    if start > now + BOOKING_HORIZON:
+        raise PlanError("Sessions can be planned at most 90 days ahead. Pick an earlier date.", field="start")
+
+
 def validate_plan(plan: SessionPlan, *, now: datetime, offices: Collection[str]) -> SessionPlan:
     """``plan`` with its text tidied, when it keeps its format's rules; InvalidInput, naming the first rule
     broken in words for the host, otherwise.
@@ -165,10 +176,7 @@ def validate_plan(plan: SessionPlan, *, now: datetime, offices: Collection[str])
         raise PlanError(
             f"A title can be at most {MAX_TITLE} characters; this one has {len(title)}.", field="title"
         )
-    if plan.start <= now:
-        raise PlanError("That time has passed. Pick a time in the future.", field="start")
-    if plan.start > now + BOOKING_HORIZON:
-        raise PlanError("Sessions can be planned at most 90 days ahead. Pick an earlier date.", field="start")
+    validate_start(plan.start, now=now)
     if not rules.min_length <= plan.length <= rules.max_length or plan.length % timedelta(minutes=15):
         raise PlanError(
             f"{rules.label} lasts {_range_words(rules.min_length, rules.max_length)}"
@@ -204,6 +212,18 @@ def validate_plan(plan: SessionPlan, *, now: datetime, offices: Collection[str])
         place = " ".join((plan.place or "").split()) or None
         if place and len(place) > MAX_PLACE:
             raise PlanError(f"Keep the place to {MAX_PLACE} characters (it has {len(place)}).", field="place")
+    if plan.check_ins and plan.format != Format.COWORKING:
+        raise PlanError("Check-ins every 30 minutes are for coworking sessions.", field="check_ins")
     return SessionPlan(
-        plan.format, title, plan.start, plan.length, plan.seats, plan.where, link, office, place, description
+        plan.format,
+        title,
+        plan.start,
+        plan.length,
+        plan.seats,
+        plan.where,
+        link,
+        office,
+        place,
+        description,
+        plan.check_ins,
     )

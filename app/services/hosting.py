@@ -10,7 +10,7 @@ the waitlist. Refusals are DomainErrors with words for the person, and change no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,14 +18,35 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import office_queries, queries
 from app.db import session_queries as sq
 from app.db.models import HostedSession
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from app.domain.formats import RULES, Format, SessionPlan, Where, validate_plan
+from app.domain.errors import Conflict, InvalidInput, NotAllowed
+from app.domain.formats import (
+    RULES,
+    Format,
+    SessionPlan,
+    Where,
+    validate_plan,
+    validate_start,
+)
+from app.domain.reminders import reminder_at
+from app.domain.slots import load_zone
 from app.services import outbox
 from app.services.clock import Clock, utc_now
-from app.services.notices import SeatOffered, SessionCancelled, SessionGathering
+from app.services.notices import (
+    SeatConfirmed,
+    SeatOffered,
+    SessionCancelled,
+    SessionCheckIn,
+    SessionGathering,
+    SessionMoved,
+    SessionReminder,
+)
 from app.services.people import Person
+from app.services.session_checks import found, joinable, movable, no_conversation_then, place_filter
+from app.services.session_notices import about_session, where_words
 
 MAX_TOPICS = 5
+REMIND_WITHIN = timedelta(hours=40)  # a reminder comes at most this long before the start (18:00 the eve)
+CHECK_IN_EVERY = timedelta(minutes=30)
 GATHER_LEAD = timedelta(hours=1)  # the group DM opens this long before the start; joining closes then
 NOT_ON_REGISTER = (
     "Only people on the mentor register host sessions. `/mentor join #topic` puts you on it first."
@@ -93,6 +114,7 @@ class HostingService:
                 raise NotAllowed(NOT_ON_REGISTER)
             offices = {o.name: o.id for o in office_queries.all_offices(session)}
             plan = validate_plan(plan, now=now, offices=offices)
+            no_conversation_then(session, person, plan.start, plan.start + plan.length)
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
             row = HostedSession(
                 host_id=person.user_id,
@@ -108,6 +130,7 @@ class HostingService:
                 office_id=offices[plan.office] if plan.office else None,
                 place=plan.place,
                 description=plan.description,
+                check_ins=plan.check_ins,
                 status=sq.OPEN,
                 sequence=0,
                 created_at=now,
@@ -124,7 +147,7 @@ class HostingService:
         office's name."""
         now = self._clock()
         with self._sessions() as session:
-            where, office_id = _place_filter(session, place)
+            where, office_id = place_filter(session, place)
             rows = sq.upcoming(session, now=now, topics=topics, where=where, office_id=office_id)
             return self._views(session, rows, person.user_id)
 
@@ -137,13 +160,13 @@ class HostingService:
 
     def session(self, person: Person, session_id: int) -> SessionView:
         with self._sessions() as session:
-            return self._view(session, _found(session, session_id), person.user_id)
+            return self._view(session, found(session, session_id), person.user_id)
 
     def join(self, person: Person, session_id: int) -> JoinResult:
         """A seat if one is left, else a place on the waitlist."""
         now = self._clock()
         with self._sessions.begin() as session:
-            row = _joinable(session, session_id, now=now)
+            row = joinable(session, session_id, now=now)
             if row.host_id == person.user_id:
                 raise InvalidInput("You're hosting this session: your place is kept.")
             seat = sq.seat_of(session, session_id, person.user_id)
@@ -162,7 +185,19 @@ class HostingService:
             session.flush()
             session.refresh(row)
             position = 0
-            if not seated:
+            if seated:
+                notice = about_session(
+                    SeatConfirmed,
+                    session,
+                    row,
+                    person.user_id,
+                    key=f"session:{session_id}:seat:{person.user_id}:{int(now.timestamp())}",
+                    now=now,
+                    default_tz=self._default_tz,
+                    on_calendar=True,
+                )
+                outbox.enqueue(session, notice, now=now)
+            else:
                 waiting = [s.user_id for s in sq.seats_by_status(session, session_id, sq.WAITLISTED)]
                 position = waiting.index(person.user_id) + 1
             return JoinResult(self._view(session, row, person.user_id), seated, position)
@@ -178,7 +213,7 @@ class HostingService:
         self, session: Session, user_id: str, session_id: int, *, now: datetime
     ) -> HostedSession:
         """Leave in the caller's transaction (erasure calls it too)."""
-        row = _found(session, session_id)
+        row = found(session, session_id)
         seat = sq.seat_of(session, session_id, user_id)
         if seat is None or seat.status == sq.LEFT:
             raise Conflict(f"You have no seat in “{row.title}”.")
@@ -206,7 +241,7 @@ class HostingService:
         self, session: Session, user_id: str, session_id: int, *, now: datetime
     ) -> HostedSession:
         """Cancel in the caller's transaction (erasure calls it too)."""
-        row = _found(session, session_id)
+        row = found(session, session_id)
         if row.host_id != user_id:
             raise NotAllowed("Only the host can cancel a session.")
         if row.status == sq.CANCELLED:
@@ -215,26 +250,58 @@ class HostingService:
             raise Conflict(f"“{row.title}” has already started.")
         if not sq.cancel(session, session_id, now=now):
             raise Conflict(f"“{row.title}” is already cancelled.")
-        people = [
-            s.user_id
-            for status in (sq.TAKEN, sq.WAITLISTED)
-            for s in sq.seats_by_status(session, session_id, status)
-        ]
-        tzs = queries.member_tzs(session, people, self._default_tz)
-        for person_id in people:
-            notice = SessionCancelled(
-                key=f"session:{session_id}:cancelled:{person_id}",
-                to=person_id,
-                session_id=session_id,
-                host_id=row.host_id,
-                title=row.title,
-                start=row.start_at,
-                tz=tzs[person_id],
-            )
-            outbox.enqueue(session, notice, now=now)
+        for status in (sq.TAKEN, sq.WAITLISTED):
+            for seat in sq.seats_by_status(session, session_id, status):
+                notice = about_session(
+                    SessionCancelled,
+                    session,
+                    row,
+                    seat.user_id,
+                    key=f"session:{session_id}:cancelled:{seat.user_id}",
+                    now=now,
+                    default_tz=self._default_tz,
+                    on_calendar=status == sq.TAKEN,  # a seat was on their calendar: take it off
+                    sequence=row.sequence + 1,
+                )
+                outbox.enqueue(session, notice, now=now)
         session.flush()
         session.refresh(row)
         return row
+
+    def movable(self, person: Person, session_id: int) -> SessionView:
+        """The session, for the host's "move" form; refused as ``move`` would refuse it."""
+        with self._sessions() as session:
+            row = movable(session, person.user_id, session_id, now=self._clock())
+            return self._view(session, row, person.user_id)
+
+    def move(self, person: Person, session_id: int, start: datetime) -> SessionView:
+        """The host moves the session to ``start`` (aware): its calendar revision goes up, its group DM
+        will open again an hour before the new time, and everyone with a seat or waiting is told."""
+        now = self._clock()
+        validate_start(start, now=now)
+        with self._sessions.begin() as session:
+            row = movable(session, person.user_id, session_id, now=now)
+            if row.start_at == start:
+                raise InvalidInput(f"“{row.title}” is already at that time.")
+            was = row.start_at
+            no_conversation_then(session, person, start, start + timedelta(minutes=row.minutes))
+            if not sq.move(session, session_id, start=start, sequence=row.sequence, now=now):
+                raise Conflict(f"“{row.title}” changed meanwhile. Look at it again and retry.")
+            session.refresh(row)
+            for status in (sq.TAKEN, sq.WAITLISTED):
+                for seat in sq.seats_by_status(session, session_id, status):
+                    notice = about_session(
+                        SessionMoved,
+                        session,
+                        row,
+                        seat.user_id,
+                        key=f"session:{session_id}:moved:{row.sequence}:{seat.user_id}",
+                        now=now,
+                        default_tz=self._default_tz,
+                        on_calendar=status == sq.TAKEN,
+                    )
+                    outbox.enqueue(session, replace(notice, was=was), now=now)
+            return self._view(session, row, person.user_id)
 
     def forget_within(self, session: Session, user_id: str, *, now: datetime) -> int:
         """Before a person is erased: leave every seat still to come (the next waiting gets it) and cancel
@@ -268,12 +335,70 @@ class HostingService:
                     title=row.title,
                     start=row.start_at,
                     minutes=row.minutes,
-                    where=_where_words(row, sq.office_name(session, row.office_id)),
+                    where=where_words(row, sq.office_name(session, row.office_id)),
                     tzs=queries.member_tzs(session, users, self._default_tz),
                 )
                 outbox.enqueue(session, notice, now=now)
                 gathered += 1
         return gathered
+
+    def remind_due(self, *, now: datetime | None = None) -> int:
+        """The morning-of reminder (``domain.reminders``) to the host and each seat holder whose moment
+        has come, once each: the notice's key names the session's revision and the person, and the
+        outbox ignores a key it holds, so a later sweep (or another replica) adds nothing, while a moved
+        session reminds again. How many reminders this sweep found due (queued now or before)."""
+        now = now or self._clock()
+        due = 0
+        with self._sessions.begin() as session:
+            for row in sq.starting_between(session, after=now, until=now + REMIND_WITHIN):
+                people = [row.host_id, *(s.user_id for s in sq.seats_by_status(session, row.id, sq.TAKEN))]
+                tzs = queries.member_tzs(session, people, self._default_tz)
+                for user_id in people:
+                    if reminder_at(row.start_at, load_zone(tzs[user_id])) > now:
+                        continue
+                    notice = about_session(
+                        SessionReminder,
+                        session,
+                        row,
+                        user_id,
+                        key=f"session:{row.id}:reminder:{row.sequence}:{user_id}",
+                        now=now,
+                        default_tz=self._default_tz,
+                        on_calendar=False,
+                    )
+                    outbox.enqueue(session, notice, now=now)
+                    due += 1
+        return due
+
+    def check_in_due(self, *, now: datetime | None = None) -> int:
+        """The latest check-in prompt due in each coworking session under way that asked for them: one
+        every ``CHECK_IN_EVERY`` from its start, none at its end, each once (the outbox's key); after
+        downtime only the latest, not a backlog. How many were found due."""
+        now = now or self._clock()
+        due = 0
+        with self._sessions.begin() as session:
+            for row in sq.running_with_check_ins(
+                session, now=now, longest=RULES[Format.COWORKING].max_length
+            ):
+                number = (now - row.start_at) // CHECK_IN_EVERY
+                end = row.start_at + timedelta(minutes=row.minutes)
+                if number < 1 or row.start_at + number * CHECK_IN_EVERY >= end:
+                    continue
+                seated = [s.user_id for s in sq.seats_by_status(session, row.id, sq.TAKEN)]
+                if not seated:
+                    continue
+                notice = SessionCheckIn(
+                    key=f"session:{row.id}:checkin:{row.sequence}:{number}",
+                    users=(row.host_id, *seated),
+                    session_id=row.id,
+                    host_id=row.host_id,
+                    title=row.title,
+                    number=number,
+                    minutes_left=(end - now) // timedelta(minutes=1),
+                )
+                outbox.enqueue(session, notice, now=now)
+                due += 1
+        return due
 
     def _seat_the_next(self, session: Session, row: HostedSession, *, now: datetime) -> None:
         waiting = sq.seats_by_status(session, row.id, sq.WAITLISTED)
@@ -281,14 +406,15 @@ class HostingService:
             return
         first = waiting[0]
         sq.set_seat_status(first, sq.TAKEN, now=now)
-        notice = SeatOffered(
+        notice = about_session(
+            SeatOffered,
+            session,
+            row,
+            first.user_id,
             key=f"session:{row.id}:seat:{first.user_id}:{first.id}:{int(now.timestamp())}",
-            to=first.user_id,
-            session_id=row.id,
-            host_id=row.host_id,
-            title=row.title,
-            start=row.start_at,
-            tz=queries.member_tz(session, first.user_id, self._default_tz),
+            now=now,
+            default_tz=self._default_tz,
+            on_calendar=True,
         )
         outbox.enqueue(session, notice, now=now)
 
@@ -326,45 +452,3 @@ class HostingService:
 
 def _part(status: str | None) -> str | None:
     return status if status in (sq.TAKEN, sq.WAITLISTED) else None
-
-
-def _found(session: Session, session_id: int) -> HostedSession:
-    row = sq.session_by_id(session, session_id)
-    if row is None:
-        raise NotFound("That session no longer exists.")
-    return row
-
-
-def _joinable(session: Session, session_id: int, *, now: datetime) -> HostedSession:
-    row = _found(session, session_id)
-    if row.status == sq.CANCELLED:
-        raise Conflict(f"The host cancelled “{row.title}”.")
-    if row.start_at <= now:
-        raise Conflict(f"“{row.title}” has already started: there's no joining it now.")
-    if row.gathered_at is not None:
-        raise Conflict(f"Joining “{row.title}” closed when its group DM opened, an hour before the start.")
-    return row
-
-
-def _where_words(row: HostedSession, office: str | None) -> str:
-    if row.where == Where.ONLINE.value:
-        return f"online: {row.link}" if row.link else "online, right here (start a huddle)"
-    return ", ".join(p for p in (office, row.place) if p) or "in person"
-
-
-def _place_filter(session: Session, place: str | None) -> tuple[str | None, int | None]:
-    """("online" | "in_person" | None, an office's id | None) for what followed ``/mentor sessions``."""
-    if not place:
-        return None, None
-    words = " ".join(place.split()).lower()
-    if words == "online":
-        return Where.ONLINE.value, None
-    if words in ("in person", "in-person", "inperson"):
-        return Where.IN_PERSON.value, None
-    for office in office_queries.all_offices(session):
-        if office.name.lower() == words:
-            return None, office.id
-    raise InvalidInput(
-        f"There is no office called {' '.join(place.split())[:60]}. Say `online`, `in person` or an office "
-        "from `/mentor offices`."
-    )

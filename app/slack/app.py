@@ -13,6 +13,7 @@ from app.config import Settings
 from app.domain.errors import DomainError, NotAllowed
 from app.logs import ContextExecutor, bind, current_fields
 from app.services.container import Services
+from app.slack.after_ack import AfterAck, error_text
 from app.slack.command_text import subcommand_word
 from app.slack.home import HomePublisher
 from app.slack.listeners import (
@@ -24,10 +25,10 @@ from app.slack.listeners import (
     events,
     hosting,
     insight,
+    moving,
     programs,
     views,
 )
-from app.slack.mrkdwn import escape
 from app.slack.people import PeopleDirectory
 from app.slack.verification import QuietRequestVerification
 
@@ -36,11 +37,14 @@ log = logging.getLogger(__name__)
 # Socket Mode puts the envelope's id in the Bolt context under this name (see socket_mode.py).
 ENVELOPE_ID = "socket_mode_envelope_id"
 
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
-
 
 def create_bolt_app(
-    settings: Settings, services: Services, client: WebClient, people: PeopleDirectory, home: HomePublisher
+    settings: Settings,
+    services: Services,
+    client: WebClient,
+    people: PeopleDirectory,
+    home: HomePublisher,
+    after_ack: AfterAck,
 ) -> App:
     signing_secret = settings.slack_signing_secret.get_secret_value()
     app = App(
@@ -78,6 +82,7 @@ def create_bolt_app(
         context["people"] = people
         context["home"] = home
         context["settings"] = settings
+        context["after_ack"] = after_ack
         next()
 
     @app.error
@@ -89,11 +94,9 @@ def create_bolt_app(
             # Buttons and commands for admins are only shown to admins: a request that gets here was
             # crafted or is very stale. Worth a line for whoever watches the logs.
             log.warning("refused: %s by %s: %s", current_fields().get("what"), _user_id(body), error.message)
-        if isinstance(error, DomainError):
-            text = escape(error.message)  # messages may quote what the person typed
-        else:
+        if not isinstance(error, DomainError):
             logger.exception("unhandled error in a listener", exc_info=error)
-            text = SORRY
+        text = error_text(error)
         if body.get("response_url") or body.get("response_urls"):
             try:
                 respond(text=text, response_type="ephemeral", replace_original=False)
@@ -110,6 +113,7 @@ def create_bolt_app(
     hosting.register(app)
     programs.register(app)
     coffee_pools.register(app)
+    moving.register(app)
     events.register(app)
     return app
 

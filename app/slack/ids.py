@@ -35,6 +35,7 @@ class Action(StrEnum):
     JOIN_SESSION = "join_session"  # value: SessionRef
     LEAVE_SESSION = "leave_session"  # value: SessionRef
     CANCEL_SESSION = "cancel_session"  # value: SessionRef
+    MOVE_SESSION = "move_session"  # value: SessionRef; opens View.MOVE
     HOME_HOST = "home_host"
     PROGRAM_APPLY = "program_apply"  # value: WaveRef
     PROGRAM_ADJUST = "program_adjust"  # prefix: program_adjust_<n>, value: ProgramAdjustRef
@@ -63,6 +64,7 @@ class View(StrEnum):
     ABOUT = "about_you"  # private_metadata: ProfileForm (the channel it was opened from)
     ASK = "ask_modal"  # private_metadata: AskForm (the mentor it is aimed at, if any)
     HOST = "host_session"  # private_metadata: ProfileForm (the channel it was opened from)
+    MOVE = "move_session_form"  # private_metadata: SessionRef
     PROGRAM_NEW = "program_new"  # private_metadata: ProfileForm (the channel it was opened from)
     PROGRAM_APPLY = "program_apply"  # private_metadata: WaveRef
     PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
@@ -130,6 +132,7 @@ class Block(StrEnum):
     SESSION_OFFICE = "session_office"
     SESSION_PLACE = "session_place"
     SESSION_DESCRIPTION = "session_description"
+    SESSION_CHECK_INS = "session_check_ins"
 
 
 class Field(StrEnum):
@@ -173,3 +176,4 @@ class Field(StrEnum):
     SESSION_OFFICE = "session_office_input"
     SESSION_PLACE = "session_place_input"
     SESSION_DESCRIPTION = "session_description_input"
+    SESSION_CHECK_INS = "session_check_ins_input"

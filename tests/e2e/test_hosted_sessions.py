@@ -3,6 +3,7 @@ full and the waitlist, Leave seats the first waiting, Cancel tells everyone; eac
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,6 +61,11 @@ def seats_by_status(engine):
     with engine.connect() as c:
         rows = c.execute(select(SessionSeat.user_id, SessionSeat.status).order_by(SessionSeat.user_id)).all()
     return {user_id: status for user_id, status in rows}
+
+
+def dm_texts(h, user_id):
+    """The text of each message in the bot's DM with ``user_id`` (a shared file's message has none)."""
+    return [text_of(m.get("blocks"), m.get("text", "")) for m in h.fake.dms_to(user_id) if not m.get("files")]
 
 
 def said(reply):
@@ -146,10 +152,8 @@ def test_host_list_join_waitlist_leave_and_cancel(harness, engine):
     left = h.click(ASKER, "leave_session", join["value"])
     assert "You left" in said(left)
     h.wait_idle()
-    offered = h.fake.wait_for(lambda: h.fake.dms_to(ADMIN))[-1]
-    assert "A seat came free in “Office hours: careers”" in text_of(
-        offered.get("blocks"), offered.get("text", "")
-    )
+    offered = h.fake.wait_for(lambda: dm_texts(h, ADMIN))
+    assert any("A seat came free in “Office hours: careers”" in t for t in offered)
     assert seats_by_status(engine) == {ASKER: "left", OTHER: "taken", ADMIN: "taken", LATE: "waitlisted"}
 
     not_host = h.click(OTHER, "cancel_session", join["value"])
@@ -158,12 +162,10 @@ def test_host_list_join_waitlist_leave_and_cancel(harness, engine):
     assert "You cancelled" in said(cancelled)
     h.wait_idle()
     for user_id in (OTHER, ADMIN, LATE):
-        told = h.fake.wait_for(lambda u=user_id: h.fake.dms_to(u))[-1]
-        assert f"<@{MENTOR}> cancelled “Office hours: careers”" in text_of(
-            told.get("blocks"), told.get("text", "")
-        )
-    assert not h.fake.dms_to(ASKER)  # they had left: nothing to tell
-    late_tz = text_of(h.fake.dms_to(LATE)[-1].get("blocks"))
+        told = h.fake.wait_for(lambda u=user_id: [t for t in dm_texts(h, u) if "cancelled" in t])
+        assert f"<@{MENTOR}> cancelled “Office hours: careers”" in told[-1]
+    assert not [t for t in dm_texts(h, ASKER) if "cancelled" in t]  # they had left: nothing to tell
+    late_tz = [t for t in dm_texts(h, LATE) if "cancelled" in t][-1]
     assert "AEDT" in late_tz  # each in their own zone
 
     after = h.click(ASKER, "join_session", join["value"])
@@ -241,6 +243,33 @@ def test_the_home_shows_your_sessions_and_leaving_there_updates_it(harness, engi
     h.sender.action(ASKER, "leave_session", leave["value"], view={"id": "VHOME", "type": "home"})
     h.fake.wait_for(lambda: len(h.fake.calls_to("views.publish")) > before)
     h.wait_idle()
-    assert "You left" in text_of(h.fake.dms_to(ASKER)[-1].get("blocks"))
+    assert any("You left" in t for t in dm_texts(h, ASKER))
     assert "Your sessions" not in text_of(h.fake.home_view(ASKER)["blocks"])
     assert seats_by_status(engine) == {ASKER: "left"}
+
+
+def test_a_join_is_acked_before_its_seat_is_taken(harness, engine):
+    """The ack doesn't wait for the seat: with the after-ack pool busy, the click is answered 200 at once,
+    nothing is taken yet; once the pool is free the seat is taken and the answer comes by response_url."""
+    h = harness
+    session_id = host_a_session(h, engine)
+    listed = h.answer(ASKER, "sessions #python")
+    join = button(listed.blocks, "join_session")
+    release = threading.Event()
+    blockers = [
+        h.bot.after_ack.run(lambda: release.wait(10) and None, respond=None)
+        for _ in range(h.bot.settings.after_ack_threads)
+    ]
+    try:
+        reply = h.sender.action(ASKER, "join_session", join["value"])
+        key = h.sender.last_response_key
+        assert reply.status == 200 and not reply.body
+        assert seats_by_status(engine) == {} and not h.fake.responses_for(key)
+    finally:
+        release.set()
+    for blocker in blockers:
+        blocker.result(timeout=10)
+    answer = h.fake.wait_for(lambda: h.fake.responses_for(key))[-1]
+    assert "You have a seat" in said(answer)
+    h.wait_idle()
+    assert seats_by_status(engine) == {ASKER: "taken"} and session_id

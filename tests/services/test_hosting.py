@@ -142,7 +142,13 @@ def test_leaving_gives_the_seat_to_the_first_on_the_waitlist(services, clock, en
     assert services.hosting.session(late, view.session_id).mine == "waitlisted"
     with engine.connect() as c:
         notices = c.execute(select(Notice.kind, Notice.payload)).all()
-    assert [(k, p["to"]) for k, p in notices] == [("session_seat_offered", PIA.user_id)]
+    assert [(k, p["to"]) for k, p in notices] == [
+        ("session_seat_confirmed", ASH.user_id),  # the two who had a seat at once
+        ("session_seat_confirmed", OMAR.user_id),
+        ("session_seat_offered", PIA.user_id),
+    ]
+    offered = notices[-1][1]
+    assert offered["on_calendar"] and offered["minutes"] == view.length // timedelta(minutes=1)
     with pytest.raises(Conflict, match="no seat"):
         services.hosting.leave(ASH, view.session_id)
 
@@ -156,8 +162,17 @@ def test_cancel_tells_everyone_and_then_nobody_joins(services, clock, engine):
     cancelled = services.hosting.cancel(HOST, view.session_id)
     assert cancelled.cancelled
     with engine.connect() as c:
-        told = sorted((p["to"], p["tz"]) for k, p in c.execute(select(Notice.kind, Notice.payload)))
-    assert told == [(ASH.user_id, ASH.tz), (OMAR.user_id, OMAR.tz), (PIA.user_id, PIA.tz)]
+        told = sorted(
+            (p["to"], p["tz"], p["on_calendar"], p["sequence"])
+            for k, p in c.execute(select(Notice.kind, Notice.payload))
+            if k == "session_cancelled"
+        )
+    # The two seated take it off their calendar (the revision after 0); Pia only waited.
+    assert told == [
+        (ASH.user_id, ASH.tz, True, 1),
+        (OMAR.user_id, OMAR.tz, True, 1),
+        (PIA.user_id, PIA.tz, False, 1),
+    ]
     before = counts(engine)
     with pytest.raises(Conflict, match="cancelled"):
         services.hosting.join(Person("UNEW", "New", "UTC"), view.session_id)

@@ -61,10 +61,16 @@ class Harness:
         happened comes after this, so an effect that arrives late is still seen."""
         executor = self.bot.bolt_app.listener_runner.listener_executor
         assert isinstance(executor, ContextExecutor), executor
+        after_ack = self.bot.after_ack
+
+        def busy() -> int:
+            # A listener hands its after-ack work on before it returns, so this order misses nothing.
+            return executor.in_flight + after_ack.in_flight
+
         deadline = time.monotonic() + timeout
         while True:
-            while executor.in_flight:
-                assert time.monotonic() < deadline, f"still busy after {timeout}s: {executor.in_flight} tasks"
+            while busy():
+                assert time.monotonic() < deadline, f"still busy after {timeout}s: {busy()} tasks"
                 time.sleep(0.005)
-            if not self.deliver() and not executor.in_flight:
+            if not self.deliver() and not busy():
                 return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.services import notices as n
 
@@ -79,6 +79,57 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
         "coffee_left_out": n.CoffeeLeftOut(key=key, to=to),
         "coffee_heads_up": n.CoffeeHeadsUp(key=key, to=to, pool="mentors", pool_id=2, round_at=START),
         "coffee_partner_left": n.CoffeePartnerLeft(key=key, to=to),
+        "session_seat_confirmed": n.SeatConfirmed(
+            key=key,
+            to=to,
+            session_id=1,
+            host_id=other,
+            title="Office hours",
+            start=START,
+            tz="UTC",
+            minutes=45,
+            where="online: https://meet.example.com/abc",
+            about="Bring one question",
+            sequence=2,
+            at=START,
+            on_calendar=True,
+        ),
+        "session_check_in": n.SessionCheckIn(
+            key=key,
+            users=(other, to),
+            session_id=1,
+            host_id=other,
+            title="Deep work",
+            number=2,
+            minutes_left=90,
+        ),
+        "session_reminder": n.SessionReminder(
+            key=key,
+            to=to,
+            session_id=1,
+            host_id=other,
+            title="Office hours",
+            start=START,
+            tz="Asia/Kolkata",
+            minutes=45,
+            where="online: https://meet.example.com/abc",
+            at=START,
+        ),
+        "session_moved": n.SessionMoved(
+            key=key,
+            to=to,
+            session_id=1,
+            host_id=other,
+            title="Office hours",
+            start=START,
+            tz="Europe/Berlin",
+            minutes=60,
+            where="Berlin, room 3",
+            sequence=1,
+            at=START,
+            on_calendar=True,
+            was=START - timedelta(days=1),
+        ),
         "session_seat_offered": n.SeatOffered(
             key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="UTC"
         ),

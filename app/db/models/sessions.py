@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,6 +47,7 @@ class HostedSession(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12))  # "open" | "cancelled"
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    check_ins: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # coworking
     gathered_at: Mapped[datetime | None]  # when its group DM opened (an hour before); joining closes then
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -48,7 +48,16 @@ from app.services.notices.mentoring import (
     RequestExpired,
 )
 from app.services.notices.programs import CoachBrief, ProgramIntro, ProgramInvite
-from app.services.notices.sessions import SeatOffered, SessionCancelled, SessionGathering
+from app.services.notices.sessions import (
+    AboutASession,
+    SeatConfirmed,
+    SeatOffered,
+    SessionCancelled,
+    SessionCheckIn,
+    SessionGathering,
+    SessionMoved,
+    SessionReminder,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,9 +83,13 @@ Notice = (
     | CoffeeLeftOut
     | CoffeeHeadsUp
     | CoffeePartnerLeft
+    | SeatConfirmed
     | SeatOffered
     | SessionCancelled
     | SessionGathering
+    | SessionCheckIn
+    | SessionMoved
+    | SessionReminder
     | ProgramInvite
     | ProgramIntro
     | CoachBrief
@@ -99,9 +112,13 @@ KINDS: dict[str, type[Notice]] = {
         CoffeeLeftOut,
         CoffeeHeadsUp,
         CoffeePartnerLeft,
+        SeatConfirmed,
         SeatOffered,
         SessionCancelled,
         SessionGathering,
+        SessionCheckIn,
+        SessionMoved,
+        SessionReminder,
         ProgramInvite,
         ProgramIntro,
         CoachBrief,
@@ -122,6 +139,7 @@ def decode(kind: str, payload: Mapping[str, Any], *, key: str) -> Notice:
 
 __all__ = [
     "KINDS",
+    "AboutASession",
     "CoachBrief",
     "CoffeeFollowup",
     "CoffeeHeadsUp",
@@ -148,9 +166,13 @@ __all__ = [
     "RequestClosed",
     "RequestDeclined",
     "RequestExpired",
+    "SeatConfirmed",
     "SeatOffered",
     "SessionCancelled",
+    "SessionCheckIn",
     "SessionGathering",
+    "SessionMoved",
+    "SessionReminder",
     "Undecodable",
     "UnknownKind",
     "decode",

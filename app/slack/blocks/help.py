@@ -22,7 +22,8 @@ _MENTORS_HELP = """\
 • `/mentor profile` — Edit your topics, hours and how many conversations a week you take
 • `/mentor available on|off` — Take new requests, or pause them
 • `/mentor away 2w|2025-09-01|off` — Step away for a while; `off` when you're back
-• `/mentor host` — Host a group session, a group lunch or coworking, online or at an office
+• `/mentor host` — Host a group session, a group lunch or coworking, online or at an office; \
+move or cancel it from `/mentor sessions` or your Home
 • `/mentor leave` — Leave the mentor list"""
 
 _COFFEE_HELP = """\

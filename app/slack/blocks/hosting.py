@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     DatePickerElement,
     InputBlock,
@@ -34,9 +35,8 @@ from app.domain.formats import (
     Format,
     Where,
 )
-from app.services import notices as n
 from app.services.hosting import JoinResult, SessionView
-from app.slack.blocks.format import local_time, mention, topics_text
+from app.slack.blocks.format import local_time, mention, topics_text, zone
 from app.slack.blocks.messages import Message
 from app.slack.ids import Action, Field
 from app.slack.ids import Block as BlockId
@@ -53,7 +53,7 @@ SEATS_HINT = (
 MAX_TOPICS_FIELD = 150
 
 
-def _length_text(minutes: int) -> str:
+def length_text(minutes: int) -> str:
     if minutes % 60 == 0:
         return f"{minutes // 60} hour" + ("s" if minutes > 60 else "")
     return f"{minutes // 60} h {minutes % 60} min" if minutes > 60 else f"{minutes} minutes"
@@ -61,7 +61,7 @@ def _length_text(minutes: int) -> str:
 
 def host_modal(*, tz: str, offices: Sequence[str], form: ProfileForm) -> dict[str, Any]:
     formats = [Option(value=f.value, text=RULES[f].label) for f in HOSTED_FORMATS]
-    lengths = [Option(value=str(m), text=_length_text(m)) for m in LENGTHS]
+    lengths = [Option(value=str(m), text=length_text(m)) for m in LENGTHS]
     seats = [Option(value=str(k), text=str(k)) for k in range(2, MAX_SEATS + 1)]
     places = [
         Option(value=Where.ONLINE.value, text="Online"),
@@ -158,6 +158,15 @@ def host_modal(*, tz: str, offices: Sequence[str], form: ProfileForm) -> dict[st
                 action_id=Field.SESSION_DESCRIPTION, multiline=True, max_length=MAX_DESCRIPTION
             ),
         ),
+        InputBlock(
+            block_id=BlockId.SESSION_CHECK_INS,
+            label="Check-ins (coworking)",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=Field.SESSION_CHECK_INS,
+                options=[Option(value="on", text="Post a short check-in every 30 minutes in the group DM")],
+            ),
+        ),
     ]
     return View(
         type="modal",
@@ -210,7 +219,7 @@ def session_text(view: SessionView, tz: str) -> str:
     topics = f"  {topics_text(view.topics)}" if view.topics else ""
     text = (
         f"*{escape(view.title)}* · {view.label} with {mention(view.host_id)}{topics}\n"
-        f"{local_time(view.start, tz)}, {_length_text(minutes)}, {_where(view)} · {_seats(view)}"
+        f"{local_time(view.start, tz)}, {length_text(minutes)}, {_where(view)} · {_seats(view)}"
     )
     if view.description:
         text += f"\n{escape(view.description)}"
@@ -234,6 +243,10 @@ def _button(view: SessionView) -> ButtonElement | None:
 
 def session_blocks(view: SessionView, tz: str) -> list[Block]:
     section = SectionBlock(text=MarkdownTextObject(text=session_text(view, tz)))
+    if view.mine == "host" and not view.cancelled:  # two buttons: they go below
+        ref = SessionRef(view.session_id).encode()
+        move = ButtonElement(text="Move", action_id=Action.MOVE_SESSION, value=ref)
+        return [section, ActionsBlock(elements=[move, *filter(None, [_button(view)])])]
     button = _button(view)
     if button is not None:
         section.accessory = button
@@ -261,6 +274,42 @@ def hosted(view: SessionView, tz: str) -> Message:
     )
 
 
+def move_modal(view: SessionView, tz: str) -> dict[str, Any]:
+    """The host's "move" form: a new date and start in their zone, the present ones filled in."""
+    local = view.start.astimezone(zone(tz))
+    return View(
+        type="modal",
+        callback_id=ViewId.MOVE,
+        private_metadata=SessionRef(view.session_id).encode(),
+        title="Move the session",
+        submit="Move",
+        close="Cancel",
+        blocks=[
+            _section(
+                f"*{escape(view.title)}*, now {local_time(view.start, tz)}. Everyone is told the new time."
+            ),
+            InputBlock(
+                block_id=BlockId.SESSION_DATE,
+                label="New date",
+                element=DatePickerElement(
+                    action_id=Field.SESSION_DATE, initial_date=local.date().isoformat()
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.SESSION_TIME,
+                label=f"New start ({tz})",
+                hint="At most 90 days ahead, in your Slack time zone.",
+                element=TimePickerElement(action_id=Field.SESSION_TIME, initial_time=f"{local:%H:%M}"),
+            ),
+        ],
+    ).to_dict()
+
+
+def moved(view: SessionView, tz: str) -> Message:
+    text = f"You moved “{escape(view.title)}” to {local_time(view.start, tz)}. Everyone who joined is told."
+    return _render(text, _section(text), *session_blocks(view, tz))
+
+
 def joined(result: JoinResult, tz: str) -> Message:
     view = result.view
     if result.seated:
@@ -283,42 +332,3 @@ def cancelled(view: SessionView, tz: str) -> Message:
         f"You cancelled “{escape(view.title)}” ({local_time(view.start, tz)}). Everyone who joined is told."
     )
     return _render(text, _section(text))
-
-
-def seat_offered(notice: n.SeatOffered) -> Message:
-    text = (
-        f"A seat came free in “{escape(notice.title)}” with {mention(notice.host_id)}, "
-        f"{local_time(notice.start, notice.tz)}: it's yours."
-    )
-    ref = SessionRef(notice.session_id).encode()
-    return _render(
-        text,
-        _section(f":tada: {text}"),
-        ActionsBlock(
-            elements=[ButtonElement(text="I can't make it", action_id=Action.LEAVE_SESSION, value=ref)]
-        ),
-    )
-
-
-def session_cancelled(notice: n.SessionCancelled) -> Message:
-    when = local_time(notice.start, notice.tz)
-    text = (
-        f"{mention(notice.host_id)} cancelled “{escape(notice.title)}” ({when}). "
-        "`/mentor sessions` shows the others."
-    )
-    return _render(text, _section(text))
-
-
-def gathering(notice: n.SessionGathering) -> Message:
-    times = ", ".join(
-        f"{mention(uid)}: {local_time(notice.start, notice.tzs.get(uid, 'UTC'))}" for uid in notice.users
-    )
-    where = escape(notice.where)  # office, place and link are what the host typed
-    text = (
-        f"“{escape(notice.title)}” with {mention(notice.host_id)} starts within the hour. Here's your group."
-    )
-    return _render(
-        text,
-        _section(f":wave: {text}"),
-        _section(f"*When:* {times} ({_length_text(notice.minutes)})\n*Where:* {where}"),
-    )

@@ -30,10 +30,21 @@ class CalendarFile:
 
 def calendar_file(event: CalendarEvent) -> CalendarFile:
     """The file for one revision; its name tells revisions of a meeting apart (a resend looks for it)."""
-    name = "mentorbot-" + event.uid.split("@", 1)[0]  # mentorbot-meeting-12
+    name = "mentorbot-" + event.uid.split("@", 1)[0]  # mentorbot-meeting-12, mentorbot-session-3
+    title = event.title or TITLE
     if event.cancelled:
-        return CalendarFile(f"{name}-cancelled.ics", f"{TITLE}: cancelled", ics_text(event))
-    return CalendarFile(f"{name}.ics", TITLE, ics_text(event))
+        return CalendarFile(f"{name}-cancelled.ics", f"{title}: cancelled", ics_text(event))
+    if event.sequence > 0:  # a moved session: each revision has its own name
+        return CalendarFile(f"{name}-{event.sequence}.ics", f"{title}: new time", ics_text(event))
+    return CalendarFile(f"{name}.ics", title, ics_text(event))
+
+
+def description(event: CalendarEvent) -> str:
+    """The event's description: a 1:1's goal, or a session's description and where it is."""
+    if event.title is None:
+        return f"Goal: {event.goal}\nIn your group DM in Slack. {CONFIDENTIAL}"
+    where = f"Where: {event.location}" if event.location else ""
+    return "\n".join(p for p in (event.goal, where, "Booked with Mentorbot in Slack.") if p)
 
 
 def ics_text(event: CalendarEvent) -> bytes:
@@ -48,9 +59,9 @@ def ics_text(event: CalendarEvent) -> bytes:
     vevent.add("dtstamp", event.stamp.astimezone(UTC))
     vevent.add("dtstart", event.start.astimezone(UTC))
     vevent.add("dtend", event.end.astimezone(UTC))
-    vevent.add("summary", TITLE)
-    vevent.add("description", f"Goal: {event.goal}\nIn your group DM in Slack. {CONFIDENTIAL}")
-    vevent.add("location", "Slack")
+    vevent.add("summary", event.title or TITLE)
+    vevent.add("description", description(event))
+    vevent.add("location", event.location or "Slack")
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     vevent.add("transp", "OPAQUE")
     calendar.add_component(vevent)

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 
 from app.domain.model import SLOT_LENGTH
 from app.services import notices as n
-from app.slack.blocks import coffee, feedback, hosting, programs
+from app.slack.blocks import coffee, feedback, programs, session_notices
 from app.slack.blocks.calendar import calendar_buttons
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.ics import TITLE
@@ -61,12 +61,20 @@ def render(notice: n.Notice) -> Message:
             return coffee.heads_up(notice)
         case n.CoffeePartnerLeft():
             return coffee.partner_left()
+        case n.SeatConfirmed():
+            return session_notices.seat_confirmed(notice)
         case n.SeatOffered():
-            return hosting.seat_offered(notice)
+            return session_notices.seat_offered(notice)
         case n.SessionCancelled():
-            return hosting.session_cancelled(notice)
+            return session_notices.session_cancelled(notice)
+        case n.SessionCheckIn():
+            return session_notices.check_in(notice)
+        case n.SessionReminder():
+            return session_notices.reminder(notice)
+        case n.SessionMoved():
+            return session_notices.session_moved(notice)
         case n.SessionGathering():
-            return hosting.gathering(notice)
+            return session_notices.gathering(notice)
         case n.ProgramInvite():
             return programs.invite(notice)
         case n.ProgramIntro():

@@ -14,6 +14,7 @@ from app.domain.errors import DomainError
 from app.domain.formats import Format, PlanError, SessionPlan, Where
 from app.services.container import Services
 from app.services.people import Person
+from app.slack.after_ack import AfterAck
 from app.slack.blocks import hosting as blocks
 from app.slack.blocks.format import zone
 from app.slack.blocks.messages import Message
@@ -37,6 +38,7 @@ _FIELD_BLOCKS = {
     "office": Block.SESSION_OFFICE,
     "place": Block.SESSION_PLACE,
     "description": Block.SESSION_DESCRIPTION,
+    "check_ins": Block.SESSION_CHECK_INS,
 }
 
 
@@ -148,10 +150,14 @@ def read_host_form(
         office=office if where == Where.IN_PERSON else None,
         place=_text(values, Block.SESSION_PLACE, Field.SESSION_PLACE) or None,
         description=_text(values, Block.SESSION_DESCRIPTION, Field.SESSION_DESCRIPTION),
+        check_ins=bool(
+            _state(values, Block.SESSION_CHECK_INS, Field.SESSION_CHECK_INS).get("selected_options")
+        ),
     )
     return (plan, topics), {}
 
 
+_CHECK_INS = (Block.SESSION_CHECK_INS, Field.SESSION_CHECK_INS)
 _NUMBERS = ((Block.SESSION_LENGTH, Field.SESSION_LENGTH), (Block.SESSION_SEATS, Field.SESSION_SEATS))
 
 
@@ -214,13 +220,24 @@ def join(
     services: Services,
     people: PeopleDirectory,
     home: HomePublisher,
+    after_ack: AfterAck,
 ) -> None:
+    """Acks at once; the seat is taken after the ack (a burst of clicks on the last seats must not
+    hold up each other's acks), and the answer goes where they clicked."""
     ack()
     ref = _clicked(body)
-    person = people.get(body["user"]["id"])
-    _tell(
-        body, respond, client, home, blocks.joined(services.hosting.join(person, ref.session_id), person.tz)
-    )
+
+    def take_seat() -> None:
+        person = people.get(body["user"]["id"])
+        _tell(
+            body,
+            respond,
+            client,
+            home,
+            blocks.joined(services.hosting.join(person, ref.session_id), person.tz),
+        )
+
+    after_ack.run(take_seat, respond=_respond_if_any(body, respond))
 
 
 def leave(
@@ -231,11 +248,22 @@ def leave(
     services: Services,
     people: PeopleDirectory,
     home: HomePublisher,
+    after_ack: AfterAck,
 ) -> None:
     ack()
     ref = _clicked(body)
-    person = people.get(body["user"]["id"])
-    _tell(body, respond, client, home, blocks.left(services.hosting.leave(person, ref.session_id), person.tz))
+
+    def give_up_seat() -> None:
+        person = people.get(body["user"]["id"])
+        _tell(
+            body,
+            respond,
+            client,
+            home,
+            blocks.left(services.hosting.leave(person, ref.session_id), person.tz),
+        )
+
+    after_ack.run(give_up_seat, respond=_respond_if_any(body, respond))
 
 
 def cancel(
@@ -246,14 +274,19 @@ def cancel(
     services: Services,
     people: PeopleDirectory,
     home: HomePublisher,
+    after_ack: AfterAck,
 ) -> None:
     ack()
     ref = _clicked(body)
-    person = people.get(body["user"]["id"])
-    _tell(
-        body,
-        respond,
-        client,
-        home,
-        blocks.cancelled(services.hosting.cancel(person, ref.session_id), person.tz),
-    )
+
+    def call_off() -> None:
+        person = people.get(body["user"]["id"])
+        cancelled = services.hosting.cancel(person, ref.session_id)
+        _tell(body, respond, client, home, blocks.cancelled(cancelled, person.tz))
+
+    after_ack.run(call_off, respond=_respond_if_any(body, respond))
+
+
+def _respond_if_any(body: dict[str, Any], respond: Respond) -> Respond | None:
+    """Where an error is told: the click's response_url; a Home click has none (as the app's handler)."""
+    return respond if body.get("response_url") else None
