@@ -42,6 +42,11 @@ _ADMINS_HELP = """\
 • `/mentor coffee pool new` — Another coffee pool: its channel or opt-in, schedule, group size, mode
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
 (`/mentor offices` lists them for everyone)
+• `/mentor stats 30d|90d|all` — How the program is doing, in aggregate
+• `/mentor export` — Download program activity as a CSV"""
+
+_PROGRAMS_HELP = """\
+*Programs (admins)*
 • `/mentor program new` · `/mentor programs` — Create a mentoring program (reverse, classic or peer) \
 in a form; list them with applicants and matched per wave; `program add &lt;name&gt;` pastes a CSV \
 of applicants
@@ -49,14 +54,12 @@ of applicants
 • `/mentor program preview &lt;name&gt;` — The optimal pairs with why, who is left out and the rule why; \
 `program lock|split &lt;name&gt; @mentor @mentee`, `program exclude &lt;name&gt; @person` adjust it
 • `/mentor program publish &lt;name&gt;` — A group DM per pair, a private list per coach; \
-`program wave &lt;name&gt;` starts the next wave (earlier partners never paired again)
-• `/mentor stats 30d|90d|all` — How the program is doing, in aggregate
-• `/mentor export` — Download program activity as a CSV"""
+`program wave &lt;name&gt;` starts the next wave (earlier partners never paired again)"""
 
 HELP_TEXT = (
     ":wave: *Mentorbot* finds you a colleague for a short, focused conversation, "
     "and pairs people up for coffee.\n\n"
-    + "\n\n".join((_MENTORING_HELP, _MENTORS_HELP, _COFFEE_HELP, _ADMINS_HELP))
+    + "\n\n".join((_MENTORING_HELP, _MENTORS_HELP, _COFFEE_HELP, _ADMINS_HELP, _PROGRAMS_HELP))
 )
 """The full help, Slack mrkdwn: every sub-command with a one-line description."""
 

@@ -62,8 +62,11 @@ def plain(text: str) -> Message:
 
 
 def help_message(help_text: str, unknown: str | None = None) -> Message:
+    """The help, one section per paragraph: a section's text holds at most 3,000 characters, and the whole
+    help is longer than that."""
     intro = f"I don't know `{escape(unknown)}`. Here's what I can do:\n\n" if unknown else ""
-    return plain(intro + help_text)
+    text = intro + help_text
+    return _render(text, *(_section(paragraph) for paragraph in text.split("\n\n")))
 
 
 # --- asking ------------------------------------------------------------------------------------------

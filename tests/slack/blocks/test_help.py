@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from app.slack.blocks.help import COFFEE_HELP_TEXT, HELP_TEXT, usage_hint
+from app.slack.blocks.messages import help_message
 from app.slack.command_text import parse
 from app.slack.subcommands import CoffeeHelp, Unknown
 
@@ -46,3 +47,15 @@ def test_every_example_in_the_help_parses() -> None:
 
 def test_usage_hint_is_short() -> None:
     assert usage_hint() == "ask <goal> #topic | join | list | help"
+
+
+def test_the_whole_help_fits_slacks_section_limit() -> None:
+    # A section's text holds at most 3,000 characters (Block Kit reference); the help is longer in all.
+    assert len(HELP_TEXT) > 3000
+    for message in (
+        help_message(HELP_TEXT),
+        help_message(HELP_TEXT, "x" * 40),
+        help_message(COFFEE_HELP_TEXT),
+    ):
+        assert all(len(block["text"]["text"]) <= 3000 for block in message.blocks)
+        assert "\n\n".join(block["text"]["text"] for block in message.blocks) == message.text
