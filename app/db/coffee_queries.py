@@ -132,6 +132,25 @@ def recent_rounds(session: Session, pool_id: int, limit: int) -> list[list[list[
     return [list(groups[round_id].values()) for round_id in sorted(round_ids)]
 
 
+def times_in_groups(session: Session, pool_id: int) -> dict[str, int]:
+    """How many of a pool's groups each person has been in (a lottery's draw history), in one query."""
+    rows = session.execute(
+        select(CoffeeGroupMember.user_id, func.count())
+        .join(CoffeeGroup, CoffeeGroup.id == CoffeeGroupMember.group_id)
+        .join(CoffeeRound, CoffeeRound.id == CoffeeGroup.round_id)
+        .where(CoffeeRound.pool_id == pool_id)
+        .group_by(CoffeeGroupMember.user_id)
+    )
+    return {user_id: int(count) for user_id, count in rows}
+
+
+def active_mentor_ids(session: Session, user_ids: Iterable[str]) -> set[str]:
+    """Which of ``user_ids`` are on the mentor register (and still active)."""
+    ids = list(user_ids)
+    query = select(MentorProfile.user_id).where(MentorProfile.user_id.in_(ids), MentorProfile.active)
+    return set(session.scalars(query))
+
+
 def avoid_pairs(session: Session, user_ids: Iterable[str]) -> list[tuple[str, str]]:
     ids = set(user_ids)
     rows = session.execute(select(CoffeeAvoid.user_id, CoffeeAvoid.avoided_id))

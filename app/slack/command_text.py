@@ -268,6 +268,16 @@ def _parse_stats(rest: str) -> Stats:
     return Stats(period_days=tw.checked_days(days, example="e.g. `/mentor stats 90d`"))
 
 
+def _pool_named(name: str, rest: str, make: Callable[[str | None], Command]) -> Command:
+    """``coffee <name> [pool]``: nothing, or one pool's name."""
+    words = rest.split()
+    if len(words) > 1:
+        raise InvalidInput(
+            f"`/mentor coffee {name}` takes at most a pool's name, e.g. `/mentor coffee {name} mentors`."
+        )
+    return make(words[0] if words else None)
+
+
 def _no_arguments(
     name: str, make: Callable[[], Command], *, coffee: bool = False
 ) -> Callable[[str], Command]:
@@ -298,8 +308,8 @@ _COFFEE: dict[str, Callable[[str], Command]] = {
     "avoid": lambda rest: _parse_coffee_avoid(rest, remove=False),
     "unavoid": lambda rest: _parse_coffee_avoid(rest, remove=True),
     "schedule": _parse_coffee_schedule,
-    "run": _no_arguments("run", CoffeeRun, coffee=True),
-    "preview": _no_arguments("preview", CoffeePreview, coffee=True),
+    "run": lambda rest: _pool_named("run", rest, CoffeeRun),
+    "preview": lambda rest: _pool_named("preview", rest, CoffeePreview),
     "pools": _no_arguments("pools", CoffeePools, coffee=True),
     "pool": lambda rest: _parse_coffee_pool(rest),
 }

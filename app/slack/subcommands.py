@@ -193,12 +193,16 @@ class CoffeeScheduleShow:
 
 @dataclass(frozen=True, slots=True)
 class CoffeeRun:
-    """``coffee run``: run a round now (admins)."""
+    """``coffee run [pool]``: run a pool's round now (admins); no name: the pool "coffee"."""
+
+    pool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CoffeePreview:
-    """``coffee preview``: plan the next round without telling anyone (admins)."""
+    """``coffee preview [pool]``: plan a pool's next round without telling anyone (admins)."""
+
+    pool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,6 +138,8 @@ PARSES = [
     ("coffee status", CoffeeStatus()),
     ("coffee run", CoffeeRun()),
     ("coffee preview", CoffeePreview()),
+    ("coffee preview mentors", CoffeePreview(pool="mentors")),
+    ("coffee run ceo", CoffeeRun(pool="ceo")),
     ("coffee pools", CoffeePools()),
     ("coffee pool new", CoffeePoolNew()),
     ("Coffee Pool NEW", CoffeePoolNew()),
@@ -243,7 +245,7 @@ REFUSALS = [
     ("export now", ["`/mentor export` doesn't take anything"]),
     ("forget-me now", ["`/mentor forget-me` doesn't take anything"]),
     ("coffee join now", ["`/mentor coffee join` doesn't take anything"]),
-    ("coffee run 2", ["`/mentor coffee run` doesn't take anything"]),
+    ("coffee run ceo now", ["`/mentor coffee run` takes at most a pool's name"]),
     # coffee pause
     ("coffee pause", ["For how long?", "`/mentor coffee pause 2w`"]),
     ("coffee pause off", ["`/mentor coffee resume`"]),

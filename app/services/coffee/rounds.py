@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from app.domain.schedule import latest_due, local_morning
 from app.services import admins, notices, outbox
 from app.services.clock import Clock
 from app.services.coffee.headsup import skipped
+from app.services.coffee.modes import plan_lottery, two_sides
 from app.services.coffee.regroup import regroup_stranded
 from app.services.coffee.schedule import Schedule, find_pool
 from app.services.coffee.views import RouletteSettings, RoundSummary
@@ -154,8 +156,15 @@ class Rounds:
         history = PairHistory.from_rounds(cq.recent_rounds(session, pool.id, window))
         policy = PairingPolicy(repeat_window=window, mix_levels=self._settings.mix_levels)
         avoid = cq.avoid_pairs(session, (p.user_id for p in people))
+        if pool.mode == "lottery":
+            return plan_lottery(session, pool, people, random.Random(seed), avoid), len(people)
+        sides: dict[str, bool] | None = None
+        outside: list[str] = []
+        if pool.mode == "two_sides":
+            sides, outside = two_sides(session, pool, people)
+            people = [p for p in people if p.user_id in sides]
         senior_level = pool.settings.get("level") if pool.mode == "senior" else None
-        if pool.group_size == 2 and senior_level is None and not pool.never_same_team:
+        if pool.mode == "random" and pool.group_size == 2 and not pool.never_same_team:
             plan = plan_groups(people, history, rng=random.Random(seed), policy=policy, avoid=avoid)
             return plan, len(people)
         sized = plan_sized_groups(
@@ -167,8 +176,12 @@ class Rounds:
             avoid=avoid,
             never_same_team=pool.never_same_team,
             senior_level=senior_level if isinstance(senior_level, int) else None,
+            sides=sides,
         )
-        return as_plan(sized, people), len(people)
+        plan = as_plan(sized, people)
+        if outside:
+            plan = replace(plan, not_placed=tuple((u, "on neither side") for u in outside))
+        return plan, len(people)
 
     def _store_groups(
         self,

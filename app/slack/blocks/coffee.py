@@ -229,6 +229,15 @@ def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
         lines.append(
             f"Too few seniors: {summary.seniors_short} group(s) without one (ordinary groups this round)."
         )
+    if summary.unmixed:
+        lines.append(f"Sides uneven: {summary.unmixed} group(s) of one side only this round.")
+    if summary.not_placed:
+        reasons: dict[str, int] = {}
+        for _, why in summary.not_placed:
+            reasons[why] = reasons.get(why, 0) + 1
+        lines.append(
+            "Not placed: " + "; ".join(f"{count} {why}" for why, count in sorted(reasons.items())) + "."
+        )
     lines.append(f"Seed: `{summary.seed}`")
     if preview and summary.groups:
         shown = summary.groups[:20]

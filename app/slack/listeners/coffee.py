@@ -91,11 +91,11 @@ def serve(cmd: CoffeeCommand, person: Person, services: Services, client: WebCli
             return blocks.schedule(saved, person.tz, lead="Schedule saved.")
         case sc.CoffeeScheduleShow():
             return blocks.schedule(roulette.schedule(), person.tz)
-        case sc.CoffeeRun():
-            summary = roulette.sync_channels_and_run_now(person, _reader(client))
+        case sc.CoffeeRun(pool=pool):
+            summary = roulette.sync_channels_and_run_now(person, _reader(client), pool)
             return blocks.round_summary(summary, preview=False)
-        case sc.CoffeePreview():
-            return blocks.round_summary(roulette.preview(person), preview=True)
+        case sc.CoffeePreview(pool=pool):
+            return blocks.round_summary(roulette.preview(person, pool), preview=True)
         case sc.CoffeeHelp(unknown=unknown):
             return help_message(COFFEE_HELP_TEXT, unknown)
         case _:

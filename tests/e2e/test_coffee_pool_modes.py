@@ -1,0 +1,124 @@
+"""Coffee pool modes end to end (#15): "across two groups" and "lottery" made with the "New coffee pool"
+form, previewed by name, and run side by side on their own schedules.
+
+Signed requests in; views.open, ephemerals and intros land on the fake Slack. The test owns the clock.
+Teams are profile data the bot keeps (set by the About form elsewhere); this test writes them directly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from e2e_support import ADMIN, text_of
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from test_coffee_pools import open_pool_form, pick, pool_form
+
+from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeePool, CoffeeRound, Member
+
+START = datetime(2031, 1, 9, 12, 0, tzinfo=UTC)  # Thursday 9 January 2031, noon UTC
+# "ceo" (lottery): Mondays 10:00 London; "teams" (two sides): Wednesdays 10:00 London (UTC+0 in winter).
+CEO_ROUNDS = [datetime(2031, 1, 13 + 7 * k, 10, 0, tzinfo=UTC) for k in range(3)]
+TEAMS_ROUND = datetime(2031, 1, 15, 10, 0, tzinfo=UTC)
+HOST = "UMODES000"
+DRAWN = [f"UMODES{i:03d}" for i in range(1, 6)]  # five to draw from, two a round
+ENG = [f"UMODESE{i:02d}" for i in range(4)]
+SALES = [f"UMODESS{i:02d}" for i in range(4)]
+NO_TEAM = "UMODESN00"
+
+
+def form(name, channel, *, mode, settings, weekday, size="2"):
+    values = pool_form(name, mode=mode, settings=settings, size=size, channel=channel)
+    values["pool_weekday"] = {"pool_weekday_input": pick(weekday)}
+    return values
+
+
+def groups_of(engine, pool):
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(CoffeeRound.scheduled_for, CoffeeGroup.id, CoffeeGroupMember.user_id)
+            .join(CoffeePool, CoffeePool.id == CoffeeRound.pool_id)
+            .join(CoffeeGroup, CoffeeGroup.round_id == CoffeeRound.id)
+            .join(CoffeeGroupMember, CoffeeGroupMember.group_id == CoffeeGroup.id)
+            .where(CoffeePool.name == pool)
+        ).all()
+    out: dict[tuple[datetime, int], list[str]] = {}
+    for scheduled_for, group_id, user_id in rows:
+        out.setdefault((scheduled_for, group_id), []).append(user_id)
+    return out
+
+
+def test_the_form_refuses_what_the_new_modes_need(harness, engine):
+    h = harness
+    h.clock.set(START)
+    h.fake.add_channel("C0MODES1", members=[HOST, *DRAWN], name="ceo")
+    modal = open_pool_form(h, ADMIN)
+    cases = [
+        (form("x", "C0MODES1", mode="two_sides", settings=None, weekday="0"), "sides=team:Eng|Sales"),
+        (form("x", "C0MODES1", mode="two_sides", settings="sides=team:Eng", weekday="0"), "sides="),
+        (form("x", "C0MODES1", mode="lottery", settings="draw=2", weekday="0"), "one or two hosts"),
+        (form("x", "C0MODES1", mode="lottery", settings="hosts=U1,U2,U3 draw=2", weekday="0"), "hosts"),
+        (form("x", "C0MODES1", mode="lottery", settings="hosts=U1 draw=9", weekday="0"), "1 to 5"),
+    ]
+    for values, words in cases:
+        body = h.sender.submit(ADMIN, view=modal, values=values).json()
+        assert body["response_action"] == "errors" and words in body["errors"]["pool_settings"], body
+    with Session(engine) as session:
+        assert session.scalars(select(CoffeePool).where(CoffeePool.name == "x")).first() is None
+
+
+def test_a_lottery_and_a_two_sides_pool_run_side_by_side(harness, engine):
+    h = harness
+    h.clock.set(START)
+    for user_id in (HOST, *DRAWN, *ENG, *SALES, NO_TEAM):
+        h.fake.add_user(user_id, user_id.lower(), real_name=user_id, tz="Europe/London")
+    h.fake.add_channel("C0MODES1", members=[HOST, *DRAWN], name="ceo")
+    h.fake.add_channel("C0MODES2", members=[*ENG, *SALES, NO_TEAM], name="teams")
+    ceo = form("ceo", "C0MODES1", mode="lottery", settings=f"hosts={HOST} draw=2", weekday="0", size="3")
+    teams = form("teams", "C0MODES2", mode="two_sides", settings="sides=team:Eng|Sales", weekday="2")
+    for values in (ceo, teams):
+        assert h.sender.submit(ADMIN, view=open_pool_form(h, ADMIN), values=values).status == 200
+        h.wait_idle()
+    with Session(engine) as session, session.begin():
+        pools = {p.name: p for p in session.scalars(select(CoffeePool))}
+        assert (pools["ceo"].mode, pools["ceo"].settings) == ("lottery", {"hosts": [HOST], "draw": 2})
+        assert pools["teams"].settings == {"sides": "team:Eng|Sales"}
+        session.execute(update(Member).where(Member.user_id.in_(ENG)).values(team="Eng"))
+        session.execute(update(Member).where(Member.user_id.in_(SALES)).values(team="sales"))
+
+    preview = h.answer(ADMIN, "coffee preview teams")
+    text = text_of(preview.blocks, preview.text)
+    assert "Pool: 8 people → 4 pairs and 0 trio(s)" in text and "Not placed: 1 on neither side" in text
+    assert "UMODESN00" not in text
+    bad = h.answer(ADMIN, "coffee preview nosuchpool")
+    assert "no coffee pool called" in text_of(bad.blocks, bad.text)
+
+    coffee_channels = h.bot.services.coffee_channels
+    drawn_so_far: list[str] = []
+    for k, due in enumerate(CEO_ROUNDS):
+        h.clock.set(due - timedelta(minutes=1))
+        coffee_channels.run_due_round()  # (the pool "coffee", empty, runs on Monday mornings too)
+        assert not [when for when, _ in groups_of(engine, "ceo") if when == due]
+        h.clock.set(due + timedelta(minutes=1))
+        assert coffee_channels.run_due_round() == 1  # "ceo"
+        assert coffee_channels.run_due_round() == 0
+        rounds = groups_of(engine, "ceo")
+        [group] = [g for (when, _), g in rounds.items() if when == due]
+        assert HOST in group and len(group) == 3
+        drawn_so_far += sorted(set(group) - {HOST})
+        if k == 0:  # "teams" runs on the Wednesday between the first two Mondays
+            h.clock.set(TEAMS_ROUND + timedelta(minutes=1))
+            assert coffee_channels.run_due_round() == 1
+            assert coffee_channels.run_due_round() == 0
+    # Nobody drawn twice before everyone had been: four different people in the first two rounds, and
+    # the third draws the fifth (and one of the others).
+    assert len(set(drawn_so_far[:4])) == 4
+    [fifth] = set(DRAWN) - set(drawn_so_far[:4])
+    assert fifth in drawn_so_far[4:] and len(set(drawn_so_far[4:])) == 2
+
+    pairs = list(groups_of(engine, "teams").values())
+    assert len(pairs) == 4 and sorted(u for g in pairs for u in g) == sorted(ENG + SALES)
+    assert all(len(set(g) & set(ENG)) == 1 and len(set(g) & set(SALES)) == 1 for g in pairs)  # both sides
+    h.wait_idle()
+    for g in pairs:  # introduced at 09:30 London the next morning (the clock moved past it)
+        assert h.fake.messages_in(h.fake.dm_channel_for(*g)), g
