@@ -20,9 +20,11 @@ from app.db.models import (
     CoffeePool,
     CoffeeRound,
     Member,
+    MemberOffice,
     MentorProfile,
     MentorTopic,
     Notice,
+    Office,
 )
 from app.db.models.coffee import DEFAULT_POOL
 
@@ -142,6 +144,17 @@ def times_in_groups(session: Session, pool_id: int) -> dict[str, int]:
         .group_by(CoffeeGroupMember.user_id)
     )
     return {user_id: int(count) for user_id, count in rows}
+
+
+def offices_of(session: Session, user_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Each of ``user_ids`` who has an office: (its name, their days there, "0,2")."""
+    ids = list(user_ids)
+    rows = session.execute(
+        select(MemberOffice.user_id, Office.name, MemberOffice.days)
+        .join(Office, Office.id == MemberOffice.office_id)
+        .where(MemberOffice.user_id.in_(ids))
+    )
+    return {user_id: (name, days) for user_id, name, days in rows}
 
 
 def active_mentor_ids(session: Session, user_ids: Iterable[str]) -> set[str]:

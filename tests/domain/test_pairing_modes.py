@@ -14,6 +14,7 @@ from test_pairing_groups import avoid_lists, check, pools
 
 from app.domain.pairing import PairHistory, Participant
 from app.domain.pairing.groups import plan_sized_groups
+from app.domain.pairing.in_person import ALONE, NO_OFFICE, plan_in_person, shared_day
 from app.domain.pairing.lottery import draw_lottery, lottery_as_plan
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -120,3 +121,48 @@ def test_a_lottery_draws_nobody_twice_before_everyone_has_been(n, hosts, draw, s
         list(reversed(pool)), host_ids[::-1], draw=draw, times_drawn=times, rng=random.Random(seed)
     )
     assert one == two
+
+
+@SETTINGS
+@given(data=st.data(), size=st.integers(2, 6), seed=st.integers(0, 2**32))
+def test_in_person_groups_stay_within_one_office_and_nobody_is_lost(data, size, seed):
+    pool = data.draw(pools())
+    where = data.draw(
+        st.lists(st.sampled_from([None, "Berlin", "London", "Paris"]), min_size=len(pool), max_size=len(pool))
+    )
+    office_of = {p.user_id: o for p, o in zip(pool, where, strict=True) if o is not None}
+    avoid = data.draw(avoid_lists(len(pool)))
+    planned = plan_in_person(
+        pool, office_of, PairHistory(), rng=random.Random(seed), size=size, repeat_window=6, avoid=avoid
+    )
+    out = dict(planned.not_placed)
+    placed_pool = [p for p in pool if p.user_id not in out]
+    check(planned.plan, placed_pool, avoid)
+    for g in planned.plan.groups:
+        assert len({office_of[m] for m in g.members}) == 1  # one office per group
+    for p in pool:
+        office = office_of.get(p.user_id)
+        colleagues = sum(office_of.get(q.user_id) == office for q in pool)
+        if office is None:
+            assert out[p.user_id] == NO_OFFICE
+        elif colleagues == 1:
+            assert out[p.user_id] == ALONE
+        else:
+            assert p.user_id not in out
+    again = plan_in_person(
+        list(reversed(pool)),
+        office_of,
+        PairHistory(),
+        rng=random.Random(seed),
+        size=size,
+        repeat_window=6,
+        avoid=avoid,
+    )
+    assert again == planned
+
+
+def test_the_weekday_a_group_shares():
+    assert shared_day([(0, 2), (2, 3), (2,)]) == (2, True)
+    assert shared_day([(0, 1), (1, 3), (4,)]) == (1, False)  # most of them
+    assert shared_day([(4,), (3,)]) == (3, False)  # a tie: the earliest
+    assert shared_day([(), ()]) == (None, False)

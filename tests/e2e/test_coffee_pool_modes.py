@@ -14,7 +14,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from test_coffee_pools import open_pool_form, pick, pool_form
 
-from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeePool, CoffeeRound, Member
+from app.db.models import (
+    CoffeeGroup,
+    CoffeeGroupMember,
+    CoffeePool,
+    CoffeeRound,
+    Member,
+    MemberOffice,
+    Office,
+)
 
 START = datetime(2031, 1, 9, 12, 0, tzinfo=UTC)  # Thursday 9 January 2031, noon UTC
 # "ceo" (lottery): Mondays 10:00 London; "teams" (two sides): Wednesdays 10:00 London (UTC+0 in winter).
@@ -122,3 +130,45 @@ def test_a_lottery_and_a_two_sides_pool_run_side_by_side(harness, engine):
     h.wait_idle()
     for g in pairs:  # introduced at 09:30 London the next morning (the clock moved past it)
         assert h.fake.messages_in(h.fake.dm_channel_for(*g)), g
+
+
+BERLIN = [f"UMODESB{i:02d}" for i in range(4)]
+LONDON = ["UMODESL00"]  # alone in their office
+
+
+def test_an_in_person_pool_groups_within_an_office_on_a_day_they_are_in(harness, engine):
+    h = harness
+    h.clock.set(START)
+    for user_id in (*BERLIN, *LONDON, NO_TEAM):
+        h.fake.add_user(user_id, user_id.lower(), real_name=user_id, tz="Europe/Berlin")
+    h.fake.add_channel("C0MODES3", members=[*BERLIN, *LONDON, NO_TEAM], name="office-coffee")
+    for office in ("Berlin Europe/Berlin", "London Europe/London"):
+        added = h.answer(ADMIN, f"offices add {office}")
+        assert office.split()[0] in text_of(added.blocks, added.text)
+    values = form("office", "C0MODES3", mode="in_person", settings=None, weekday="2")
+    assert h.sender.submit(ADMIN, view=open_pool_form(h, ADMIN), values=values).status == 200
+    h.wait_idle()
+    with Session(engine) as session, session.begin():
+        offices = {o.name: o.id for o in session.scalars(select(Office))}
+        days = ["1,3", "3", "0,3", "3,4"]  # Thursday is everyone's day in Berlin
+        for user_id, day in zip(BERLIN, days, strict=True):
+            session.add(MemberOffice(user_id=user_id, office_id=offices["Berlin"], days=day))
+        session.add(MemberOffice(user_id=LONDON[0], office_id=offices["London"], days="1"))
+
+    answer = h.answer(ADMIN, "coffee preview office")
+    preview = text_of(answer.blocks, answer.text)
+    assert "Pool: 6 people → 2 pairs and 0 trio(s)" in preview
+    assert "Not placed: 1 no office set; 1 the only one of their office." in preview
+    h.clock.set(TEAMS_ROUND + timedelta(minutes=1))
+    assert h.bot.services.coffee_channels.run_due_round() >= 1
+    h.clock.set(TEAMS_ROUND + timedelta(days=1))  # past 09:30 Berlin the next morning
+    h.wait_idle()
+    pairs = list(groups_of(engine, "office").values())
+    assert sorted(u for g in pairs for u in g) == sorted(BERLIN)
+    for g in pairs:
+        [intro] = h.fake.messages_in(h.fake.dm_channel_for(*g))
+        assert "*In person* at the Berlin office: you're all usually in on Thursday." in text_of(
+            intro["blocks"], intro["text"]
+        )
+    for user_id in (*LONDON, NO_TEAM):  # not placed: no group, and not told they were "left out"
+        assert not any("first in line" in (m.get("text") or "") for m in h.fake.dms_to(user_id))

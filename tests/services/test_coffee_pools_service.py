@@ -54,7 +54,6 @@ def count_pools(engine) -> int:
         ({"mode": "lottery", "settings": {"hosts": ["U1", "U2", "U3"], "draw": 2}}, "one or two hosts"),
         ({"mode": "lottery", "settings": {"hosts": ["U1"], "draw": 0}}, "1 to 5"),
         ({"mode": "two_sides", "settings": {"sides": "team:Eng|Eng"}}, "sides="),
-        ({"mode": "in_person"}, "mode is one of"),
     ],
 )
 def test_a_pool_that_cannot_run_is_refused_and_nothing_is_stored(engine, changes, words):

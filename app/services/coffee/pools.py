@@ -20,7 +20,7 @@ from app.services.coffee.schedule import Schedule
 from app.services.coffee.views import PoolView, RouletteSettings
 from app.services.people import Person
 
-MODES = ("random", "senior", "two_sides", "lottery")  # in person: not built yet (#15)
+MODES = ("random", "senior", "two_sides", "in_person", "lottery")
 GROUP_SIZES = range(2, 7)
 NAME_LENGTH = 40
 

@@ -26,7 +26,7 @@ from app.domain.schedule import latest_due, local_morning
 from app.services import admins, notices, outbox
 from app.services.clock import Clock
 from app.services.coffee.headsup import skipped
-from app.services.coffee.modes import plan_lottery, two_sides
+from app.services.coffee.modes import in_person_days, plan_in_person_round, plan_lottery, two_sides
 from app.services.coffee.regroup import regroup_stranded
 from app.services.coffee.schedule import Schedule, find_pool
 from app.services.coffee.views import RouletteSettings, RoundSummary
@@ -130,7 +130,15 @@ class Rounds:
                 plan, pool_size = self._plan(session, pool, seed, now, scheduled_for)
                 round_.pool_size = pool_size
                 intro_at = time.fromisoformat(pool.intro_at) if pool.intro_at else None
-                self._store_groups(session, round_, plan, random.Random(seed), now, intro_at)
+                self._store_groups(
+                    session,
+                    round_,
+                    plan,
+                    random.Random(seed),
+                    now,
+                    intro_at,
+                    in_person=pool.mode == "in_person",
+                )
                 return RoundSummary.of(round_.id, seed, pool_size, plan)
         except IntegrityError:
             return None  # somebody else ran this round
@@ -158,6 +166,9 @@ class Rounds:
         avoid = cq.avoid_pairs(session, (p.user_id for p in people))
         if pool.mode == "lottery":
             return plan_lottery(session, pool, people, random.Random(seed), avoid), len(people)
+        if pool.mode == "in_person":
+            rng = random.Random(seed)
+            return plan_in_person_round(session, pool, people, history, window, rng, avoid), len(people)
         sides: dict[str, bool] | None = None
         outside: list[str] = []
         if pool.mode == "two_sides":
@@ -191,12 +202,16 @@ class Rounds:
         rng: random.Random,
         now: datetime,
         intro_at: time | None,
+        *,
+        in_person: bool = False,
     ) -> None:
         """The groups and their intros, each due at the group's local morning (``intro_at`` in the zone
         most of it shares) or, without ``intro_at``, at once."""
         members = cq.members_by_id(session, (u for g in plan.groups for u in g.members))
         topics = cq.mentor_topics(session, members)
+        offices = cq.offices_of(session, members) if in_person else {}
         for group in plan.groups:
+            office, day, all_in = in_person_days(offices, group.members) if in_person else (None, None, False)
             row = CoffeeGroup(
                 round_id=round_.id, proposer_id=group.proposer, icebreaker=rng.choice(ICEBREAKERS)
             )
@@ -219,6 +234,9 @@ class Rounds:
                         )
                         for u in group.members
                     },
+                    office=office,
+                    office_day=day,
+                    all_in=all_in,
                 ),
                 now=now,
                 due_at=None

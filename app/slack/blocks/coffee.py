@@ -118,6 +118,7 @@ def intro(notice: CoffeeIntro) -> Message:
         text=text,
         blocks=[
             _section(text + "\n" + "\n".join(people)),
+            *([_section(_in_person(notice))] if notice.office else []),
             _section(f"*Icebreaker:* {escape(notice.icebreaker)}"),
             _section(
                 f"{mention(notice.proposer)}, would you propose a time that works for everyone? "
@@ -126,6 +127,18 @@ def intro(notice: CoffeeIntro) -> Message:
             _context(PRIVATE),
         ],
     )
+
+
+def _in_person(notice: CoffeeIntro) -> str:
+    where = f"*In person* at the {escape(notice.office or '')} office"
+    if notice.office_day is None:
+        return where + "."
+    day = FULL_DAY_NAMES[notice.office_day]
+    who = "you're all" if notice.all_in else "most of you are"
+    return f"{where}: {who} usually in on {day}."
+
+
+FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def followup(group_id: int) -> Message:

@@ -40,7 +40,7 @@ _ADMINS_HELP = """\
 • `/mentor coffee preview [pool]` · `coffee run [pool]` — Try a pool's next round without telling anyone, \
 or run it now (no name: the pool `coffee`)
 • `/mentor coffee pool new` — Another coffee pool: its channel or opt-in, schedule, group size, mode \
-(random, with a senior, across two groups, lottery)
+(random, with a senior, across two groups, in person, lottery)
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
 (`/mentor offices` lists them for everyone)
 • `/mentor program new` · `/mentor programs` — Create a mentoring program (reverse, classic or peer) \
