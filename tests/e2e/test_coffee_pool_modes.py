@@ -1,5 +1,6 @@
-"""Coffee pool modes end to end (#15): "across two groups" and "lottery" made with the "New coffee pool"
-form, previewed by name, and run side by side on their own schedules.
+"""Coffee pool modes end to end (#15): "across two groups", "in person" and "lottery" made with the
+"New coffee pool" form, previewed by name, and run side by side on their own schedules (a heads-up, a
+skip and local-morning intros on the way).
 
 Signed requests in; views.open, ephemerals and intros land on the fake Slack. The test owns the clock.
 Teams are profile data the bot keeps (set by the About form elsewhere); this test writes them directly.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from e2e_support import ADMIN, text_of
+from e2e_support import ADMIN, buttons, text_of
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from test_coffee_pools import open_pool_form, pick, pool_form
@@ -115,6 +116,14 @@ def test_a_lottery_and_a_two_sides_pool_run_side_by_side(harness, engine):
         assert HOST in group and len(group) == 3
         drawn_so_far += sorted(set(group) - {HOST})
         if k == 0:  # "teams" runs on the Wednesday between the first two Mondays
+            h.clock.set(TEAMS_ROUND - timedelta(days=1) + timedelta(minutes=1))
+            assert h.bot.services.roulette.send_due_heads_ups() == 9  # "teams"' nine, the day before
+            h.wait_idle()
+            heads_up = h.fake.dms_to(ENG[0])[-1]
+            assert "You'll be paired tomorrow" in heads_up["text"]
+            skip = next(b for b in buttons(heads_up["blocks"]) if b["action_id"] == "coffee_skip")
+            skipped = h.click(ENG[0], "coffee_skip", skip["value"], message=heads_up)
+            assert "Skipped" in text_of(skipped.blocks, skipped.text)
             h.clock.set(TEAMS_ROUND + timedelta(minutes=1))
             assert coffee_channels.run_due_round() == 1
             assert coffee_channels.run_due_round() == 0
@@ -125,11 +134,13 @@ def test_a_lottery_and_a_two_sides_pool_run_side_by_side(harness, engine):
     assert fifth in drawn_so_far[4:] and len(set(drawn_so_far[4:])) == 2
 
     pairs = list(groups_of(engine, "teams").values())
-    assert len(pairs) == 4 and sorted(u for g in pairs for u in g) == sorted(ENG + SALES)
-    assert all(len(set(g) & set(ENG)) == 1 and len(set(g) & set(SALES)) == 1 for g in pairs)  # both sides
+    # ENG[0] skipped: three of Eng and four of Sales, in three groups each mixing both sides.
+    assert len(pairs) == 3 and sorted(u for g in pairs for u in g) == sorted(ENG[1:] + SALES)
+    assert all(len(set(g) & set(ENG)) == 1 and set(g) & set(SALES) for g in pairs)  # both sides
     h.wait_idle()
     for g in pairs:  # introduced at 09:30 London the next morning (the clock moved past it)
-        assert h.fake.messages_in(h.fake.dm_channel_for(*g)), g
+        [intro] = h.fake.messages_in(h.fake.dm_channel_for(*g))
+        assert "Meet your coffee" in intro["text"], g
 
 
 BERLIN = [f"UMODESB{i:02d}" for i in range(4)]

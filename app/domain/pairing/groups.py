@@ -73,7 +73,7 @@ def plan_sized_groups(
       smaller side plays the seniors' part, so min(side A, side B, groups) groups each hold one of
       the smaller side and one of the larger at least, and trades keep each group's mix. With no
       hard rule in the way every group mixes both sides when the smaller side has one person per
-      group; otherwise ``unmixed`` counts the groups of one side only.
+      group; ``unmixed`` counts the groups of one side only.
     * **Deterministic**: the same ``rng`` state, pool (any order), history and rules, the same plan.
 
     Cost: O(n) to seat everyone, then per sweep O(bad * tries * size) for the trades, bad being the
@@ -141,8 +141,13 @@ def plan_sized_groups(
         tuple(sorted(repeats)),  # type: ignore[arg-type]
         tuple(sorted(people[p].user_id for p in left)),
         seniors_short=short if senior_level is not None and sides is None else 0,
-        unmixed=short if sides is not None else 0,
+        unmixed=_unmixed(out, sides) if sides is not None else 0,
     )
+
+
+def _unmixed(groups: Sequence[Group], sides: Mapping[str, bool]) -> int:
+    """Groups all of one side (a lone member who joined a group may have mixed one after all)."""
+    return sum(len({bool(sides.get(m)) for m in g.members}) < 2 for g in groups)
 
 
 def _seat(count: int, sizes: list[int], led: int, seniors: list[int], juniors: list[int]) -> list[list[int]]:
