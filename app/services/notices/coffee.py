@@ -68,16 +68,16 @@ class CoffeeIntro(NoticeBase):
         return IfUnreachable(instead=replace(self, users=tuple(reachable), proposer=proposer))
 
     def to_payload(self) -> dict[str, Any]:
-        return {
+        payload = {
             "users": list(self.users),
             "proposer": self.proposer,
             "icebreaker": self.icebreaker,
             "group_id": self.group_id,
             "people": {u: {"team": c.team, "topics": list(c.topics)} for u, c in self.people.items()},
-            "office": self.office,
-            "office_day": self.office_day,
-            "all_in": self.all_in,
         }
+        if self.office is not None:  # in person only: other intros keep the payload they always had
+            payload |= {"office": self.office, "office_day": self.office_day, "all_in": self.all_in}
+        return payload
 
     @classmethod
     def from_payload(cls, p: Mapping[str, Any], *, key: str) -> CoffeeIntro:

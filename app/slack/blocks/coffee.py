@@ -251,6 +251,22 @@ def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
         lines.append(
             "Not placed: " + "; ".join(f"{count} {why}" for why, count in sorted(reasons.items())) + "."
         )
+    if summary.preview_state == "same":
+        lines.append(
+            "Same as the last preview: nothing changed since, so this is the round that will run."
+            if preview
+            else "As previewed: the round ran on the preview's seed."
+        )
+    elif summary.preview_state == "stale":
+        lines.append(
+            "The last preview was stale (the pool, its people or its history changed since): this is a new"
+            " one, and the round will follow it while nothing changes."
+            if preview
+            else "The last preview was stale (the pool, its people or its history changed since it): these"
+            " groups differ from it."
+        )
+    elif preview:
+        lines.append("This is the round that will run, unless the pool, its people or its history change.")
     lines.append(f"Seed: `{summary.seed}`")
     if preview and summary.groups:
         shown = summary.groups[:20]

@@ -37,10 +37,8 @@ _ADMINS_HELP = """\
 *Admins*
 • `/mentor coffee channel #channel` — Members of this channel take part in coffee roulette
 • `/mentor coffee schedule weekly mon 10:00 Europe/Berlin` — When rounds run (`coffee schedule` shows it)
-• `/mentor coffee preview [pool]` · `coffee run [pool]` — Try a pool's next round without telling anyone, \
-or run it now (no name: the pool `coffee`)
-• `/mentor coffee pool new` — Another coffee pool: its channel or opt-in, schedule, group size, mode \
-(random, with a senior, across two groups, in person, lottery)
+• `/mentor coffee preview [pool]` · `coffee run [pool]` — A pool's next round, quietly, or run it now
+• `/mentor coffee pool new` — Another pool: channel or opt-in, schedule, group size, mode
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
 (`/mentor offices` lists them for everyone)
 • `/mentor program new` · `/mentor programs` — Create a mentoring program (reverse, classic or peer) \

@@ -61,9 +61,20 @@ def plain(text: str) -> Message:
     return _render(text, _section(text))
 
 
+SECTION_LIMIT = 3000  # Slack's limit on a section's text
+
+
 def help_message(help_text: str, unknown: str | None = None) -> Message:
+    """The help, one section per run of paragraphs that fits Slack's limit on a section's text."""
     intro = f"I don't know `{escape(unknown)}`. Here's what I can do:\n\n" if unknown else ""
-    return plain(intro + help_text)
+    text = intro + help_text
+    chunks: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if chunks and len(chunks[-1]) + 2 + len(paragraph) <= SECTION_LIMIT:
+            chunks[-1] += "\n\n" + paragraph
+        else:
+            chunks.append(paragraph[:SECTION_LIMIT])
+    return _render(text, *(_section(chunk) for chunk in chunks))
 
 
 # --- asking ------------------------------------------------------------------------------------------
