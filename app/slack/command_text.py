@@ -229,7 +229,17 @@ def _parse_coffee_schedule(rest: str) -> CoffeeSchedule | CoffeeScheduleShow:
     words = rest.split()
     if not words or [w.lower() for w in words] == ["show"]:
         return CoffeeScheduleShow()
-    every_weeks, used = tw.interval(words, example=_SCHEDULE_EXAMPLE)
+    pool: str | None = None
+    try:
+        every_weeks, used = tw.interval(words, example=_SCHEDULE_EXAMPLE)
+    except InvalidInput as not_an_interval:  # ``coffee schedule <pool> …``: the first word names the pool
+        if len(words) == 1:
+            return CoffeeScheduleShow(pool=words[0])
+        try:
+            every_weeks, used = tw.interval(words[1:], example=_SCHEDULE_EXAMPLE)
+        except InvalidInput:
+            raise not_an_interval from None
+        pool, words = words[0], words[1:]
     weekday: int | None = None
     at: time | None = None
     tz: str | None = None
@@ -251,7 +261,7 @@ def _parse_coffee_schedule(rest: str) -> CoffeeSchedule | CoffeeScheduleShow:
     if weekday is None or at is None:
         missing = "a weekday" if weekday is None else "a time such as 10:00"
         raise InvalidInput(f"The schedule needs {missing}, {_SCHEDULE_EXAMPLE}")
-    return CoffeeSchedule(every_weeks=every_weeks, weekday=weekday, at=at, tz=tz)
+    return CoffeeSchedule(every_weeks=every_weeks, weekday=weekday, at=at, tz=tz, pool=pool)
 
 
 def _parse_stats(rest: str) -> Stats:

@@ -184,11 +184,14 @@ class CoffeeSchedule:
     weekday: int
     at: time
     tz: str | None = None
+    pool: str | None = None  # ``coffee schedule <pool> weekly …``; None: the pool "coffee"
 
 
 @dataclass(frozen=True, slots=True)
 class CoffeeScheduleShow:
-    """``coffee schedule`` or ``coffee schedule show``: show the current schedule."""
+    """``coffee schedule [pool]`` or ``coffee schedule show``: show a pool's schedule."""
+
+    pool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,3 +183,16 @@ def test_an_in_person_pool_groups_within_an_office_on_a_day_they_are_in(harness,
         )
     for user_id in (*LONDON, NO_TEAM):  # not placed: no group, and not told they were "left out"
         assert not any("first in line" in (m.get("text") or "") for m in h.fake.dms_to(user_id))
+    shown = h.answer(ADMIN, "coffee schedule office")
+    assert "*Pool office:* Every week on Wednesday at 10:00 (Europe/London)" in text_of(
+        shown.blocks, shown.text
+    )
+    moved = h.answer(ADMIN, "coffee schedule office every 2 weeks fri 09:00 Europe/Berlin")
+    moved_text = text_of(moved.blocks, moved.text)
+    assert "Schedule saved." in moved_text and "*Pool office:* Every 2 weeks on Friday at 09:00" in moved_text
+    assert "Every week on Monday" in text_of(*_answer(h, "coffee schedule"))  # "coffee" kept its own
+
+
+def _answer(h, command):
+    answer = h.answer(ADMIN, command)
+    return answer.blocks, answer.text

@@ -156,6 +156,8 @@ PARSES = [
     ("coffee unavoid <@U0123ABC|ana>", CoffeeAvoid("U0123ABC", remove=True)),
     ("coffee schedule", CoffeeScheduleShow()),
     ("coffee schedule show", CoffeeScheduleShow()),
+    ("coffee schedule mentors", CoffeeScheduleShow(pool="mentors")),
+    ("coffee schedule mentors weekly wed 10:00", CoffeeSchedule(1, 2, time(10, 0), None, pool="mentors")),
     ("coffee schedule weekly mon 10:00", CoffeeSchedule(1, 0, time(10, 0), None)),
     ("coffee schedule weekly mon 10:00 Europe/Berlin", CoffeeSchedule(1, 0, time(10, 0), "Europe/Berlin")),
     ("coffee schedule every week on Friday at 9am", CoffeeSchedule(1, 4, time(9, 0), None)),

@@ -212,10 +212,11 @@ def partner_left() -> Message:
     )
 
 
-def schedule(view: ScheduleView, tz: str, *, lead: str = "") -> Message:
+def schedule(view: ScheduleView, tz: str, *, lead: str = "", pool: str | None = None) -> Message:
     default = " (the default)" if view.is_default else ""
+    name = f"Pool {escape(pool)}" if pool and pool != DEFAULT_POOL else "Coffee roulette"
     text = (
-        f"{lead}\n*Coffee roulette:* {view.schedule.describe()}{default}.\n"
+        f"{lead}\n*{name}:* {view.schedule.describe()}{default}.\n"
         f"Next round: {local_time(view.next_round, tz)}."
     ).strip()
     return Message(text=text, blocks=[_section(text)])
