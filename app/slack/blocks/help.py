@@ -36,7 +36,7 @@ _COFFEE_HELP = """\
 _ADMINS_HELP = """\
 *Admins*
 • `/mentor coffee channel #channel` — Members of this channel take part in coffee roulette
-• `/mentor coffee schedule [pool] weekly mon 10:00 Europe/Berlin` — When a pool's rounds run (`coffee schedule` shows it)
+• `/mentor coffee schedule [pool] weekly mon 10:00 Europe/Berlin` — When a pool's rounds run (alone: shows it)
 • `/mentor coffee preview [pool]` · `coffee run [pool]` — A pool's next round, quietly, or run it now
 • `/mentor coffee pool new` — Another pool: channel or opt-in, schedule, group size, mode
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
