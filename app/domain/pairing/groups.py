@@ -247,12 +247,14 @@ def _improve(groups: list[list[int]], cost: _Cost, senior: list[bool], rng: rand
 
 
 def _breaker(group: list[int], cost: _Cost) -> int | None:
-    """The member in the most hard-rule conflicts in ``group``, or None when it breaks none."""
-    worst, most = None, 0
+    """The member in the most hard-rule conflicts in ``group``, or None when it breaks none. Whoever
+    is first in line (left out last time) is taken out only when nobody else in a conflict is."""
+    worst, most = None, (False, 0)
     for p in group:
         conflicts = sum(cost.hard(p, q) for q in group if q != p)
-        if conflicts > most:
-            worst, most = p, conflicts
+        rank = (conflicts > 0 and not cost.people[p].first_in_line, conflicts)
+        if conflicts and (worst is None or rank > most):
+            worst, most = p, rank
     return worst
 
 
@@ -263,7 +265,7 @@ def _place_singles(groups: list[list[int]], left: list[int], cost: _Cost) -> Non
     for g in groups:
         if len(g) == 1:
             g.clear()
-    for person in sorted(lone + left):
+    for person in sorted(lone + left, key=lambda p: (not cost.people[p].first_in_line, p)):
         if person in left:
             left.remove(person)
         best, best_cost = None, HARD
