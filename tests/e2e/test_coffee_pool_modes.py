@@ -105,6 +105,8 @@ def test_a_lottery_and_a_two_sides_pool_run_side_by_side(harness, engine):
     coffee_channels = h.bot.services.coffee_channels
     drawn_so_far: list[str] = []
     for k, due in enumerate(CEO_ROUNDS):
+        h.clock.set(due - timedelta(days=1) + timedelta(minutes=1))
+        assert h.bot.services.roulette.send_due_heads_ups() == 0  # a lottery: no "paired tomorrow"
         h.clock.set(due - timedelta(minutes=1))
         coffee_channels.run_due_round()  # (the pool "coffee", empty, runs on Monday mornings too)
         assert not [when for when, _ in groups_of(engine, "ceo") if when == due]
