@@ -53,6 +53,7 @@ def count_pools(engine) -> int:
         ({"mode": "senior"}, "level=3"),
         ({"mode": "lottery", "settings": {"hosts": ["U1", "U2", "U3"], "draw": 2}}, "one or two hosts"),
         ({"mode": "lottery", "settings": {"hosts": ["U1"], "draw": 0}}, "1 to 5"),
+        ({"mode": "lottery", "settings": {"hosts": ["ceo"], "draw": 2}}, "by member ID"),
         ({"mode": "two_sides", "settings": {"sides": "team:Eng|Eng"}}, "sides="),
     ],
 )

@@ -77,6 +77,8 @@ class PoolSpec:
             hosts = settings.get("hosts")
             if not isinstance(hosts, list) or not 1 <= len(hosts) <= 2:
                 raise InvalidInput("A lottery needs one or two hosts, e.g. `hosts=U0CEO draw=3`.")
+            if not all(isinstance(h, str) and h[:1] in "UW" and h.isalnum() and h.isupper() for h in hosts):
+                raise InvalidInput("Name the lottery's hosts by member ID, e.g. `hosts=U0CEO draw=3`.")
             if not isinstance(settings.get("draw"), int) or not 1 <= settings["draw"] <= 5:
                 raise InvalidInput("A lottery draws 1 to 5 people each round, e.g. `hosts=U0CEO draw=3`.")
 
