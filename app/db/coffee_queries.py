@@ -20,9 +20,11 @@ from app.db.models import (
     CoffeePool,
     CoffeeRound,
     Member,
+    MemberOffice,
     MentorProfile,
     MentorTopic,
     Notice,
+    Office,
 )
 from app.db.models.coffee import DEFAULT_POOL
 
@@ -130,6 +132,36 @@ def recent_rounds(session: Session, pool_id: int, limit: int) -> list[list[list[
     for round_id, group_id, user_id in rows:
         groups[round_id][group_id].append(user_id)
     return [list(groups[round_id].values()) for round_id in sorted(round_ids)]
+
+
+def times_in_groups(session: Session, pool_id: int) -> dict[str, int]:
+    """How many of a pool's groups each person has been in (a lottery's draw history), in one query."""
+    rows = session.execute(
+        select(CoffeeGroupMember.user_id, func.count())
+        .join(CoffeeGroup, CoffeeGroup.id == CoffeeGroupMember.group_id)
+        .join(CoffeeRound, CoffeeRound.id == CoffeeGroup.round_id)
+        .where(CoffeeRound.pool_id == pool_id)
+        .group_by(CoffeeGroupMember.user_id)
+    )
+    return {user_id: int(count) for user_id, count in rows}
+
+
+def offices_of(session: Session, user_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Each of ``user_ids`` who has an office: (its name, their days there, "0,2")."""
+    ids = list(user_ids)
+    rows = session.execute(
+        select(MemberOffice.user_id, Office.name, MemberOffice.days)
+        .join(Office, Office.id == MemberOffice.office_id)
+        .where(MemberOffice.user_id.in_(ids))
+    )
+    return {user_id: (name, days) for user_id, name, days in rows}
+
+
+def active_mentor_ids(session: Session, user_ids: Iterable[str]) -> set[str]:
+    """Which of ``user_ids`` are on the mentor register (and still active)."""
+    ids = list(user_ids)
+    query = select(MentorProfile.user_id).where(MentorProfile.user_id.in_(ids), MentorProfile.active)
+    return set(session.scalars(query))
 
 
 def avoid_pairs(session: Session, user_ids: Iterable[str]) -> list[tuple[str, str]]:

@@ -229,7 +229,17 @@ def _parse_coffee_schedule(rest: str) -> CoffeeSchedule | CoffeeScheduleShow:
     words = rest.split()
     if not words or [w.lower() for w in words] == ["show"]:
         return CoffeeScheduleShow()
-    every_weeks, used = tw.interval(words, example=_SCHEDULE_EXAMPLE)
+    pool: str | None = None
+    try:
+        every_weeks, used = tw.interval(words, example=_SCHEDULE_EXAMPLE)
+    except InvalidInput as not_an_interval:  # ``coffee schedule <pool> …``: the first word names the pool
+        if len(words) == 1:
+            return CoffeeScheduleShow(pool=words[0])
+        try:
+            every_weeks, used = tw.interval(words[1:], example=_SCHEDULE_EXAMPLE)
+        except InvalidInput:
+            raise not_an_interval from None
+        pool, words = words[0], words[1:]
     weekday: int | None = None
     at: time | None = None
     tz: str | None = None
@@ -251,7 +261,7 @@ def _parse_coffee_schedule(rest: str) -> CoffeeSchedule | CoffeeScheduleShow:
     if weekday is None or at is None:
         missing = "a weekday" if weekday is None else "a time such as 10:00"
         raise InvalidInput(f"The schedule needs {missing}, {_SCHEDULE_EXAMPLE}")
-    return CoffeeSchedule(every_weeks=every_weeks, weekday=weekday, at=at, tz=tz)
+    return CoffeeSchedule(every_weeks=every_weeks, weekday=weekday, at=at, tz=tz, pool=pool)
 
 
 def _parse_stats(rest: str) -> Stats:
@@ -266,6 +276,16 @@ def _parse_stats(rest: str) -> Stats:
             "Pick a period, e.g. `/mentor stats 30d`, `/mentor stats 90d` or `/mentor stats all`"
         )
     return Stats(period_days=tw.checked_days(days, example="e.g. `/mentor stats 90d`"))
+
+
+def _pool_named(name: str, rest: str, make: Callable[[str | None], Command]) -> Command:
+    """``coffee <name> [pool]``: nothing, or one pool's name."""
+    words = rest.split()
+    if len(words) > 1:
+        raise InvalidInput(
+            f"`/mentor coffee {name}` takes at most a pool's name, e.g. `/mentor coffee {name} mentors`."
+        )
+    return make(words[0] if words else None)
 
 
 def _no_arguments(
@@ -298,8 +318,8 @@ _COFFEE: dict[str, Callable[[str], Command]] = {
     "avoid": lambda rest: _parse_coffee_avoid(rest, remove=False),
     "unavoid": lambda rest: _parse_coffee_avoid(rest, remove=True),
     "schedule": _parse_coffee_schedule,
-    "run": _no_arguments("run", CoffeeRun, coffee=True),
-    "preview": _no_arguments("preview", CoffeePreview, coffee=True),
+    "run": lambda rest: _pool_named("run", rest, CoffeeRun),
+    "preview": lambda rest: _pool_named("preview", rest, CoffeePreview),
     "pools": _no_arguments("pools", CoffeePools, coffee=True),
     "pool": lambda rest: _parse_coffee_pool(rest),
 }

@@ -184,21 +184,28 @@ class CoffeeSchedule:
     weekday: int
     at: time
     tz: str | None = None
+    pool: str | None = None  # ``coffee schedule <pool> weekly …``; None: the pool "coffee"
 
 
 @dataclass(frozen=True, slots=True)
 class CoffeeScheduleShow:
-    """``coffee schedule`` or ``coffee schedule show``: show the current schedule."""
+    """``coffee schedule [pool]`` or ``coffee schedule show``: show a pool's schedule."""
+
+    pool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CoffeeRun:
-    """``coffee run``: run a round now (admins)."""
+    """``coffee run [pool]``: run a pool's round now (admins); no name: the pool "coffee"."""
+
+    pool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CoffeePreview:
-    """``coffee preview``: plan the next round without telling anyone (admins)."""
+    """``coffee preview [pool]``: plan a pool's next round without telling anyone (admins)."""
+
+    pool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,3 +182,18 @@ def test_intros_reach_a_group_at_the_local_morning_of_most_of_its_members():
     # Across the spring change the wall-clock time is kept: 09:30 Berlin is 07:30 UTC in summer.
     spring = local_morning(["Europe/Berlin"], time(9, 30), datetime(2031, 3, 31, 8, 0, tzinfo=UTC))
     assert spring == datetime(2031, 4, 1, 7, 30, tzinfo=UTC)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32), size=st.integers(3, 6), first=st.sampled_from(["UA", "UB"]))
+def test_a_hard_rule_leaves_out_whoever_is_not_first_in_line(seed, size, first):
+    # One group of everyone; UA and UB must not meet, so one of them is left out: never the one who
+    # was left out last time (first in line).
+    pool = [Participant(u, first_in_line=u == first) for u in ("UA", "UB")] + [
+        Participant(f"UC{i}") for i in range(size - 2)
+    ]
+    plan = plan_sized_groups(
+        pool, PairHistory(), rng=random.Random(seed), size=size, repeat_window=6, avoid=[("UA", "UB")]
+    )
+    assert plan.left_out == (("UB",) if first == "UA" else ("UA",))
+    assert first in plan.groups[0].members

@@ -51,8 +51,10 @@ def count_pools(engine) -> int:
         ({"tz": "Mars/Olympus"}, "time zone"),
         ({"every_weeks": 3}, "every 1, 2 or 4"),
         ({"mode": "senior"}, "level=3"),
-        ({"mode": "lottery", "settings": {"hosts": ["U1"], "draw": 2}}, "mode is one of"),  # not built yet
-        ({"mode": "in_person"}, "mode is one of"),
+        ({"mode": "lottery", "settings": {"hosts": ["U1", "U2", "U3"], "draw": 2}}, "one or two hosts"),
+        ({"mode": "lottery", "settings": {"hosts": ["U1"], "draw": 0}}, "1 to 5"),
+        ({"mode": "lottery", "settings": {"hosts": ["ceo"], "draw": 2}}, "by member ID"),
+        ({"mode": "two_sides", "settings": {"sides": "team:Eng|Eng"}}, "sides="),
     ],
 )
 def test_a_pool_that_cannot_run_is_refused_and_nothing_is_stored(engine, changes, words):

@@ -11,6 +11,7 @@ from app.db.models.coffee import (
     CoffeeHeadsUp,
     CoffeeParticipant,
     CoffeePool,
+    CoffeePreview,
     CoffeeRound,
     CoffeeSkip,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "CoffeeHeadsUp",
     "CoffeeParticipant",
     "CoffeePool",
+    "CoffeePreview",
     "CoffeeRound",
     "CoffeeSkip",
     "Feedback",

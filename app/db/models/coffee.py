@@ -169,3 +169,16 @@ class CoffeeSkip(Base):
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     scheduled_for: Mapped[datetime] = mapped_column(primary_key=True)
     created_at: Mapped[datetime]
+
+
+class CoffeePreview(Base):
+    """The last preview of a pool's round: its seed, and a fingerprint of what it planned from (the pool,
+    its people and their wishes, its history). The round uses the seed while the fingerprint holds."""
+
+    __tablename__ = "coffee_previews"
+
+    pool_id: Mapped[int] = mapped_column(ForeignKey("coffee_pools.id", ondelete="CASCADE"), primary_key=True)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]

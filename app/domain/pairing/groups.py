@@ -1,5 +1,6 @@
-"""Groups of 2-6 for a pool's round, with the pool's mode: ``random`` (any group size) and ``senior``
-(coffee with a senior: each group one person at or above a level, plus people below it).
+"""Groups of 2-6 for a pool's round, with the pool's mode: ``random`` (any group size), ``senior``
+(coffee with a senior: each group one person at or above a level, plus people below it) and
+``two_sides`` (across two groups: every group mixes people of both sides).
 
 Pure: the standard library and the ``rng`` passed in. Pairs (size 2, mode random) keep the exact
 method of :func:`~app.domain.pairing.planner.plan_groups`; this module plans everything else.
@@ -8,7 +9,7 @@ method of :func:`~app.domain.pairing.planner.plan_groups`; this module plans eve
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -28,12 +29,14 @@ RESTARTS = 30  # fresh seatings tried (small pools) when the trades leave a repe
 class GroupPlan:
     """A round of groups. ``repeats``: pairs (sorted ids) in a group who met within the window.
     ``left_out``: nobody could be placed with them (avoid wishes, a hard team rule, a pool of one).
-    ``seniors_short``: groups formed without a senior because there were too few (senior mode)."""
+    ``seniors_short``: groups formed without a senior because there were too few (senior mode).
+    ``unmixed``: groups of one side only because the smaller side was too small (two sides)."""
 
     groups: tuple[Group, ...]
     repeats: tuple[tuple[str, str], ...]
     left_out: tuple[str, ...]
     seniors_short: int = 0
+    unmixed: int = 0
 
 
 def plan_sized_groups(
@@ -46,6 +49,7 @@ def plan_sized_groups(
     avoid: Collection[tuple[str, str]] = (),
     never_same_team: bool = False,
     senior_level: int | None = None,
+    sides: Mapping[str, bool] | None = None,
 ) -> GroupPlan:
     """Split ``pool`` into ceil(n / size) groups whose sizes differ by at most one (never one person).
 
@@ -65,6 +69,11 @@ def plan_sized_groups(
       seniors rotate) with juniors after; when seniors are short, the other groups are ordinary and
       their number is ``seniors_short``. Trades are senior for senior and junior for junior, so no
       senior group loses its senior.
+    * **Two sides** (``sides`` set: user id -> True for side A, False or absent for side B): the
+      smaller side plays the seniors' part, so min(side A, side B, groups) groups each hold one of
+      the smaller side and one of the larger at least, and trades keep each group's mix. With no
+      hard rule in the way every group mixes both sides when the smaller side has one person per
+      group; ``unmixed`` counts the groups of one side only.
     * **Deterministic**: the same ``rng`` state, pool (any order), history and rules, the same plan.
 
     Cost: O(n) to seat everyone, then per sweep O(bad * tries * size) for the trades, bad being the
@@ -79,12 +88,18 @@ def plan_sized_groups(
     order = list(range(n))
     rng.shuffle(order)
     order.sort(key=lambda i: not people[i].first_in_line)  # stable: first in line, then the draw
-    senior = [senior_level is not None and (people[i].level or 0) >= senior_level for i in range(n)]
+    if sides is not None:
+        side_a = sum(bool(sides.get(p.user_id)) for p in people)
+        minority = side_a <= n - side_a  # True: side A is the smaller (or as large)
+        senior = [bool(sides.get(p.user_id)) == minority for p in people]
+    else:
+        senior = [senior_level is not None and (people[i].level or 0) >= senior_level for i in range(n)]
+    leading = senior_level is not None or sides is not None
     count = -(-n // size)
     sizes = [n // count + (g < n % count) for g in range(count)]
     seniors = [i for i in order if senior[i]]
     juniors = [i for i in order if not senior[i]]
-    led = min(len(seniors), len(juniors), count) if senior_level is not None else 0
+    led = min(len(seniors), len(juniors), count) if leading else 0
     cost = _Cost(people, history, repeat_window, avoid, never_same_team)
     groups: list[list[int]] = []
     best = -1
@@ -120,13 +135,19 @@ def plan_sized_groups(
                 if cost.repeat(p, q):
                     repeats.append(tuple(sorted((people[p].user_id, people[q].user_id))))
     out.sort(key=lambda grp: grp.members)
-    short = count - led if senior_level is not None else 0
+    short = count - led if leading else 0
     return GroupPlan(
         tuple(out),
         tuple(sorted(repeats)),  # type: ignore[arg-type]
         tuple(sorted(people[p].user_id for p in left)),
-        seniors_short=short,
+        seniors_short=short if senior_level is not None and sides is None else 0,
+        unmixed=_unmixed(out, sides) if sides is not None else 0,
     )
+
+
+def _unmixed(groups: Sequence[Group], sides: Mapping[str, bool]) -> int:
+    """Groups all of one side (a lone member who joined a group may have mixed one after all)."""
+    return sum(len({bool(sides.get(m)) for m in g.members}) < 2 for g in groups)
 
 
 def _seat(count: int, sizes: list[int], led: int, seniors: list[int], juniors: list[int]) -> list[list[int]]:
@@ -226,12 +247,14 @@ def _improve(groups: list[list[int]], cost: _Cost, senior: list[bool], rng: rand
 
 
 def _breaker(group: list[int], cost: _Cost) -> int | None:
-    """The member in the most hard-rule conflicts in ``group``, or None when it breaks none."""
-    worst, most = None, 0
+    """The member in the most hard-rule conflicts in ``group``, or None when it breaks none. Whoever
+    is first in line (left out last time) is taken out only when nobody else in a conflict is."""
+    worst, most = None, (False, 0)
     for p in group:
         conflicts = sum(cost.hard(p, q) for q in group if q != p)
-        if conflicts > most:
-            worst, most = p, conflicts
+        rank = (conflicts > 0 and not cost.people[p].first_in_line, conflicts)
+        if conflicts and (worst is None or rank > most):
+            worst, most = p, rank
     return worst
 
 
@@ -242,7 +265,7 @@ def _place_singles(groups: list[list[int]], left: list[int], cost: _Cost) -> Non
     for g in groups:
         if len(g) == 1:
             g.clear()
-    for person in sorted(lone + left):
+    for person in sorted(lone + left, key=lambda p: (not cost.people[p].first_in_line, p)):
         if person in left:
             left.remove(person)
         best, best_cost = None, HARD
@@ -272,4 +295,5 @@ def as_plan(plan: GroupPlan, pool: Sequence[Participant]) -> Plan:
         cross_team_share=cross / len(groups) if groups else 0.0,
         exact=False,
         seniors_short=plan.seniors_short,
+        unmixed=plan.unmixed,
     )

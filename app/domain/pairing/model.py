@@ -68,6 +68,8 @@ class Plan:
     mean_tz_overlap_hours: float = 0.0
     exact: bool = True
     seniors_short: int = 0  # coffee with a senior: groups formed without one, seniors being too few
+    unmixed: int = 0  # across two groups: groups of one side only, the smaller side being too small
+    not_placed: tuple[tuple[str, str], ...] = ()  # (user id, why): outside the mode (no office, no side)
 
 
 def is_valid_plan(plan: Plan, pool: Sequence[Participant], avoid: Collection[tuple[str, str]] = ()) -> bool:

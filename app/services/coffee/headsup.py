@@ -38,8 +38,8 @@ class HeadsUps:
         with self._sessions.begin() as session:
             cq.default_pool(session, now=now)
             for pool in cq.pools(session):
-                if not pool.heads_up:
-                    continue
+                if not pool.heads_up or pool.mode == "lottery":
+                    continue  # a lottery pairs only the few it draws: "paired tomorrow" would mislead
                 round_at = self._schedule.view(pool, now).next_round
                 if round_at - now > HEADS_UP_BEFORE:
                     continue

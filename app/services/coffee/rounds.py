@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,8 @@ from app.domain.schedule import latest_due, local_morning
 from app.services import admins, notices, outbox
 from app.services.clock import Clock
 from app.services.coffee.headsup import skipped
+from app.services.coffee.modes import in_person_days, plan_in_person_round, plan_lottery, two_sides
+from app.services.coffee.previews import fingerprint, seed_keeping_preview
 from app.services.coffee.regroup import regroup_stranded
 from app.services.coffee.schedule import Schedule, find_pool
 from app.services.coffee.views import RouletteSettings, RoundSummary
@@ -50,14 +53,13 @@ class Rounds:
     def preview(self, person: Person, pool: str | None = None) -> RoundSummary:
         """Plan a pool's round without storing or telling anyone (admins only)."""
         admins.require_admin(self._settings.admins, person)
-        seed = self._seed_source()
         now = self._clock()
         with self._sessions.begin() as session:
             found = find_pool(session, pool, now=now)
-            plan, pool_size = self._plan(
-                session, found, seed, now, self._schedule.view(found, now).next_round
-            )
-        return RoundSummary.of(None, seed, pool_size, plan)
+            choose = seed_keeping_preview(session, found.id, self._seed_source, by=person.user_id, now=now)
+            next_round = self._schedule.view(found, now).next_round
+            plan, pool_size, seed, state = self._plan(session, found, choose, now, next_round)
+        return replace(RoundSummary.of(None, seed, pool_size, plan), preview_state=state)
 
     def run_now(self, person: Person, pool: str | None = None) -> RoundSummary:
         admins.require_admin(self._settings.admins, person)
@@ -107,7 +109,6 @@ class Rounds:
     def _run_round(
         self, pool_id: int, scheduled_for: datetime, *, kind: str, started_by: str | None, now: datetime
     ) -> RoundSummary | None:
-        seed = self._seed_source()
         try:
             with self._sessions.begin() as session:
                 pool = session.get(CoffeePool, pool_id)
@@ -117,7 +118,7 @@ class Rounds:
                     pool_id=pool_id,
                     scheduled_for=scheduled_for,
                     kind=kind,
-                    seed=seed,
+                    seed=0,  # set once planned: the kept preview's seed or a fresh one
                     pool_size=0,
                     started_by=started_by,
                     created_at=now,
@@ -125,18 +126,37 @@ class Rounds:
                 )
                 session.add(round_)
                 session.flush()  # the claim: a second replica fails here on (pool_id, scheduled_for)
-                plan, pool_size = self._plan(session, pool, seed, now, scheduled_for)
-                round_.pool_size = pool_size
+                choose = seed_keeping_preview(session, pool_id, self._seed_source, by=None, now=now)
+                plan, pool_size, seed, state = self._plan(
+                    session, pool, choose, now, scheduled_for, round_id=round_.id
+                )
+                round_.pool_size, round_.seed = pool_size, seed
                 intro_at = time.fromisoformat(pool.intro_at) if pool.intro_at else None
-                self._store_groups(session, round_, plan, random.Random(seed), now, intro_at)
-                return RoundSummary.of(round_.id, seed, pool_size, plan)
+                self._store_groups(
+                    session,
+                    round_,
+                    plan,
+                    random.Random(seed),
+                    now,
+                    intro_at,
+                    in_person=pool.mode == "in_person",
+                )
+                return replace(RoundSummary.of(round_.id, seed, pool_size, plan), preview_state=state)
         except IntegrityError:
             return None  # somebody else ran this round
 
     def _plan(
-        self, session: Session, pool: CoffeePool, seed: int, now: datetime, scheduled_for: datetime
-    ) -> tuple[Plan, int]:
-        """The round's groups; whoever skipped the round at ``scheduled_for`` sits it out."""
+        self,
+        session: Session,
+        pool: CoffeePool,
+        choose: Callable[[str], tuple[int, str]],
+        now: datetime,
+        scheduled_for: datetime,
+        *,
+        round_id: int | None = None,
+    ) -> tuple[Plan, int, int, str]:
+        """The round's groups, its seed (``choose`` picks it from the inputs' fingerprint) and whether
+        a kept preview held; whoever skipped the round at ``scheduled_for`` sits it out."""
         out = skipped(session, pool.id, scheduled_for)
         members = [m for m in cq.pool_members(session, pool.id, now=now) if m.user_id not in out]
         waiting = cq.first_in_line(session, pool.id)
@@ -154,8 +174,33 @@ class Rounds:
         history = PairHistory.from_rounds(cq.recent_rounds(session, pool.id, window))
         policy = PairingPolicy(repeat_window=window, mix_levels=self._settings.mix_levels)
         avoid = cq.avoid_pairs(session, (p.user_id for p in people))
+        seed, state = choose(fingerprint(session, pool, people, avoid, exclude_round=round_id))
+        plan, size = self._plan_mode(session, pool, people, history, window, policy, avoid, seed)
+        return plan, size, seed, state
+
+    def _plan_mode(
+        self,
+        session: Session,
+        pool: CoffeePool,
+        people: list[Participant],
+        history: PairHistory,
+        window: int,
+        policy: PairingPolicy,
+        avoid: list[tuple[str, str]],
+        seed: int,
+    ) -> tuple[Plan, int]:
+        if pool.mode == "lottery":
+            return plan_lottery(session, pool, people, random.Random(seed), avoid), len(people)
+        if pool.mode == "in_person":
+            rng = random.Random(seed)
+            return plan_in_person_round(session, pool, people, history, window, rng, avoid), len(people)
+        sides: dict[str, bool] | None = None
+        outside: list[str] = []
+        if pool.mode == "two_sides":
+            sides, outside = two_sides(session, pool, people)
+            people = [p for p in people if p.user_id in sides]
         senior_level = pool.settings.get("level") if pool.mode == "senior" else None
-        if pool.group_size == 2 and senior_level is None and not pool.never_same_team:
+        if pool.mode == "random" and pool.group_size == 2 and not pool.never_same_team:
             plan = plan_groups(people, history, rng=random.Random(seed), policy=policy, avoid=avoid)
             return plan, len(people)
         sized = plan_sized_groups(
@@ -167,8 +212,12 @@ class Rounds:
             avoid=avoid,
             never_same_team=pool.never_same_team,
             senior_level=senior_level if isinstance(senior_level, int) else None,
+            sides=sides,
         )
-        return as_plan(sized, people), len(people)
+        plan = as_plan(sized, people)
+        if outside:
+            plan = replace(plan, not_placed=tuple((u, "on neither side") for u in outside))
+        return plan, len(people)
 
     def _store_groups(
         self,
@@ -178,12 +227,16 @@ class Rounds:
         rng: random.Random,
         now: datetime,
         intro_at: time | None,
+        *,
+        in_person: bool = False,
     ) -> None:
         """The groups and their intros, each due at the group's local morning (``intro_at`` in the zone
         most of it shares) or, without ``intro_at``, at once."""
         members = cq.members_by_id(session, (u for g in plan.groups for u in g.members))
         topics = cq.mentor_topics(session, members)
+        offices = cq.offices_of(session, members) if in_person else {}
         for group in plan.groups:
+            office, day, all_in = in_person_days(offices, group.members) if in_person else (None, None, False)
             row = CoffeeGroup(
                 round_id=round_.id, proposer_id=group.proposer, icebreaker=rng.choice(ICEBREAKERS)
             )
@@ -206,6 +259,9 @@ class Rounds:
                         )
                         for u in group.members
                     },
+                    office=office,
+                    office_day=day,
+                    all_in=all_in,
                 ),
                 now=now,
                 due_at=None

@@ -74,6 +74,9 @@ class RoundSummary:
     left_out: tuple[str, ...]
     cross_team_share: float
     seniors_short: int = 0  # coffee with a senior: groups without one, seniors being too few
+    unmixed: int = 0  # across two groups: groups of one side only
+    not_placed: tuple[tuple[str, str], ...] = ()  # (user id, why) outside the mode: on neither side
+    preview_state: str = ""  # "same": the kept preview held (its seed used); "stale": it had changed
 
     @classmethod
     def of(cls, round_id: int | None, seed: int, pool_size: int, plan: Plan) -> RoundSummary:
@@ -88,6 +91,8 @@ class RoundSummary:
             left_out=tuple(plan.left_out),
             cross_team_share=plan.cross_team_share,
             seniors_short=plan.seniors_short,
+            unmixed=plan.unmixed,
+            not_placed=tuple(plan.not_placed),
         )
 
 

@@ -38,6 +38,9 @@ class CoffeeIntro(NoticeBase):
     icebreaker: str
     group_id: int
     people: Mapping[str, Colleague] = field(default_factory=dict)
+    office: str | None = None  # in person: the office they share
+    office_day: int | None = None  # the weekday (Monday 0) most of them are usually in
+    all_in: bool = False  # whether all of them are in on that day
 
     @property
     def send_to(self) -> tuple[str, ...]:
@@ -65,13 +68,16 @@ class CoffeeIntro(NoticeBase):
         return IfUnreachable(instead=replace(self, users=tuple(reachable), proposer=proposer))
 
     def to_payload(self) -> dict[str, Any]:
-        return {
+        payload = {
             "users": list(self.users),
             "proposer": self.proposer,
             "icebreaker": self.icebreaker,
             "group_id": self.group_id,
             "people": {u: {"team": c.team, "topics": list(c.topics)} for u, c in self.people.items()},
         }
+        if self.office is not None:  # in person only: other intros keep the payload they always had
+            payload |= {"office": self.office, "office_day": self.office_day, "all_in": self.all_in}
+        return payload
 
     @classmethod
     def from_payload(cls, p: Mapping[str, Any], *, key: str) -> CoffeeIntro:
@@ -85,6 +91,9 @@ class CoffeeIntro(NoticeBase):
                 u: Colleague(info.get("team"), tuple(info.get("topics") or ()))
                 for u, info in (p.get("people") or {}).items()
             },
+            office=p.get("office"),
+            office_day=p.get("office_day"),
+            all_in=bool(p.get("all_in")),
         )
 
 

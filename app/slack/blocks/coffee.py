@@ -118,6 +118,7 @@ def intro(notice: CoffeeIntro) -> Message:
         text=text,
         blocks=[
             _section(text + "\n" + "\n".join(people)),
+            *([_section(_in_person(notice))] if notice.office else []),
             _section(f"*Icebreaker:* {escape(notice.icebreaker)}"),
             _section(
                 f"{mention(notice.proposer)}, would you propose a time that works for everyone? "
@@ -126,6 +127,18 @@ def intro(notice: CoffeeIntro) -> Message:
             _context(PRIVATE),
         ],
     )
+
+
+def _in_person(notice: CoffeeIntro) -> str:
+    where = f"*In person* at the {escape(notice.office or '')} office"
+    if notice.office_day is None:
+        return where + "."
+    day = FULL_DAY_NAMES[notice.office_day]
+    who = "you're all" if notice.all_in else "most of you are"
+    return f"{where}: {who} usually in on {day}."
+
+
+FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def followup(group_id: int) -> Message:
@@ -199,10 +212,11 @@ def partner_left() -> Message:
     )
 
 
-def schedule(view: ScheduleView, tz: str, *, lead: str = "") -> Message:
+def schedule(view: ScheduleView, tz: str, *, lead: str = "", pool: str | None = None) -> Message:
     default = " (the default)" if view.is_default else ""
+    name = f"Pool {escape(pool)}" if pool and pool != DEFAULT_POOL else "Coffee roulette"
     text = (
-        f"{lead}\n*Coffee roulette:* {view.schedule.describe()}{default}.\n"
+        f"{lead}\n*{name}:* {view.schedule.describe()}{default}.\n"
         f"Next round: {local_time(view.next_round, tz)}."
     ).strip()
     return Message(text=text, blocks=[_section(text)])
@@ -229,6 +243,31 @@ def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
         lines.append(
             f"Too few seniors: {summary.seniors_short} group(s) without one (ordinary groups this round)."
         )
+    if summary.unmixed:
+        lines.append(f"Sides uneven: {summary.unmixed} group(s) of one side only this round.")
+    if summary.not_placed:
+        reasons: dict[str, int] = {}
+        for _, why in summary.not_placed:
+            reasons[why] = reasons.get(why, 0) + 1
+        lines.append(
+            "Not placed: " + "; ".join(f"{count} {why}" for why, count in sorted(reasons.items())) + "."
+        )
+    if summary.preview_state == "same":
+        lines.append(
+            "Same as the last preview: nothing changed since, so this is the round that will run."
+            if preview
+            else "As previewed: the round ran on the preview's seed."
+        )
+    elif summary.preview_state == "stale":
+        lines.append(
+            "The last preview was stale (the pool, its people or its history changed since): this is a new"
+            " one, and the round will follow it while nothing changes."
+            if preview
+            else "The last preview was stale (the pool, its people or its history changed since it): these"
+            " groups differ from it."
+        )
+    elif preview:
+        lines.append("This is the round that will run, unless the pool, its people or its history change.")
     lines.append(f"Seed: `{summary.seed}`")
     if preview and summary.groups:
         shown = summary.groups[:20]

@@ -34,7 +34,10 @@ MODE_LABELS = {
     "in_person": "In person (same office)",
     "lottery": "Lottery (fixed hosts + a draw)",
 }
-SETTINGS_HINT = "Coffee with a senior: `level=3` (seniors are people at that level and above, 1-5)."
+SETTINGS_HINT = (
+    "Coffee with a senior: `level=3` (that level and above, 1-5). Across two groups: `sides=team:Eng|Sales`"
+    " or `sides=mentors`. Lottery: `hosts=U0CEO draw=3` (one or two hosts by member ID, 1-5 drawn a round)."
+)
 HEADS_UP, NEVER_SAME_TEAM = "heads_up", "never_same_team"
 
 

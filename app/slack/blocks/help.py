@@ -37,9 +37,9 @@ _COFFEE_HELP = """\
 _ADMINS_HELP = """\
 *Admins*
 • `/mentor coffee channel #channel` — Members of this channel take part in coffee roulette
-• `/mentor coffee schedule weekly mon 10:00 Europe/Berlin` — When rounds run (`coffee schedule` shows it)
-• `/mentor coffee preview` · `coffee run` — Try the next round without telling anyone, or run it now
-• `/mentor coffee pool new` — Another coffee pool: its channel or opt-in, schedule, group size, mode
+• `/mentor coffee schedule [pool] weekly mon 10:00 Europe/Berlin` — When a pool's rounds run (alone: shows it)
+• `/mentor coffee preview [pool]` · `coffee run [pool]` — A pool's next round, quietly, or run it now
+• `/mentor coffee pool new` — Another pool: channel or opt-in, schedule, group size, mode
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
 (`/mentor offices` lists them for everyone)
 • `/mentor stats 30d|90d|all` — How the program is doing, in aggregate

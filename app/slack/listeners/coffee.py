@@ -86,16 +86,18 @@ def serve(cmd: CoffeeCommand, person: Person, services: Services, client: WebCli
                 "Pick the channel from Slack's autocomplete so it becomes a link, "
                 "e.g. `/mentor coffee channel #coffee-chats`."
             )
-        case sc.CoffeeSchedule(every_weeks=every_weeks, weekday=weekday, at=at, tz=tz):
-            saved = roulette.set_schedule(person, every_weeks=every_weeks, weekday=weekday, at=at, tz=tz)
-            return blocks.schedule(saved, person.tz, lead="Schedule saved.")
-        case sc.CoffeeScheduleShow():
-            return blocks.schedule(roulette.schedule(), person.tz)
-        case sc.CoffeeRun():
-            summary = roulette.sync_channels_and_run_now(person, _reader(client))
+        case sc.CoffeeSchedule(every_weeks=every_weeks, weekday=weekday, at=at, tz=tz, pool=pool):
+            saved = roulette.set_schedule(
+                person, every_weeks=every_weeks, weekday=weekday, at=at, tz=tz, pool=pool
+            )
+            return blocks.schedule(saved, person.tz, lead="Schedule saved.", pool=pool)
+        case sc.CoffeeScheduleShow(pool=pool):
+            return blocks.schedule(roulette.schedule(pool), person.tz, pool=pool)
+        case sc.CoffeeRun(pool=pool):
+            summary = roulette.sync_channels_and_run_now(person, _reader(client), pool)
             return blocks.round_summary(summary, preview=False)
-        case sc.CoffeePreview():
-            return blocks.round_summary(roulette.preview(person), preview=True)
+        case sc.CoffeePreview(pool=pool):
+            return blocks.round_summary(roulette.preview(person, pool), preview=True)
         case sc.CoffeeHelp(unknown=unknown):
             return help_message(COFFEE_HELP_TEXT, unknown)
         case _:
