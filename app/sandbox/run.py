@@ -100,12 +100,15 @@ def start_sandbox(
     bot.services.mentoring.warm_up()
     jobs = _due_work(bot)
     sandbox = Sandbox(fake, BotLink("127.0.0.1", bot_server.port, secret), clock, jobs, team_id=fake.team_id)
-    sandbox.wait_idle = lambda timeout=10.0: wait_idle(bot, timeout)
+    delivering = threading.Lock()  # wait_idle waits out a delivery tick in flight (a notice it claimed)
+    sandbox.wait_idle = lambda timeout=10.0: wait_idle(bot, timeout, delivering)
     _seed_bot(bot, sandbox)
     running_scheduler = create_scheduler(bot.services, bot.delivery) if scheduler else None
     if running_scheduler is not None:
         running_scheduler.start()
-    pump = threading.Thread(target=_deliver_often, args=(bot, stop), name="sandbox-delivery", daemon=True)
+    pump = threading.Thread(
+        target=_deliver_often, args=(bot, stop, delivering), name="sandbox-delivery", daemon=True
+    )
     pump.start()
     threads.append(pump)
     page = PageServer(sandbox, port=port).start()
@@ -135,18 +138,23 @@ def _seed_bot(bot: Bot, sandbox: Sandbox) -> None:
         reply = sandbox.command(user, text)
         if reply.status != 200:
             log.warning("seeding %r as %s: HTTP %s", text, user, reply.status)
-    wait_idle(bot)
+    sandbox.wait_idle()
 
 
-def _deliver_often(bot: Bot, stop: threading.Event) -> None:
+def _in_flight(executor: object) -> int:
+    return int(getattr(executor, "in_flight", 0))
+
+
+def _deliver_often(bot: Bot, stop: threading.Event, lock: threading.Lock) -> None:
     while not stop.wait(DELIVERY_TICK_SECONDS):
         try:
-            bot.delivery.deliver_due_notices()
+            with lock:
+                bot.delivery.deliver_due_notices()
         except Exception:  # the next tick tries again
             log.exception("sandbox delivery tick failed")
 
 
-def wait_idle(bot: Bot, timeout: float = 10.0) -> bool:
+def wait_idle(bot: Bot, timeout: float = 10.0, lock: threading.Lock | None = None) -> bool:
     """Wait until the bot has no listener work running or queued and no notice due (delivered here)."""
     from app.logs import ContextExecutor
 
@@ -154,7 +162,9 @@ def wait_idle(bot: Bot, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         busy = isinstance(executor, ContextExecutor) and executor.in_flight
-        if not busy and not bot.delivery.deliver_due_notices():
-            return True
+        if not busy:
+            with lock or threading.Lock():
+                if not bot.delivery.deliver_due_notices() and not _in_flight(executor):
+                    return True
         time.sleep(0.01)
     return False

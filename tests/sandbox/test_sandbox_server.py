@@ -140,12 +140,15 @@ def test_ask_pick_accept_group_dm_then_feedback(sandbox: RunningSandbox) -> None
     asked = mine["messages"][before:]
     assert asked, f"no feedback question after the meeting's end: {_text(mine['messages'])}"
     question = asked[-1]
-    _, element = _find(question["blocks"], "feedback")
+    _, element = _find(question["blocks"], "rate_5")
     page.click(
         ASKER,
         {"kind": "message", "channel": mine["id"], "ts": question["ts"]},
         question["blocks"],
         element["action_id"],
     )
+    seen = page.seen(ASKER)
+    answers = [*seen["answers"], *seen["ephemerals"]]
+    assert any("Thanks!" in (a.get("text") or "") for a in answers), answers
     methods = [c["method"] for c in page.get("api/calls")["calls"]]
     assert {"chat.postMessage", "conversations.open", "users.info"} <= set(methods)
