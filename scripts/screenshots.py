@@ -1,4 +1,4 @@
-"""Regenerate docs/screenshots/*.png (shown in the README): runs the browser test with SANDBOX_SCREENSHOTS set.
+"""Regenerate docs/screenshots/*.png (the README shows them): the browser test with SANDBOX_SCREENSHOTS set.
 
 Run: .venv/bin/python scripts/screenshots.py
 """
