@@ -152,3 +152,32 @@ def test_ask_pick_accept_group_dm_then_feedback(sandbox: RunningSandbox) -> None
     assert any("Thanks!" in (a.get("text") or "") for a in answers), answers
     methods = [c["method"] for c in page.get("api/calls")["calls"]]
     assert {"chat.postMessage", "conversations.open", "users.info"} <= set(methods)
+
+
+def test_a_modal_shows_the_bots_field_errors_then_closes_when_accepted(sandbox: RunningSandbox) -> None:
+    page = Page(sandbox)
+    page.command(ASKER, "join")
+    modal = page.seen(ASKER)["modal"]
+    assert modal is not None and modal["callback_id"] == "mentor_profile"
+    refused = page.post("api/submit", {"user": ASKER, "view_id": modal["id"], "values": {}})
+    assert refused["answer"]["response_action"] == "errors"
+    assert set(refused["answer"]["errors"]) >= {"topics", "windows"}
+    assert page.seen(ASKER)["modal"]["id"] == modal["id"], "a refused modal stays open"
+
+    values = {
+        "topics": {"topics_input": {"type": "plain_text_input", "value": "design, figma"}},
+        "bio": {"bio_input": {"type": "plain_text_input", "value": "Junior designer"}},
+        "windows": {"windows_input": {"type": "plain_text_input", "value": "Mon-Fri 09:00-12:00"}},
+        "capacity": {"capacity_input": {"type": "number_input", "value": "2"}},
+        "team": {"team_input": {"type": "plain_text_input", "value": "Design"}},
+        "level": {"level_input": {"type": "static_select", "selected_option": None}},
+        "reverse": {"reverse_input": {"type": "checkboxes", "selected_options": []}},
+    }
+    accepted = page.post("api/submit", {"user": ASKER, "view_id": modal["id"], "values": values})
+    assert accepted["status"] == 200
+    assert (accepted["answer"] or {}).get("response_action") != "errors", accepted
+    assert page.seen(ASKER)["modal"] is None
+    page.command(MENTOR, "ask Where do I start with Figma? #figma")
+    assert "Sofia" in json.dumps(page.seen(MENTOR)["answers"][-1]["blocks"]) or "U0SOFIA" in json.dumps(
+        page.seen(MENTOR)["answers"][-1]["blocks"]
+    )
