@@ -26,8 +26,6 @@ ASKER, MENTOR = "U0SOFIA", "U0ADA"
 
 
 def _browser() -> Any:
-    if os.environ.get("FAKETIME"):
-        pytest.skip("Chromium is not run under libfaketime (FAKETIME is set); the real-clock pass runs this")
     if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
         pytest.skip("no browser: install Debian's chromium and chromium-driver (.ci/run does)")
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")
