@@ -93,6 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
             reply = sandbox.action(str(body["user"]), dict(body["where"]), dict(body["action"]))
         elif path == "/api/submit":
             reply = sandbox.submit(str(body["user"]), str(body["view_id"]), dict(body.get("values") or {}))
+        elif path == "/api/home":
+            reply = sandbox.open_home(str(body["user"]))
         elif path == "/api/close":
             sandbox.close(str(body["view_id"]))
             self._json({"ok": True})

@@ -129,6 +129,27 @@ class Sandbox:
             )
         return self.bot.interaction(payload)
 
+    def open_home(self, user: str) -> Reply:
+        """The person opens the bot's Home tab: a signed ``app_home_opened`` event (Events API)."""
+        now = time.time()
+        return self.bot.event(
+            {
+                "token": "sandbox",
+                "team_id": self.team_id,
+                "api_app_id": self.fake.app_id,
+                "type": "event_callback",
+                "event_id": f"Ev{secrets.token_hex(8).upper()}",
+                "event_time": int(now),
+                "event": {
+                    "type": "app_home_opened",
+                    "user": user,
+                    "channel": self.fake.dm_channel_for(user),
+                    "tab": "home",
+                    "event_ts": f"{now:.6f}",
+                },
+            }
+        )
+
     def submit(self, user: str, view_id: str, values: dict[str, Any]) -> Reply:
         """Submit a modal: a signed ``view_submission``; the bot's answer (e.g. field errors) is returned."""
         view = self._view(view_id)

@@ -150,6 +150,10 @@ def test_ask_pick_accept_group_dm_then_feedback(sandbox: RunningSandbox) -> None
     seen = page.seen(ASKER)
     answers = [*seen["answers"], *seen["ephemerals"]]
     assert any("Thanks!" in (a.get("text") or "") for a in answers), answers
+    opened = page.post("api/home", {"user": MENTOR})
+    assert opened["status"] == 200
+    home = page.seen(MENTOR)["home"]
+    assert home is not None and home["type"] == "home"
     methods = [c["method"] for c in page.get("api/calls")["calls"]]
     assert {"chat.postMessage", "conversations.open", "users.info"} <= set(methods)
 

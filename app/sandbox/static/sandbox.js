@@ -158,7 +158,8 @@
 
   document.addEventListener("DOMContentLoaded", async () => {
     await loadPeople();
-    $("who").addEventListener("change", () => { state.user = $("who").value; state.lastSeen = ""; state.modalErrors = {}; refresh(); });
+    const openHome = async () => { await api("/api/home", { user: state.user }); refresh(); };
+    $("who").addEventListener("change", () => { state.user = $("who").value; state.lastSeen = ""; state.modalErrors = {}; openHome(); });
     $("command-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const text = $("command").value;
@@ -172,7 +173,7 @@
     $("plus-day").addEventListener("click", () => clock("day"));
     $("to-coffee").addEventListener("click", () => clock("coffee"));
     $("run-due").addEventListener("click", async () => { await api("/api/run-due", {}); refresh(); });
-    refresh();
+    openHome();
     setInterval(refresh, 800);
   });
 })();
