@@ -62,7 +62,9 @@ class _Handler(BaseHTTPRequestHandler):
             name, kind = STATIC[url.path]
             self._send(200, (files("app.sandbox") / "static" / name).read_bytes(), kind)
         elif url.path == "/api/people":
-            self._json({"people": self.sandbox.people(), "now": self.sandbox.clock().isoformat()})
+            channels = {c.id: c.name for c in list(self.sandbox.fake.channels.values()) if not c.is_im}
+            people, now = self.sandbox.people(), self.sandbox.clock().isoformat()
+            self._json({"people": people, "channels": channels, "now": now})
         elif url.path == "/api/seen":
             self._json(self.sandbox.seen_by(query.get("user", "")))
         elif url.path == "/api/calls":

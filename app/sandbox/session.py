@@ -92,6 +92,23 @@ class Sandbox:
                 return Reply(404, "no such view")
             view["state"] = {"values": where.get("values") or {}}
             payload.update(container={"type": "view", "view_id": view["id"]}, view=view, state=view["state"])
+        elif kind == "ephemeral":  # one posted with chat.postEphemeral: Slack sends no message body for it
+            shown = self.fake.ephemerals_for(user)
+            index = int(where.get("index", -1))
+            if not 0 <= index < len(shown):
+                return Reply(404, "no such message")
+            channel = str(shown[index]["channel"])
+            payload.update(
+                container={
+                    "type": "message",
+                    "message_ts": str(shown[index].get("ts", f"{time.time():.6f}")),
+                    "channel_id": channel,
+                    "is_ephemeral": True,
+                },
+                channel={"id": channel, "name": channel.lower()},
+                state={"values": where.get("values") or {}},
+                response_url=self.fake.response_url(self._new_key(_Slot(user, next(self._seq)))),
+            )
         elif kind == "response":
             slot = self._slot(user, int(where.get("slot", 0)))
             if slot is None or slot.body is None:

@@ -40,7 +40,10 @@
       const id = target.slice(1);
       return '<b class="mention">@' + escapeHtml((ctx.people && ctx.people[id]) || label || id) + "</b>";
     }
-    if (target.startsWith("#")) return '<b class="channel">#' + escapeHtml(label || target.slice(1)) + "</b>";
+    if (target.startsWith("#")) {
+      const id = target.slice(1);
+      return '<b class="channel">#' + escapeHtml(label || (ctx.channels && ctx.channels[id]) || id) + "</b>";
+    }
     if (target.startsWith("!date")) return escapeHtml(unescapeSlack(label || target));
     if (target.startsWith("!")) return "<b>@" + escapeHtml(target.slice(1)) + "</b>";
     const url = unescapeSlack(target);

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
-  const state = { user: null, people: {}, calls: 0, lastSeen: "", modalErrors: {}, busy: false };
+  const state = { user: null, people: {}, channels: {}, calls: 0, lastSeen: "", modalErrors: {}, busy: false };
 
   async function api(path, body) {
     const options = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
@@ -15,6 +15,7 @@
   async function loadPeople() {
     const data = await api("/api/people");
     const who = $("who");
+    state.channels = data.channels || {};
     data.people.forEach((p) => {
       state.people[p.id] = p.name;
       const opt = document.createElement("option");
@@ -30,6 +31,7 @@
   function ctxFor(where) {
     return {
       people: state.people,
+      channels: state.channels,
       errors: where.kind === "view" ? state.modalErrors : {},
       onAction: async (action, blockId) => {
         const w = Object.assign({}, where);
@@ -67,7 +69,7 @@
     const answers = $("answers");
     answers.replaceChildren();
     seen.answers.forEach((a) => answers.appendChild(message(a, { kind: "response", slot: a.slot }, "ephemeral")));
-    seen.ephemerals.forEach((e) => answers.appendChild(message(e, { kind: "response", slot: -1 }, "ephemeral")));
+    seen.ephemerals.forEach((e, i) => answers.appendChild(message(e, { kind: "ephemeral", index: i }, "ephemeral")));
     if (!answers.children.length) answers.textContent = "Nothing yet: type /mentor help.";
     const convs = $("conversations");
     convs.replaceChildren();
