@@ -1,4 +1,4 @@
-"""The command line: ``mentorbot run | migrate | import-members``: parsing and start-up order only."""
+"""The command line: ``mentorbot run | migrate | import-members | sandbox``: parsing and start-up order."""
 
 from __future__ import annotations
 
@@ -50,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     programs.add_argument(
         "csv_file", help="rows of: Slack user ID, role (mentor|mentee), team, level, interests"
     )
+    sub.add_parser(
+        "sandbox",
+        help="try the bot in a browser: a local stand-in for Slack, a sample workspace, a page on 127.0.0.1 "
+        "(SANDBOX_PORT, default 3000; SQLite in ./mentorbot-sandbox.sqlite3 unless DATABASE_URL)",
+    )
     args = parser.parse_args(argv)
 
     # Settings aren't loaded yet: log as the environment asks until they are.
@@ -60,7 +65,15 @@ def main(argv: list[str] | None = None) -> int:
         return _import_members(args.csv_file)
     if args.command == "program-import":
         return _program_import(args.program, args.csv_file)
+    if args.command == "sandbox":
+        return _sandbox()
     return _run()
+
+
+def _sandbox() -> int:
+    from app.sandbox.cli import run_sandbox
+
+    return run_sandbox(_MainThreadEvent)
 
 
 def _version() -> str:

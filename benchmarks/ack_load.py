@@ -41,8 +41,8 @@ from bench_support import (
     scratch_database,
     serving,
 )
-from fakeslack import FakeSlack
 
+from app.sandbox.standin import FakeSlack
 from app.slack.http import create_wsgi_app
 
 

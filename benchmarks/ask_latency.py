@@ -3,7 +3,7 @@
 Run: python benchmarks/ask_latency.py [--quick] [--backends sqlite,postgresql] [--mentors 10000] [--asks 400]
 
 The bot runs as ``mentorbot run`` builds it (waitress, Bolt, the real services), on 127.0.0.1, with a
-fake Slack Web API (``tests/support/fakeslack.py``) in the same process. The database holds ``--mentors``
+fake Slack Web API (``app/sandbox/standin/``) in the same process. The database holds ``--mentors``
 mentors (topics drawn from 300 with a long tail, a dozen time zones, some custom windows, capacities
 1-4, a few unavailable, away or gone) and a season of bookings: 13 weeks of past conversations and two
 weeks of held slots ahead. Asks are sent one after another by 50 askers (users.info is cached after
@@ -39,13 +39,13 @@ from bench_support import (
     scratch_database,
     serving,
 )
-from fakeslack import FakeSlack
 from slack_requests import SlackSender
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import IntegrityError
 
 from app.db.engine import create_db_engine
 from app.db.models import Ask, Meeting, Member, MentorProfile, MentorTopic
+from app.sandbox.standin import FakeSlack
 from app.slack.http import create_wsgi_app
 
 ZONES = [

@@ -48,14 +48,14 @@ import time
 from typing import Any
 
 from bench_support import DEFAULT_PG_URL, scratch_database
-from fakeslack import RATE_LIMIT_SHAPES as SHAPES
-from fakeslack import FakeSlack
 from sqlalchemy import func, select
 
 from app.bootstrap import create_web_client
 from app.config import load_settings
 from app.db.engine import create_db_engine, create_session_factory
 from app.db.models import Notice
+from app.sandbox.standin import RATE_LIMIT_SHAPES as SHAPES
+from app.sandbox.standin import FakeSlack
 from app.services import notices, outbox
 from app.services.clock import utc_now
 from app.services.outbox import Outbox

@@ -21,12 +21,12 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from bench_support import DEFAULT_PG_URL, SIGNING_SECRET, percentile, running_bot, scratch_database
-from fakeslack import FakeSlack
 from slack_requests import block_actions_body, signed_headers, slash_command_body
 from sqlalchemy import func, select
 
 from app.db.models import SessionSeat
 from app.domain.formats import Format, SessionPlan, Where
+from app.sandbox.standin import FakeSlack
 from app.services.people import Person
 from app.slack.payloads import SessionRef
 

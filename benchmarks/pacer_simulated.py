@@ -17,9 +17,9 @@ from bench_support import ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "slack"))
 
-from fakeslack import RATE_LIMIT_SHAPES
 from test_pacing import SHAPE_BURST, SimulatedSlack, simulate
 
+from app.sandbox.standin import RATE_LIMIT_SHAPES
 from app.slack.pacing import TIER_3
 
 SETTLE = 30.0

@@ -6,7 +6,7 @@ Run: python benchmarks/saturation.py [--quick] [--seconds 15] [--clients 16] [--
 
 Each app runs in a process of its own (the bot as ``mentorbot run`` starts it, with ``WEB_CONCURRENCY``
 workers; the bare app served the same way, waitress through ``app.slack.http.serve``), so the CPU time
-counted is the server's alone: the fake Slack (``tests/fakeslack.py``: auth.test, users.info, the
+counted is the server's alone: the fake Slack (``app/sandbox/standin/``: auth.test, users.info, the
 response_url POSTs) runs in this process and the clients in another. Each client sends a request, reads
 the answer, and sends the next at once (a closed loop; one connection per request, as Slack makes them).
 
@@ -40,7 +40,8 @@ from bench_support import (
     post_slash_command,
     scratch_database,
 )
-from fakeslack import FakeSlack
+
+from app.sandbox.standin import FakeSlack
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from cli_runs import ASKER, MENTOR, clean_env, free_port, good_tokens, sqlite_url
 from clocks import ProcessClock
-from fakeslack import FakeSlack
+
+from app.sandbox.standin import FakeSlack
 
 
 @pytest.fixture

@@ -23,8 +23,9 @@ from cli_runs import (
     sqlite_url,
     wait_until_healthy,
 )
-from fakeslack import FakeSlack
 from slack_requests import SlackSender, signed_headers, slash_command_body
+
+from app.sandbox.standin import FakeSlack
 
 
 def one_line(done: subprocess.CompletedProcess[str]) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from fakeslack import FakeSlack
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +20,7 @@ from app.db.engine import create_db_engine, create_session_factory, normalise_ur
 from app.db.migrate import alembic_config
 from app.db.models import Notice, NoticePerson
 from app.db.types import UTCDateTime
+from app.sandbox.standin import FakeSlack
 from app.services import notices
 from app.services.outbox import Outbox
 from app.slack.delivery import Dispatcher

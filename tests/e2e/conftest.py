@@ -10,12 +10,12 @@ import pytest
 from clocks import TestClock
 from e2e_harness import Harness
 from e2e_support import ADMIN, ASKER, MENTOR, OTHER, SIGNING_SECRET
-from fakeslack import FakeSlack
 from slack_requests import SlackSender
 
 from app.bootstrap import create_bot
 from app.config import load_settings
 from app.logs import ContextFilter
+from app.sandbox.standin import FakeSlack
 from app.slack.http import serve
 
 

@@ -34,7 +34,6 @@ from e2e_support import (
     slot_of,
     text_of,
 )
-from fakeslack import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS, check_blocks
 from slack_requests import (
     FORM,
     app_home_opened_event,
@@ -62,6 +61,7 @@ from app.db.models import (
     Notice,
 )
 from app.domain.errors import NotAllowed
+from app.sandbox.standin import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS, check_blocks
 from app.services.people import Person
 
 CHANNEL = "C0COFFEE9"

@@ -26,7 +26,6 @@ from clocks import TestClock
 from e2e_harness import Harness
 from e2e_support import ADMIN, ASKER, MENTOR, SIGNING_SECRET, button, slot_buttons, slot_of, text_of
 from fake_socket_mode import FakeSocketMode
-from fakeslack import FakeSlack
 from slack_requests import app_home_opened_event
 from socket_requests import SocketSender
 from sqlalchemy import func, select
@@ -34,6 +33,7 @@ from sqlalchemy import func, select
 from app.bootstrap import create_bot
 from app.config import load_settings
 from app.db.models import Ask, Feedback, Meeting
+from app.sandbox.standin import FakeSlack
 from app.slack.http import serve
 from app.slack.socket_mode import PING_INTERVAL, AppTokenRefused, SocketMode
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from fake_socket_mode import Envelope, FakeSocketMode
-from fakeslack import FakeSlack
 from slack_sdk.errors import SlackApiError
 from websocket import WebSocket, create_connection
+
+from app.sandbox.standin import FakeSlack
 
 
 @pytest.fixture

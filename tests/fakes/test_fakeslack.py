@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from fakeslack import RATE_LIMIT_SHAPES, FakeSlack, _RateLimit
 from slack_requests import (
     SlackSender,
     block_actions_body,
@@ -33,6 +32,8 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
+
+from app.sandbox.standin import RATE_LIMIT_SHAPES, FakeSlack, _RateLimit
 
 SECTION = [{"type": "section", "block_id": "b1", "text": {"type": "mrkdwn", "text": "Hello *there*"}}]
 MODAL = {

@@ -6,11 +6,11 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from fakeslack import FakeSlack
 
 from app.bootstrap import create_services, create_web_client
 from app.config import load_settings
 from app.db.engine import create_session_factory
+from app.sandbox.standin import FakeSlack
 from app.services import notices, outbox
 from app.slack.delivery import Dispatcher
 from app.slack.pacing import Limit, Pacer

@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass, field
 
 import pytest
-from fakeslack import RATE_LIMIT_SHAPES, _RateLimit
 
+from app.sandbox.standin import RATE_LIMIT_SHAPES, _RateLimit
 from app.slack.pacing import DOCUMENTED_LIMITS, TIER_3, Interrupted, Limit, Pacer, Release
 
 

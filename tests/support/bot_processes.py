@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from clocks import ProcessClock
-from fakeslack import FakeSlack, _Answer, _Server
 from slack_requests import SlackSender
 
 from app.config import Settings
+from app.sandbox.standin import FakeSlack, _Answer, _Server
 
 REPO = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).resolve().parent / "fast_sweeps_runner.py"

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from fakeslack import FakeSlack
+
+from app.sandbox.standin import FakeSlack
 
 REPO = Path(__file__).resolve().parents[2]
 SIGNING_SECRET = "cli-signing-secret"

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from clocks import TestClock
-from fakeslack import FakeSlack
 from slack_requests import Reply, SlackSender
 
 from app.bootstrap import Bot
 from app.logs import ContextExecutor
+from app.sandbox.standin import FakeSlack
 
 
 @dataclass

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fakeslack import FakeSlack
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
+
+from app.sandbox.standin import FakeSlack
 
 ACK_TIMEOUT_SECONDS = 3.0  # "Your app must respond ... within 3 seconds" (Socket Mode and HTTP alike)
 MAX_ATTEMPTS = 4  # the first delivery and Slack's three retries (Events API "retry_attempt" up to 3)

@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urlsplit
 from slack_sdk.signature import SignatureVerifier
 
 if TYPE_CHECKING:
-    from fakeslack import FakeSlack
+    from app.sandbox.standin import FakeSlack
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

@@ -9,8 +9,9 @@ import json
 from urllib.parse import parse_qsl
 
 from fake_socket_mode import Envelope, FakeSocketMode
-from fakeslack import FakeSlack
 from slack_requests import FORM, Reply, SlackSender
+
+from app.sandbox.standin import FakeSlack
 
 
 class SocketSender(SlackSender):

@@ -1,0 +1,116 @@
+"""The sandbox page in headless Chromium (Debian's ``chromium`` + ``chromium-driver``, driven by Selenium).
+
+The main story, clicked as a person would: an asker types ``/mentor ask``, picks a slot, switches to the
+mentor, accepts; both see the group DM; the clock moves past the meeting's end and the feedback question
+arrives and is answered. Screenshots go to ``SANDBOX_SCREENSHOTS`` when set (``scripts/screenshots.py``
+sets it to docs/screenshots/), else to the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from clocks import WEDNESDAY_MORNING
+
+from app.sandbox.clock import SandboxClock
+from app.sandbox.run import RunningSandbox, start_sandbox
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+ASKER, MENTOR = "U0SOFIA", "U0ADA"
+
+
+def _browser() -> Any:
+    if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
+        pytest.skip("no browser: install Debian's chromium and chromium-driver (.ci/run does)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    try:
+        return webdriver.Chrome(service=Service(DRIVER), options=options)
+    except Exception as exc:  # a browser that cannot start here is a skip, with the reason
+        pytest.skip(f"Chromium would not start: {str(exc).splitlines()[0]}")
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
+    running = start_sandbox(
+        port=0,
+        db_url=f"sqlite:///{tmp_path / 'sandbox.sqlite3'}",
+        clock=SandboxClock(WEDNESDAY_MORNING),
+        scheduler=False,
+    )
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    driver = _browser()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_ask_pick_accept_and_answer_feedback_in_the_browser(
+    sandbox: RunningSandbox, browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    shots = Path(os.environ.get("SANDBOX_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    wait = WebDriverWait(browser, 15)
+
+    def find(css: str, text: str | None = None) -> Any:
+        def found(_: Any) -> Any:
+            for node in browser.find_elements(By.CSS_SELECTOR, css):
+                if text is None or text in node.text:
+                    return node
+            return False
+
+        return wait.until(found)
+
+    def be(user: str) -> None:
+        Select(find("#who")).select_by_value(user)
+
+    browser.get(sandbox.url)
+    find("#who option")
+    be(ASKER)
+    find("#command").send_keys("ask How do I start with Python? #python")
+    find("#send").click()
+    find("#answers .msg", "Pick a 15-minute slot")
+    browser.save_screenshot(str(shots / "1-offers.png"))
+    find("#answers .msg .bk-button").click()
+    find("#answers .msg", "Request sent to")
+
+    be(MENTOR)
+    find(".conv.dm .msg", "would like a 15-minute conversation")
+    browser.save_screenshot(str(shots / "2-request.png"))
+    find(".conv.dm .bk-button", "Accept").click()
+    find(".conv.group .msg", "How do I start with Python?")
+    browser.save_screenshot(str(shots / "3-group-dm.png"))
+
+    be(ASKER)
+    find(".conv.group .msg", "How do I start with Python?")
+    find("#plus-day").click()
+    question = find(".conv.dm .msg", "How did")
+    browser.save_screenshot(str(shots / "4-feedback.png"))
+    question.find_elements(By.CSS_SELECTOR, ".bk-button")[4].click()  # five stars
+    find("#answers .msg", "Thanks!")
+    browser.save_screenshot(str(shots / "5-thanks.png"))
+    find("#calls li", "chat.postMessage")
+    assert sandbox.fake.calls_to("chat.postMessage", ok=True)

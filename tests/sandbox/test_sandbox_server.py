@@ -1,0 +1,187 @@
+"""``mentorbot sandbox`` end to end over its page's HTTP endpoints (what the page's JavaScript calls).
+
+The sandbox signs each request to the bot as Slack does; the bot checks it with Bolt's verifier. The story:
+an asker asks, picks a slot, the mentor accepts, both see the group DM; the clock moves past the meeting's
+end, the feedback question arrives and is answered.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from clocks import WEDNESDAY_MORNING
+
+from app.sandbox.clock import SandboxClock
+from app.sandbox.run import RunningSandbox, start_sandbox
+from app.sandbox.signing import signed_headers
+
+ASKER, MENTOR = "U0SOFIA", "U0ADA"
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
+    running = start_sandbox(
+        port=0,
+        db_url=f"sqlite:///{tmp_path / 'sandbox.sqlite3'}",
+        clock=SandboxClock(WEDNESDAY_MORNING),
+        scheduler=False,  # the test runs the due work itself, through the page's endpoint
+    )
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+class Page:
+    def __init__(self, running: RunningSandbox) -> None:
+        self.base = running.url
+
+    def get(self, path: str) -> Any:
+        with urllib.request.urlopen(self.base + path.lstrip("/"), timeout=15) as answer:
+            return json.load(answer)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        request = urllib.request.Request(
+            self.base + path.lstrip("/"), json.dumps(body).encode(), {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=15) as answer:
+            return json.load(answer)
+
+    def seen(self, user: str) -> Any:
+        return self.get(f"api/seen?user={user}")
+
+    def command(self, user: str, text: str) -> Any:
+        reply = self.post("api/command", {"user": user, "text": text})
+        assert reply["status"] == 200, reply
+        return reply
+
+    def click(self, user: str, where: dict[str, Any], blocks: list[dict[str, Any]], action_id: str) -> Any:
+        block, element = _find(blocks, action_id)
+        action = {
+            "type": "button",
+            "action_id": element["action_id"],
+            "block_id": block.get("block_id"),
+            "value": element.get("value"),
+            "text": element.get("text"),
+        }
+        reply = self.post("api/action", {"user": user, "where": where, "action": action})
+        assert reply["status"] == 200, reply
+        return reply
+
+
+def _find(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    for block in blocks:
+        elements = list(block.get("elements") or []) + [block[k] for k in ("accessory",) if k in block]
+        for element in elements:
+            if isinstance(element, dict) and str(element.get("action_id", "")).startswith(action_id):
+                return block, element
+    raise AssertionError(f"no {action_id} in {json.dumps(blocks)[:800]}")
+
+
+def _text(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(json.dumps(m.get("blocks") or m.get("text")) for m in messages)
+
+
+def test_the_page_is_served_on_localhost_only(sandbox: RunningSandbox) -> None:
+    assert sandbox.url.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(sandbox.url, timeout=5) as answer:
+        html = answer.read().decode()
+    assert '<script src="/sandbox.js"></script>' in html
+    page = Page(sandbox)
+    people = page.get("api/people")["people"]
+    assert len(people) == 12
+    assert len({p["tz"] for p in people}) >= 5
+
+
+def test_the_bot_refuses_requests_the_sandbox_did_not_sign(sandbox: RunningSandbox) -> None:
+    """No signature bypass: a wrong secret gets 401 from the bot, as from Slack's real app."""
+    body = "command=%2Fmentor&text=help&user_id=U0SOFIA"
+    headers = signed_headers("not-the-secret", body)
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{sandbox.bot_server.port}/slack/events", body.encode(), headers
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 401
+
+
+def test_ask_pick_accept_group_dm_then_feedback(sandbox: RunningSandbox) -> None:
+    page = Page(sandbox)
+    page.command(ASKER, "ask How do I start with Python? #python")
+    offers = page.seen(ASKER)["answers"][-1]
+    assert "Pick a 15-minute slot" in (offers["text"] or "")
+    page.click(ASKER, {"kind": "response", "slot": offers["slot"]}, offers["blocks"], "pick_slot_")
+    assert "Request sent to" in page.seen(ASKER)["answers"][-1]["text"]
+
+    dm = page.seen(MENTOR)["conversations"][0]
+    request = dm["messages"][-1]
+    where = {"kind": "message", "channel": dm["id"], "ts": request["ts"]}
+    page.click(MENTOR, where, request["blocks"], "accept_request")
+
+    for user in (ASKER, MENTOR):
+        groups = [c for c in page.seen(user)["conversations"] if c["group"]]
+        assert len(groups) == 1, page.seen(user)["conversations"]
+        assert "How do I start with Python?" in _text(groups[0]["messages"])
+
+    def own_dm() -> dict[str, Any]:
+        dms = [c for c in page.seen(ASKER)["conversations"] if not c["group"]]
+        return dms[0] if dms else {"id": None, "messages": []}
+
+    before = len(own_dm()["messages"])
+    moved = page.post("api/clock", {"by": "day"})
+    assert moved["ok"] and moved["now"].startswith("2031-01-09T10:00")
+    mine = own_dm()
+    asked = mine["messages"][before:]
+    assert asked, f"no feedback question after the meeting's end: {_text(mine['messages'])}"
+    question = asked[-1]
+    _, element = _find(question["blocks"], "rate_5")
+    page.click(
+        ASKER,
+        {"kind": "message", "channel": mine["id"], "ts": question["ts"]},
+        question["blocks"],
+        element["action_id"],
+    )
+    seen = page.seen(ASKER)
+    answers = [*seen["answers"], *seen["ephemerals"]]
+    assert any("Thanks!" in (a.get("text") or "") for a in answers), answers
+    opened = page.post("api/home", {"user": MENTOR})
+    assert opened["status"] == 200
+    home = page.seen(MENTOR)["home"]
+    assert home is not None and home["type"] == "home"
+    methods = [c["method"] for c in page.get("api/calls")["calls"]]
+    assert {"chat.postMessage", "conversations.open", "users.info"} <= set(methods)
+
+
+def test_a_modal_shows_the_bots_field_errors_then_closes_when_accepted(sandbox: RunningSandbox) -> None:
+    page = Page(sandbox)
+    page.command(ASKER, "join")
+    modal = page.seen(ASKER)["modal"]
+    assert modal is not None and modal["callback_id"] == "mentor_profile"
+    refused = page.post("api/submit", {"user": ASKER, "view_id": modal["id"], "values": {}})
+    assert refused["answer"]["response_action"] == "errors"
+    assert set(refused["answer"]["errors"]) >= {"topics", "windows"}
+    assert page.seen(ASKER)["modal"]["id"] == modal["id"], "a refused modal stays open"
+
+    values = {
+        "topics": {"topics_input": {"type": "plain_text_input", "value": "design, figma"}},
+        "bio": {"bio_input": {"type": "plain_text_input", "value": "Junior designer"}},
+        "windows": {"windows_input": {"type": "plain_text_input", "value": "Mon-Fri 09:00-12:00"}},
+        "capacity": {"capacity_input": {"type": "number_input", "value": "2"}},
+        "team": {"team_input": {"type": "plain_text_input", "value": "Design"}},
+        "level": {"level_input": {"type": "static_select", "selected_option": None}},
+        "reverse": {"reverse_input": {"type": "checkboxes", "selected_options": []}},
+    }
+    accepted = page.post("api/submit", {"user": ASKER, "view_id": modal["id"], "values": values})
+    assert accepted["status"] == 200
+    assert (accepted["answer"] or {}).get("response_action") != "errors", accepted
+    assert page.seen(ASKER)["modal"] is None
+    page.command(MENTOR, "ask Where do I start with Figma? #figma")
+    assert "Sofia" in json.dumps(page.seen(MENTOR)["answers"][-1]["blocks"]) or "U0SOFIA" in json.dumps(
+        page.seen(MENTOR)["answers"][-1]["blocks"]
+    )
