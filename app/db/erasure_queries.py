@@ -29,6 +29,7 @@ from app.db.models import (
     ProgramAdjustment,
     ProgramApplication,
     ProgramCoach,
+    ProgramEnding,
     ProgramInvitation,
     ProgramPair,
 )
@@ -124,3 +125,10 @@ def erase_program_rows(session: Session, user_id: str, stand_in: str) -> None:
     session.execute(update(ProgramPair).where(ProgramPair.mentor_id == user_id).values(mentor_id=stand_in))
     session.execute(update(ProgramPair).where(ProgramPair.mentee_id == user_id).values(mentee_id=stand_in))
     session.execute(update(ProgramPair).where(ProgramPair.coach_id == user_id).values(coach_id=stand_in))
+    session.execute(
+        update(ProgramPair).where(ProgramPair.rematch_for == user_id).values(rematch_for=stand_in)
+    )
+    # An ending's reason is their words: it goes; the ending itself stays counted.
+    session.execute(
+        update(ProgramEnding).where(ProgramEnding.ended_by == user_id).values(ended_by=stand_in, reason="")
+    )

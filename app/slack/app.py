@@ -15,7 +15,18 @@ from app.logs import ContextExecutor, bind, current_fields
 from app.services.container import Services
 from app.slack.command_text import subcommand_word
 from app.slack.home import HomePublisher
-from app.slack.listeners import about, actions, coffee, commands, events, hosting, insight, programs, views
+from app.slack.listeners import (
+    about,
+    actions,
+    coffee,
+    commands,
+    events,
+    hosting,
+    insight,
+    program_endings,
+    programs,
+    views,
+)
 from app.slack.mrkdwn import escape
 from app.slack.people import PeopleDirectory
 from app.slack.verification import QuietRequestVerification
@@ -98,6 +109,7 @@ def create_bolt_app(
     about.register(app)
     hosting.register(app)
     programs.register(app)
+    program_endings.register(app)
     events.register(app)
     return app
 

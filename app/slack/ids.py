@@ -38,6 +38,8 @@ class Action(StrEnum):
     HOME_HOST = "home_host"
     PROGRAM_APPLY = "program_apply"  # value: WaveRef
     PROGRAM_ADJUST = "program_adjust"  # prefix: program_adjust_<n>, value: ProgramAdjustRef
+    PROGRAM_END = "program_end"  # value: PairRef
+    PROGRAM_REPAIR = "program_repair"  # prefix: program_repair_<n>, value: RepairRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
@@ -53,6 +55,7 @@ PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
 DIRECTORY_PAGE_PATTERN = re.compile(r"^directory_page_(prev|next)$")
 ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
 PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
+PROGRAM_REPAIR_PATTERN = re.compile(r"^program_repair_\d+$")
 
 
 class View(StrEnum):
@@ -64,6 +67,7 @@ class View(StrEnum):
     PROGRAM_NEW = "program_new"  # private_metadata: ProfileForm (the channel it was opened from)
     PROGRAM_APPLY = "program_apply"  # private_metadata: WaveRef
     PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
+    PROGRAM_END = "program_end"  # private_metadata: PairRef
 
 
 class ProgramField(StrEnum):
@@ -88,6 +92,7 @@ class ProgramField(StrEnum):
     INTRO = "program_intro"
     CONSENT = "program_consent"
     CSV = "program_csv"
+    END_REASON = "program_end_reason"
 
 
 class Block(StrEnum):

@@ -80,6 +80,42 @@ class WaveRef:
 
 
 @dataclass(frozen=True, slots=True)
+class PairRef:
+    """A program pair's "this isn't working" button and its modal: ``pp<id>``."""
+
+    pair_id: int
+
+    def encode(self) -> str:
+        return f"pp{self.pair_id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not isinstance(raw, str) or not raw.startswith("pp"):
+            raise BadPayload
+        return cls(_id(raw[2:]))
+
+
+@dataclass(frozen=True, slots=True)
+class RepairRef:
+    """An admin's Re-pair button: the ended pair, the person of it re-paired, and the candidate."""
+
+    pair_id: int
+    for_user: str
+    candidate: str
+
+    def encode(self) -> str:
+        return json.dumps({"p": self.pair_id, "u": self.for_user, "c": self.candidate}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        value = _json_object(raw, {"p", "u", "c"})
+        users = (value["u"], value["c"])
+        if not all(isinstance(u, str) and _USER_ID.match(u) for u in users):
+            raise BadPayload
+        return cls(_id(value["p"]), value["u"], value["c"])
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRef:
     """A button about one hosted session (Join, Leave, Cancel): ``s<id>``, so it can't pass for a meeting."""
 

@@ -40,6 +40,8 @@ PEOPLE = {
     "program_invite": ((TO,), (TO,)),
     "program_intro": ((OTHER, TO), (OTHER, TO)),
     "program_coach_brief": ((TO,), (TO, OTHER, "U3")),
+    "program_pair_ended": ((TO,), (TO, OTHER)),
+    "program_pair_ended_admin": ((TO,), (TO, OTHER, "U3", "U4")),
     "home_refresh": ((TO,), (TO,)),
 }
 

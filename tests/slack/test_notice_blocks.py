@@ -27,6 +27,8 @@ WORDS = {
     "program_invite": "You're invited to the mentoring program *Reverse*",
     "program_intro": "Meet your Reverse partner: <@U2> mentors <@U1>",
     "program_coach_brief": "You're coaching 1 pair(s) in Reverse",
+    "program_pair_ended": "Your pairing in *Reverse* has ended",
+    "program_pair_ended_admin": "In *Reverse*, <@U2> ended the pairing of <@U2> (mentor) and <@U3>",
 }
 
 

@@ -106,8 +106,21 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             sessions=7,
             every_weeks=4,
             minutes=60,
+            pair_id=5,
         ),
         "program_coach_brief": n.CoachBrief(key=key, to=to, program="Reverse", pairs=((other, "U3"),)),
+        "program_pair_ended": n.PairEnded(key=key, to=to, program="Reverse", mentor_id=other, mentee_id=to),
+        "program_pair_ended_admin": n.PairEndedAdmin(
+            key=key,
+            to=to,
+            program="Reverse",
+            pair_id=3,
+            mentor_id=other,
+            mentee_id="U3",
+            ended_by=other,
+            reason="no time",
+            options=((other, "U4", 2),),
+        ),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }
     return examples[kind]

@@ -15,6 +15,7 @@ from app.db.models.coffee import (
 from app.db.models.mentoring import Ask, Feedback, Meeting
 from app.db.models.notices import Notice, NoticePerson, SlackEvent
 from app.db.models.people import Member, MemberOffice, MentorProfile, MentorTopic, Office, RegisterChange
+from app.db.models.program_sessions import ProgramEnding
 from app.db.models.programs import (
     Program,
     ProgramAdjustment,
@@ -52,6 +53,7 @@ __all__ = [
     "ProgramAdjustment",
     "ProgramApplication",
     "ProgramCoach",
+    "ProgramEnding",
     "ProgramInvitation",
     "ProgramPair",
     "ProgramWave",

@@ -46,7 +46,7 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
-from app.services.notices.programs import CoachBrief, ProgramIntro, ProgramInvite
+from app.services.notices.programs import CoachBrief, PairEnded, PairEndedAdmin, ProgramIntro, ProgramInvite
 from app.services.notices.sessions import SeatOffered, SessionCancelled, SessionGathering
 
 
@@ -78,6 +78,8 @@ Notice = (
     | ProgramInvite
     | ProgramIntro
     | CoachBrief
+    | PairEnded
+    | PairEndedAdmin
     | HomeRefresh
 )
 
@@ -102,6 +104,8 @@ KINDS: dict[str, type[Notice]] = {
         ProgramInvite,
         ProgramIntro,
         CoachBrief,
+        PairEnded,
+        PairEndedAdmin,
         HomeRefresh,
     )
 }
@@ -137,6 +141,8 @@ __all__ = [
     "MentorRequest",
     "Notice",
     "NoticeBase",
+    "PairEnded",
+    "PairEndedAdmin",
     "PartnerStranded",
     "Priority",
     "ProgramIntro",

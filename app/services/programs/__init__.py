@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence, Set
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import Conflict, InvalidInput
 from app.services.admins import require_admin
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
-from app.services.programs import applying, matching, setup
+from app.services.programs import applying, endings, matching, setup
 from app.services.programs.applying import ImportReport
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
+from app.services.programs.endings import Ended, Repaired
 from app.services.programs.matching import EXCLUDE, LOCK, SPLIT, Preview, Published
 
 __all__ = [
@@ -23,12 +25,14 @@ __all__ = [
     "SPLIT",
     "Application",
     "ApplicationForm",
+    "Ended",
     "ImportReport",
     "Preview",
     "ProgramSettings",
     "ProgramView",
     "ProgramsService",
     "Published",
+    "Repaired",
 ]
 
 
@@ -114,3 +118,23 @@ class ProgramsService:
         require_admin(self._admins, admin)
         with self._sessions.begin() as session:
             return matching.publish(session, name, now=self._clock())
+
+    def end_form(self, person: Person, pair_id: int) -> str:
+        """The program's name, when ``person`` may end the pairing (else a friendly refusal)."""
+        with self._sessions() as session:
+            return endings.end_form(session, pair_id, person.user_id)
+
+    def end_pair(self, person: Person, pair_id: int, reason: str) -> Ended:
+        try:
+            with self._sessions.begin() as session:
+                return endings.end(session, pair_id, person.user_id, reason, now=self._clock())
+        except IntegrityError:  # ended by the other click a moment ago
+            raise Conflict("This pairing has already ended: nothing more to do.") from None
+
+    def repair(self, admin: Person, pair_id: int, for_user: str, candidate: str) -> Repaired:
+        require_admin(self._admins, admin)
+        try:
+            with self._sessions.begin() as session:
+                return endings.repair(session, pair_id, for_user, candidate, now=self._clock())
+        except IntegrityError:
+            raise Conflict("That re-match was made a moment ago: nothing changed.") from None
