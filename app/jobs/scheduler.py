@@ -32,6 +32,8 @@ def create_scheduler(services: Services, delivery: NoticeDelivery) -> Background
         ("send_coffee_followups", services.roulette.send_due_followups, SWEEP_EVERY_SECONDS),
         ("settle_coffee_followups", services.roulette.settle_followups, SWEEP_EVERY_SECONDS),
         ("gather_due_sessions", services.hosting.gather_due, SWEEP_EVERY_SECONDS),
+        ("propose_program_sessions", services.programs.propose_due_sessions, SWEEP_EVERY_SECONDS),
+        ("remind_program_sessions", services.programs.remind_sessions, SWEEP_EVERY_SECONDS),
         ("forget_old_event_ids", services.operations.forget_old_events, 3600),
     ]
     # APScheduler runs on the wall clock (not a test's clock): "now" here means "at once".

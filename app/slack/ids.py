@@ -40,6 +40,8 @@ class Action(StrEnum):
     PROGRAM_ADJUST = "program_adjust"  # prefix: program_adjust_<n>, value: ProgramAdjustRef
     PROGRAM_END = "program_end"  # value: PairRef
     PROGRAM_REPAIR = "program_repair"  # prefix: program_repair_<n>, value: RepairRef
+    PROGRAM_PICK = "program_pick"  # prefix: program_pick_<k>, value: ProgramSlotRef with index
+    PROGRAM_CONFIRM = "program_confirm"  # value: ProgramSlotRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
@@ -56,6 +58,7 @@ DIRECTORY_PAGE_PATTERN = re.compile(r"^directory_page_(prev|next)$")
 ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
 PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
 PROGRAM_REPAIR_PATTERN = re.compile(r"^program_repair_\d+$")
+PROGRAM_PICK_PATTERN = re.compile(r"^program_pick_\d$")
 
 
 class View(StrEnum):

@@ -96,6 +96,28 @@ class PairRef:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgramSlotRef:
+    """A program session's button: ``ps<id>`` (Confirm) or ``ps<id>.<k>`` (pick the k-th time offered)."""
+
+    session_id: int
+    index: int | None = None
+
+    def encode(self) -> str:
+        return f"ps{self.session_id}" + ("" if self.index is None else f".{self.index}")
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not isinstance(raw, str) or not raw.startswith("ps"):
+            raise BadPayload
+        head, dot, tail = raw[2:].partition(".")
+        if not dot:
+            return cls(_id(head))
+        if tail not in ("0", "1", "2"):
+            raise BadPayload
+        return cls(_id(head), int(tail))
+
+
+@dataclass(frozen=True, slots=True)
 class RepairRef:
     """An admin's Re-pair button: the ended pair, the person of it re-paired, and the candidate."""
 

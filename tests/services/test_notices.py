@@ -42,6 +42,9 @@ PEOPLE = {
     "program_coach_brief": ((TO,), (TO, OTHER, "U3")),
     "program_pair_ended": ((TO,), (TO, OTHER)),
     "program_pair_ended_admin": ((TO,), (TO, OTHER, "U3", "U4")),
+    "program_session_proposed": ((OTHER, TO), (OTHER, TO)),
+    "program_session_picked": ((TO,), (TO, OTHER)),
+    "program_session_booked": ((OTHER, TO), (OTHER, TO)),
     "home_refresh": ((TO,), (TO,)),
 }
 

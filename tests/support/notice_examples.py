@@ -11,6 +11,17 @@ START = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
 
 def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Notice:
     """A notice of ``kind`` with ``key``, sent to ``to`` (and ``other``, for a pair), naming ``other``."""
+    session_fields = dict(
+        session_id=4,
+        program="Reverse",
+        number=1,
+        of=7,
+        minutes=60,
+        mentor_id=other,
+        mentee_id=to,
+        mentor_tz="UTC",
+        mentee_tz="UTC",
+    )
     fell_through = dict(
         key=key,
         to=to,
@@ -120,6 +131,28 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             ended_by=other,
             reason="no time",
             options=((other, "U4", 2),),
+        ),
+        "program_session_proposed": n.SessionProposed(
+            key=key,
+            slots=(START,),
+            **session_fields,  # type: ignore[arg-type]
+        ),
+        "program_session_picked": n.SessionPicked(
+            key=key,
+            to=to,
+            session_id=4,
+            program="Reverse",
+            number=1,
+            start=START,
+            minutes=60,
+            mentee_id=other,
+            tz="UTC",
+        ),
+        "program_session_booked": n.SessionBooked(
+            key=key,
+            start=START,
+            at=START,
+            **session_fields,  # type: ignore[arg-type]
         ),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }

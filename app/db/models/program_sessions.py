@@ -1,10 +1,12 @@
-"""Programs after matching: a pair's no-blame ending (its reason only the admin reads)."""
+"""Programs after matching: a pair's no-blame ending (its reason only the admin reads) and its sessions
+on the program's cadence (one row per pair and session number: the claim that proposes it once)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base
@@ -19,3 +21,22 @@ class ProgramEnding(Base):
     ended_by: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+
+
+class ProgramSession(Base):
+    """Session ``number`` of a pair: proposed (three ``slots``), picked by the mentee (``start``),
+    confirmed by the mentor; ``reminded_at`` once the day-before reminder is claimed."""
+
+    __tablename__ = "program_sessions"
+    __table_args__ = (UniqueConstraint("pair_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("program_pairs.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(10))  # "proposed" | "picked" | "confirmed"
+    slots: Mapped[list[Any]] = mapped_column(JSON)  # ISO instants (UTC) offered
+    start: Mapped[datetime | None]
+    proposed_at: Mapped[datetime]
+    picked_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]

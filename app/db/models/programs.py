@@ -109,3 +109,4 @@ class ProgramPair(Base):
     coach_id: Mapped[str | None] = mapped_column(String(32))
     rematch_of: Mapped[int | None] = mapped_column(ForeignKey("program_pairs.id", ondelete="SET NULL"))
     rematch_for: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime | None]  # None: published before it was kept (the wave's publish time)

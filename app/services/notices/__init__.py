@@ -46,6 +46,7 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
+from app.services.notices.program_sessions import SessionBooked, SessionPicked, SessionProposed
 from app.services.notices.programs import CoachBrief, PairEnded, PairEndedAdmin, ProgramIntro, ProgramInvite
 from app.services.notices.sessions import SeatOffered, SessionCancelled, SessionGathering
 
@@ -80,6 +81,9 @@ Notice = (
     | CoachBrief
     | PairEnded
     | PairEndedAdmin
+    | SessionProposed
+    | SessionPicked
+    | SessionBooked
     | HomeRefresh
 )
 
@@ -106,6 +110,9 @@ KINDS: dict[str, type[Notice]] = {
         CoachBrief,
         PairEnded,
         PairEndedAdmin,
+        SessionProposed,
+        SessionPicked,
+        SessionBooked,
         HomeRefresh,
     )
 }
@@ -151,8 +158,11 @@ __all__ = [
     "RequestDeclined",
     "RequestExpired",
     "SeatOffered",
+    "SessionBooked",
     "SessionCancelled",
     "SessionGathering",
+    "SessionPicked",
+    "SessionProposed",
     "Undecodable",
     "UnknownKind",
     "decode",

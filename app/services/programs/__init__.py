@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,7 +14,7 @@ from app.services.admins import require_admin
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
-from app.services.programs import applying, endings, matching, setup
+from app.services.programs import applying, cadence, endings, matching, setup
 from app.services.programs.applying import ImportReport
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
 from app.services.programs.endings import Ended, Repaired
@@ -138,3 +139,31 @@ class ProgramsService:
                 return endings.repair(session, pair_id, for_user, candidate, now=self._clock())
         except IntegrityError:
             raise Conflict("That re-match was made a moment ago: nothing changed.") from None
+
+    def propose_due_sessions(self) -> int:
+        """The scheduler's job: propose each pair's session that came due, once (see cadence.py)."""
+        now = self._clock()
+        with self._sessions() as session:
+            due = cadence.due_sessions(session, now)
+        proposed = 0
+        for pair_id, number in due:
+            try:
+                with self._sessions.begin() as session:
+                    cadence.propose(session, pair_id, number, now=now)
+                proposed += 1
+            except IntegrityError:  # another replica (or an earlier run) claimed it
+                continue
+        return proposed
+
+    def pick_session(self, person: Person, session_id: int, index: int) -> datetime:
+        with self._sessions.begin() as session:
+            return cadence.pick(session, session_id, index, person.user_id, now=self._clock())
+
+    def confirm_session(self, person: Person, session_id: int) -> datetime:
+        with self._sessions.begin() as session:
+            return cadence.confirm(session, session_id, person.user_id, now=self._clock())
+
+    def remind_sessions(self) -> int:
+        """The scheduler's job: the day-before reminders, each claimed once."""
+        with self._sessions.begin() as session:
+            return cadence.remind_due(session, self._clock())

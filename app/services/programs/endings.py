@@ -194,6 +194,7 @@ def repair(session: Session, pair_id: int, for_user: str, candidate: str, *, now
         coach_id=pair.coach_id,
         rematch_of=pair.id,
         rematch_for=for_user,
+        created_at=now,
     )
     session.add(row)
     session.flush()

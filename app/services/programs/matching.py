@@ -167,7 +167,9 @@ def publish(session: Session, name: str, *, now: datetime) -> Published:
     briefs: dict[str, list[tuple[str, str]]] = {c: [] for c in coaches}
     for k, pair in enumerate(pairs):
         coach = coaches[k % len(coaches)] if coaches else None  # spread evenly, in the pairs' order
-        row = ProgramPair(wave_id=wave.id, mentor_id=pair.mentor, mentee_id=pair.mentee, coach_id=coach)
+        row = ProgramPair(
+            wave_id=wave.id, mentor_id=pair.mentor, mentee_id=pair.mentee, coach_id=coach, created_at=now
+        )
         session.add(row)
         session.flush()
         if coach is not None:

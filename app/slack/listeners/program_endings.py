@@ -1,6 +1,7 @@
-"""Programs' no-blame endings: the pair's "this isn't working" button opens a private modal, its
-submission ends the pairing; the admin's Re-pair button makes the re-match. Each acks, reads, makes
-one service call and answers privately."""
+"""Programs after matching: the pair's "this isn't working" button opens a private modal, its
+submission ends the pairing; the admin's Re-pair button makes the re-match; the mentee's pick of a
+session's time and the mentor's Confirm. Each acks, reads, makes one service call and answers
+privately."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from slack_sdk import WebClient
 from app.domain.errors import DomainError
 from app.services.container import Services
 from app.slack.blocks import program_forms as forms
-from app.slack.ids import PROGRAM_REPAIR_PATTERN, Action, View
+from app.slack.blocks.format import local_time
+from app.slack.ids import PROGRAM_PICK_PATTERN, PROGRAM_REPAIR_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
 from app.slack.listeners.modal import open_modal
 from app.slack.mrkdwn import escape
-from app.slack.payloads import BadPayload, PairRef, RepairRef
+from app.slack.payloads import BadPayload, PairRef, ProgramSlotRef, RepairRef
 from app.slack.people import PeopleDirectory
 
 
@@ -24,6 +26,8 @@ def register(app: App) -> None:
     app.action(Action.PROGRAM_END)(open_end_form)
     app.view(View.PROGRAM_END)(save_ending)
     app.action(PROGRAM_REPAIR_PATTERN)(repair_click)
+    app.action(PROGRAM_PICK_PATTERN)(pick_click)
+    app.action(Action.PROGRAM_CONFIRM)(confirm_click)
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -90,3 +94,36 @@ def repair_click(
         "They're introduced in a group DM."
     )
     respond(response_type="ephemeral", replace_original=False, text=text)
+
+
+def pick_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    """The mentee picks one of the three times; a late click on a session already picked is refused."""
+    ack()
+    ref = ProgramSlotRef.decode(_value(body))
+    if ref.index is None:
+        raise BadPayload
+    person = people.get(body["user"]["id"])
+    start = services.programs.pick_session(person, ref.session_id, ref.index)
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=f"Picked {local_time(start, person.tz)}. Your mentor is asked to confirm it.",
+    )
+
+
+def confirm_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    ack()
+    ref = ProgramSlotRef.decode(_value(body))
+    if ref.index is not None:
+        raise BadPayload
+    person = people.get(body["user"]["id"])
+    start = services.programs.confirm_session(person, ref.session_id)
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=f"Confirmed for {local_time(start, person.tz)}: it's on its way to both calendars.",
+    )

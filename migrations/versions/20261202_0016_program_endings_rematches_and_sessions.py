@@ -1,12 +1,13 @@
-"""program endings and rematches (programs part 2)
+"""program endings, rematches and sessions (programs part 2)
 
 Revision ID: 0016
 Revises: 0013
 Create Date: 2026-12-02 19:54:46.845873
 
-A new table for endings; program_pairs (its own table, no register triggers) is rebuilt in batch mode
-on SQLite to drop the one-pair-per-mentee-per-wave key (a re-matched mentee has a second pair) and to
-add the re-match columns. members is not touched. The lead re-chains down_revision at merge.
+New tables for endings and sessions; program_pairs (its own table, no register triggers) is
+rebuilt in batch mode on SQLite to drop the one-pair-per-mentee-per-wave key (a re-matched mentee
+has a second pair) and to add the re-match and created_at columns. members is not touched. The lead
+re-chains down_revision at merge.
 
 """
 
@@ -39,9 +40,31 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("pair_id", name=op.f("pk_program_endings")),
     )
+    op.create_table(
+        "program_sessions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("pair_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.SmallInteger(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("slots", sa.JSON(), nullable=False),
+        sa.Column("start", sa.DateTime(), nullable=True),
+        sa.Column("proposed_at", sa.DateTime(), nullable=False),
+        sa.Column("picked_at", sa.DateTime(), nullable=True),
+        sa.Column("confirmed_at", sa.DateTime(), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["pair_id"],
+            ["program_pairs.id"],
+            name=op.f("fk_program_sessions_pair_id_program_pairs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_program_sessions")),
+        sa.UniqueConstraint("pair_id", "number", name=op.f("uq_program_sessions_pair_id_number")),
+    )
     with op.batch_alter_table("program_pairs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("rematch_of", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("rematch_for", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("created_at", sa.DateTime(), nullable=True))
         batch_op.drop_constraint(batch_op.f("uq_program_pairs_wave_id_mentee_id"), type_="unique")
         batch_op.create_unique_constraint(
             batch_op.f("uq_program_pairs_rematch_of_rematch_for"), ["rematch_of", "rematch_for"]
@@ -66,8 +89,10 @@ def downgrade() -> None:
         batch_op.create_unique_constraint(
             batch_op.f("uq_program_pairs_wave_id_mentee_id"), ["wave_id", "mentee_id"]
         )
+        batch_op.drop_column("created_at")
         batch_op.drop_column("rematch_for")
         batch_op.drop_column("rematch_of")
 
+    op.drop_table("program_sessions")
     op.drop_table("program_endings")
     # ### end Alembic commands ###
