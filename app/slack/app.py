@@ -23,6 +23,7 @@ from app.slack.listeners import (
     events,
     hosting,
     insight,
+    program_check_ins,
     program_endings,
     programs,
     views,
@@ -110,6 +111,7 @@ def create_bolt_app(
     hosting.register(app)
     programs.register(app)
     program_endings.register(app)
+    program_check_ins.register(app)
     events.register(app)
     return app
 

@@ -42,6 +42,9 @@ class Action(StrEnum):
     PROGRAM_REPAIR = "program_repair"  # prefix: program_repair_<n>, value: RepairRef
     PROGRAM_PICK = "program_pick"  # prefix: program_pick_<k>, value: ProgramSlotRef with index
     PROGRAM_CONFIRM = "program_confirm"  # value: ProgramSlotRef
+    PROGRAM_RATE = "program_rate"  # prefix: program_rate_1..5 (it happened), value: ProgramSlotRef
+    PROGRAM_NOT_HELD = "program_not_held"  # value: ProgramSlotRef
+    PROGRAM_NOTE = "program_note"  # value: ProgramSlotRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_LEAVE = "coffee_leave"
     COFFEE_PAUSE = "coffee_pause"  # value: days
@@ -59,6 +62,7 @@ ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
 PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
 PROGRAM_REPAIR_PATTERN = re.compile(r"^program_repair_\d+$")
 PROGRAM_PICK_PATTERN = re.compile(r"^program_pick_\d$")
+PROGRAM_RATE_PATTERN = re.compile(r"^program_rate_([1-5])$")
 
 
 class View(StrEnum):
@@ -71,6 +75,7 @@ class View(StrEnum):
     PROGRAM_APPLY = "program_apply"  # private_metadata: WaveRef
     PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
     PROGRAM_END = "program_end"  # private_metadata: PairRef
+    PROGRAM_NOTE = "program_note"  # private_metadata: ProgramSlotRef
 
 
 class ProgramField(StrEnum):
@@ -96,6 +101,7 @@ class ProgramField(StrEnum):
     CONSENT = "program_consent"
     CSV = "program_csv"
     END_REASON = "program_end_reason"
+    NOTE = "program_note_text"
 
 
 class Block(StrEnum):

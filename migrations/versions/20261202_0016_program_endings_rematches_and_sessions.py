@@ -4,7 +4,7 @@ Revision ID: 0016
 Revises: 0013
 Create Date: 2026-12-02 19:54:46.845873
 
-New tables for endings and sessions; program_pairs (its own table, no register triggers) is
+New tables for endings, sessions and their answers; program_pairs (its own table, no register triggers) is
 rebuilt in batch mode on SQLite to drop the one-pair-per-mentee-per-wave key (a re-matched mentee
 has a second pair) and to add the re-match and created_at columns. members is not touched. The lead
 re-chains down_revision at merge.
@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("picked_at", sa.DateTime(), nullable=True),
         sa.Column("confirmed_at", sa.DateTime(), nullable=True),
         sa.Column("reminded_at", sa.DateTime(), nullable=True),
+        sa.Column("asked_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["pair_id"],
             ["program_pairs.id"],
@@ -60,6 +61,22 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_program_sessions")),
         sa.UniqueConstraint("pair_id", "number", name=op.f("uq_program_sessions_pair_id_number")),
+    )
+    op.create_table(
+        "program_session_answers",
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("happened", sa.Boolean(), nullable=True),
+        sa.Column("rating", sa.SmallInteger(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("answered_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["program_sessions.id"],
+            name=op.f("fk_program_session_answers_session_id_program_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("session_id", "user_id", name=op.f("pk_program_session_answers")),
     )
     with op.batch_alter_table("program_pairs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("rematch_of", sa.Integer(), nullable=True))
@@ -93,6 +110,7 @@ def downgrade() -> None:
         batch_op.drop_column("rematch_for")
         batch_op.drop_column("rematch_of")
 
+    op.drop_table("program_session_answers")
     op.drop_table("program_sessions")
     op.drop_table("program_endings")
     # ### end Alembic commands ###

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 from e2e_support import buttons
 from sqlalchemy import func, select
-from test_program_endings import published_program, said
+from test_program_endings import open_modal_via, published_program, said
 
-from app.db.models import ProgramSession
+from app.db.models import ProgramSession, ProgramSessionAnswer
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -90,6 +90,38 @@ def test_propose_pick_confirm_remind_on_the_cadence(harness, engine):
     h.wait_idle()
     reminders = [m for m in h.fake.messages_in(group) if m.get("text", "").startswith("Tomorrow")]
     assert len(reminders) == 1
+
+    # Afterwards both are asked, once: did it happen, a rating, a private note only its author reads.
+    assert programs.ask_after_sessions() == 0  # not over yet
+    h.clock.set(starts[1] + timedelta(minutes=61))
+    assert programs.ask_after_sessions() == 1
+    assert programs.ask_after_sessions() == 0
+    h.wait_idle()
+    asks = {}
+    for who in (mentor, mentee):
+        (ask,) = [m for m in h.fake.dms_to(who) if "How was session 1" in m.get("text", "")]
+        asks[who] = {b["action_id"]: b for b in buttons(ask["blocks"])}
+    rate = asks[mentee]["program_rate_4"]
+    assert "Only the two people" in said(h.click("UEB0001", rate["action_id"], rate["value"]))
+    assert "rated it 4" in said(h.click(mentee, rate["action_id"], rate["value"]))
+    again = asks[mentee]["program_rate_5"]
+    assert "already answered" in said(h.click(mentee, again["action_id"], again["value"]))
+    held = asks[mentor]["program_not_held"]
+    assert "next session is proposed on time" in said(h.click(mentor, held["action_id"], held["value"]))
+    note = asks[mentee]["program_note"]
+    modal = open_modal_via(h, mentee, lambda: h.sender.action(mentee, "program_note", note["value"]))
+    secret = "I froze when she asked about the budget."
+    values = {"program_note_text": {"program_note_text": {"type": "plain_text_input", "value": secret}}}
+    assert h.sender.submit(mentee, view=modal, values=values).status == 200
+    h.wait_idle()
+    with engine.connect() as c:
+        answers = c.execute(
+            select(ProgramSessionAnswer.user_id, ProgramSessionAnswer.happened, ProgramSessionAnswer.rating)
+        ).all()
+        kept = c.execute(select(ProgramSessionAnswer.note).where(ProgramSessionAnswer.user_id == mentee))
+        assert kept.scalar_one() == secret
+    assert sorted(answers) == sorted([(mentee, True, 4), (mentor, False, None)])
+    assert not [m for m in h.fake.all_messages() if secret in str(m)]  # nobody is shown it
 
     # Downtime: the bot was off for two cadences; only the latest due session is proposed, once.
     h.clock.advance(timedelta(weeks=8, days=1))

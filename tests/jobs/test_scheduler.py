@@ -38,6 +38,7 @@ def test_every_job_is_a_service_call_and_a_failing_one_only_logs(engine, caplog)
         "gather_due_sessions",
         "propose_program_sessions",
         "remind_program_sessions",
+        "ask_after_program_sessions",
         "request_due_feedback",
         "send_feedback_reminders",
         "run_due_coffee_round",

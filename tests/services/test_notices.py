@@ -45,6 +45,7 @@ PEOPLE = {
     "program_session_proposed": ((OTHER, TO), (OTHER, TO)),
     "program_session_picked": ((TO,), (TO, OTHER)),
     "program_session_booked": ((OTHER, TO), (OTHER, TO)),
+    "program_session_check_in": ((TO,), (TO, OTHER)),
     "home_refresh": ((TO,), (TO,)),
 }
 

@@ -31,6 +31,7 @@ WORDS = {
     "program_session_proposed": "Time for session 1 of 7 of Reverse (60 minutes): <@U1>, pick a time",
     "program_session_picked": "<@U2> picked",
     "program_session_booked": "Session 1 of 7 of Reverse is booked",
+    "program_session_check_in": "How was session 1 of Reverse with <@U2>?",
     "program_pair_ended_admin": "In *Reverse*, <@U2> ended the pairing of <@U2> (mentor) and <@U3>",
 }
 

@@ -154,6 +154,9 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             at=START,
             **session_fields,  # type: ignore[arg-type]
         ),
+        "program_session_check_in": n.SessionCheckIn(
+            key=key, to=to, session_id=4, program="Reverse", number=1, partner_id=other
+        ),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }
     return examples[kind]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base
@@ -40,3 +40,19 @@ class ProgramSession(Base):
     picked_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    asked_at: Mapped[datetime | None]  # set once both were asked how it went
+
+
+class ProgramSessionAnswer(Base):
+    """One person's word after a session: did it happen, a 1-5 rating, and a note only they read."""
+
+    __tablename__ = "program_session_answers"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("program_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    happened: Mapped[bool | None] = mapped_column(Boolean)
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime]

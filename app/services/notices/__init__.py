@@ -46,7 +46,12 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
-from app.services.notices.program_sessions import SessionBooked, SessionPicked, SessionProposed
+from app.services.notices.program_sessions import (
+    SessionBooked,
+    SessionCheckIn,
+    SessionPicked,
+    SessionProposed,
+)
 from app.services.notices.programs import CoachBrief, PairEnded, PairEndedAdmin, ProgramIntro, ProgramInvite
 from app.services.notices.sessions import SeatOffered, SessionCancelled, SessionGathering
 
@@ -84,6 +89,7 @@ Notice = (
     | SessionProposed
     | SessionPicked
     | SessionBooked
+    | SessionCheckIn
     | HomeRefresh
 )
 
@@ -113,6 +119,7 @@ KINDS: dict[str, type[Notice]] = {
         SessionProposed,
         SessionPicked,
         SessionBooked,
+        SessionCheckIn,
         HomeRefresh,
     )
 }
@@ -160,6 +167,7 @@ __all__ = [
     "SeatOffered",
     "SessionBooked",
     "SessionCancelled",
+    "SessionCheckIn",
     "SessionGathering",
     "SessionPicked",
     "SessionProposed",

@@ -158,3 +158,38 @@ class SessionBooked(_PairSession):
             reminder=bool(p.get("reminder")),
             **cls._read(p),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionCheckIn(ToOne):
+    """After a session, to each of the two: did it happen, a 1-5 rating, a note only they read."""
+
+    kind: ClassVar[str] = "program_session_check_in"
+    session_id: int
+    program: str
+    number: int
+    partner_id: str
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return ids([self.to], [self.partner_id])
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "session_id": self.session_id,
+            "program": self.program,
+            "number": self.number,
+            "partner_id": self.partner_id,
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        return cls(
+            key=key,
+            to=p["to"],
+            session_id=int(p["session_id"]),
+            program=p["program"],
+            number=int(p["number"]),
+            partner_id=p["partner_id"],
+        )

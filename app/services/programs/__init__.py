@@ -14,7 +14,7 @@ from app.services.admins import require_admin
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
-from app.services.programs import applying, cadence, endings, matching, setup
+from app.services.programs import applying, cadence, check_ins, endings, matching, setup
 from app.services.programs.applying import ImportReport
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
 from app.services.programs.endings import Ended, Repaired
@@ -167,3 +167,19 @@ class ProgramsService:
         """The scheduler's job: the day-before reminders, each claimed once."""
         with self._sessions.begin() as session:
             return cadence.remind_due(session, self._clock())
+
+    def ask_after_sessions(self) -> int:
+        """The scheduler's job: after each confirmed session, ask both how it went (once)."""
+        with self._sessions.begin() as session:
+            return check_ins.ask_due(session, self._clock())
+
+    def answer_session(self, person: Person, session_id: int, happened: bool, rating: int | None) -> None:
+        try:
+            with self._sessions.begin() as session:
+                check_ins.answer(session, session_id, person.user_id, happened, rating, now=self._clock())
+        except IntegrityError:
+            raise Conflict("You've already answered for this session: nothing changed.") from None
+
+    def note_session(self, person: Person, session_id: int, text: str) -> None:
+        with self._sessions.begin() as session:
+            check_ins.note(session, session_id, person.user_id, text, now=self._clock())

@@ -81,6 +81,8 @@ def render(notice: n.Notice) -> Message:
             return program_sessions.picked(notice)
         case n.SessionBooked():
             return program_sessions.booked(notice)
+        case n.SessionCheckIn():
+            return program_sessions.check_in(notice)
         case n.HomeRefresh():
             raise ValueError("a Home refresh is published, not posted")
 

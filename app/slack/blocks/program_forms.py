@@ -155,3 +155,14 @@ def end_pair_modal(program: str, metadata: str) -> dict[str, Any]:
         ),
     ]
     return _modal(View.PROGRAM_END, "End this pairing", "End pairing", blocks, metadata)
+
+
+def session_note_modal(metadata: str) -> dict[str, Any]:
+    blocks = [
+        _input(
+            F.NOTE,
+            "A note for yourself (only you ever read it)",
+            _plain(multiline=True),
+        )
+    ]
+    return _modal(View.PROGRAM_NOTE, "Private note", "Save", blocks, metadata)

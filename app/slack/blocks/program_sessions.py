@@ -104,3 +104,27 @@ def booked(notice: n.SessionBooked) -> Message:
             _context("A calendar file follows. You'll get a reminder the day before."),
         ],
     )
+
+
+def check_in(notice: n.SessionCheckIn) -> Message:
+    text = (
+        f"How was session {notice.number} of {escape(notice.program)} with {mention(notice.partner_id)}? "
+        "Rate it if it happened."
+    )
+    ref = ProgramSlotRef(notice.session_id).encode()
+    rates = [
+        ButtonElement(text=str(k), action_id=f"{Action.PROGRAM_RATE}_{k}", value=ref) for k in range(1, 6)
+    ]
+    others = [
+        ButtonElement(text="It didn't happen", action_id=Action.PROGRAM_NOT_HELD, value=ref),
+        ButtonElement(text="Add a private note", action_id=Action.PROGRAM_NOTE, value=ref),
+    ]
+    return Message(
+        text=text,
+        blocks=[
+            _section(text),
+            ActionsBlock(block_id=f"program_rate_{notice.session_id}", elements=rates).to_dict(),
+            ActionsBlock(block_id=f"program_held_{notice.session_id}", elements=others).to_dict(),
+            _context("1 = poor, 5 = excellent. Your note is yours alone: nobody else reads it."),
+        ],
+    )
