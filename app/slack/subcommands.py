@@ -217,6 +217,7 @@ class ProgramCommand:
     name: str = ""
     users: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    wave: int | None = None  # ``stats <name> wave N``
 
 
 Command: TypeAlias = (

@@ -14,7 +14,7 @@ from app.services.admins import require_admin
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
-from app.services.programs import applying, cadence, check_ins, endings, matching, setup
+from app.services.programs import applying, cadence, check_ins, endings, matching, outcomes, setup
 from app.services.programs.applying import ImportReport
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
 from app.services.programs.endings import Ended, Repaired
@@ -183,3 +183,8 @@ class ProgramsService:
     def note_session(self, person: Person, session_id: int, text: str) -> None:
         with self._sessions.begin() as session:
             check_ins.note(session, session_id, person.user_id, text, now=self._clock())
+
+    def stats(self, admin: Person, name: str, wave: int | None = None) -> outcomes.Stats:
+        require_admin(self._admins, admin)
+        with self._sessions() as session:
+            return outcomes.stats(session, name, wave)
