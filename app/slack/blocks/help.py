@@ -46,11 +46,7 @@ of applicants
 • `/mentor program preview &lt;name&gt;` — The optimal pairs with why, who is left out and the rule why; \
 `program lock|split &lt;name&gt; @mentor @mentee`, `program exclude &lt;name&gt; @person` adjust it
 • `/mentor program publish &lt;name&gt;` — A group DM per pair, a private list per coach; \
-`program wave &lt;name&gt;` starts the next wave (earlier partners never paired again); then each \
-pair is proposed a session on the cadence (the mentee picks, the mentor confirms) and either can end \
-it without blame (the admin re-pairs in one click)
-• `/mentor program stats &lt;name&gt; [wave N]` — Participation, completion, drop-out, re-matches and \
-satisfaction, each beside its benchmark (aggregates only)
+`program wave &lt;name&gt;` starts the next wave; `program stats &lt;name&gt; [wave N]`
 • `/mentor stats 30d|90d|all` — How the program is doing, in aggregate
 • `/mentor export` — Download program activity as a CSV"""
 
