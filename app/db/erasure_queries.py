@@ -29,8 +29,10 @@ from app.db.models import (
     ProgramAdjustment,
     ProgramApplication,
     ProgramCoach,
+    ProgramEnding,
     ProgramInvitation,
     ProgramPair,
+    ProgramSessionAnswer,
 )
 
 
@@ -124,3 +126,16 @@ def erase_program_rows(session: Session, user_id: str, stand_in: str) -> None:
     session.execute(update(ProgramPair).where(ProgramPair.mentor_id == user_id).values(mentor_id=stand_in))
     session.execute(update(ProgramPair).where(ProgramPair.mentee_id == user_id).values(mentee_id=stand_in))
     session.execute(update(ProgramPair).where(ProgramPair.coach_id == user_id).values(coach_id=stand_in))
+    session.execute(
+        update(ProgramPair).where(ProgramPair.rematch_for == user_id).values(rematch_for=stand_in)
+    )
+    # Their private session notes go; whether a session happened and its rating stay, as the figures.
+    session.execute(
+        update(ProgramSessionAnswer)
+        .where(ProgramSessionAnswer.user_id == user_id)
+        .values(user_id=stand_in, note="")
+    )
+    # An ending's reason is their words: it goes; the ending itself stays counted.
+    session.execute(
+        update(ProgramEnding).where(ProgramEnding.ended_by == user_id).values(ended_by=stand_in, reason="")
+    )

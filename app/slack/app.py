@@ -26,6 +26,8 @@ from app.slack.listeners import (
     hosting,
     insight,
     moving,
+    program_check_ins,
+    program_endings,
     programs,
     views,
 )
@@ -114,6 +116,8 @@ def create_bolt_app(
     programs.register(app)
     coffee_pools.register(app)
     moving.register(app)
+    program_endings.register(app)
+    program_check_ins.register(app)
     events.register(app)
     return app
 

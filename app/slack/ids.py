@@ -39,6 +39,13 @@ class Action(StrEnum):
     HOME_HOST = "home_host"
     PROGRAM_APPLY = "program_apply"  # value: WaveRef
     PROGRAM_ADJUST = "program_adjust"  # prefix: program_adjust_<n>, value: ProgramAdjustRef
+    PROGRAM_END = "program_end"  # value: PairRef
+    PROGRAM_REPAIR = "program_repair"  # prefix: program_repair_<n>, value: RepairRef
+    PROGRAM_PICK = "program_pick"  # prefix: program_pick_<k>, value: ProgramSlotRef with index
+    PROGRAM_CONFIRM = "program_confirm"  # value: ProgramSlotRef
+    PROGRAM_RATE = "program_rate"  # prefix: program_rate_1..5 (it happened), value: ProgramSlotRef
+    PROGRAM_NOT_HELD = "program_not_held"  # value: ProgramSlotRef
+    PROGRAM_NOTE = "program_note"  # value: ProgramSlotRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"
@@ -55,6 +62,9 @@ PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
 DIRECTORY_PAGE_PATTERN = re.compile(r"^directory_page_(prev|next)$")
 ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
 PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
+PROGRAM_REPAIR_PATTERN = re.compile(r"^program_repair_\d+$")
+PROGRAM_PICK_PATTERN = re.compile(r"^program_pick_\d$")
+PROGRAM_RATE_PATTERN = re.compile(r"^program_rate_([1-5])$")
 
 
 class View(StrEnum):
@@ -68,6 +78,8 @@ class View(StrEnum):
     PROGRAM_NEW = "program_new"  # private_metadata: ProfileForm (the channel it was opened from)
     PROGRAM_APPLY = "program_apply"  # private_metadata: WaveRef
     PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
+    PROGRAM_END = "program_end"  # private_metadata: PairRef
+    PROGRAM_NOTE = "program_note"  # private_metadata: ProgramSlotRef
 
 
 class ProgramField(StrEnum):
@@ -92,6 +104,8 @@ class ProgramField(StrEnum):
     INTRO = "program_intro"
     CONSENT = "program_consent"
     CSV = "program_csv"
+    END_REASON = "program_end_reason"
+    NOTE = "program_note_text"
 
 
 class Block(StrEnum):

@@ -80,6 +80,64 @@ class WaveRef:
 
 
 @dataclass(frozen=True, slots=True)
+class PairRef:
+    """A program pair's "this isn't working" button and its modal: ``pp<id>``."""
+
+    pair_id: int
+
+    def encode(self) -> str:
+        return f"pp{self.pair_id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not isinstance(raw, str) or not raw.startswith("pp"):
+            raise BadPayload
+        return cls(_id(raw[2:]))
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramSlotRef:
+    """A program session's button: ``ps<id>`` (Confirm) or ``ps<id>.<k>`` (pick the k-th time offered)."""
+
+    session_id: int
+    index: int | None = None
+
+    def encode(self) -> str:
+        return f"ps{self.session_id}" + ("" if self.index is None else f".{self.index}")
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not isinstance(raw, str) or not raw.startswith("ps"):
+            raise BadPayload
+        head, dot, tail = raw[2:].partition(".")
+        if not dot:
+            return cls(_id(head))
+        if tail not in ("0", "1", "2"):
+            raise BadPayload
+        return cls(_id(head), int(tail))
+
+
+@dataclass(frozen=True, slots=True)
+class RepairRef:
+    """An admin's Re-pair button: the ended pair, the person of it re-paired, and the candidate."""
+
+    pair_id: int
+    for_user: str
+    candidate: str
+
+    def encode(self) -> str:
+        return json.dumps({"p": self.pair_id, "u": self.for_user, "c": self.candidate}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        value = _json_object(raw, {"p", "u", "c"})
+        users = (value["u"], value["c"])
+        if not all(isinstance(u, str) and _USER_ID.match(u) for u in users):
+            raise BadPayload
+        return cls(_id(value["p"]), value["u"], value["c"])
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRef:
     """A button about one hosted session (Join, Leave, Cancel): ``s<id>``, so it can't pass for a meeting."""
 

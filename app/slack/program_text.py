@@ -11,12 +11,14 @@ from app.slack.subcommands import ProgramCommand
 _USER = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^<>]*)?>")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]{1,31})(?:\|[^<>]*)?>")
 _MENTION = re.compile(r"<[@#][^<>]*>")
-ACTIONS = ("new", "add", "invite", "preview", "lock", "split", "exclude", "publish", "wave")
+ACTIONS = ("new", "add", "invite", "preview", "lock", "split", "exclude", "publish", "wave", "stats")
+_WAVE = re.compile(r"\s+wave\s+(\d{1,3})\s*$", re.IGNORECASE)
 USAGE = (
     "`/mentor program new` · `/mentor programs` · `/mentor program invite <name> @people #channel` · "
     "`/mentor program preview <name>` · `/mentor program lock|split <name> @mentor @mentee` · "
     "`/mentor program exclude <name> @person` · `/mentor program publish <name>` · "
-    "`/mentor program wave <name>` · `/mentor program add <name>` (paste a CSV)"
+    "`/mentor program wave <name>` · `/mentor program add <name>` (paste a CSV) · "
+    "`/mentor program stats <name> [wave N]`"
 )
 
 
@@ -36,6 +38,9 @@ def parse_program(rest: str) -> ProgramCommand:
         if tail.strip():
             raise InvalidInput("`/mentor program new` opens a form: type nothing after it.")
         return ProgramCommand("new")
+    wave = None
+    if action == "stats" and (found := _WAVE.search(tail)):
+        wave, tail = int(found.group(1)), tail[: found.start()]
     first = _MENTION.search(tail)
     name = " ".join(unescape(tail[: first.start()] if first else tail).split())
     if not name:
@@ -57,4 +62,4 @@ def parse_program(rest: str) -> ProgramCommand:
             raise InvalidInput(f"`/mentor program {action}` takes only the program's name.")
         who = "@mentor @mentee" if wanted == 2 else "@person"
         raise InvalidInput(f"e.g. `/mentor program {action} {name[:40]} {who}`.")
-    return ProgramCommand(action, name, users, channels)
+    return ProgramCommand(action, name, users, channels, wave)

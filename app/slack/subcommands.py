@@ -234,6 +234,7 @@ class ProgramCommand:
     name: str = ""
     users: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    wave: int | None = None  # ``stats <name> wave N``
 
 
 Command: TypeAlias = (

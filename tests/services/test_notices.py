@@ -47,6 +47,12 @@ PEOPLE = {
     "program_invite": ((TO,), (TO,)),
     "program_intro": ((OTHER, TO), (OTHER, TO)),
     "program_coach_brief": ((TO,), (TO, OTHER, "U3")),
+    "program_pair_ended": ((TO,), (TO, OTHER)),
+    "program_pair_ended_admin": ((TO,), (TO, OTHER, "U3", "U4")),
+    "program_session_proposed": ((OTHER, TO), (OTHER, TO)),
+    "program_session_picked": ((TO,), (TO, OTHER)),
+    "program_session_booked": ((OTHER, TO), (OTHER, TO)),
+    "program_session_check_in": ((TO,), (TO, OTHER)),
     "home_refresh": ((TO,), (TO,)),
 }
 

@@ -32,6 +32,12 @@ WORDS = {
     "program_invite": "You're invited to the mentoring program *Reverse*",
     "program_intro": "Meet your Reverse partner: <@U2> mentors <@U1>",
     "program_coach_brief": "You're coaching 1 pair(s) in Reverse",
+    "program_pair_ended": "Your pairing in *Reverse* has ended",
+    "program_session_proposed": "Time for session 1 of 7 of Reverse (60 minutes): <@U1>, pick a time",
+    "program_session_picked": "<@U2> picked",
+    "program_session_booked": "Session 1 of 7 of Reverse is booked",
+    "program_session_check_in": "How was session 1 of Reverse with <@U2>?",
+    "program_pair_ended_admin": "In *Reverse*, <@U2> ended the pairing of <@U2> (mentor) and <@U3>",
 }
 
 

@@ -11,6 +11,17 @@ START = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
 
 def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Notice:
     """A notice of ``kind`` with ``key``, sent to ``to`` (and ``other``, for a pair), naming ``other``."""
+    session_fields = dict(
+        session_id=4,
+        program="Reverse",
+        number=1,
+        of=7,
+        minutes=60,
+        mentor_id=other,
+        mentee_id=to,
+        mentor_tz="UTC",
+        mentee_tz="UTC",
+    )
     fell_through = dict(
         key=key,
         to=to,
@@ -158,8 +169,46 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             sessions=7,
             every_weeks=4,
             minutes=60,
+            pair_id=5,
         ),
         "program_coach_brief": n.CoachBrief(key=key, to=to, program="Reverse", pairs=((other, "U3"),)),
+        "program_pair_ended": n.PairEnded(key=key, to=to, program="Reverse", mentor_id=other, mentee_id=to),
+        "program_pair_ended_admin": n.PairEndedAdmin(
+            key=key,
+            to=to,
+            program="Reverse",
+            pair_id=3,
+            mentor_id=other,
+            mentee_id="U3",
+            ended_by=other,
+            reason="no time",
+            options=((other, "U4", 2),),
+        ),
+        "program_session_proposed": n.SessionProposed(
+            key=key,
+            slots=(START,),
+            **session_fields,  # type: ignore[arg-type]
+        ),
+        "program_session_picked": n.SessionPicked(
+            key=key,
+            to=to,
+            session_id=4,
+            program="Reverse",
+            number=1,
+            start=START,
+            minutes=60,
+            mentee_id=other,
+            tz="UTC",
+        ),
+        "program_session_booked": n.SessionBooked(
+            key=key,
+            start=START,
+            at=START,
+            **session_fields,  # type: ignore[arg-type]
+        ),
+        "program_session_check_in": n.ProgramCheckIn(
+            key=key, to=to, session_id=4, program="Reverse", number=1, partner_id=other
+        ),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }
     return examples[kind]

@@ -18,6 +18,7 @@ from app.db.models.coffee import (
 from app.db.models.mentoring import Ask, Feedback, Meeting
 from app.db.models.notices import Notice, NoticePerson, SlackEvent
 from app.db.models.people import Member, MemberOffice, MentorProfile, MentorTopic, Office, RegisterChange
+from app.db.models.program_sessions import ProgramEnding, ProgramSession, ProgramSessionAnswer
 from app.db.models.programs import (
     Program,
     ProgramAdjustment,
@@ -58,8 +59,11 @@ __all__ = [
     "ProgramAdjustment",
     "ProgramApplication",
     "ProgramCoach",
+    "ProgramEnding",
     "ProgramInvitation",
     "ProgramPair",
+    "ProgramSession",
+    "ProgramSessionAnswer",
     "ProgramWave",
     "RegisterChange",
     "SessionSeat",

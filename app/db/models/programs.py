@@ -96,11 +96,17 @@ class ProgramAdjustment(Base):
 
 
 class ProgramPair(Base):
+    """A published pair, or a re-match an admin made after an ending: ``rematch_of`` the ended pair,
+    ``rematch_for`` the person of it who was re-paired (each once per ending)."""
+
     __tablename__ = "program_pairs"
-    __table_args__ = (UniqueConstraint("wave_id", "mentee_id"),)
+    __table_args__ = (UniqueConstraint("rematch_of", "rematch_for"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("program_waves.id", ondelete="CASCADE"))
     mentor_id: Mapped[str] = mapped_column(String(32), index=True)
     mentee_id: Mapped[str] = mapped_column(String(32), index=True)
     coach_id: Mapped[str | None] = mapped_column(String(32))
+    rematch_of: Mapped[int | None] = mapped_column(ForeignKey("program_pairs.id", ondelete="SET NULL"))
+    rematch_for: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime | None]  # None: published before it was kept (the wave's publish time)

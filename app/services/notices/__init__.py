@@ -47,7 +47,13 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
-from app.services.notices.programs import CoachBrief, ProgramIntro, ProgramInvite
+from app.services.notices.program_sessions import (
+    ProgramCheckIn,
+    SessionBooked,
+    SessionPicked,
+    SessionProposed,
+)
+from app.services.notices.programs import CoachBrief, PairEnded, PairEndedAdmin, ProgramIntro, ProgramInvite
 from app.services.notices.sessions import (
     AboutASession,
     SeatConfirmed,
@@ -93,6 +99,12 @@ Notice = (
     | ProgramInvite
     | ProgramIntro
     | CoachBrief
+    | PairEnded
+    | PairEndedAdmin
+    | SessionProposed
+    | SessionPicked
+    | SessionBooked
+    | ProgramCheckIn
     | HomeRefresh
 )
 
@@ -122,6 +134,12 @@ KINDS: dict[str, type[Notice]] = {
         ProgramInvite,
         ProgramIntro,
         CoachBrief,
+        PairEnded,
+        PairEndedAdmin,
+        SessionProposed,
+        SessionPicked,
+        SessionBooked,
+        ProgramCheckIn,
         HomeRefresh,
     )
 }
@@ -159,8 +177,11 @@ __all__ = [
     "MentorRequest",
     "Notice",
     "NoticeBase",
+    "PairEnded",
+    "PairEndedAdmin",
     "PartnerStranded",
     "Priority",
+    "ProgramCheckIn",
     "ProgramIntro",
     "ProgramInvite",
     "RequestClosed",
@@ -168,10 +189,13 @@ __all__ = [
     "RequestExpired",
     "SeatConfirmed",
     "SeatOffered",
+    "SessionBooked",
     "SessionCancelled",
     "SessionCheckIn",
     "SessionGathering",
     "SessionMoved",
+    "SessionPicked",
+    "SessionProposed",
     "SessionReminder",
     "Undecodable",
     "UnknownKind",

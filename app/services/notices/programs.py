@@ -39,6 +39,7 @@ class ProgramIntro(NoticeBase):
     sessions: int
     every_weeks: int
     minutes: int
+    pair_id: int = 0  # 0: written before pairs could end (no button)
 
     @property
     def send_to(self) -> tuple[str, ...]:
@@ -54,6 +55,7 @@ class ProgramIntro(NoticeBase):
             "sessions": self.sessions,
             "every_weeks": self.every_weeks,
             "minutes": self.minutes,
+            "pair_id": self.pair_id,
         }
 
     @classmethod
@@ -68,6 +70,7 @@ class ProgramIntro(NoticeBase):
             sessions=int(p["sessions"]),
             every_weeks=int(p["every_weeks"]),
             minutes=int(p["minutes"]),
+            pair_id=int(p.get("pair_id") or 0),
         )
 
 
@@ -93,4 +96,85 @@ class CoachBrief(ToOne):
             to=p["to"],
             program=p["program"],
             pairs=tuple((str(a), str(b)) for a, b in p["pairs"]),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairEnded(ToOne):
+    """A pairing ended without blame, told to the partner (``to`` is the other person) or to the coach
+    (``to`` is the coach): never the reason."""
+
+    kind: ClassVar[str] = "program_pair_ended"
+    program: str
+    mentor_id: str
+    mentee_id: str
+    coach: bool = False
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return ids([self.to], [self.mentor_id, self.mentee_id])
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "program": self.program,
+            "mentor_id": self.mentor_id,
+            "mentee_id": self.mentee_id,
+            "coach": self.coach,
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        return cls(
+            key=key,
+            to=p["to"],
+            program=p["program"],
+            mentor_id=p["mentor_id"],
+            mentee_id=p["mentee_id"],
+            coach=bool(p.get("coach")),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairEndedAdmin(ToOne):
+    """Told to the program's admin: who ended which pair, the reason, and the best re-matches for each
+    of the two, as (person re-paired, candidate, preference points), best first."""
+
+    kind: ClassVar[str] = "program_pair_ended_admin"
+    program: str
+    pair_id: int
+    mentor_id: str
+    mentee_id: str
+    ended_by: str
+    reason: str
+    options: tuple[tuple[str, str, int], ...]
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return ids([self.to], [self.mentor_id, self.mentee_id], [o[1] for o in self.options])
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "program": self.program,
+            "pair_id": self.pair_id,
+            "mentor_id": self.mentor_id,
+            "mentee_id": self.mentee_id,
+            "ended_by": self.ended_by,
+            "reason": self.reason,
+            "options": [list(o) for o in self.options],
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        return cls(
+            key=key,
+            to=p["to"],
+            program=p["program"],
+            pair_id=int(p["pair_id"]),
+            mentor_id=p["mentor_id"],
+            mentee_id=p["mentee_id"],
+            ended_by=p["ended_by"],
+            reason=p["reason"],
+            options=tuple((str(a), str(b), int(c)) for a, b, c in p["options"]),
         )

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
+from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import Conflict, InvalidInput
 from app.services.admins import require_admin
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
-from app.services.programs import applying, matching, setup
+from app.services.programs import applying, cadence, check_ins, endings, matching, outcomes, setup
 from app.services.programs.applying import ImportReport
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
+from app.services.programs.endings import Ended, Repaired
 from app.services.programs.matching import EXCLUDE, LOCK, SPLIT, Preview, Published
 
 __all__ = [
@@ -23,12 +26,14 @@ __all__ = [
     "SPLIT",
     "Application",
     "ApplicationForm",
+    "Ended",
     "ImportReport",
     "Preview",
     "ProgramSettings",
     "ProgramView",
     "ProgramsService",
     "Published",
+    "Repaired",
 ]
 
 
@@ -114,3 +119,72 @@ class ProgramsService:
         require_admin(self._admins, admin)
         with self._sessions.begin() as session:
             return matching.publish(session, name, now=self._clock())
+
+    def end_form(self, person: Person, pair_id: int) -> str:
+        """The program's name, when ``person`` may end the pairing (else a friendly refusal)."""
+        with self._sessions() as session:
+            return endings.end_form(session, pair_id, person.user_id)
+
+    def end_pair(self, person: Person, pair_id: int, reason: str) -> Ended:
+        try:
+            with self._sessions.begin() as session:
+                return endings.end(session, pair_id, person.user_id, reason, now=self._clock())
+        except IntegrityError:  # ended by the other click a moment ago
+            raise Conflict("This pairing has already ended: nothing more to do.") from None
+
+    def repair(self, admin: Person, pair_id: int, for_user: str, candidate: str) -> Repaired:
+        require_admin(self._admins, admin)
+        try:
+            with self._sessions.begin() as session:
+                return endings.repair(session, pair_id, for_user, candidate, now=self._clock())
+        except IntegrityError:
+            raise Conflict("That re-match was made a moment ago: nothing changed.") from None
+
+    def propose_due_sessions(self) -> int:
+        """The scheduler's job: propose each pair's session that came due, once (see cadence.py)."""
+        now = self._clock()
+        with self._sessions() as session:
+            due = cadence.due_sessions(session, now)
+        proposed = 0
+        for pair_id, number in due:
+            try:
+                with self._sessions.begin() as session:
+                    cadence.propose(session, pair_id, number, now=now)
+                proposed += 1
+            except IntegrityError:  # another replica (or an earlier run) claimed it
+                continue
+        return proposed
+
+    def pick_session(self, person: Person, session_id: int, index: int) -> datetime:
+        with self._sessions.begin() as session:
+            return cadence.pick(session, session_id, index, person.user_id, now=self._clock())
+
+    def confirm_session(self, person: Person, session_id: int) -> datetime:
+        with self._sessions.begin() as session:
+            return cadence.confirm(session, session_id, person.user_id, now=self._clock())
+
+    def remind_sessions(self) -> int:
+        """The scheduler's job: the day-before reminders, each claimed once."""
+        with self._sessions.begin() as session:
+            return cadence.remind_due(session, self._clock())
+
+    def ask_after_sessions(self) -> int:
+        """The scheduler's job: after each confirmed session, ask both how it went (once)."""
+        with self._sessions.begin() as session:
+            return check_ins.ask_due(session, self._clock())
+
+    def answer_session(self, person: Person, session_id: int, happened: bool, rating: int | None) -> None:
+        try:
+            with self._sessions.begin() as session:
+                check_ins.answer(session, session_id, person.user_id, happened, rating, now=self._clock())
+        except IntegrityError:
+            raise Conflict("You've already answered for this session: nothing changed.") from None
+
+    def note_session(self, person: Person, session_id: int, text: str) -> None:
+        with self._sessions.begin() as session:
+            check_ins.note(session, session_id, person.user_id, text, now=self._clock())
+
+    def stats(self, admin: Person, name: str, wave: int | None = None) -> outcomes.Stats:
+        require_admin(self._admins, admin)
+        with self._sessions() as session:
+            return outcomes.stats(session, name, wave)

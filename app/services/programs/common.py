@@ -8,7 +8,14 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Program, ProgramApplication, ProgramCoach, ProgramPair, ProgramWave
+from app.db.models import (
+    Program,
+    ProgramApplication,
+    ProgramCoach,
+    ProgramEnding,
+    ProgramPair,
+    ProgramWave,
+)
 from app.domain.cohorts import CohortRules, ProgramKind, Role
 from app.domain.cohorts_rules import LEVEL_MAX, LEVEL_MIN
 from app.domain.errors import InvalidInput, NotFound
@@ -39,6 +46,8 @@ class WaveFigures:
     applicants: int
     matched: int  # people in published pairs
     published: bool
+    ended: int = 0  # pairs ended without blame
+    rematched: int = 0  # re-matches made after an ending
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +139,23 @@ def wave_figures(session: Session, wave: ProgramWave) -> WaveFigures:
         select(func.count()).select_from(ProgramApplication).where(ProgramApplication.wave_id == wave.id)
     )
     mentees, mentors = session.execute(
-        select(func.count(), func.count(func.distinct(ProgramPair.mentor_id))).where(
-            ProgramPair.wave_id == wave.id
-        )
+        select(
+            func.count(func.distinct(ProgramPair.mentee_id)), func.count(func.distinct(ProgramPair.mentor_id))
+        ).where(ProgramPair.wave_id == wave.id)
     ).one()
     matched = int(mentees or 0) + int(mentors or 0)
-    return WaveFigures(wave.number, int(applicants or 0), matched, wave.published_at is not None)
+    ended = session.scalar(
+        select(func.count())
+        .select_from(ProgramEnding)
+        .join(ProgramPair, ProgramPair.id == ProgramEnding.pair_id)
+        .where(ProgramPair.wave_id == wave.id)
+    )
+    rematched = session.scalar(
+        select(func.count())
+        .select_from(ProgramPair)
+        .where(ProgramPair.wave_id == wave.id, ProgramPair.rematch_of.is_not(None))
+    )
+    published = wave.published_at is not None
+    return WaveFigures(
+        wave.number, int(applicants or 0), matched, published, int(ended or 0), int(rematched or 0)
+    )

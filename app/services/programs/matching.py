@@ -51,7 +51,7 @@ class Published:
     coaches: int
 
 
-def _cohort(session: Session, program: Program, wave: ProgramWave) -> tuple[list[Applicant], Adjustments]:
+def cohort(session: Session, program: Program, wave: ProgramWave) -> tuple[list[Applicant], Adjustments]:
     rows = list(session.scalars(select(ProgramApplication).where(ProgramApplication.wave_id == wave.id)))
     # A person's confidential "don't pair me with" wishes (`/mentor coffee avoid`) hold here too.
     avoids: dict[str, set[str]] = {}
@@ -89,7 +89,7 @@ def _cohort(session: Session, program: Program, wave: ProgramWave) -> tuple[list
 
 
 def _match(session: Session, program: Program, wave: ProgramWave) -> Preview:
-    applicants, adjustments = _cohort(session, program, wave)
+    applicants, adjustments = cohort(session, program, wave)
     if not applicants:
         raise InvalidInput(f"Nobody has applied to “{program.name}” yet: there is nobody to match.")
     rules = rules_of(program)
@@ -167,9 +167,11 @@ def publish(session: Session, name: str, *, now: datetime) -> Published:
     briefs: dict[str, list[tuple[str, str]]] = {c: [] for c in coaches}
     for k, pair in enumerate(pairs):
         coach = coaches[k % len(coaches)] if coaches else None  # spread evenly, in the pairs' order
-        session.add(
-            ProgramPair(wave_id=wave.id, mentor_id=pair.mentor, mentee_id=pair.mentee, coach_id=coach)
+        row = ProgramPair(
+            wave_id=wave.id, mentor_id=pair.mentor, mentee_id=pair.mentee, coach_id=coach, created_at=now
         )
+        session.add(row)
+        session.flush()
         if coach is not None:
             briefs[coach].append((pair.mentor, pair.mentee))
         notice = ProgramIntro(
@@ -182,6 +184,7 @@ def publish(session: Session, name: str, *, now: datetime) -> Published:
             sessions=program.sessions,
             every_weeks=program.every_weeks,
             minutes=program.minutes,
+            pair_id=row.id,
         )
         outbox.enqueue(session, notice, now=now)
     for coach, theirs in briefs.items():

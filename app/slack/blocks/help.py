@@ -54,7 +54,7 @@ of applicants
 • `/mentor program preview &lt;name&gt;` — The optimal pairs with why, who is left out and the rule why; \
 `program lock|split &lt;name&gt; @mentor @mentee`, `program exclude &lt;name&gt; @person` adjust it
 • `/mentor program publish &lt;name&gt;` — A group DM per pair, a private list per coach; \
-`program wave &lt;name&gt;` starts the next wave (earlier partners never paired again)"""
+`program wave &lt;name&gt;` starts the next wave; `program stats &lt;name&gt; [wave N]` shows its outcomes"""
 
 HELP_TEXT = (
     ":wave: *Mentorbot* finds you a colleague for a short, focused conversation, "

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 
 from app.domain.model import SLOT_LENGTH
 from app.services import notices as n
-from app.slack.blocks import coffee, feedback, programs, session_notices
+from app.slack.blocks import coffee, feedback, program_endings, program_sessions, programs, session_notices
 from app.slack.blocks.calendar import calendar_buttons
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.ics import TITLE
@@ -81,6 +81,18 @@ def render(notice: n.Notice) -> Message:
             return programs.intro(notice)
         case n.CoachBrief():
             return programs.coach_brief(notice)
+        case n.PairEnded():
+            return program_endings.pair_ended(notice)
+        case n.PairEndedAdmin():
+            return program_endings.pair_ended_admin(notice)
+        case n.SessionProposed():
+            return program_sessions.proposed(notice)
+        case n.SessionPicked():
+            return program_sessions.picked(notice)
+        case n.SessionBooked():
+            return program_sessions.booked(notice)
+        case n.ProgramCheckIn():
+            return program_sessions.check_in(notice)
         case n.HomeRefresh():
             raise ValueError("a Home refresh is published, not posted")
 

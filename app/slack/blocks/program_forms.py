@@ -134,3 +134,35 @@ def add_people_modal(program: str, metadata: str) -> dict[str, Any]:
         ),
     ]
     return _modal(View.PROGRAM_ADD, "Add people", "Add", blocks, metadata)
+
+
+def end_pair_modal(program: str, metadata: str) -> dict[str, Any]:
+    """ "This isn't working, no blame": an optional reason, read only by the program's admin."""
+    blocks = [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"End your pairing in *{escape(program)}*? It happens, and it's nobody's fault. "
+                "Your partner is told kindly, without any reason; their coach and the admin are told too.",
+            },
+        },
+        _input(
+            F.END_REASON,
+            "Anything the admin should know? (only the admin reads this)",
+            _plain(multiline=True),
+            optional=True,
+        ),
+    ]
+    return _modal(View.PROGRAM_END, "End this pairing", "End pairing", blocks, metadata)
+
+
+def session_note_modal(metadata: str) -> dict[str, Any]:
+    blocks = [
+        _input(
+            F.NOTE,
+            "A note for yourself (only you ever read it)",
+            _plain(multiline=True),
+        )
+    ]
+    return _modal(View.PROGRAM_NOTE, "Private note", "Save", blocks, metadata)

@@ -16,6 +16,7 @@ from app.services import notices as n
 from app.services.programs import Preview, ProgramView, Published
 from app.slack.blocks.format import mention
 from app.slack.blocks.messages import Message
+from app.slack.blocks.program_endings import end_button
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
 from app.slack.payloads import ProgramAdjustRef, WaveRef
@@ -70,6 +71,8 @@ def intro(notice: n.ProgramIntro) -> Message:
         if words:
             blocks.append(_section(f"*{mention(uid)} says:* {escape(words)}"))
     blocks += [_section(cadence), _section(GUIDELINES)]
+    if notice.pair_id:
+        blocks += end_button(notice.pair_id)
     return Message(text=text, blocks=blocks)
 
 
@@ -87,6 +90,7 @@ def program_list(views: list[ProgramView]) -> Message:
         waves = "; ".join(
             f"wave {w.number}: {w.applicants} applied, {w.matched} matched"
             + ("" if w.published else " (not published)")
+            + (f", {w.ended} ended without blame, {w.rematched} re-matched" if w.ended or w.rematched else "")
             for w in v.waves
         )
         lines.append(f"• *{escape(v.name)}* ({v.kind.value}, starts {v.start_date:%Y-%m-%d}): {waves}")

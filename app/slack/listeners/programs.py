@@ -17,6 +17,7 @@ from app.services.programs import EXCLUDE, LOCK, SPLIT, Application, ProgramSett
 from app.services.programs.common import parse_interests
 from app.slack import subcommands as sc
 from app.slack.blocks import program_forms as forms
+from app.slack.blocks import program_stats
 from app.slack.blocks import programs as blocks
 from app.slack.blocks.messages import Message
 from app.slack.ids import PROGRAM_ADJUST_PATTERN, Action, View
@@ -111,6 +112,8 @@ def serve_program(
             return blocks.preview(programs.adjust(person, cmd.name, EXCLUDE, cmd.users[0]))
         case "publish":
             return blocks.published(programs.publish(person, cmd.name))
+        case "stats":
+            return program_stats.stats(programs.stats(person, cmd.name, cmd.wave))
         case "wave":
             view = programs.start_wave(person, cmd.name)
             return Message(
