@@ -38,6 +38,7 @@ from app.services.outbox import Outbox
 from app.services.ports import ChannelMembers
 from app.services.programs import ProgramsService
 from app.services.register import RegisterService
+from app.services.session_feedback import SessionFeedbackService
 from app.slack.after_ack import AfterAck
 from app.slack.app import create_bolt_app
 from app.slack.channel_sync import SlackChannelMembers, SlackWorkspacePeople
@@ -146,6 +147,7 @@ def create_services(
         about=AboutService(sessions, clock=clock),
         offices=OfficesService(sessions, admins=settings.mentorbot_admins, clock=clock),
         hosting=hosting,
+        session_feedback=SessionFeedbackService(sessions, clock=clock, default_tz=settings.default_timezone),
         programs=ProgramsService(
             sessions,
             admins=settings.mentorbot_admins,

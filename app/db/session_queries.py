@@ -268,3 +268,21 @@ def upcoming_of(session: Session, user_id: str, *, now: datetime, limit: int = 1
         or_(HostedSession.host_id == user_id, HostedSession.id.in_(theirs)),
     )
     return list(session.scalars(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit)))
+
+
+def ended_unasked(session: Session, *, now: datetime, longest: timedelta, limit: int) -> list[HostedSession]:
+    """Open sessions over by ``now`` (begun within ``longest`` plus a week) whose seat holders weren't
+    asked how it went yet, claimed (skip locked) so replicas split them."""
+    query = (
+        select(HostedSession)
+        .where(
+            HostedSession.status == OPEN,
+            HostedSession.feedback_asked_at.is_(None),
+            HostedSession.start_at <= now,
+            HostedSession.start_at > now - longest - timedelta(days=7),
+        )
+        .order_by(HostedSession.start_at, HostedSession.id)
+        .limit(limit)
+    )
+    rows = list(session.scalars(skip_locked(session, query)))
+    return [row for row in rows if row.start_at + timedelta(minutes=row.minutes) <= now]

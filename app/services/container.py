@@ -17,6 +17,7 @@ from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.programs import ProgramsService
 from app.services.register import RegisterService
+from app.services.session_feedback import SessionFeedbackService
 
 
 @dataclass(frozen=True)
@@ -33,4 +34,5 @@ class Services:
     about: AboutService
     offices: OfficesService
     hosting: HostingService
+    session_feedback: SessionFeedbackService
     programs: ProgramsService

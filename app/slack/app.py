@@ -27,6 +27,7 @@ from app.slack.listeners import (
     insight,
     moving,
     programs,
+    session_feedback,
     views,
 )
 from app.slack.people import PeopleDirectory
@@ -114,6 +115,7 @@ def create_bolt_app(
     programs.register(app)
     coffee_pools.register(app)
     moving.register(app)
+    session_feedback.register(app)
     events.register(app)
     return app
 

@@ -45,6 +45,7 @@ class Action(StrEnum):
     COFFEE_PAUSE = "coffee_pause"  # value: days
     COFFEE_RESUME = "coffee_resume"
     COFFEE_MET = "coffee_met"  # prefix: coffee_met_yes|not_yet|no, value: group id
+    SESSION_ANSWER = "session_answer"  # prefix: session_answer_attended_yes|rating_3|got_partly…, SessionRef
 
 
 # Slack wants action_ids unique within a block, so one-of-five buttons carry the choice in the id.
@@ -55,6 +56,9 @@ PICK_SLOT_PATTERN = re.compile(r"^pick_slot(_\d+)?$")
 DIRECTORY_PAGE_PATTERN = re.compile(r"^directory_page_(prev|next)$")
 ASK_MENTOR_PATTERN = re.compile(r"^ask_mentor_\d+$")
 PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
+SESSION_ANSWER_PATTERN = re.compile(
+    r"^session_answer_(attended_(?:yes|no)|rating_[1-5]|got_(?:yes|partly|no))$"
+)
 
 
 class View(StrEnum):

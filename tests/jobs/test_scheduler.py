@@ -38,6 +38,7 @@ def test_every_job_is_a_service_call_and_a_failing_one_only_logs(engine, caplog)
         "gather_due_sessions",
         "remind_due_sessions",
         "post_session_check_ins",
+        "ask_session_feedback",
         "request_due_feedback",
         "send_feedback_reminders",
         "run_due_coffee_round",

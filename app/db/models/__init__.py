@@ -26,6 +26,7 @@ from app.db.models.programs import (
     ProgramPair,
     ProgramWave,
 )
+from app.db.models.session_feedback import SessionFeedback
 from app.db.models.sessions import HostedSession, SessionSeat
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "ProgramPair",
     "ProgramWave",
     "RegisterChange",
+    "SessionFeedback",
     "SessionSeat",
     "SlackEvent",
 ]

@@ -48,6 +48,7 @@ class HostedSession(Base):
     status: Mapped[str] = mapped_column(String(12))  # "open" | "cancelled"
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     check_ins: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # coworking
+    feedback_asked_at: Mapped[datetime | None]  # when its seat holders were asked how it went (once)
     gathered_at: Mapped[datetime | None]  # when its group DM opened (an hour before); joining closes then
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -54,8 +54,10 @@ from app.services.notices.sessions import (
     SeatOffered,
     SessionCancelled,
     SessionCheckIn,
+    SessionFeedbackQuestion,
     SessionGathering,
     SessionMoved,
+    SessionRatingForHost,
     SessionReminder,
 )
 
@@ -90,6 +92,8 @@ Notice = (
     | SessionCheckIn
     | SessionMoved
     | SessionReminder
+    | SessionFeedbackQuestion
+    | SessionRatingForHost
     | ProgramInvite
     | ProgramIntro
     | CoachBrief
@@ -119,6 +123,8 @@ KINDS: dict[str, type[Notice]] = {
         SessionCheckIn,
         SessionMoved,
         SessionReminder,
+        SessionFeedbackQuestion,
+        SessionRatingForHost,
         ProgramInvite,
         ProgramIntro,
         CoachBrief,
@@ -170,8 +176,10 @@ __all__ = [
     "SeatOffered",
     "SessionCancelled",
     "SessionCheckIn",
+    "SessionFeedbackQuestion",
     "SessionGathering",
     "SessionMoved",
+    "SessionRatingForHost",
     "SessionReminder",
     "Undecodable",
     "UnknownKind",

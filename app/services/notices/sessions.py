@@ -239,3 +239,44 @@ class SessionGathering(NoticeBase):
             where=p["where"],
             tzs=dict(p.get("tzs") or {}),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionFeedbackQuestion(AboutASession):
+    """At a session's end, once, to each seat holder: did you attend, a rating, did you get what you came
+    for (the host is not asked)."""
+
+    kind: ClassVar[str] = "session_feedback_question"
+    priority: ClassVar[Priority] = Priority.BULK
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionRatingForHost(ToOne):
+    """Once at least three people rated a session: its average, to the host (never who gave what)."""
+
+    kind: ClassVar[str] = "session_rating_for_host"
+    priority: ClassVar[Priority] = Priority.BULK
+    session_id: int
+    title: str
+    average: float
+    ratings: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "session_id": self.session_id,
+            "title": self.title,
+            "average": self.average,
+            "ratings": self.ratings,
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        return cls(
+            key=key,
+            to=p["to"],
+            session_id=int(p["session_id"]),
+            title=p["title"],
+            average=float(p["average"]),
+            ratings=int(p["ratings"]),
+        )

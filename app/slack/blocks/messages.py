@@ -62,8 +62,10 @@ def plain(text: str) -> Message:
 
 
 def help_message(help_text: str, unknown: str | None = None) -> Message:
+    """One section per part of the help (a section holds 3000 characters; the whole help is longer)."""
     intro = f"I don't know `{escape(unknown)}`. Here's what I can do:\n\n" if unknown else ""
-    return plain(intro + help_text)
+    text = intro + help_text
+    return _render(text, *(_section(part) for part in text.split("\n\n") if part.strip()))
 
 
 # --- asking ------------------------------------------------------------------------------------------
