@@ -35,6 +35,7 @@ def create_scheduler(services: Services, delivery: NoticeDelivery) -> Background
         ("gather_due_sessions", services.hosting.gather_due, SWEEP_EVERY_SECONDS),
         ("remind_due_sessions", services.hosting.remind_due, SWEEP_EVERY_SECONDS),
         ("post_session_check_ins", services.hosting.check_in_due, SWEEP_EVERY_SECONDS),
+        ("expire_seat_offers", services.waitlist.expire_offers, SWEEP_EVERY_SECONDS),
         ("ask_session_feedback", services.session_feedback.ask_due, SWEEP_EVERY_SECONDS),
         ("forget_old_event_ids", services.operations.forget_old_events, 3600),
     ]

@@ -18,6 +18,7 @@ from app.services.outbox import Outbox
 from app.services.programs import ProgramsService
 from app.services.register import RegisterService
 from app.services.session_feedback import SessionFeedbackService
+from app.services.waitlist import WaitlistService
 
 
 @dataclass(frozen=True)
@@ -35,4 +36,5 @@ class Services:
     offices: OfficesService
     hosting: HostingService
     session_feedback: SessionFeedbackService
+    waitlist: WaitlistService
     programs: ProgramsService

@@ -27,6 +27,7 @@ from app.slack.listeners import (
     insight,
     moving,
     programs,
+    seat_offers,
     session_feedback,
     views,
 )
@@ -116,6 +117,7 @@ def create_bolt_app(
     coffee_pools.register(app)
     moving.register(app)
     session_feedback.register(app)
+    seat_offers.register(app)
     events.register(app)
     return app
 

@@ -35,6 +35,8 @@ class Action(StrEnum):
     JOIN_SESSION = "join_session"  # value: SessionRef
     LEAVE_SESSION = "leave_session"  # value: SessionRef
     CANCEL_SESSION = "cancel_session"  # value: SessionRef
+    TAKE_SEAT = "take_seat"  # value: SessionRef (a seat offered from the waitlist)
+    PASS_SEAT = "pass_seat"  # value: SessionRef
     MOVE_SESSION = "move_session"  # value: SessionRef; opens View.MOVE
     HOME_HOST = "home_host"
     PROGRAM_APPLY = "program_apply"  # value: WaveRef

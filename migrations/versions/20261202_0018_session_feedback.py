@@ -1,10 +1,11 @@
-"""session_feedback: after a hosted session each seat holder's answers; hosted_sessions.feedback_asked_at
+"""session_feedback: after a hosted session each seat holder's answers; hosted_sessions.feedback_asked_at;
+session_seats.offer_expires_at (a freed seat is offered to the first waiting for a few hours)
 
 Revision ID: 0018
 Revises: 0015
 Create Date: 2026-12-02 20:00:00.000000
 
-A plain ADD COLUMN (no batch rebuild): hosted_sessions carries no triggers.
+Plain ADD COLUMNs (no batch rebuild): hosted_sessions and session_seats carry no triggers.
 """
 
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("hosted_sessions", sa.Column("feedback_asked_at", sa.DateTime(), nullable=True))
+    op.add_column("session_seats", sa.Column("offer_expires_at", sa.DateTime(), nullable=True))
     op.create_table(
         "session_feedback",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -52,5 +54,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_session_feedback_user_id"), table_name="session_feedback")
     op.drop_table("session_feedback")
+    with op.batch_alter_table("session_seats") as batch:
+        batch.drop_column("offer_expires_at")
     with op.batch_alter_table("hosted_sessions") as batch:
         batch.drop_column("feedback_asked_at")

@@ -39,6 +39,7 @@ def test_every_job_is_a_service_call_and_a_failing_one_only_logs(engine, caplog)
         "remind_due_sessions",
         "post_session_check_ins",
         "ask_session_feedback",
+        "expire_seat_offers",
         "request_due_feedback",
         "send_feedback_reminders",
         "run_due_coffee_round",

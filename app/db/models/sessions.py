@@ -66,6 +66,7 @@ class SessionSeat(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("hosted_sessions.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(ForeignKey("members.user_id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(12))  # "taken" | "waitlisted" | "left"
+    status: Mapped[str] = mapped_column(String(12))  # "taken" | "offered" | "waitlisted" | "left"
     since: Mapped[datetime]  # when it got this status: the waitlist's order
     taken_at: Mapped[datetime | None]
+    offer_expires_at: Mapped[datetime | None]  # "offered": the seat is held for them until then

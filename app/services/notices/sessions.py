@@ -97,13 +97,26 @@ class SeatConfirmed(AboutASession):
 
 @dataclass(frozen=True, kw_only=True)
 class SeatOffered(AboutASession):
-    """Someone left a full session: the first on its waitlist now has their seat (Leave if not)."""
+    """Someone left a full session: the first on its waitlist is offered their seat, held for them
+    until ``until`` (Take it / Pass); it reaches their calendar once they take it."""
 
     kind: ClassVar[str] = "session_seat_offered"
     priority: ClassVar[Priority] = Priority.NOW
+    until: datetime | None = None
 
     def attachment(self) -> CalendarEvent | None:
         return self.calendar_event()
+
+    def with_until(self, until: datetime) -> SeatOffered:
+        return replace(self, until=until)
+
+    def to_payload(self) -> dict[str, Any]:
+        return {**super().to_payload(), "until": self.until.isoformat() if self.until else None}
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        offered = super().from_payload(p, key=key)
+        return replace(offered, until=parse_time(p["until"]) if p.get("until") else None)
 
 
 @dataclass(frozen=True, kw_only=True)
