@@ -38,6 +38,8 @@ from app.services.outbox import Outbox
 from app.services.ports import ChannelMembers
 from app.services.programs import ProgramsService
 from app.services.register import RegisterService
+from app.services.session_feedback import SessionFeedbackService
+from app.services.waitlist import WaitlistService
 from app.slack.after_ack import AfterAck
 from app.slack.app import create_bolt_app
 from app.slack.channel_sync import SlackChannelMembers, SlackWorkspacePeople
@@ -127,7 +129,10 @@ def create_services(
         reverse_min_level_gap=settings.reverse_min_level_gap,
     )
     roulette = RouletteService(sessions, roulette_settings(settings), clock=clock)
-    hosting = HostingService(sessions, clock=clock, default_tz=settings.default_timezone)
+    confirm_within = timedelta(hours=settings.waitlist_confirm_hours)
+    hosting = HostingService(
+        sessions, clock=clock, default_tz=settings.default_timezone, confirm_within=confirm_within
+    )
     return Services(
         mentoring=mentoring,
         register=RegisterService(sessions, mentoring, clock=clock),
@@ -146,6 +151,10 @@ def create_services(
         about=AboutService(sessions, clock=clock),
         offices=OfficesService(sessions, admins=settings.mentorbot_admins, clock=clock),
         hosting=hosting,
+        waitlist=WaitlistService(
+            sessions, clock=clock, default_tz=settings.default_timezone, within=confirm_within
+        ),
+        session_feedback=SessionFeedbackService(sessions, clock=clock, default_tz=settings.default_timezone),
         programs=ProgramsService(
             sessions,
             admins=settings.mentorbot_admins,

@@ -96,6 +96,9 @@ class Settings(DatabaseSettings):
     reverse_min_level_gap: int = Field(
         default=2, ge=1, le=4, description="levels a reverse mentor is at least below the asker (1-4)"
     )
+    waitlist_confirm_hours: float = Field(
+        default=4, gt=0, description="hours the first on a waitlist has to take a seat that came free"
+    )
     feedback_reminder_days: float = Field(
         default=2, gt=0, description="days after the feedback question to send the one reminder"
     )

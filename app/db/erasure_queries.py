@@ -33,6 +33,7 @@ from app.db.models import (
     ProgramInvitation,
     ProgramPair,
     ProgramSessionAnswer,
+    SessionFeedback,
 )
 
 
@@ -63,6 +64,11 @@ def repoint_feedback(session: Session, user_id: str, stand_in: str) -> tuple[int
     notes = _count(session, Feedback, Feedback.user_id == user_id, Feedback.note.is_not(None))
     answers = _count(session, Feedback, Feedback.user_id == user_id)
     session.execute(update(Feedback).where(Feedback.user_id == user_id).values(user_id=stand_in, note=None))
+    # After hosted sessions: the answers are choices, no words, so they stay for the per-format counts.
+    answers += _count(session, SessionFeedback, SessionFeedback.user_id == user_id)
+    session.execute(
+        update(SessionFeedback).where(SessionFeedback.user_id == user_id).values(user_id=stand_in)
+    )
     return notes, answers
 
 

@@ -15,6 +15,7 @@ from app.domain.slots import SLOT_LENGTH
 
 OPEN, CANCELLED = "open", "cancelled"
 TAKEN, WAITLISTED, LEFT = "taken", "waitlisted", "left"
+OFFERED = "offered"  # a freed seat held for the first waiting until ``offer_expires_at``
 
 
 def topics_column(topics: Sequence[str]) -> str:
@@ -186,6 +187,7 @@ def add_seat(session: Session, session_id: int, user_id: str, status: str, *, no
 
 def set_seat_status(seat: SessionSeat, status: str, *, now: datetime) -> None:
     seat.status, seat.since = status, now
+    seat.offer_expires_at = None
     if status == TAKEN:
         seat.taken_at = now
 
@@ -198,7 +200,7 @@ def upcoming_seats_of(session: Session, user_id: str, *, now: datetime) -> list[
             .join(HostedSession, HostedSession.id == SessionSeat.session_id)
             .where(
                 SessionSeat.user_id == user_id,
-                SessionSeat.status.in_((TAKEN, WAITLISTED)),
+                SessionSeat.status.in_((TAKEN, OFFERED, WAITLISTED)),
                 HostedSession.status == OPEN,
                 HostedSession.start_at > now,
             )
@@ -260,7 +262,7 @@ def running_with_check_ins(session: Session, *, now: datetime, longest: timedelt
 def upcoming_of(session: Session, user_id: str, *, now: datetime, limit: int = 10) -> list[HostedSession]:
     """Open sessions still to come that the person hosts, has a seat in or waits for, soonest first."""
     theirs = select(SessionSeat.session_id).where(
-        SessionSeat.user_id == user_id, SessionSeat.status.in_((TAKEN, WAITLISTED))
+        SessionSeat.user_id == user_id, SessionSeat.status.in_((TAKEN, OFFERED, WAITLISTED))
     )
     query = select(HostedSession).where(
         HostedSession.status == OPEN,
@@ -268,3 +270,32 @@ def upcoming_of(session: Session, user_id: str, *, now: datetime, limit: int = 1
         or_(HostedSession.host_id == user_id, HostedSession.id.in_(theirs)),
     )
     return list(session.scalars(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit)))
+
+
+def ended_unasked(session: Session, *, now: datetime, longest: timedelta, limit: int) -> list[HostedSession]:
+    """Open sessions over by ``now`` (begun within ``longest`` plus a week) whose seat holders weren't
+    asked how it went yet, claimed (skip locked) so replicas split them."""
+    query = (
+        select(HostedSession)
+        .where(
+            HostedSession.status == OPEN,
+            HostedSession.feedback_asked_at.is_(None),
+            HostedSession.start_at <= now,
+            HostedSession.start_at > now - longest - timedelta(days=7),
+        )
+        .order_by(HostedSession.start_at, HostedSession.id)
+        .limit(limit)
+    )
+    rows = list(session.scalars(skip_locked(session, query)))
+    return [row for row in rows if row.start_at + timedelta(minutes=row.minutes) <= now]
+
+
+def lapsed_offers(session: Session, *, now: datetime, limit: int) -> list[SessionSeat]:
+    """Seats held for someone whose time to take them ran out, claimed (skip locked) for one replica."""
+    query = (
+        select(SessionSeat)
+        .where(SessionSeat.status == OFFERED, SessionSeat.offer_expires_at <= now)
+        .order_by(SessionSeat.offer_expires_at, SessionSeat.id)
+        .limit(limit)
+    )
+    return list(session.scalars(skip_locked(session, query)))

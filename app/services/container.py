@@ -17,6 +17,8 @@ from app.services.operations import Operations
 from app.services.outbox import Outbox
 from app.services.programs import ProgramsService
 from app.services.register import RegisterService
+from app.services.session_feedback import SessionFeedbackService
+from app.services.waitlist import WaitlistService
 
 
 @dataclass(frozen=True)
@@ -33,4 +35,6 @@ class Services:
     about: AboutService
     offices: OfficesService
     hosting: HostingService
+    session_feedback: SessionFeedbackService
+    waitlist: WaitlistService
     programs: ProgramsService

@@ -33,7 +33,6 @@ from app.services import outbox
 from app.services.clock import Clock, utc_now
 from app.services.notices import (
     SeatConfirmed,
-    SeatOffered,
     SessionCancelled,
     SessionCheckIn,
     SessionGathering,
@@ -43,6 +42,7 @@ from app.services.notices import (
 from app.services.people import Person
 from app.services.session_checks import found, joinable, movable, no_conversation_then, place_filter
 from app.services.session_notices import about_session, where_words
+from app.services.waitlist import offer_next
 
 MAX_TOPICS = 5
 REMIND_WITHIN = timedelta(hours=40)  # a reminder comes at most this long before the start (18:00 the eve)
@@ -92,10 +92,18 @@ class JoinResult:
 
 
 class HostingService:
-    def __init__(self, sessions: sessionmaker[Session], *, clock: Clock = utc_now, default_tz: str = "UTC"):
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        clock: Clock = utc_now,
+        default_tz: str = "UTC",
+        confirm_within: timedelta = timedelta(hours=4),
+    ):
         self._sessions = sessions
         self._clock = clock
         self._default_tz = default_tz
+        self._confirm_within = confirm_within
 
     def offices_for_host(self, person: Person) -> list[str]:
         """The offices a session can be at, for the form; NotAllowed for someone not on the register."""
@@ -174,6 +182,8 @@ class HostingService:
                 raise Conflict(f"You already have a seat in “{row.title}”.")
             if seat is not None and seat.status == sq.WAITLISTED:
                 raise Conflict(f"You're already on the waitlist for “{row.title}”.")
+            if seat is not None and seat.status == sq.OFFERED:
+                raise Conflict(f"A seat in “{row.title}” is held for you: *Take it* in my DM.")
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
             seated = sq.take_a_seat(session, session_id, now=now)
             status = sq.TAKEN if seated else sq.WAITLISTED
@@ -219,7 +229,7 @@ class HostingService:
             raise Conflict(f"You have no seat in “{row.title}”.")
         if row.start_at <= now:
             raise Conflict(f"“{row.title}” has already started.")
-        was_seated = seat.status == sq.TAKEN
+        was_seated = seat.status in (sq.TAKEN, sq.OFFERED)  # an offered seat is held: pass it on
         sq.set_seat_status(seat, sq.LEFT, now=now)
         if was_seated and row.status == sq.OPEN:
             # The UPDATE locks the session's row until commit: a concurrent leave or join waits, so
@@ -229,6 +239,17 @@ class HostingService:
         session.flush()
         session.refresh(row)
         return row
+
+    def pass_offer(self, person: Person, session_id: int) -> SessionView:
+        """Pass on a seat offered from the waitlist: it is offered to the next waiting."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = found(session, session_id)
+            seat = sq.seat_of(session, session_id, person.user_id)
+            if seat is None or seat.status != sq.OFFERED:
+                raise Conflict(f"The seat in “{row.title}” isn't held for you any more: nothing to pass.")
+            row = self.leave_within(session, person.user_id, session_id, now=now)
+            return self._view(session, row, person.user_id)
 
     def cancel(self, person: Person, session_id: int) -> SessionView:
         """The host calls it off; everyone with a seat or on the waitlist is told."""
@@ -250,7 +271,7 @@ class HostingService:
             raise Conflict(f"“{row.title}” has already started.")
         if not sq.cancel(session, session_id, now=now):
             raise Conflict(f"“{row.title}” is already cancelled.")
-        for status in (sq.TAKEN, sq.WAITLISTED):
+        for status in (sq.TAKEN, sq.OFFERED, sq.WAITLISTED):
             for seat in sq.seats_by_status(session, session_id, status):
                 notice = about_session(
                     SessionCancelled,
@@ -288,7 +309,7 @@ class HostingService:
             if not sq.move(session, session_id, start=start, sequence=row.sequence, now=now):
                 raise Conflict(f"“{row.title}” changed meanwhile. Look at it again and retry.")
             session.refresh(row)
-            for status in (sq.TAKEN, sq.WAITLISTED):
+            for status in (sq.TAKEN, sq.OFFERED, sq.WAITLISTED):
                 for seat in sq.seats_by_status(session, session_id, status):
                     notice = about_session(
                         SessionMoved,
@@ -401,22 +422,7 @@ class HostingService:
         return due
 
     def _seat_the_next(self, session: Session, row: HostedSession, *, now: datetime) -> None:
-        waiting = sq.seats_by_status(session, row.id, sq.WAITLISTED)
-        if not waiting or row.gathered_at is not None or not sq.take_a_seat(session, row.id, now=now):
-            return
-        first = waiting[0]
-        sq.set_seat_status(first, sq.TAKEN, now=now)
-        notice = about_session(
-            SeatOffered,
-            session,
-            row,
-            first.user_id,
-            key=f"session:{row.id}:seat:{first.user_id}:{first.id}:{int(now.timestamp())}",
-            now=now,
-            default_tz=self._default_tz,
-            on_calendar=True,
-        )
-        outbox.enqueue(session, notice, now=now)
+        offer_next(session, row, now=now, within=self._confirm_within, default_tz=self._default_tz)
 
     def _view(self, session: Session, row: HostedSession, viewer: str) -> SessionView:
         return self._views(session, [row], viewer)[0]
@@ -451,4 +457,6 @@ class HostingService:
 
 
 def _part(status: str | None) -> str | None:
+    if status == sq.OFFERED:
+        return sq.WAITLISTED  # still waiting, with a seat held for them
     return status if status in (sq.TAKEN, sq.WAITLISTED) else None

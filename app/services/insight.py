@@ -24,6 +24,7 @@ from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus
 from app.services import admins
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
+from app.services.session_feedback import FormatFigures, format_figures
 
 MIN_GROUP = 5
 OTHER = "other"
@@ -59,6 +60,8 @@ class ProgramStats:
     # Messages Slack refused for good (by its error) in the period, and people we can't reach now.
     delivery_failures: tuple[tuple[str, int], ...] = ()
     unreachable_people: int = 0
+    # Per format (1:1 first, then each hosted format): held, seats filled, attendance, rating.
+    formats: tuple[FormatFigures, ...] = ()
 
     @property
     def sparkline(self) -> str:
@@ -167,7 +170,23 @@ def _compute(
         weekly_conversations=tuple((week, weekly.get(week, 0)) for week in weeks),
         delivery_failures=tuple(oq.failed_by_reason(session, since).items()),
         unreachable_people=oq.unreachable_people(session),
+        formats=_formats(session, now, since, held=len(held), ratings=ratings),
     )
+
+
+def _formats(
+    session: Session, now: datetime, since: datetime | None, *, held: int, ratings: list[int]
+) -> tuple[FormatFigures, ...]:
+    one_to_one = FormatFigures(
+        label="1:1",
+        held=held,
+        seats=0,
+        filled=0,
+        attendance_share=None,
+        average_rating=statistics.fmean(ratings) if ratings else None,
+        ratings=len(ratings),
+    )
+    return (one_to_one, *format_figures(session, now=now, since=since))
 
 
 def _weeks(now: datetime, since: datetime | None) -> list[datetime]:
@@ -197,6 +216,9 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
             "goals_met_share",
             "coffee_answers",
             "coffee_meet_rate",
+            "sessions_held",
+            "seats_filled_share",
+            "attendance_share",
             "people",
         ]
     )
@@ -237,6 +259,9 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
             f"{goals.count('yes') / len(goals):.2f}" if goals else "",
             len(answers),
             f"{answers.count('yes') / len(answers):.2f}" if answers else "",
+            "",
+            "",
+            "",
             people,
         ]
 
@@ -266,7 +291,34 @@ def _export(session: Session, now: datetime, since: datetime | None) -> str:
         if folded_sizes.get(team, 0) < MIN_GROUP:
             continue  # even "other" is too small to show without pointing at someone
         writer.writerow(row("team", team, by_team[team], folded_sizes[team]))
+    ratings = [f.rating for f in feedback if f.rating is not None]
+    for figures in _formats(session, now, since, held=len(held), ratings=ratings):
+        writer.writerow(_format_row(figures))
     return out.getvalue()
+
+
+def _format_row(f: FormatFigures) -> list[object]:
+    """A format's aggregate row; the columns that are about asks, goals, coffee and people stay empty."""
+
+    def share(value: float | None) -> str:
+        return f"{value:.2f}" if value is not None else ""
+
+    return [
+        "format",
+        f.label,
+        "",
+        "",
+        "",
+        "",
+        share(f.average_rating),
+        "",
+        "",
+        "",
+        f.held,
+        share(f.filled_share),
+        share(f.attendance_share),
+        "",
+    ]
 
 
 def _participants(

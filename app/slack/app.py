@@ -29,6 +29,8 @@ from app.slack.listeners import (
     program_check_ins,
     program_endings,
     programs,
+    seat_offers,
+    session_feedback,
     views,
 )
 from app.slack.people import PeopleDirectory
@@ -118,6 +120,8 @@ def create_bolt_app(
     moving.register(app)
     program_endings.register(app)
     program_check_ins.register(app)
+    session_feedback.register(app)
+    seat_offers.register(app)
     events.register(app)
     return app
 

@@ -35,6 +35,8 @@ class Action(StrEnum):
     JOIN_SESSION = "join_session"  # value: SessionRef
     LEAVE_SESSION = "leave_session"  # value: SessionRef
     CANCEL_SESSION = "cancel_session"  # value: SessionRef
+    TAKE_SEAT = "take_seat"  # value: SessionRef (a seat offered from the waitlist)
+    PASS_SEAT = "pass_seat"  # value: SessionRef
     MOVE_SESSION = "move_session"  # value: SessionRef; opens View.MOVE
     HOME_HOST = "home_host"
     PROGRAM_APPLY = "program_apply"  # value: WaveRef
@@ -52,6 +54,7 @@ class Action(StrEnum):
     COFFEE_PAUSE = "coffee_pause"  # value: days
     COFFEE_RESUME = "coffee_resume"
     COFFEE_MET = "coffee_met"  # prefix: coffee_met_yes|not_yet|no, value: group id
+    SESSION_ANSWER = "session_answer"  # prefix: session_answer_attended_yes|rating_3|got_partly…, SessionRef
 
 
 # Slack wants action_ids unique within a block, so one-of-five buttons carry the choice in the id.
@@ -65,6 +68,9 @@ PROGRAM_ADJUST_PATTERN = re.compile(r"^program_adjust_\d+$")
 PROGRAM_REPAIR_PATTERN = re.compile(r"^program_repair_\d+$")
 PROGRAM_PICK_PATTERN = re.compile(r"^program_pick_\d$")
 PROGRAM_RATE_PATTERN = re.compile(r"^program_rate_([1-5])$")
+SESSION_ANSWER_PATTERN = re.compile(
+    r"^session_answer_(attended_(?:yes|no)|rating_[1-5]|got_(?:yes|partly|no))$"
+)
 
 
 class View(StrEnum):

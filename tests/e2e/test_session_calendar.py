@@ -85,7 +85,12 @@ def test_a_seat_from_the_waitlist_is_on_the_calendar_too(harness, engine):
     h.click(ASKER, "leave_session", join["value"])
     h.wait_idle()
     offered = [m for m in h.fake.dms_to(ADMIN) if "A seat came free" in (m.get("text") or "")]
-    assert offered and any(b.get("block_id") == "add_to_calendar" for b in offered[0]["blocks"])
+    assert offered and not files_in(h, ADMIN)  # offered, not yet theirs: not on the calendar yet
+    take = button(offered[0]["blocks"], "take_seat")
+    assert "It's yours" in text_of(h.click(ADMIN, "take_seat", take["value"], message=offered[0]).blocks)
+    h.wait_idle()
+    confirmed = [m for m in h.fake.dms_to(ADMIN) if "You have a seat" in (m.get("text") or "")]
+    assert confirmed and any(b.get("block_id") == "add_to_calendar" for b in confirmed[-1]["blocks"])
     (invite,) = files_in(h, ADMIN)
     event = icalendar.Calendar.from_ical(invite["content"]).walk("VEVENT")[0]
     assert str(event["UID"]) == f"session-{session_id}@mentorbot" and int(event["SEQUENCE"]) == 0

@@ -138,17 +138,22 @@ def test_leaving_gives_the_seat_to_the_first_on_the_waitlist(services, clock, en
     assert not services.hosting.join(late, view.session_id).seated  # second on the waitlist
     after = services.hosting.leave(ASH, view.session_id)
     assert after.mine is None and after.taken == 2 and after.waitlisted == 1
+    # Pia is offered the seat (held for her: still "waitlisted" to her eyes) until she takes it.
+    assert services.hosting.session(PIA, view.session_id).mine == "waitlisted"
+    services.waitlist.take(PIA, view.session_id)
     assert services.hosting.session(PIA, view.session_id).mine == "taken"
     assert services.hosting.session(late, view.session_id).mine == "waitlisted"
     with engine.connect() as c:
-        notices = c.execute(select(Notice.kind, Notice.payload)).all()
+        notices = c.execute(select(Notice.kind, Notice.payload).order_by(Notice.id)).all()
     assert [(k, p["to"]) for k, p in notices] == [
         ("session_seat_confirmed", ASH.user_id),  # the two who had a seat at once
         ("session_seat_confirmed", OMAR.user_id),
         ("session_seat_offered", PIA.user_id),
+        ("session_seat_confirmed", PIA.user_id),  # taken: now on her calendar
     ]
-    offered = notices[-1][1]
-    assert offered["on_calendar"] and offered["minutes"] == view.length // timedelta(minutes=1)
+    offered, taken = notices[-2][1], notices[-1][1]
+    assert not offered["on_calendar"] and offered["until"]
+    assert taken["on_calendar"] and taken["minutes"] == view.length // timedelta(minutes=1)
     with pytest.raises(Conflict, match="no seat"):
         services.hosting.leave(ASH, view.session_id)
 
@@ -227,8 +232,9 @@ def test_forgetting_a_participant_seats_the_next_and_forgetting_the_host_tells_e
     for person in (ASH, OMAR, PIA):
         services.hosting.join(person, view.session_id)
     services.erasure.forget(ASH)
+    assert services.hosting.session(PIA, view.session_id).taken == 2  # held for Pia
+    services.waitlist.take(PIA, view.session_id)
     assert services.hosting.session(PIA, view.session_id).mine == "taken"
-    assert services.hosting.session(PIA, view.session_id).taken == 2
     services.erasure.forget(HOST)
     with engine.connect() as c:
         told = sorted(

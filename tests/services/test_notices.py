@@ -41,6 +41,8 @@ PEOPLE = {
     "session_seat_offered": ((TO,), (TO, OTHER)),
     "session_moved": ((TO,), (TO, OTHER)),
     "session_reminder": ((TO,), (TO, OTHER)),
+    "session_feedback_question": ((TO,), (TO, OTHER)),
+    "session_rating_for_host": ((TO,), (TO,)),
     "session_check_in": ((OTHER, TO), (OTHER, TO)),
     "session_cancelled": ((TO,), (TO, OTHER)),
     "session_gathering": ((OTHER, TO), (OTHER, TO)),

@@ -25,6 +25,8 @@ WORDS = {
     "session_seat_confirmed": "You have a seat in “Office hours”",
     "session_check_in": "Check-in 2 for “Deep work”",
     "session_reminder": "Reminder: “Office hours” with <@U2>",
+    "session_feedback_question": "How was “Office hours” with <@U2>",
+    "session_rating_for_host": "is rated 4.3 / 5 on average by 3 people",
     "session_moved": "<@U2> moved “Office hours”: it's now",
     "session_seat_offered": "A seat came free in “Office hours”",
     "session_cancelled": "<@U2> cancelled “Office hours”",

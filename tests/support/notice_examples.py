@@ -114,6 +114,21 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             number=2,
             minutes_left=90,
         ),
+        "session_feedback_question": n.SessionFeedbackQuestion(
+            key=key,
+            to=to,
+            session_id=1,
+            host_id=other,
+            title="Office hours",
+            start=START,
+            tz="Asia/Kolkata",
+            minutes=45,
+            where="online: https://meet.example.com/abc",
+            at=START,
+        ),
+        "session_rating_for_host": n.SessionRatingForHost(
+            key=key, to=to, session_id=1, title="Office hours", average=4.33, ratings=3
+        ),
         "session_reminder": n.SessionReminder(
             key=key,
             to=to,

@@ -28,6 +28,7 @@ from app.db.models.programs import (
     ProgramPair,
     ProgramWave,
 )
+from app.db.models.session_feedback import SessionFeedback
 from app.db.models.sessions import HostedSession, SessionSeat
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "ProgramSessionAnswer",
     "ProgramWave",
     "RegisterChange",
+    "SessionFeedback",
     "SessionSeat",
     "SlackEvent",
 ]

@@ -48,6 +48,7 @@ class HostedSession(Base):
     status: Mapped[str] = mapped_column(String(12))  # "open" | "cancelled"
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     check_ins: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # coworking
+    feedback_asked_at: Mapped[datetime | None]  # when its seat holders were asked how it went (once)
     gathered_at: Mapped[datetime | None]  # when its group DM opened (an hour before); joining closes then
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -65,6 +66,7 @@ class SessionSeat(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("hosted_sessions.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(ForeignKey("members.user_id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(12))  # "taken" | "waitlisted" | "left"
+    status: Mapped[str] = mapped_column(String(12))  # "taken" | "offered" | "waitlisted" | "left"
     since: Mapped[datetime]  # when it got this status: the waitlist's order
     taken_at: Mapped[datetime | None]
+    offer_expires_at: Mapped[datetime | None]  # "offered": the seat is held for them until then

@@ -60,8 +60,10 @@ from app.services.notices.sessions import (
     SeatOffered,
     SessionCancelled,
     SessionCheckIn,
+    SessionFeedbackQuestion,
     SessionGathering,
     SessionMoved,
+    SessionRatingForHost,
     SessionReminder,
 )
 
@@ -96,6 +98,8 @@ Notice = (
     | SessionCheckIn
     | SessionMoved
     | SessionReminder
+    | SessionFeedbackQuestion
+    | SessionRatingForHost
     | ProgramInvite
     | ProgramIntro
     | CoachBrief
@@ -131,6 +135,8 @@ KINDS: dict[str, type[Notice]] = {
         SessionCheckIn,
         SessionMoved,
         SessionReminder,
+        SessionFeedbackQuestion,
+        SessionRatingForHost,
         ProgramInvite,
         ProgramIntro,
         CoachBrief,
@@ -192,10 +198,12 @@ __all__ = [
     "SessionBooked",
     "SessionCancelled",
     "SessionCheckIn",
+    "SessionFeedbackQuestion",
     "SessionGathering",
     "SessionMoved",
     "SessionPicked",
     "SessionProposed",
+    "SessionRatingForHost",
     "SessionReminder",
     "Undecodable",
     "UnknownKind",

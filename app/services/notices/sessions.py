@@ -97,13 +97,26 @@ class SeatConfirmed(AboutASession):
 
 @dataclass(frozen=True, kw_only=True)
 class SeatOffered(AboutASession):
-    """Someone left a full session: the first on its waitlist now has their seat (Leave if not)."""
+    """Someone left a full session: the first on its waitlist is offered their seat, held for them
+    until ``until`` (Take it / Pass); it reaches their calendar once they take it."""
 
     kind: ClassVar[str] = "session_seat_offered"
     priority: ClassVar[Priority] = Priority.NOW
+    until: datetime | None = None
 
     def attachment(self) -> CalendarEvent | None:
         return self.calendar_event()
+
+    def with_until(self, until: datetime) -> SeatOffered:
+        return replace(self, until=until)
+
+    def to_payload(self) -> dict[str, Any]:
+        return {**super().to_payload(), "until": self.until.isoformat() if self.until else None}
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        offered = super().from_payload(p, key=key)
+        return replace(offered, until=parse_time(p["until"]) if p.get("until") else None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -238,4 +251,45 @@ class SessionGathering(NoticeBase):
             minutes=int(p["minutes"]),
             where=p["where"],
             tzs=dict(p.get("tzs") or {}),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionFeedbackQuestion(AboutASession):
+    """At a session's end, once, to each seat holder: did you attend, a rating, did you get what you came
+    for (the host is not asked)."""
+
+    kind: ClassVar[str] = "session_feedback_question"
+    priority: ClassVar[Priority] = Priority.BULK
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionRatingForHost(ToOne):
+    """Once at least three people rated a session: its average, to the host (never who gave what)."""
+
+    kind: ClassVar[str] = "session_rating_for_host"
+    priority: ClassVar[Priority] = Priority.BULK
+    session_id: int
+    title: str
+    average: float
+    ratings: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "session_id": self.session_id,
+            "title": self.title,
+            "average": self.average,
+            "ratings": self.ratings,
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        return cls(
+            key=key,
+            to=p["to"],
+            session_id=int(p["session_id"]),
+            title=p["title"],
+            average=float(p["average"]),
+            ratings=int(p["ratings"]),
         )

@@ -11,7 +11,7 @@ _MENTORING_HELP = """\
 in another team, mentors you (needs your team and level: `/mentor about`)
 • `/mentor mentors #topic` — Browse the mentors (all of them without a topic) and ask one by name
 • `/mentor sessions #topic online|in person|office` — Upcoming group sessions, lunches and coworking \
-with seats left, to join
+with seats left, to join (afterwards you're asked once how it went)
 • `/mentor list` — Your asks and upcoming conversations
 • `/mentor about` — Your working hours (slots offered to you fall inside them), team and level
 • `/mentor forget-me` — Erase everything Mentorbot holds about you"""
@@ -23,7 +23,8 @@ _MENTORS_HELP = """\
 • `/mentor available on|off` — Take new requests, or pause them
 • `/mentor away 2w|2025-09-01|off` — Step away for a while; `off` when you're back
 • `/mentor host` — Host a group session, a group lunch or coworking, online or at an office; \
-move or cancel it from `/mentor sessions` or your Home
+move or cancel it from `/mentor sessions` or your Home; after it, you hear its average rating once three \
+people rated
 • `/mentor leave` — Leave the mentor list"""
 
 _COFFEE_HELP = """\
@@ -42,7 +43,7 @@ _ADMINS_HELP = """\
 • `/mentor coffee pool new` — Another pool: channel or opt-in, schedule, group size, mode
 • `/mentor offices add Berlin Europe/Berlin` · `offices remove Berlin` — The offices people work from \
 (`/mentor offices` lists them for everyone)
-• `/mentor stats 30d|90d|all` — How the program is doing, in aggregate
+• `/mentor stats 30d|90d|all` — How the program is doing, in aggregate (and per format)
 • `/mentor export` — Download program activity as a CSV"""
 
 _PROGRAMS_HELP = """\

@@ -4,7 +4,7 @@ Join / Leave / Cancel, and the two notices (a seat came free, the host cancelled
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -317,7 +317,7 @@ def joined(result: JoinResult, tz: str) -> Message:
     else:
         text = (
             f"“{escape(view.title)}” is full, so you're on the waitlist (number {result.position}). "
-            "If a seat comes free it's yours, and I'll tell you."
+            "If a seat comes free I'll offer it to you, and you'll have a few hours to take it."
         )
     return _render(text, _section(text), *session_blocks(view, tz))
 
@@ -331,4 +331,17 @@ def cancelled(view: SessionView, tz: str) -> Message:
     text = (
         f"You cancelled “{escape(view.title)}” ({local_time(view.start, tz)}). Everyone who joined is told."
     )
+    return _render(text, _section(text))
+
+
+def seat_taken(title: str, start: datetime, tz: str) -> Message:
+    text = (
+        f"It's yours: you have a seat in “{escape(title)}”, {local_time(start, tz)}. "
+        "The calendar file is in my DM."
+    )
+    return _render(text, _section(text))
+
+
+def seat_passed(view: SessionView) -> Message:
+    text = f"You passed on the seat in “{escape(view.title)}”: it goes to the next person waiting."
     return _render(text, _section(text))

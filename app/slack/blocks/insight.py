@@ -46,8 +46,26 @@ def stats_lines(s: ProgramStats) -> list[str]:
         f"*Mentor load:* median {s.mentor_load_median:g} conversations · "
         f"busiest mentor {s.mentor_load_busiest}",
         f"*Weekly conversations:* `{s.sparkline}` ({len(s.weekly_conversations)} weeks, oldest first)",
+        *_format_lines(s),
         *_delivery_lines(s),
     ]
+
+
+def _format_lines(s: ProgramStats) -> list[str]:
+    """Per format: held, seats filled, attendance (share of answers saying they came), average rating."""
+    if not s.formats:
+        return []
+    rows = []
+    for f in s.formats:
+        parts = [f"{f.held} held"]
+        if f.seats:
+            parts.append(f"seats filled {_share(f.filled_share)}")
+        if f.label != "1:1":
+            parts.append(f"attendance {_share(f.attendance_share)}")
+        rating = "–" if f.average_rating is None else f"{f.average_rating:.1f} / 5 ({f.ratings})"
+        parts.append(f"rating {rating}")
+        rows.append(f"{f.label}: " + " · ".join(parts))
+    return ["*By format:* " + "\n".join(rows)]
 
 
 def _delivery_lines(s: ProgramStats) -> list[str]:

@@ -16,7 +16,15 @@ from slack_sdk.models.blocks import (
 
 from app.domain.model import SLOT_LENGTH
 from app.services import notices as n
-from app.slack.blocks import coffee, feedback, program_endings, program_sessions, programs, session_notices
+from app.slack.blocks import (
+    coffee,
+    feedback,
+    program_endings,
+    program_sessions,
+    programs,
+    session_feedback,
+    session_notices,
+)
 from app.slack.blocks.calendar import calendar_buttons
 from app.slack.blocks.format import local_time, mention, topics_text
 from app.slack.blocks.ics import TITLE
@@ -75,6 +83,10 @@ def render(notice: n.Notice) -> Message:
             return session_notices.session_moved(notice)
         case n.SessionGathering():
             return session_notices.gathering(notice)
+        case n.SessionFeedbackQuestion():
+            return session_feedback.question(notice)
+        case n.SessionRatingForHost():
+            return session_feedback.rating_for_host(notice)
         case n.ProgramInvite():
             return programs.invite(notice)
         case n.ProgramIntro():

@@ -61,12 +61,17 @@ def seat_confirmed(notice: n.SeatConfirmed) -> Message:
 def seat_offered(notice: n.SeatOffered) -> Message:
     text = (
         f"A seat came free in “{escape(notice.title)}” with {mention(notice.host_id)}, "
-        f"{local_time(notice.start, notice.tz)}: it's yours."
+        f"{local_time(notice.start, notice.tz)}: it's held for you"
+        + (f" until {local_time(notice.until, notice.tz)}." if notice.until else ".")
     )
     blocks: list[Block] = [_section(f":tada: {text}")]
     if notice.minutes:
         blocks.append(_section(_when_where(notice)))
-    blocks.append(_seat_actions(notice, "I can't make it"))
+    ref = SessionRef(notice.session_id).encode()
+    take = ButtonElement(text="Take it", action_id=Action.TAKE_SEAT, value=ref, style="primary")
+    give = ButtonElement(text="Pass", action_id=Action.PASS_SEAT, value=ref)
+    blocks.append(ActionsBlock(elements=[take, give]))
+    blocks.append(_section("If you pass or the time runs out, it goes to the next person waiting."))
     return _render(text, *blocks)
 
 
