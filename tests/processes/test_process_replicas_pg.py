@@ -215,8 +215,10 @@ def test_every_notice_is_delivered_once_while_both_replicas_drain_one_outbox(bot
     dms = {u: len(fake.dms_to(u)) for u in dm_people}
     assert {u: n for u, n in dms.items() if n != 1} == {}
     assert attempts == Counter({1: HOMES + DMS})  # no notice was ever claimed twice
-    # Both replicas took part.
-    assert calls_by(fake, TOKEN_A, "views.publish") > 0 and calls_by(fake, TOKEN_B, "views.publish") > 0
+    # Every Home came from one of the two replicas, once. How the work splits between them is up to the
+    # machine's scheduling (under load one replica can claim every batch before the other's first tick),
+    # so the split is not asserted; the exactly-once counts above are the guarantee.
+    assert calls_by(fake, TOKEN_A, "views.publish") + calls_by(fake, TOKEN_B, "views.publish") == HOMES
     assert_clean(a, b)
 
 
