@@ -60,6 +60,13 @@ class _Recording(_Faults):
         with self._lock:
             return copy.deepcopy([v for vid, v in self.views.items() if self._view_users.get(vid) == user_id])
 
+    def new_modal(self, user_id: str, before: int, timeout: float = 5.0) -> dict[str, Any]:
+        """Wait for a modal opened for this user after ``before`` of them were open, and return it.
+
+        Take ``before = len(modals_for(user))`` before the click: the bot opens its modal after it acks,
+        so right after the click the newest modal may still be the previous one."""
+        return self.wait_for(lambda: self.modals_for(user_id)[before:], timeout=timeout)[-1]
+
     def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.01) -> T:
         """Poll ``predicate`` until it returns something truthy and return that; AssertionError on timeout."""
         deadline = time.monotonic() + timeout
