@@ -19,11 +19,13 @@ DELIVERY_EVERY_SECONDS = 2
 SWEEP_EVERY_SECONDS = 60
 
 
-def create_scheduler(services: Services, delivery: NoticeDelivery) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(
-        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
-    )
-    jobs: list[tuple[str, Callable[[], object], int]] = [
+Job = tuple[str, Callable[[], object], int]  # name, what it calls, every how many seconds
+
+
+def periodic_jobs(services: Services, delivery: NoticeDelivery) -> list[Job]:
+    """Every job the bot runs on its own. The sandbox runs the same list when its clock moves, so
+    nothing that is due is left out there."""
+    return [
         ("deliver_due_notices", delivery.deliver_due_notices, DELIVERY_EVERY_SECONDS),
         ("expire_stale_requests", services.mentoring.expire_stale_requests, SWEEP_EVERY_SECONDS),
         ("request_due_feedback", services.feedback.request_due_feedback, SWEEP_EVERY_SECONDS),
@@ -42,6 +44,13 @@ def create_scheduler(services: Services, delivery: NoticeDelivery) -> Background
         ("ask_session_feedback", services.session_feedback.ask_due, SWEEP_EVERY_SECONDS),
         ("forget_old_event_ids", services.operations.forget_old_events, 3600),
     ]
+
+
+def create_scheduler(services: Services, delivery: NoticeDelivery) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
+    )
+    jobs = periodic_jobs(services, delivery)
     # APScheduler runs on the wall clock (not a test's clock): "now" here means "at once".
     started = utc_now()
     for name, func, seconds in jobs:

@@ -104,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/api/clock":
             step = str(body.get("by", ""))
             if step == "coffee":
-                sandbox.clock.set(_next_monday_morning(sandbox))
+                sandbox.clock.set(_next_coffee_round(sandbox))
                 sandbox.run_due_work()
             elif step in CLOCK_STEPS:
                 sandbox.move_clock(CLOCK_STEPS[step])
@@ -146,8 +146,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _next_monday_morning(sandbox: Sandbox) -> Any:
-    """The default coffee round's time (Mondays 09:00 UTC) after now, plus a minute."""
-    now = sandbox.clock()
-    days = (7 - now.weekday()) % 7 or 7
-    return (now + timedelta(days=days)).replace(hour=9, minute=1, second=0, microsecond=0)
+def _next_coffee_round(sandbox: Sandbox) -> Any:
+    """A minute after the soonest round any pool has scheduled (its own day, time and zone); a week on
+    when no pool has one."""
+    due = sandbox.next_coffee_round()
+    return due + timedelta(minutes=1) if due is not None else sandbox.clock() + timedelta(days=7)

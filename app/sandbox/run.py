@@ -15,13 +15,23 @@ from pathlib import Path
 from app.bootstrap import Bot, create_bot
 from app.config import Settings, load_settings
 from app.db.migrate import upgrade_to_head
-from app.jobs.scheduler import create_scheduler
+from app.domain.model import DEFAULT_WINDOWS
+from app.jobs.scheduler import create_scheduler, periodic_jobs
 from app.sandbox.clock import SandboxClock
 from app.sandbox.page import PageServer
 from app.sandbox.session import Sandbox
 from app.sandbox.signing import BotLink
 from app.sandbox.standin import FakeSlack
-from app.sandbox.workspace import ADMIN, COFFEE_CHANNEL, members_rows, mentor_commands, seed_directory
+from app.sandbox.workspace import (
+    ADMIN,
+    COFFEE_CHANNEL,
+    members_rows,
+    mentor_commands,
+    office_commands,
+    people_in_offices,
+    seed_directory,
+)
+from app.services.people import Person
 from app.slack.http import HttpServer, listening_socket, serve
 
 log = logging.getLogger(__name__)
@@ -102,6 +112,9 @@ def start_sandbox(
     sandbox = Sandbox(fake, BotLink("127.0.0.1", bot_server.port, secret), clock, jobs, team_id=fake.team_id)
     delivering = threading.Lock()  # wait_idle waits out a delivery tick in flight (a notice it claimed)
     sandbox.wait_idle = lambda timeout=10.0: wait_idle(bot, timeout, delivering)
+    sandbox.next_coffee_round = lambda: min(
+        (p.next_round for p in bot.services.roulette.list_pools()), default=None
+    )
     _seed_bot(bot, sandbox)
     running_scheduler = create_scheduler(bot.services, bot.delivery) if scheduler else None
     if running_scheduler is not None:
@@ -116,17 +129,9 @@ def start_sandbox(
 
 
 def _due_work(bot: Bot) -> list[tuple[str, Callable[[], object]]]:
-    services = bot.services
-    return [
-        ("expire_stale_requests", services.mentoring.expire_stale_requests),
-        ("request_due_feedback", services.feedback.request_due_feedback),
-        ("send_feedback_reminders", services.feedback.send_reminders),
-        ("run_due_coffee_round", services.coffee_channels.run_due_round),
-        ("send_coffee_followups", services.roulette.send_due_followups),
-        ("settle_coffee_followups", services.roulette.settle_followups),
-        ("gather_due_sessions", services.hosting.gather_due),
-        ("deliver_due_notices", bot.delivery.deliver_due_notices),
-    ]
+    """The scheduler's own jobs, each once, with delivery last so what they queued goes out."""
+    jobs = [(name, job) for name, job, _ in periodic_jobs(bot.services, bot.delivery)]
+    return sorted(jobs, key=lambda named: named[0] == "deliver_due_notices")
 
 
 def _seed_bot(bot: Bot, sandbox: Sandbox) -> None:
@@ -134,11 +139,23 @@ def _seed_bot(bot: Bot, sandbox: Sandbox) -> None:
     from app.bootstrap import create_member_importer
 
     create_member_importer(bot.engine, bot.settings).import_members(members_rows())
-    for user, text in [*mentor_commands(), (ADMIN, f"coffee channel <#{COFFEE_CHANNEL}|coffee>")]:
+    commands = [*office_commands(), *mentor_commands(), (ADMIN, f"coffee channel <#{COFFEE_CHANNEL}|coffee>")]
+    for user, text in commands:
         reply = sandbox.command(user, text)
         if reply.status != 200:
             log.warning("seeding %r as %s: HTTP %s", text, user, reply.status)
     sandbox.wait_idle()
+    # Each person's office and days, as they would save them in "About you" (default working hours).
+    for sample in people_in_offices():
+        person = Person(sample.user_id, sample.name, sample.tz)
+        bot.services.about.save(
+            person,
+            hours=DEFAULT_WINDOWS,
+            team=sample.team,
+            level=sample.level,
+            office=sample.office,
+            office_days=sample.office_days,
+        )
 
 
 def _in_flight(executor: object) -> int:

@@ -10,12 +10,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.sandbox.clock import SandboxClock
 from app.sandbox.signing import BotLink, Reply
-from app.sandbox.standin import FakeSlack
+from app.sandbox.standin import FakeSlack, SlackError
 
 COMMAND_CHANNEL = "C0GENERAL"  # where people type /mentor in the sandbox
 
@@ -37,6 +37,7 @@ class Sandbox:
     due_work: list[tuple[str, Callable[[], object]]]
     team_id: str = "T1"
     wait_idle: Callable[..., bool] = lambda timeout=10.0: True
+    next_coffee_round: Callable[[], datetime | None] = lambda: None  # the soonest of every pool's rounds
     _keys: dict[str, _Slot] = field(default_factory=dict)
     _seen: dict[str, int] = field(default_factory=dict)  # response key -> posts already applied
     _closed: set[str] = field(default_factory=set)  # modal view ids closed or submitted
@@ -186,11 +187,24 @@ class Sandbox:
             "enterprise": None,
         }
         reply = self.bot.interaction(payload)
-        errors = _response_action(reply) == "errors"
-        if reply.status == 200 and not errors:
-            with self._lock:
-                self._closed.add(view_id)
+        if reply.status == 200:
+            self._after_submission(view_id, _answer(reply))
         return reply
+
+    def _after_submission(self, view_id: str, answer: dict[str, Any]) -> None:
+        """Show what Slack would: the same modal with errors, an updated or pushed one, or none."""
+        try:
+            showing = self.fake.answer_view_submission(view_id, answer)
+        except SlackError:  # an invalid view in the answer: Slack keeps the modal and shows an error
+            return
+        with self._lock:
+            if answer.get("response_action") == "clear":
+                root = (self.fake.views.get(view_id) or {}).get("root_view_id")
+                self._closed.update(v for v, m in self.fake.views.items() if m.get("root_view_id") == root)
+            elif showing != view_id:
+                self._closed.add(view_id)
+            if showing is not None:
+                self._closed.discard(showing)
 
     def close(self, view_id: str) -> None:
         with self._lock:
@@ -310,9 +324,10 @@ class Sandbox:
         return {"id": user, "username": name, "name": name, "team_id": self.team_id}
 
 
-def _response_action(reply: Reply) -> str | None:
+def _answer(reply: Reply) -> dict[str, Any]:
+    """The JSON the bot answered a view_submission with ({} for an empty 200)."""
     try:
         answer = json.loads(reply.body) if reply.body.strip() else {}
     except ValueError:
-        return None
-    return answer.get("response_action") if isinstance(answer, dict) else None
+        return {}
+    return answer if isinstance(answer, dict) else {}

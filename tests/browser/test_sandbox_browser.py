@@ -122,6 +122,7 @@ def test_ask_pick_accept_and_answer_feedback_in_the_browser(
     browser.save_screenshot(str(shots / "2-request.png"))
     click(".conv.dm .bk-button", "Accept")
     find(".conv.group .msg", "How do I start with Python?")
+    find(".conv.group .msg", "\N{HANDSHAKE}")  # :handshake: drawn as Slack's clients draw it
     browser.save_screenshot(str(shots / "3-group-dm.png"))
 
     be(ASKER)

@@ -11,17 +11,23 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from clocks import WEDNESDAY_MORNING
+from sqlalchemy import func, select
 
+from app.db.models import CoffeeRound
 from app.sandbox.clock import SandboxClock
 from app.sandbox.run import RunningSandbox, start_sandbox
 from app.sandbox.signing import signed_headers
+from app.services.people import Person
 
 ASKER, MENTOR = "U0SOFIA", "U0ADA"
+ADMIN_ADA = MENTOR  # the sample workspace's admin
 
 
 @pytest.fixture
@@ -185,3 +191,32 @@ def test_a_modal_shows_the_bots_field_errors_then_closes_when_accepted(sandbox: 
     assert "Sofia" in json.dumps(page.seen(MENTOR)["answers"][-1]["blocks"]) or "U0SOFIA" in json.dumps(
         page.seen(MENTOR)["answers"][-1]["blocks"]
     )
+
+
+def test_the_sample_workspace_has_offices_and_people_in_them(sandbox: RunningSandbox) -> None:
+    page = Page(sandbox)
+    page.command(ASKER, "offices")
+    listed = json.dumps(page.seen(ASKER)["answers"][-1])
+    for office, zone in (
+        ("London", "Europe/London"),
+        ("Berlin", "Europe/Berlin"),
+        ("New York", "America/New_York"),
+    ):
+        assert office in listed and zone in listed, listed
+    ada = sandbox.bot.services.about.about(Person(MENTOR, "Ada Lovelace", "Europe/London"))
+    assert (ada.office, ada.office_days) == ("London", (1, 3))
+    remote = sandbox.bot.services.about.about(Person(ASKER, "Sofia Rossi", "Europe/Rome"))
+    assert remote.office is None
+
+
+def test_the_coffee_button_moves_to_the_pools_own_next_round_and_the_round_runs(
+    sandbox: RunningSandbox,
+) -> None:
+    page = Page(sandbox)
+    page.command(ADMIN_ADA, "coffee schedule weekly thu 14:00 Asia/Tokyo")
+    (due,) = [p.next_round for p in sandbox.bot.services.roulette.list_pools()]
+    assert due.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%a %H:%M") == "Thu 14:00"
+    moved = page.post("api/clock", {"by": "coffee"})
+    assert moved["ok"] and datetime.fromisoformat(moved["now"]) == due + timedelta(minutes=1)
+    with sandbox.bot.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(CoffeeRound)) == 1

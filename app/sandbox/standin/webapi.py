@@ -248,6 +248,33 @@ class _WebApi(_Helpers):
         self.views[current["id"]] = stored
         return {"view": copy.deepcopy(stored)}
 
+    def answer_view_submission(self, view_id: str, answer: dict[str, Any]) -> str | None:
+        """What Slack does with the app's answer to a ``view_submission`` of ``view_id``: ``update``
+        replaces that modal (same id, new hash), ``push`` stacks a new modal on it, ``clear`` closes the
+        whole stack, anything else (no answer, ``errors``) leaves it as it is. Returns the id of the modal
+        the person sees next, None when none. An invalid view in the answer raises SlackError, as Slack
+        shows the person an error instead."""
+        with self._lock:
+            current = self.views.get(view_id)
+            if current is None:
+                raise SlackError("not_found")
+            action = answer.get("response_action")
+            if action == "update":
+                view = self._check_view_arg({"view": answer.get("view"), "view_id": view_id}, "modal")
+                self.views[view_id] = self._stored_view(view, view_id, current["root_view_id"])
+                return view_id
+            if action == "push":
+                view = self._check_view_arg({"view": answer.get("view")}, "modal")
+                pushed_id = self._new_id("V")
+                stored = self._stored_view(view, pushed_id, current["root_view_id"])
+                stored["previous_view_id"] = view_id
+                self.views[pushed_id] = stored
+                self._view_users[pushed_id] = self._view_users.get(view_id)
+                return pushed_id
+            if action == "clear":
+                return None
+            return view_id if action == "errors" else current.get("previous_view_id")
+
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         user_id = str(args.get("user_id") or "")
         if user_id not in self.users:

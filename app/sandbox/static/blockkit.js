@@ -51,6 +51,24 @@
     return '<a href="' + escapeHtml(url) + '" target="_blank" rel="noopener">' + escapeHtml(unescapeSlack(label || target)) + "</a>";
   }
 
+  // The shortcodes the bot writes (and a few common ones), as Slack's clients show them; others stay text.
+  const EMOJI = {
+    coffee: "\u2615", white_check_mark: "\u2705", tada: "\ud83c\udf89", wave: "\ud83d\udc4b",
+    calendar: "\ud83d\udcc5", star: "\u2b50", relieved: "\ud83d\ude0c", page_facing_up: "\ud83d\udcc4",
+    hourglass: "\u231b", handshake: "\ud83e\udd1d", alarm_clock: "\u23f0", warning: "\u26a0\ufe0f",
+    x: "\u274c", bulb: "\ud83d\udca1", sparkles: "\u2728", seedling: "\ud83c\udf31", bell: "\ud83d\udd14",
+    thumbsup: "\ud83d\udc4d", "+1": "\ud83d\udc4d", pray: "\ud83d\ude4f", memo: "\ud83d\udcdd",
+    busts_in_silhouette: "\ud83d\udc65", office: "\ud83c\udfe2", computer: "\ud83d\udcbb",
+    fork_and_knife: "\ud83c\udf74", clock3: "\ud83d\udd52", mag: "\ud83d\udd0d", bar_chart: "\ud83d\udcca",
+  };
+
+  function emoji(h) {
+    // Not inside <code>/<pre>: split on them and replace only outside.
+    return h.split(/(<pre>[\s\S]*?<\/pre>|<code>[^<]*<\/code>)/).map((part, i) =>
+      i % 2 ? part : part.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] || all)
+    ).join("");
+  }
+
   function inline(s) {
     let h = escapeHtml(s);
     h = h.replace(/```([\s\S]+?)```/g, "<pre>$1</pre>");
@@ -59,7 +77,7 @@
     h = h.replace(/(^|[\s(])_([^_\n]+)_/g, "$1<i>$2</i>");
     h = h.replace(/(^|[\s(])~([^~\n]+)~/g, "$1<s>$2</s>");
     h = h.replace(/(^|\n)&gt; ?([^\n]*)/g, "$1<blockquote>$2</blockquote>");
-    return h;
+    return emoji(h);
   }
 
   function textNode(obj, ctx, cls) {
