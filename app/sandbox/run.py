@@ -156,6 +156,7 @@ def _seed_bot(bot: Bot, sandbox: Sandbox) -> None:
             office=sample.office,
             office_days=sample.office_days,
         )
+    sandbox.forget_answers()  # the seed's "Added the office …" is not what Ada sees on opening the page
 
 
 def _in_flight(executor: object) -> int:

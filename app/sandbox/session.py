@@ -38,6 +38,9 @@ class Sandbox:
     team_id: str = "T1"
     wait_idle: Callable[..., bool] = lambda timeout=10.0: True
     next_coffee_round: Callable[[], datetime | None] = lambda: None  # the soonest of every pool's rounds
+    actions_sent: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # each click or pick, and the bot's status
     _keys: dict[str, _Slot] = field(default_factory=dict)
     _seen: dict[str, int] = field(default_factory=dict)  # response key -> posts already applied
     _closed: set[str] = field(default_factory=set)  # modal view ids closed or submitted
@@ -145,7 +148,10 @@ class Sandbox:
                 state={"values": where.get("values") or {}},
                 response_url=self.fake.response_url(self._new_key(_Slot(user, next(self._seq)))),
             )
-        return self.bot.interaction(payload)
+        reply = self.bot.interaction(payload)
+        with self._lock:
+            self.actions_sent.append({"user": user, "actions": payload["actions"], "status": reply.status})
+        return reply
 
     def open_home(self, user: str) -> Reply:
         """The person opens the bot's Home tab: a signed ``app_home_opened`` event (Events API)."""
@@ -281,6 +287,13 @@ class Sandbox:
             return None
         content = record.get("content", b"")
         return str(record["name"]), content if isinstance(content, bytes) else str(content).encode()
+
+    def forget_answers(self) -> None:
+        """Drop the ephemeral answers shown so far (the seeding's commands), so a person's view starts
+        clean; messages, Homes and the Web API log stay."""
+        with self._lock:
+            self._keys.clear()
+            self._seen.clear()
 
     # ---- helpers ---------------------------------------------------------------------------------------
 

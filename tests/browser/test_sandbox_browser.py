@@ -9,59 +9,12 @@ sets it to docs/screenshots/), else to the test's tmp_path.
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from clocks import WEDNESDAY_MORNING
+from app.sandbox.run import RunningSandbox
 
-from app.sandbox.clock import SandboxClock
-from app.sandbox.run import RunningSandbox, start_sandbox
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ASKER, MENTOR = "U0SOFIA", "U0ADA"
-
-
-def _browser() -> Any:
-    if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
-        pytest.skip("no browser: install Debian's chromium and chromium-driver (.ci/run does)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    try:
-        return webdriver.Chrome(service=Service(DRIVER), options=options)
-    except Exception as exc:  # a browser that cannot start here is a skip, with the reason
-        pytest.skip(f"Chromium would not start: {str(exc).splitlines()[0]}")
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
-    running = start_sandbox(
-        port=0,
-        db_url=f"sqlite:///{tmp_path / 'sandbox.sqlite3'}",
-        clock=SandboxClock(WEDNESDAY_MORNING),
-        scheduler=False,
-    )
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    driver = _browser()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def test_ask_pick_accept_and_answer_feedback_in_the_browser(

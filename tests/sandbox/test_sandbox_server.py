@@ -195,6 +195,7 @@ def test_a_modal_shows_the_bots_field_errors_then_closes_when_accepted(sandbox: 
 
 def test_the_sample_workspace_has_offices_and_people_in_them(sandbox: RunningSandbox) -> None:
     page = Page(sandbox)
+    assert page.seen(MENTOR)["answers"] == [], "the seed's own answers are not shown to the admin"
     page.command(ASKER, "offices")
     listed = json.dumps(page.seen(ASKER)["answers"][-1])
     for office, zone in (
