@@ -22,11 +22,12 @@ CLOCK_STEPS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 
 
 class PageServer:
-    def __init__(self, sandbox: Sandbox, *, port: int) -> None:
-        self.sandbox = sandbox
+    """The page on 127.0.0.1. The port is bound first of all (``OSError`` when taken), so a taken port is
+    said at once, before the workspace is built; requests are served from ``start(sandbox)`` on."""
+
+    def __init__(self, *, port: int) -> None:
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.daemon_threads = True
-        self._server.sandbox = sandbox  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 
     @property
@@ -37,13 +38,16 @@ class PageServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def start(self) -> PageServer:
+    def start(self, sandbox: Sandbox) -> PageServer:
+        self.sandbox = sandbox
+        self._server.sandbox = sandbox  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox-page", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None:
+            self._server.shutdown()
         self._server.server_close()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.bootstrap import Bot, create_bot
 from app.config import Settings, load_settings
-from app.db.migrate import upgrade_to_head
+from app.db.migrate import describe_url, upgrade_to_head
 from app.domain.model import DEFAULT_WINDOWS
 from app.jobs.scheduler import create_scheduler, periodic_jobs
 from app.sandbox.clock import SandboxClock
@@ -38,6 +38,22 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DB_FILE = "mentorbot-sandbox.sqlite3"
 DELIVERY_TICK_SECONDS = 0.25
+
+
+class PageUnavailable(Exception):
+    """The page's port could not be bound (taken, or not allowed)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DatabaseUnusable(Exception):
+    """The database could not be migrated (unreachable, unwritable, not a database)."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where, self.reason = where, reason
 
 
 @dataclass
@@ -82,11 +98,26 @@ def database_url(env: dict[str, str] | None = None, directory: Path | None = Non
 def start_sandbox(
     *, port: int, db_url: str, clock: SandboxClock | None = None, scheduler: bool = True
 ) -> RunningSandbox:
-    clock = clock or SandboxClock()
+    try:
+        page = PageServer(port=port)  # first: a taken port is said before anything else starts
+    except OSError as exc:
+        raise PageUnavailable(exc.strerror or str(exc)) from None
+    try:
+        return _start(page, db_url=db_url, clock=clock or SandboxClock(), scheduler=scheduler)
+    except BaseException:
+        page.stop()
+        raise
+
+
+def _start(page: PageServer, *, db_url: str, clock: SandboxClock, scheduler: bool) -> RunningSandbox:
     fake = FakeSlack(team_domain="mentorbot-sandbox", team_name="Mentorbot Sandbox").start()
     seed_directory(fake)
     secret = secrets.token_hex(16)
-    upgrade_to_head(db_url)
+    try:
+        upgrade_to_head(db_url)
+    except Exception as exc:  # said in one line by the command, not as a traceback
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        raise DatabaseUnusable(describe_url(db_url), reason) from exc
     listening = listening_socket("127.0.0.1", 0)
     settings: Settings = load_settings(
         slack_bot_token=fake.bot_token,
@@ -124,7 +155,7 @@ def start_sandbox(
     )
     pump.start()
     threads.append(pump)
-    page = PageServer(sandbox, port=port).start()
+    page.start(sandbox)
     return RunningSandbox(sandbox, bot, fake, page, bot_server, db_url, stop, threads, running_scheduler)
 
 
