@@ -65,7 +65,7 @@ def test_channel_members_are_the_pool_without_bots_or_leavers(harness):
     assert f"its {len(EXTRA) + 1} members are in the pool" in text_of(attached.blocks, attached.text)
     preview = harness.answer(ADMIN, "coffee preview")
     text = text_of(preview.blocks, preview.text)
-    assert f"Pool: {len(EXTRA) + 1} people → 2 pairs and 1 trio(s)" in text
+    assert f"Pool: {len(EXTRA) + 1} people → 2 pairs and 1 trio" in text
     assert "UBOTUSER1" not in text and "UGONE0001" not in text
     assert harness.fake.calls_to("chat.postMessage") == []  # a preview tells nobody
 

@@ -97,7 +97,7 @@ def test_a_lottery_and_a_two_sides_pool_run_side_by_side(harness, engine):
 
     preview = h.answer(ADMIN, "coffee preview teams")
     text = text_of(preview.blocks, preview.text)
-    assert "Pool: 8 people → 4 pairs and 0 trio(s)" in text and "Not placed: 1 on neither side" in text
+    assert "Pool: 8 people → 4 pairs" in text and "Not placed: 1 on neither side" in text
     assert "UMODESN00" not in text
     bad = h.answer(ADMIN, "coffee preview nosuchpool")
     assert "no coffee pool called" in text_of(bad.blocks, bad.text)
@@ -170,7 +170,7 @@ def test_an_in_person_pool_groups_within_an_office_on_a_day_they_are_in(harness,
 
     answer = h.answer(ADMIN, "coffee preview office")
     preview = text_of(answer.blocks, answer.text)
-    assert "Pool: 6 people → 2 pairs and 0 trio(s)" in preview
+    assert "Pool: 6 people → 2 pairs" in preview
     assert "Not placed: 1 no office set; 1 the only one of their office." in preview
     h.clock.set(TEAMS_ROUND + timedelta(minutes=1))
     assert h.bot.services.coffee_channels.run_due_round() >= 1

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 
 from app.services.coffee import DEFAULT_POOL, CoffeeStatus, PoolChoice, PoolView, RoundSummary, ScheduleView
 from app.services.notices import CoffeeHeadsUp, CoffeeIntro, Colleague
-from app.slack.blocks.format import local_time, mention, topics_text
+from app.slack.blocks.format import counted, local_time, mention, topics_text
 from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
@@ -230,7 +230,7 @@ def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
         of = f"{sizes[0]}-{sizes[-1]}" if len(sizes) > 1 else str(sizes[0])
         split = f"{len(summary.groups)} groups of {of}"
     else:
-        split = f"{pairs} pairs and {summary.trios} trio(s)"
+        split = counted(pairs, "pair") + (f" and {counted(summary.trios, 'trio')}" if summary.trios else "")
     lines = [
         head,
         f"Pool: {summary.pool_size} people → {split}.",

@@ -34,3 +34,8 @@ def topics_text(topics: list[str] | tuple[str, ...]) -> str:
 
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
+
+
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """'1 person', '3 people', '2 pairs': figures people read at a glance, in words that agree."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 
 from app.services.erasure import ErasureReport
 from app.services.insight import ProgramStats
-from app.slack.blocks.format import topics_text
+from app.slack.blocks.format import counted, topics_text
 from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Action
 
@@ -34,7 +34,8 @@ def stats_lines(s: ProgramStats) -> list[str]:
     rating = "–" if s.average_rating is None else f"{s.average_rating:.1f} / 5 ({s.ratings} ratings)"
     return [
         f"*Program health, {period}*",
-        f"*Participants:* {s.mentors} mentors · {s.askers} people asked · {s.coffee_pool} in coffee roulette",
+        f"*Participants:* {counted(s.mentors, 'mentor')} · {counted(s.askers, 'person', 'people')} asked · "
+        f"{s.coffee_pool} in coffee roulette",
         f"*Asks:* {s.asks_made} made · {s.asks_fulfilled} fulfilled · {s.asks_unmet} unmet"
         + (f"\n*Topics without mentors:* {unmet}" if unmet else ""),
         f"*Conversations:* {s.conversations_held} held · {s.conversations_cancelled} cancelled · "

@@ -59,3 +59,10 @@ def test_the_whole_help_fits_slacks_section_limit() -> None:
     ):
         assert all(len(block["text"]["text"]) <= 3000 for block in message.blocks)
         assert "\n\n".join(block["text"]["text"] for block in message.blocks) == message.text
+
+
+def test_counted_figures_agree_with_their_number() -> None:
+    from app.slack.blocks.format import counted
+
+    assert [counted(n, "person", "people") for n in (0, 1, 2)] == ["0 people", "1 person", "2 people"]
+    assert counted(1, "pair") == "1 pair" and counted(3, "trio") == "3 trios"
