@@ -43,6 +43,7 @@ class Sandbox:
     )  # each click or pick, and the bot's status
     _keys: dict[str, _Slot] = field(default_factory=dict)
     _seen: dict[str, int] = field(default_factory=dict)  # response key -> posts already applied
+    _on_messages: set[str] = field(default_factory=set)  # keys of clicks on a conversation's message
     _closed: set[str] = field(default_factory=set)  # modal view ids closed or submitted
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -146,7 +147,11 @@ class Sandbox:
                 channel={"id": channel, "name": channel.lower()},
                 message=message,
                 state={"values": where.get("values") or {}},
-                response_url=self.fake.response_url(self._new_key(_Slot(user, next(self._seq)))),
+                # replace_original / delete_original act on this message, as in Slack; any other answer
+                # is a new message only the clicker sees.
+                response_url=self.fake.response_url(
+                    self._new_key(_Slot(user, next(self._seq)), acts_on_message=True), original=(channel, ts)
+                ),
             )
         reply = self.bot.interaction(payload)
         with self._lock:
@@ -294,13 +299,16 @@ class Sandbox:
         with self._lock:
             self._keys.clear()
             self._seen.clear()
+            self._on_messages.clear()
 
     # ---- helpers ---------------------------------------------------------------------------------------
 
-    def _new_key(self, slot: _Slot) -> str:
+    def _new_key(self, slot: _Slot, *, acts_on_message: bool = False) -> str:
         key = f"sb{secrets.token_hex(6)}"
         with self._lock:
             self._keys[key] = slot
+            if acts_on_message:
+                self._on_messages.add(key)
         return key
 
     def _slot(self, user: str, seq: int) -> _Slot | None:
@@ -315,6 +323,8 @@ class Sandbox:
                 for post in posts[self._seen.get(key, 0) :]:
                     if post.status != 200:
                         continue
+                    if key in self._on_messages and (post.replace_original or post.delete_original):
+                        continue  # the stand-in changed the message in its conversation
                     if post.delete_original:
                         slot.body = None
                     elif post.replace_original or slot.body is None:

@@ -84,7 +84,7 @@ def test_ask_pick_accept_and_answer_feedback_in_the_browser(
     find(".conv.dm .msg", "How did")
     browser.save_screenshot(str(shots / "4-feedback.png"))
     click(".bk-button", inside="How did", nth=4)  # five stars
-    find("#answers .msg", "Thanks!")
+    find(".conv.dm .msg", "Thanks!")  # the answer replaces the question, as in Slack
     browser.save_screenshot(str(shots / "5-thanks.png"))
     find("#calls li", "chat.postMessage")
     assert sandbox.fake.calls_to("chat.postMessage", ok=True)

@@ -129,6 +129,12 @@ def test_ask_pick_accept_group_dm_then_feedback(sandbox: RunningSandbox) -> None
     request = dm["messages"][-1]
     where = {"kind": "message", "channel": dm["id"], "ts": request["ts"]}
     page.click(MENTOR, where, request["blocks"], "accept_request")
+    # As in Slack, the bot's replace_original answer replaces the request in the DM: no buttons left.
+    (answered,) = [m for m in page.seen(MENTOR)["conversations"][0]["messages"] if m["ts"] == request["ts"]]
+    assert "accepted" in _text([answered]) and "accept_request" not in json.dumps(answered)
+    assert not [a for a in page.seen(MENTOR)["answers"] if "accepted" in json.dumps(a)], (
+        "not also an ephemeral"
+    )
 
     for user in (ASKER, MENTOR):
         groups = [c for c in page.seen(user)["conversations"] if c["group"]]
@@ -153,9 +159,9 @@ def test_ask_pick_accept_group_dm_then_feedback(sandbox: RunningSandbox) -> None
         question["blocks"],
         element["action_id"],
     )
-    seen = page.seen(ASKER)
-    answers = [*seen["answers"], *seen["ephemerals"]]
-    assert any("Thanks!" in (a.get("text") or "") for a in answers), answers
+    # The answer replaces the question in the DM (replace_original), so it can't be answered twice.
+    (thanked,) = [m for m in own_dm()["messages"] if m["ts"] == question["ts"]]
+    assert "Thanks!" in (thanked.get("text") or ""), thanked
     opened = page.post("api/home", {"user": MENTOR})
     assert opened["status"] == 200
     home = page.seen(MENTOR)["home"]

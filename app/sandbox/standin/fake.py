@@ -150,6 +150,7 @@ class FakeSlack(_Recording):
             self._rate_limits: dict[str, _RateLimit] = {}
             self.rate_limited_count: dict[str, int] = defaultdict(int)
             self._expired_response_keys: set[str] = set()
+            self._response_originals: dict[str, tuple[str, str]] = {}  # key -> (channel, ts) it came from
             self._seq = itertools.count(1)
             self._last_ts = 0.0
             self.add_user(self.bot_user_id, name=self.bot_name, real_name=self.bot_name, is_bot=True)
@@ -263,11 +264,17 @@ class FakeSlack(_Recording):
             self._triggers[trigger_id] = _Trigger(time.monotonic(), user_id, expired=expired)
         return trigger_id
 
-    def response_url(self, key: str | None = None) -> str:
-        """A response_url whose POSTs are recorded under ``key`` (a fresh key when None)."""
-        if key is None:
-            with self._lock:
+    def response_url(self, key: str | None = None, *, original: tuple[str, str] | None = None) -> str:
+        """A response_url whose POSTs are recorded under ``key`` (a fresh key when None).
+
+        With ``original`` (the channel and ts of the message whose button was clicked), a POST with
+        ``replace_original`` replaces that message and one with ``delete_original`` deletes it, as Slack
+        does for a message in a conversation (an ephemeral original is the caller's to replace)."""
+        with self._lock:
+            if key is None:
                 key = f"r{next(self._seq)}"
+            if original is not None:
+                self._response_originals[key] = original
         return f"{self.base_url}/response/{key}"
 
     def expire_response_url(self, key: str) -> None:

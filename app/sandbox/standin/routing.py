@@ -229,8 +229,29 @@ class _Routing(_WebApi):
                 # Bolt's respond() only look at the status. The body has been both plain "ok" and
                 # {"ok":true} over the years; we answer the JSON form.
                 status, answer = 200, {"ok": True}
-            self.responses.append(ResponsePost(key, body, arrived, status))
+            post = ResponsePost(key, body, arrived, status)
+            self.responses.append(post)
+            if status == 200 and key in self._response_originals:
+                self._apply_to_original(self._response_originals[key], post)
         return _json_answer(answer, status)
+
+    def _apply_to_original(self, original: tuple[str, str], post: ResponsePost) -> None:
+        """A response_url POST acting on the message it came from (Slack's replace_original and
+        delete_original); a message already deleted is left alone. Called under the lock."""
+        channel, ts = original
+        try:
+            message = self._find_message(channel, ts)
+        except SlackError:
+            return
+        if post.delete_original:
+            self._messages[channel].remove(message)
+        elif post.replace_original:
+            message["text"] = post.text or ""
+            if post.blocks is not None:
+                message["blocks"] = post.blocks
+            else:
+                message.pop("blocks", None)
+            message["edited"] = {"user": self.bot_user_id, "ts": self._new_ts()}
 
     def _serve_upload(self, file_id: str, raw: bytes) -> _Answer:
         fault = self._take_fault("upload")

@@ -52,5 +52,6 @@ class _State:
     _rate_limits: dict[str, _RateLimit]
     rate_limited_count: dict[str, int]
     _expired_response_keys: set[str]
+    _response_originals: dict[str, tuple[str, str]]
     _seq: itertools.count[int]
     _last_ts: float
