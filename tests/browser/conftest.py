@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clocks import WEDNESDAY_MORNING
+from sandbox_runs import running_sandbox
 
-from app.sandbox.clock import SandboxClock
-from app.sandbox.run import RunningSandbox, start_sandbox
+from app.sandbox.run import RunningSandbox
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -37,16 +36,8 @@ def _browser() -> Any:
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
-    running = start_sandbox(
-        port=0,
-        db_url=f"sqlite:///{tmp_path / 'sandbox.sqlite3'}",
-        clock=SandboxClock(WEDNESDAY_MORNING),
-        scheduler=False,
-    )
-    try:
+    with running_sandbox(tmp_path) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

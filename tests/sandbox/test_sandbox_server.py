@@ -17,12 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from clocks import WEDNESDAY_MORNING
+from sandbox_runs import running_sandbox
 from sqlalchemy import func, select
 
 from app.db.models import CoffeeRound
-from app.sandbox.clock import SandboxClock
-from app.sandbox.run import RunningSandbox, start_sandbox
+from app.sandbox.run import RunningSandbox
 from app.sandbox.signing import signed_headers
 from app.services.people import Person
 
@@ -32,16 +31,8 @@ ADMIN_ADA = MENTOR  # the sample workspace's admin
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
-    running = start_sandbox(
-        port=0,
-        db_url=f"sqlite:///{tmp_path / 'sandbox.sqlite3'}",
-        clock=SandboxClock(WEDNESDAY_MORNING),
-        scheduler=False,  # the test runs the due work itself, through the page's endpoint
-    )
-    try:
+    with running_sandbox(tmp_path) as running:
         yield running
-    finally:
-        running.stop()
 
 
 class Page:
