@@ -47,6 +47,7 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
+from app.services.notices.program_coaching import CoachDigest, CoachPrompt, DigestLine, WaveSurvey
 from app.services.notices.program_sessions import (
     ProgramCheckIn,
     SessionBooked,
@@ -109,6 +110,9 @@ Notice = (
     | SessionPicked
     | SessionBooked
     | ProgramCheckIn
+    | CoachDigest
+    | CoachPrompt
+    | WaveSurvey
     | HomeRefresh
 )
 
@@ -146,6 +150,9 @@ KINDS: dict[str, type[Notice]] = {
         SessionPicked,
         SessionBooked,
         ProgramCheckIn,
+        CoachDigest,
+        CoachPrompt,
+        WaveSurvey,
         HomeRefresh,
     )
 }
@@ -165,6 +172,8 @@ __all__ = [
     "KINDS",
     "AboutASession",
     "CoachBrief",
+    "CoachDigest",
+    "CoachPrompt",
     "CoffeeFollowup",
     "CoffeeHeadsUp",
     "CoffeeIntro",
@@ -174,6 +183,7 @@ __all__ = [
     "Colleague",
     "Confirmation",
     "Delivery",
+    "DigestLine",
     "FeedbackQuestion",
     "HomeRefresh",
     "IfUnreachable",
@@ -207,5 +217,6 @@ __all__ = [
     "SessionReminder",
     "Undecodable",
     "UnknownKind",
+    "WaveSurvey",
     "decode",
 ]
