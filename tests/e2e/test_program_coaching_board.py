@@ -21,6 +21,7 @@ from test_programs_flow import apply_from_dm
 
 from app.db.models import ProgramCoachSend, ProgramSession
 from app.services.programs import coaching
+from app.slack.blocks.format import local_time
 
 NAME = "Reverse 2027"
 MENTORS = [f"UMO000{k}" for k in range(1, 6)]  # team ops, level 1, all consent to be named
@@ -101,12 +102,24 @@ def test_coach_digests_and_check_in_prompts(harness, engine):
     programs = h.bot.services.programs
 
     h.clock.set(start + timedelta(weeks=4, hours=1))  # session 1's window has closed
+    programs.propose_due_sessions()  # session 2; the first pair books it
+    h.wait_idle()
+    hold(h, pairs[MENTEES[0]], MENTEES[0], 2)
+    h.wait_idle()
+    with engine.connect() as c:
+        booked = c.scalar(
+            select(ProgramSession.start).where(
+                ProgramSession.status == "confirmed", ProgramSession.number == 2
+            )
+        )
     assert programs.send_coach_digests() == 1
     h.wait_idle()
     (digest,) = coach_dms(h, "weekly digest")
     shown = text_of(digest["blocks"])
     assert f"*{NAME}*: 5 pair(s), 1 behind" in digest["text"]
-    for mentee in MENTEES[:4]:
+    first = f"<@{pairs[MENTEES[0]]}> with <@{MENTEES[0]}>: 1 held of 1 due (7 in all); next "
+    assert first + local_time(booked.replace(tzinfo=UTC), "UTC") + "." in shown  # the coach's zone
+    for mentee in MENTEES[1:4]:
         assert f"<@{pairs[mentee]}> with <@{mentee}>: 1 held of 1 due (7 in all); no session booked." in shown
     assert f"<@{pairs[MENTEES[4]]}> with <@{MENTEES[4]}>: 0 held of 1 due" in shown and "*behind*" in shown
     assert not coach_dms(h, "Check-in")  # the first prompt comes a quarter of the way through
@@ -186,3 +199,19 @@ def test_the_board_by_department_by_consenting_pair_and_for_the_admin(harness, e
     shown = text_of(home["blocks"])
     assert f"*{NAME}*, wave 1: sessions up to date." in shown and "ops: 80% up to date" in shown
     assert f"<@{MENTEES[2]}>" not in shown.split("sessions up to date")[1]  # they didn't agree
+
+
+def test_after_downtime_only_the_latest_check_in_prompt_goes(harness, engine):
+    h = harness
+    start = applied_program(h)
+    programs = h.bot.services.programs
+    h.clock.set(start + timedelta(weeks=15))  # down since before week 7: prompts 1 and 2 both passed
+    programs.send_coach_digests()
+    programs.send_coach_digests()
+    h.wait_idle()
+    assert len(coach_dms(h, "Check-in 2 of 3")) == 5 and not coach_dms(h, "Check-in 1 of 3")
+    assert len(coach_dms(h, "weekly digest")) == 1
+    h.clock.set(start + timedelta(weeks=21, hours=1))
+    programs.send_coach_digests()
+    h.wait_idle()
+    assert len(coach_dms(h, "Check-in 3 of 3")) == 5 and len(coach_dms(h, "Check-in")) == 10
