@@ -25,7 +25,7 @@ def test_departments_under_five_are_merged_and_a_small_other_is_not_shown():
 
 
 def test_pairs_shown_only_when_both_agreed_unless_the_admin_looks():
-    pairs = [pair(1, "a", "b", 1, named=True), pair(2, "a", "b", 3, named=False), pair(3, "a", "b", 2, named=True)]
+    pairs = [pair(1, "a", "b", 1, named=True), pair(2, "a", "b", 3), pair(3, "a", "b", 2, named=True)]
     assert [p.mentor_id for p in ranked_pairs(pairs, everyone=False)] == ["UM3", "UM1"]
     assert [p.mentor_id for p in ranked_pairs(pairs, everyone=True)] == ["UM2", "UM3", "UM1"]
     assert pairs[1].up_to_date and not pairs[0].up_to_date
