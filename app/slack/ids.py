@@ -49,6 +49,7 @@ class Action(StrEnum):
     PROGRAM_NOT_HELD = "program_not_held"  # value: ProgramSlotRef
     PROGRAM_NOTE = "program_note"  # value: ProgramSlotRef
     PROGRAM_SURVEY = "program_survey"  # value: WaveRef; opens View.PROGRAM_SURVEY
+    PROGRAM_COACH_NUDGE = "program_coach_nudge"  # value: CoachNudgeRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"

@@ -150,6 +150,19 @@ def test_coach_digests_and_check_in_prompts(harness, engine):
         h.wait_idle()
         assert len(coach_dms(h, f"Check-in {k} of 3")) == 5
     assert len(coach_dms(h, "Check-in")) == 15
+
+    # From a prompt, the coach may have the bot check in with the mentor in their name, once.
+    prompt = coach_dms(h, "Check-in 1 of 3")[0]
+    mentor = prompt["text"].split("reach out to <@")[1][:7]
+    ask_them = next(b for b in buttons(prompt["blocks"]) if b["action_id"] == "program_coach_nudge")
+    assert "Only the pair's coach" in said(h.click(ASKER, "program_coach_nudge", ask_them["value"]))
+    assert f"Sent: <@{mentor}> hears from you" in said(
+        h.click(COACH, "program_coach_nudge", ask_them["value"])
+    )
+    assert "already checked in" in said(h.click(COACH, "program_coach_nudge", ask_them["value"]))
+    h.wait_idle()
+    heard = [m for m in h.fake.dms_to(mentor) if "your coach in" in m.get("text", "")]
+    assert len(heard) == 1 and f"<@{COACH}>, your coach in *{NAME}*, is checking in" in heard[0]["text"]
     with engine.connect() as c:
         assert (
             c.scalar(

@@ -47,7 +47,13 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
-from app.services.notices.program_coaching import CoachDigest, CoachPrompt, DigestLine, WaveSurvey
+from app.services.notices.program_coaching import (
+    CoachCheckIn,
+    CoachDigest,
+    CoachPrompt,
+    DigestLine,
+    WaveSurvey,
+)
 from app.services.notices.program_sessions import (
     ProgramCheckIn,
     SessionBooked,
@@ -112,6 +118,7 @@ Notice = (
     | ProgramCheckIn
     | CoachDigest
     | CoachPrompt
+    | CoachCheckIn
     | WaveSurvey
     | HomeRefresh
 )
@@ -152,6 +159,7 @@ KINDS: dict[str, type[Notice]] = {
         ProgramCheckIn,
         CoachDigest,
         CoachPrompt,
+        CoachCheckIn,
         WaveSurvey,
         HomeRefresh,
     )
@@ -172,6 +180,7 @@ __all__ = [
     "KINDS",
     "AboutASession",
     "CoachBrief",
+    "CoachCheckIn",
     "CoachDigest",
     "CoachPrompt",
     "CoffeeFollowup",

@@ -1,5 +1,6 @@
 """Programs' coaching and end-of-wave notices: a coach's weekly digest of their pairs, a prompt to
-check in with one mentor, and the end-of-wave survey (or its one reminder). Never notes or ratings."""
+check in with one mentor (and the check-in sent to the mentor from the coach), and the end-of-wave
+survey (or its one reminder). Never notes or ratings."""
 
 from __future__ import annotations
 
@@ -89,6 +90,7 @@ class CoachPrompt(ToOne):
     """To a coach: time to reach out to one mentor (prompt ``k`` of three in the wave)."""
 
     kind: ClassVar[str] = "program_coach_prompt"
+    pair_id: int
     program: str
     mentor_id: str
     mentee_id: str
@@ -103,6 +105,7 @@ class CoachPrompt(ToOne):
     def to_payload(self) -> dict[str, Any]:
         return {
             "to": self.to,
+            "pair_id": self.pair_id,
             "program": self.program,
             "mentor_id": self.mentor_id,
             "mentee_id": self.mentee_id,
@@ -116,12 +119,41 @@ class CoachPrompt(ToOne):
         return cls(
             key=key,
             to=p["to"],
+            pair_id=int(p["pair_id"]),
             program=p["program"],
             mentor_id=p["mentor_id"],
             mentee_id=p["mentee_id"],
             held=int(p["held"]),
             due=int(p["due"]),
             k=int(p["k"]),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoachCheckIn(ToOne):
+    """To a mentor, from their coach (who pressed "Ask them from me" on a prompt): how is it going?"""
+
+    kind: ClassVar[str] = "program_coach_check_in"
+    program: str
+    coach_id: str
+    mentee_id: str
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return ids([self.to], [self.coach_id, self.mentee_id])
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "program": self.program,
+            "coach_id": self.coach_id,
+            "mentee_id": self.mentee_id,
+        }
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any], *, key: str) -> Self:
+        return cls(
+            key=key, to=p["to"], program=p["program"], coach_id=p["coach_id"], mentee_id=p["mentee_id"]
         )
 
 

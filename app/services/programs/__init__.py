@@ -223,6 +223,15 @@ class ProgramsService:
                 continue
         return sent
 
+    def coach_nudge(self, coach: Person, pair_id: int, k: int) -> str:
+        try:
+            with self._sessions.begin() as session:
+                return coaching.nudge(session, pair_id, k, coach.user_id, now=self._clock())
+        except IntegrityError:
+            raise Conflict(
+                "You've already checked in with them for this prompt: nothing more sent."
+            ) from None
+
     def send_wave_surveys(self) -> int:
         """The scheduler's job: the survey at each wave's end (once per wave), then its one reminder."""
         now = self._clock()

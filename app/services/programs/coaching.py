@@ -11,10 +11,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Member, ProgramCoachSend
+from app.db.models import Member, Program, ProgramCoachSend, ProgramEnding, ProgramPair, ProgramWave
+from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.services import outbox
 from app.services.members import working_hours
-from app.services.notices import CoachDigest, CoachPrompt, DigestLine
+from app.services.notices import CoachCheckIn, CoachDigest, CoachPrompt, DigestLine
 from app.services.programs.progress import live_waves, pair_anchor, pairs_of, progress, wave_length
 
 PROMPTS = 3  # check-ins per wave, at a quarter, half and three quarters of the way
@@ -55,6 +56,7 @@ def due_sends(session: Session, now: datetime) -> list[Send]:
                 prompt = CoachPrompt(
                     key=f"program-pair:{f.pair.id}:coach-prompt:{pending[-1]}",
                     to=f.pair.coach_id,
+                    pair_id=f.pair.id,
                     program=program.name,
                     mentor_id=f.pair.mentor_id,
                     mentee_id=f.pair.mentee_id,
@@ -85,3 +87,30 @@ def send(session: Session, item: Send, *, now: datetime) -> None:
     session.add_all(ProgramCoachSend(key=key, sent_at=now) for key in item.keys)
     session.flush()
     outbox.enqueue(session, item.notice, now=now)
+
+
+def nudge(session: Session, pair_id: int, k: int, coach_id: str, *, now: datetime) -> str:
+    """The coach's "Ask them from me" on prompt ``k``: the mentor hears from their coach, once per
+    prompt (the claim's flush fails on a second click). Returns the mentor's id."""
+    pair = session.get(ProgramPair, pair_id)
+    if pair is None:
+        raise NotFound("That pairing no longer exists.")
+    if pair.coach_id != coach_id:
+        raise InvalidInput("Only the pair's coach checks in from here.")
+    if session.get(ProgramEnding, pair.id) is not None:
+        raise Conflict("This pairing has ended: there's no one to check in with.")
+    wave = session.get(ProgramWave, pair.wave_id)
+    assert wave is not None
+    program = session.get(Program, wave.program_id)
+    assert program is not None
+    session.add(ProgramCoachSend(key=f"nudge:{pair.id}:{k}", sent_at=now))
+    session.flush()
+    notice = CoachCheckIn(
+        key=f"program-pair:{pair.id}:coach-check-in:{k}",
+        to=pair.mentor_id,
+        program=program.name,
+        coach_id=coach_id,
+        mentee_id=pair.mentee_id,
+    )
+    outbox.enqueue(session, notice, now=now)
+    return pair.mentor_id

@@ -110,6 +110,8 @@ def render(notice: n.Notice) -> Message:
             return program_coaching.digest(notice)
         case n.CoachPrompt():
             return program_coaching.prompt(notice)
+        case n.CoachCheckIn():
+            return program_coaching.check_in(notice)
         case n.WaveSurvey():
             return program_coaching.survey_invite(notice)
         case n.HomeRefresh():

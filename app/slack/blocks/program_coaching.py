@@ -14,7 +14,7 @@ from app.slack.blocks.program_forms import _input, _modal, _select
 from app.slack.ids import Action, View
 from app.slack.ids import ProgramField as F
 from app.slack.mrkdwn import escape
-from app.slack.payloads import WaveRef
+from app.slack.payloads import CoachNudgeRef, WaveRef
 
 YES_NO_WORDS = {"yes": "Yes", "no": "No"}
 
@@ -56,6 +56,28 @@ def prompt(notice: n.CoachPrompt) -> Message:
         f"{mention(notice.mentor_id)}, who mentors {mention(notice.mentee_id)}. "
         f"They have held {notice.held} of the {notice.due} session(s) due so far. "
         "A short note asking how it's going (and whether they need anything) keeps pairs meeting."
+    )
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Ask them from me"},
+        "action_id": Action.PROGRAM_COACH_NUDGE,
+        "value": CoachNudgeRef(notice.pair_id, notice.k).encode(),
+    }
+    return Message(
+        text=text,
+        blocks=[
+            _section(text),
+            {"type": "actions", "block_id": f"coach_nudge_{notice.pair_id}_{notice.k}", "elements": [button]},
+            _context("Write to them yourself, or let me send them a short check-in in your name."),
+        ],
+    )
+
+
+def check_in(notice: n.CoachCheckIn) -> Message:
+    text = (
+        f"{mention(notice.coach_id)}, your coach in *{escape(notice.program)}*, is checking in: how is it "
+        f"going with {mention(notice.mentee_id)}? If anything is in the way (finding times, the agenda, "
+        f"the fit), write to {mention(notice.coach_id)} directly: they're there to help."
     )
     return Message(text=text, blocks=[_section(text)])
 

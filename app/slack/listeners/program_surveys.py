@@ -1,6 +1,6 @@
-"""The end-of-wave survey: its button opens the modal (a second or late click is refused kindly), the
-submission is saved once, and a "yes" to the alumni group is invited to the admin's channel (or, when
-the bot may not invite, told the channel to join)."""
+"""A coach's "Ask them from me" on a check-in prompt; the end-of-wave survey: its button opens the
+modal (a second or late click is refused kindly), the submission is saved once, and a "yes" to the
+alumni group is invited to the admin's channel (or, when the bot may not invite, told the channel)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from app.slack.ids import Action, View
 from app.slack.ids import ProgramField as F
 from app.slack.listeners.modal import open_modal
 from app.slack.mrkdwn import escape
-from app.slack.payloads import BadPayload, WaveRef
+from app.slack.payloads import BadPayload, CoachNudgeRef, WaveRef
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,21 @@ _QUESTIONS = (
 def register(app: App) -> None:
     app.action(Action.PROGRAM_SURVEY)(open_survey)
     app.view(View.PROGRAM_SURVEY)(save_survey)
+    app.action(Action.PROGRAM_COACH_NUDGE)(coach_nudge)
+
+
+def coach_nudge(
+    ack: Ack, body: dict[str, Any], respond: Respond, services: Services, people: PeopleDirectory
+) -> None:
+    """A coach's "Ask them from me" on a check-in prompt: the mentor hears from them, once."""
+    ack()
+    ref = CoachNudgeRef.decode(str((body.get("actions") or [{}])[0].get("value") or ""))
+    mentor = services.programs.coach_nudge(people.get(body["user"]["id"]), ref.pair_id, ref.k)
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=f"Sent: <@{mentor}> hears from you that you're checking in.",
+    )
 
 
 def open_survey(
