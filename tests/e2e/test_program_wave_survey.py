@@ -11,12 +11,16 @@ import csv
 import io
 from datetime import UTC, timedelta
 
+import pytest
 from e2e_support import ADMIN, ASKER, buttons
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
 from test_program_endings import open_modal_via, pick, said
 from test_program_outcomes import MENTEES, MENTORS, NAME, answer, hold, pairs_now, setup_program
 
 from app.db.models import ProgramSession
+from app.services.programs import survey
 from app.slack.payloads import WaveRef
 
 ALUMNI = "CALUMNI01"
@@ -86,8 +90,13 @@ def test_the_end_of_wave_survey_and_the_outcomes_it_gives(harness, engine):
     h.clock.set(start + timedelta(weeks=28) - timedelta(hours=1))
     assert programs.send_wave_surveys() == 0
     h.clock.set(start + timedelta(weeks=28, hours=1))
+    factory = sessionmaker(engine)
+    with factory() as s:
+        seen_by_a_second_replica = survey.due_waves(s, h.clock.now())
     assert programs.send_wave_surveys() == 10
-    assert programs.send_wave_surveys() == 0  # a second run (or replica) asks no one again
+    assert programs.send_wave_surveys() == 0  # a second run asks no one again
+    with pytest.raises(IntegrityError), factory.begin() as s:  # nor a replica that read the same
+        survey.ask(s, seen_by_a_second_replica[0], now=h.clock.now())
     h.wait_idle()
     for who in people:
         assert len([m for m in h.fake.dms_to(who) if "Answer the survey" in str(m)]) == 1
