@@ -8,7 +8,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from app.services.programs.outcomes import Stats
-from app.slack.charts import sessions_per_week_png
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +17,9 @@ def upload_chart(client: WebClient, user_id: str, s: Stats) -> bool:
     are answered anyway."""
     if not s.weekly:
         return False
+    # matplotlib takes over half a second to import: only the first chart pays it, not every start
+    from app.slack.charts import sessions_per_week_png
+
     scope = f"wave {s.wave}" if s.wave is not None else "all waves"
     title = f"{s.program}, {scope}: sessions held per week"
     try:
