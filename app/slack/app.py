@@ -28,6 +28,7 @@ from app.slack.listeners import (
     moving,
     program_check_ins,
     program_endings,
+    program_surveys,
     programs,
     seat_offers,
     session_feedback,
@@ -120,6 +121,7 @@ def create_bolt_app(
     moving.register(app)
     program_endings.register(app)
     program_check_ins.register(app)
+    program_surveys.register(app)
     session_feedback.register(app)
     seat_offers.register(app)
     events.register(app)

@@ -48,6 +48,8 @@ class Action(StrEnum):
     PROGRAM_RATE = "program_rate"  # prefix: program_rate_1..5 (it happened), value: ProgramSlotRef
     PROGRAM_NOT_HELD = "program_not_held"  # value: ProgramSlotRef
     PROGRAM_NOTE = "program_note"  # value: ProgramSlotRef
+    PROGRAM_SURVEY = "program_survey"  # value: WaveRef; opens View.PROGRAM_SURVEY
+    PROGRAM_COACH_NUDGE = "program_coach_nudge"  # value: CoachNudgeRef
     COFFEE_JOIN = "coffee_join"
     COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"
@@ -86,6 +88,7 @@ class View(StrEnum):
     PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
     PROGRAM_END = "program_end"  # private_metadata: PairRef
     PROGRAM_NOTE = "program_note"  # private_metadata: ProgramSlotRef
+    PROGRAM_SURVEY = "program_survey_form"  # private_metadata: WaveRef
 
 
 class ProgramField(StrEnum):
@@ -112,6 +115,12 @@ class ProgramField(StrEnum):
     CSV = "program_csv"
     END_REASON = "program_end_reason"
     NOTE = "program_note_text"
+    SURVEY_GOAL = "program_survey_goal"
+    SURVEY_EXPERIENCE = "program_survey_experience"
+    SURVEY_BUSINESS = "program_survey_business"
+    SURVEY_PERSONAL = "program_survey_personal"
+    SURVEY_BRAND = "program_survey_brand"
+    SURVEY_ALUMNI = "program_survey_alumni"
 
 
 class Block(StrEnum):

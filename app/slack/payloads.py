@@ -118,6 +118,26 @@ class ProgramSlotRef:
 
 
 @dataclass(frozen=True, slots=True)
+class CoachNudgeRef:
+    """A coach's "Ask them from me" on check-in prompt ``k`` of a pair: ``cn<pair id>.<k>``."""
+
+    pair_id: int
+    k: int
+
+    def encode(self) -> str:
+        return f"cn{self.pair_id}.{self.k}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not isinstance(raw, str) or not raw.startswith("cn"):
+            raise BadPayload
+        head, _, tail = raw[2:].partition(".")
+        if tail not in ("1", "2", "3"):
+            raise BadPayload
+        return cls(_id(head), int(tail))
+
+
+@dataclass(frozen=True, slots=True)
 class RepairRef:
     """An admin's Re-pair button: the ended pair, the person of it re-paired, and the candidate."""
 

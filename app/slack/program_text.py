@@ -11,14 +11,28 @@ from app.slack.subcommands import ProgramCommand
 _USER = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^<>]*)?>")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]{1,31})(?:\|[^<>]*)?>")
 _MENTION = re.compile(r"<[@#][^<>]*>")
-ACTIONS = ("new", "add", "invite", "preview", "lock", "split", "exclude", "publish", "wave", "stats")
+ACTIONS = (
+    "new",
+    "add",
+    "invite",
+    "preview",
+    "lock",
+    "split",
+    "exclude",
+    "publish",
+    "wave",
+    "stats",
+    "board",
+    "alumni",
+)
 _WAVE = re.compile(r"\s+wave\s+(\d{1,3})\s*$", re.IGNORECASE)
 USAGE = (
     "`/mentor program new` · `/mentor programs` · `/mentor program invite <name> @people #channel` · "
     "`/mentor program preview <name>` · `/mentor program lock|split <name> @mentor @mentee` · "
     "`/mentor program exclude <name> @person` · `/mentor program publish <name>` · "
     "`/mentor program wave <name>` · `/mentor program add <name>` (paste a CSV) · "
-    "`/mentor program stats <name> [wave N]`"
+    "`/mentor program stats <name> [wave N]` · `/mentor program board <name>` · "
+    "`/mentor program alumni <name> #channel`"
 )
 
 
@@ -54,6 +68,10 @@ def parse_program(rest: str) -> ProgramCommand:
             "After the program's name, mention people (pick them as you type @) or channels (#): "
             f"`{unescape(leftover[0])[:40]}` is neither."
         )
+    if action == "alumni":
+        if len(channels) != 1 or users:
+            raise InvalidInput(f"Name one channel: e.g. `/mentor program alumni {name[:40]} #alumni`.")
+        return ProgramCommand(action, name, users, channels)
     wanted = {"invite": None, "lock": 2, "split": 2, "exclude": 1}.get(action, 0)  # add: the name only
     if action == "invite" and not (users or channels):
         raise InvalidInput("Whom? e.g. `/mentor program invite Reverse 2027 @Ana #leads`.")

@@ -55,6 +55,10 @@ PEOPLE = {
     "program_session_picked": ((TO,), (TO, OTHER)),
     "program_session_booked": ((OTHER, TO), (OTHER, TO)),
     "program_session_check_in": ((TO,), (TO, OTHER)),
+    "program_coach_digest": ((TO,), (TO, OTHER, "U3", "U4", "U5")),
+    "program_coach_prompt": ((TO,), (TO, OTHER, "U3")),
+    "program_coach_check_in": ((TO,), (TO, OTHER, "U3")),
+    "program_wave_survey": ((TO,), (TO,)),
     "home_refresh": ((TO,), (TO,)),
 }
 

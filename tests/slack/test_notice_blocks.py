@@ -40,6 +40,10 @@ WORDS = {
     "program_session_booked": "Session 1 of 7 of Reverse is booked",
     "program_session_check_in": "How was session 1 of Reverse with <@U2>?",
     "program_pair_ended_admin": "In *Reverse*, <@U2> ended the pairing of <@U2> (mentor) and <@U3>",
+    "program_coach_digest": "Your weekly digest for *Reverse*: 2 pair(s), 1 behind.",
+    "program_coach_prompt": "Check-in 1 of 3 for *Reverse*: time to reach out to <@U2>",
+    "program_coach_check_in": "<@U2>, your coach in *Reverse*, is checking in: how is it going with <@U3>?",
+    "program_wave_survey": "Wave 1 of *Reverse* has come to its end",
 }
 
 

@@ -224,6 +224,21 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
         "program_session_check_in": n.ProgramCheckIn(
             key=key, to=to, session_id=4, program="Reverse", number=1, partner_id=other
         ),
+        "program_coach_digest": n.CoachDigest(
+            key=key,
+            to=to,
+            program="Reverse",
+            of=7,
+            tz="UTC",
+            lines=(n.DigestLine(other, "U3", 2, 3, START), n.DigestLine("U4", "U5", 0, 1, None, ended=True)),
+        ),
+        "program_coach_check_in": n.CoachCheckIn(
+            key=key, to=to, program="Reverse", coach_id=other, mentee_id="U3"
+        ),
+        "program_coach_prompt": n.CoachPrompt(
+            key=key, to=to, pair_id=3, program="Reverse", mentor_id=other, mentee_id="U3", held=2, due=3, k=1
+        ),
+        "program_wave_survey": n.WaveSurvey(key=key, to=to, wave_id=1, program="Reverse", number=1),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }
     return examples[kind]

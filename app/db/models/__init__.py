@@ -18,6 +18,7 @@ from app.db.models.coffee import (
 from app.db.models.mentoring import Ask, Feedback, Meeting
 from app.db.models.notices import Notice, NoticePerson, SlackEvent
 from app.db.models.people import Member, MemberOffice, MentorProfile, MentorTopic, Office, RegisterChange
+from app.db.models.program_outcomes import ProgramAlumni, ProgramCoachSend, ProgramSurvey
 from app.db.models.program_sessions import ProgramEnding, ProgramSession, ProgramSessionAnswer
 from app.db.models.programs import (
     Program,
@@ -58,13 +59,16 @@ __all__ = [
     "Office",
     "Program",
     "ProgramAdjustment",
+    "ProgramAlumni",
     "ProgramApplication",
     "ProgramCoach",
+    "ProgramCoachSend",
     "ProgramEnding",
     "ProgramInvitation",
     "ProgramPair",
     "ProgramSession",
     "ProgramSessionAnswer",
+    "ProgramSurvey",
     "ProgramWave",
     "RegisterChange",
     "SessionFeedback",

@@ -26,6 +26,7 @@ METHOD_TIERS = {
     "conversations.history": "t3",
     "chat.postEphemeral": "t4",
     "conversations.members": "t4",
+    "conversations.invite": "t3",
     "users.info": "t4",
     "views.open": "t4",
     "views.update": "t4",

@@ -75,6 +75,7 @@ class FakeSlack(_Recording):
             "users.list": self._users_list,
             "conversations.open": self._conversations_open,
             "conversations.members": self._conversations_members,
+            "conversations.invite": self._conversations_invite,
             "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,

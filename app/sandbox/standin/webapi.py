@@ -130,6 +130,26 @@ class _WebApi(_Helpers):
         next_cursor = _encode_cursor("user_id:" + channel.members[end]) if end < len(channel.members) else ""
         return {"members": list(page), "response_metadata": {"next_cursor": next_cursor}}
 
+    def _conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Adds people to a channel the bot is in (docs: conversations.invite, its documented errors)."""
+        channel = self.channels.get(str(args.get("channel") or ""))
+        if channel is None:
+            raise SlackError("channel_not_found")
+        if channel.is_archived:
+            raise SlackError("is_archived")
+        if not channel.bot_is_member:
+            raise SlackError("not_in_channel")
+        users = [u for u in str(args.get("users") or "").split(",") if u]
+        if not users:
+            raise _invalid_arguments("[ERROR] missing required field: users")
+        for user_id in users:
+            if user_id not in self.users:
+                raise SlackError("user_not_found")
+        if all(u in channel.members for u in users):
+            raise SlackError("already_in_channel")
+        channel.members.extend(u for u in users if u not in channel.members)
+        return {"channel": {"id": channel.id, "name": channel.name, "is_channel": True}}
+
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         """Newest first; ``oldest``/``latest`` bound by ts (exclusive unless ``inclusive``); message
         ``metadata`` only with ``include_all_metadata``; cursor pagination (docs: conversations.history)."""

@@ -47,6 +47,13 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
+from app.services.notices.program_coaching import (
+    CoachCheckIn,
+    CoachDigest,
+    CoachPrompt,
+    DigestLine,
+    WaveSurvey,
+)
 from app.services.notices.program_sessions import (
     ProgramCheckIn,
     SessionBooked,
@@ -109,6 +116,10 @@ Notice = (
     | SessionPicked
     | SessionBooked
     | ProgramCheckIn
+    | CoachDigest
+    | CoachPrompt
+    | CoachCheckIn
+    | WaveSurvey
     | HomeRefresh
 )
 
@@ -146,6 +157,10 @@ KINDS: dict[str, type[Notice]] = {
         SessionPicked,
         SessionBooked,
         ProgramCheckIn,
+        CoachDigest,
+        CoachPrompt,
+        CoachCheckIn,
+        WaveSurvey,
         HomeRefresh,
     )
 }
@@ -165,6 +180,9 @@ __all__ = [
     "KINDS",
     "AboutASession",
     "CoachBrief",
+    "CoachCheckIn",
+    "CoachDigest",
+    "CoachPrompt",
     "CoffeeFollowup",
     "CoffeeHeadsUp",
     "CoffeeIntro",
@@ -174,6 +192,7 @@ __all__ = [
     "Colleague",
     "Confirmation",
     "Delivery",
+    "DigestLine",
     "FeedbackQuestion",
     "HomeRefresh",
     "IfUnreachable",
@@ -207,5 +226,6 @@ __all__ = [
     "SessionReminder",
     "Undecodable",
     "UnknownKind",
+    "WaveSurvey",
     "decode",
 ]

@@ -9,23 +9,40 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.errors import Conflict, InvalidInput
-from app.services.admins import require_admin
+from app.domain.errors import Conflict, DomainError, InvalidInput
+from app.domain.program_survey import SurveyAnswer
+from app.services.admins import is_admin, require_admin
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
-from app.services.programs import applying, cadence, check_ins, endings, matching, outcomes, setup
+from app.services.programs import (
+    applying,
+    board,
+    cadence,
+    check_ins,
+    coaching,
+    endings,
+    export,
+    matching,
+    outcomes,
+    setup,
+    survey,
+)
 from app.services.programs.applying import ImportReport
+from app.services.programs.board import Board
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
 from app.services.programs.endings import Ended, Repaired
 from app.services.programs.matching import EXCLUDE, LOCK, SPLIT, Preview, Published
+from app.services.programs.survey import Answered
 
 __all__ = [
     "EXCLUDE",
     "LOCK",
     "SPLIT",
+    "Answered",
     "Application",
     "ApplicationForm",
+    "Board",
     "Ended",
     "ImportReport",
     "Preview",
@@ -188,3 +205,87 @@ class ProgramsService:
         require_admin(self._admins, admin)
         with self._sessions() as session:
             return outcomes.stats(session, name, wave)
+
+    # Coaches, the board and the end of a wave (#14).
+
+    def send_coach_digests(self) -> int:
+        """The scheduler's job: each coach's weekly digest and the check-in prompts due, each once."""
+        now = self._clock()
+        with self._sessions() as session:
+            due = coaching.due_sends(session, now)
+        sent = 0
+        for item in due:
+            try:
+                with self._sessions.begin() as session:
+                    coaching.send(session, item, now=now)
+                sent += 1
+            except IntegrityError:  # another replica (or an earlier run) claimed it
+                continue
+        return sent
+
+    def coach_nudge(self, coach: Person, pair_id: int, k: int) -> str:
+        try:
+            with self._sessions.begin() as session:
+                return coaching.nudge(session, pair_id, k, coach.user_id, now=self._clock())
+        except IntegrityError:
+            raise Conflict(
+                "You've already checked in with them for this prompt: nothing more sent."
+            ) from None
+
+    def send_wave_surveys(self) -> int:
+        """The scheduler's job: the survey at each wave's end (once per wave), then its one reminder."""
+        now = self._clock()
+        with self._sessions() as session:
+            due = survey.due_waves(session, now)
+        asked = 0
+        for wave_id in due:
+            try:
+                with self._sessions.begin() as session:
+                    asked += survey.ask(session, wave_id, now=now)
+            except IntegrityError:  # another replica asked this wave a moment ago
+                continue
+        with self._sessions.begin() as session:
+            return asked + survey.remind_due(session, now)
+
+    def survey_form(self, person: Person, wave_id: int) -> str:
+        with self._sessions() as session:
+            return survey.form(session, wave_id, person.user_id, now=self._clock())
+
+    def answer_survey(self, person: Person, wave_id: int, given: SurveyAnswer) -> Answered:
+        with self._sessions.begin() as session:
+            return survey.answer(session, wave_id, person.user_id, given, now=self._clock())
+
+    def set_alumni(self, admin: Person, name: str, channel_id: str) -> str:
+        require_admin(self._admins, admin)
+        with self._sessions.begin() as session:
+            return survey.set_alumni(session, name, channel_id, admin.user_id, now=self._clock())
+
+    def board(self, person: Person, name: str) -> Board:
+        """Anyone may look: by department, and by pair only where both agreed (an admin sees all)."""
+        everyone = self.is_admin(person)
+        with self._sessions() as session:
+            return board.board(session, name, everyone=everyone, now=self._clock())
+
+    def home_boards(self, person: Person) -> list[Board]:
+        everyone = self.is_admin(person)
+        with self._sessions() as session:
+            return board.boards_for(session, person.user_id, everyone=everyone, now=self._clock())
+
+    def is_admin(self, person: Person) -> bool:
+        return is_admin(self._admins, person)
+
+    def export_csv(self, admin: Person) -> str:
+        """The programs' table of `/mentor export` (the header alone when no program has figures)."""
+        return export.export_csv(self.all_stats(admin))
+
+    def all_stats(self, admin: Person) -> list[outcomes.Stats]:
+        """Every program's figures that can be shown (the export); a program under five pairs is left out."""
+        require_admin(self._admins, admin)
+        found = []
+        with self._sessions() as session:
+            for view in setup.listing(session):
+                try:
+                    found.append(outcomes.stats(session, view.name, None))
+                except DomainError:
+                    continue
+        return found

@@ -4,7 +4,7 @@ than five pairs is merged into the whole program; a program with fewer than five
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,8 @@ from app.db.models import (
 )
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.program_outcomes import SMALLEST, Outcomes, PairHistory, outcomes
+from app.domain.program_survey import SurveyFigures, survey_figures
+from app.services.programs import survey
 from app.services.programs.common import program_named
 
 
@@ -29,6 +31,8 @@ class Stats:
     wave: int | None  # None: every wave
     merged: bool  # a wave was asked for but had too few pairs: the whole program is shown
     figures: Outcomes
+    survey: SurveyFigures
+    weekly: tuple[tuple[date, int], ...] = ()  # sessions held per week (Mondays), for the chart
 
 
 def _figures(session: Session, program_sessions: int, waves: list[ProgramWave], end_of: dict) -> Outcomes:
@@ -102,10 +106,45 @@ def stats(session: Session, name: str, wave_number: int | None) -> Stats:
     figures = _figures(session, program.sessions, chosen, end_of)
     merged = False
     if wave_number is not None and figures.pairs < SMALLEST:
-        figures, merged = _figures(session, program.sessions, waves, end_of), True
+        figures, merged, chosen = _figures(session, program.sessions, waves, end_of), True, waves
     if figures.pairs < SMALLEST:
         raise InvalidInput(
             f"“{program.name}” has {figures.pairs} pair(s): figures need at least {SMALLEST}, so that none "
             "of them points at a person."
         )
-    return Stats(program.name, None if merged else wave_number, merged, figures)
+    given, asked = survey.answers(session, [w.id for w in chosen])
+    return Stats(
+        program.name,
+        None if merged else wave_number,
+        merged,
+        figures,
+        survey_figures(given, asked=asked),
+        weekly_held(session, [w.id for w in chosen]),
+    )
+
+
+def weekly_held(session: Session, wave_ids: list[int]) -> tuple[tuple[date, int], ...]:
+    """Sessions held (one of the two said so) per week of their start, every week from the first to
+    the last shown (a quiet week is a zero, not a gap)."""
+    starts = session.execute(
+        select(ProgramSession.id, ProgramSession.start)
+        .join(ProgramPair, ProgramPair.id == ProgramSession.pair_id)
+        .join(ProgramSessionAnswer, ProgramSessionAnswer.session_id == ProgramSession.id)
+        .where(
+            ProgramPair.wave_id.in_(wave_ids),
+            ProgramSessionAnswer.happened.is_(True),
+            ProgramSession.start.is_not(None),
+        )
+    ).all()
+    weeks: dict[date, set[int]] = {}
+    for session_id, start in starts:
+        if start is None:
+            continue
+        monday = start.date() - timedelta(days=start.weekday())
+        weeks.setdefault(monday, set()).add(session_id)
+    if not weeks:
+        return ()
+    first, last = min(weeks), max(weeks)
+    count = (last - first).days // 7 + 1
+    days = [first + timedelta(weeks=k) for k in range(count)]
+    return tuple((d, len(weeks.get(d, ()))) for d in days)

@@ -55,7 +55,9 @@ of applicants
 • `/mentor program preview &lt;name&gt;` — The optimal pairs with why, who is left out and the rule why; \
 `program lock|split &lt;name&gt; @mentor @mentee`, `program exclude &lt;name&gt; @person` adjust it
 • `/mentor program publish &lt;name&gt;` — A group DM per pair, a private list per coach; \
-`program wave &lt;name&gt;` starts the next wave; `program stats &lt;name&gt; [wave N]` shows its outcomes"""
+`program wave &lt;name&gt;` starts the next wave; `program stats &lt;name&gt; [wave N]` shows its outcomes
+• `/mentor program board &lt;name&gt;` — Sessions up to date by department (anyone); \
+`program alumni &lt;name&gt; #channel` names the alumni group of the end-of-wave survey"""
 
 HELP_TEXT = (
     ":wave: *Mentorbot* finds you a colleague for a short, focused conversation, "

@@ -21,14 +21,18 @@ from app.services.coffee import CoffeeStatus
 from app.services.hosting import SessionView
 from app.services.insight import ProgramStats
 from app.services.mentoring import MyConversations
+from app.services.programs import Board
 from app.services.register import ProfileView
 from app.slack.blocks import coffee, hosting
 from app.slack.blocks.format import local_time, mention
 from app.slack.blocks.insight import dashboard_blocks
 from app.slack.blocks.messages import MAX_LISTED
+from app.slack.blocks.program_coaching import board as program_board
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
 from app.slack.payloads import Availability, MeetingRef
+
+MAX_BOARDS = 3  # a Home holds 100 blocks; a board takes up to four
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class HomeData:
     week_load: tuple[int, int] | None
     stats: ProgramStats | None  # set for admins only
     sessions: Sequence[SessionView] = ()  # hosted, joined or waited for, still to come
+    boards: Sequence[Board] = ()  # the boards of the programs they are in (every program's for admins)
 
 
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
@@ -102,6 +107,9 @@ def home_view(data: HomeData) -> dict[str, Any]:
     blocks.extend(status.blocks)
     if data.profile is not None:
         blocks.extend(_mentor_section(data, tz))
+    for board in data.boards[:MAX_BOARDS]:
+        blocks.append(DividerBlock())
+        blocks.extend(program_board(board).blocks or [])
     if data.stats is not None:
         blocks.append(DividerBlock())
         blocks.extend(dashboard_blocks(data.stats))

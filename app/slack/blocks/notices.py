@@ -19,6 +19,7 @@ from app.services import notices as n
 from app.slack.blocks import (
     coffee,
     feedback,
+    program_coaching,
     program_endings,
     program_sessions,
     programs,
@@ -105,6 +106,14 @@ def render(notice: n.Notice) -> Message:
             return program_sessions.booked(notice)
         case n.ProgramCheckIn():
             return program_sessions.check_in(notice)
+        case n.CoachDigest():
+            return program_coaching.digest(notice)
+        case n.CoachPrompt():
+            return program_coaching.prompt(notice)
+        case n.CoachCheckIn():
+            return program_coaching.check_in(notice)
+        case n.WaveSurvey():
+            return program_coaching.survey_invite(notice)
         case n.HomeRefresh():
             raise ValueError("a Home refresh is published, not posted")
 

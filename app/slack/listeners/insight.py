@@ -30,7 +30,9 @@ def serve(
         case sc.Stats(period_days=days):
             return stats_message(services.insight.stats(person, days))
         case sc.Export():
-            _upload_csv(client, person, services.insight.export_csv(person, None))
+            activity = services.insight.export_csv(person, None)
+            # the programs' figures follow as a second table, after a blank line
+            _upload_csv(client, person, activity + "\n" + services.programs.export_csv(person))
             return plain("I've sent the CSV to our DM. :page_facing_up:")
         case sc.ForgetMe():
             return forget_me_question()  # nothing is erased before the person confirms

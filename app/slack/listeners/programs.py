@@ -16,13 +16,14 @@ from app.services.people import Person
 from app.services.programs import EXCLUDE, LOCK, SPLIT, Application, ProgramSettings
 from app.services.programs.common import parse_interests
 from app.slack import subcommands as sc
+from app.slack.blocks import program_coaching, program_stats
 from app.slack.blocks import program_forms as forms
-from app.slack.blocks import program_stats
 from app.slack.blocks import programs as blocks
 from app.slack.blocks.messages import Message
 from app.slack.ids import PROGRAM_ADJUST_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
 from app.slack.listeners.modal import open_modal
+from app.slack.listeners.program_chart import upload_chart
 from app.slack.listeners.views import confirm_privately
 from app.slack.mrkdwn import escape
 from app.slack.payloads import BadPayload, ProfileForm, ProgramAdjustRef, WaveRef
@@ -113,7 +114,17 @@ def serve_program(
         case "publish":
             return blocks.published(programs.publish(person, cmd.name))
         case "stats":
-            return program_stats.stats(programs.stats(person, cmd.name, cmd.wave))
+            figures = programs.stats(person, cmd.name, cmd.wave)
+            upload_chart(client, person.user_id, figures)
+            return program_stats.stats(figures)
+        case "board":
+            return program_coaching.board(programs.board(person, cmd.name))
+        case "alumni":
+            name = programs.set_alumni(person, cmd.name, cmd.channels[0])
+            return Message(
+                text=f"*{escape(name)}*'s alumni group is <#{cmd.channels[0]}>: whoever says yes in the "
+                "end-of-wave survey is invited (or, if I may not invite, told to join)."
+            )
         case "wave":
             view = programs.start_wave(person, cmd.name)
             return Message(
