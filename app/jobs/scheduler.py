@@ -38,6 +38,8 @@ def create_scheduler(services: Services, delivery: NoticeDelivery) -> Background
         ("propose_program_sessions", services.programs.propose_due_sessions, SWEEP_EVERY_SECONDS),
         ("remind_program_sessions", services.programs.remind_sessions, SWEEP_EVERY_SECONDS),
         ("ask_after_program_sessions", services.programs.ask_after_sessions, SWEEP_EVERY_SECONDS),
+        ("ask_program_agendas", services.programs.ask_for_agendas, SWEEP_EVERY_SECONDS),
+        ("judge_programs_behind", services.programs.judge_behind, SWEEP_EVERY_SECONDS),
         ("expire_seat_offers", services.waitlist.expire_offers, SWEEP_EVERY_SECONDS),
         ("ask_session_feedback", services.session_feedback.ask_due, SWEEP_EVERY_SECONDS),
         ("forget_old_event_ids", services.operations.forget_old_events, 3600),

@@ -26,6 +26,7 @@ from app.slack.listeners import (
     hosting,
     insight,
     moving,
+    program_changes,
     program_check_ins,
     program_endings,
     programs,
@@ -120,6 +121,7 @@ def create_bolt_app(
     moving.register(app)
     program_endings.register(app)
     program_check_ins.register(app)
+    program_changes.register(app)
     session_feedback.register(app)
     seat_offers.register(app)
     events.register(app)

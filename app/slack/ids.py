@@ -48,6 +48,10 @@ class Action(StrEnum):
     PROGRAM_RATE = "program_rate"  # prefix: program_rate_1..5 (it happened), value: ProgramSlotRef
     PROGRAM_NOT_HELD = "program_not_held"  # value: ProgramSlotRef
     PROGRAM_NOTE = "program_note"  # value: ProgramSlotRef
+    # A booked program session (#14): move it (opens View.PROGRAM_MOVE), skip it, set its agenda.
+    PROGRAM_MOVE = "program_move"  # value: ProgramSlotRef
+    PROGRAM_SKIP = "program_skip"  # value: ProgramSlotRef
+    PROGRAM_AGENDA = "program_agenda"  # value: ProgramSlotRef; opens View.PROGRAM_AGENDA
     COFFEE_JOIN = "coffee_join"
     COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"
@@ -86,6 +90,8 @@ class View(StrEnum):
     PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
     PROGRAM_END = "program_end"  # private_metadata: PairRef
     PROGRAM_NOTE = "program_note"  # private_metadata: ProgramSlotRef
+    PROGRAM_MOVE = "program_move"  # private_metadata: ProgramMoveRef (the session, its moves so far)
+    PROGRAM_AGENDA = "program_agenda"  # private_metadata: ProgramSlotRef
 
 
 class ProgramField(StrEnum):
@@ -112,6 +118,8 @@ class ProgramField(StrEnum):
     CSV = "program_csv"
     END_REASON = "program_end_reason"
     NOTE = "program_note_text"
+    MOVE_TO = "program_move_to"
+    AGENDA = "program_agenda_text"
 
 
 class Block(StrEnum):

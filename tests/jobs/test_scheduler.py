@@ -41,6 +41,8 @@ def test_every_job_is_a_service_call_and_a_failing_one_only_logs(engine, caplog)
         "propose_program_sessions",
         "remind_program_sessions",
         "ask_after_program_sessions",
+        "ask_program_agendas",
+        "judge_programs_behind",
         "ask_session_feedback",
         "expire_seat_offers",
         "request_due_feedback",

@@ -40,6 +40,14 @@ WORDS = {
     "program_session_booked": "Session 1 of 7 of Reverse is booked",
     "program_session_check_in": "How was session 1 of Reverse with <@U2>?",
     "program_pair_ended_admin": "In *Reverse*, <@U2> ended the pairing of <@U2> (mentor) and <@U3>",
+    "program_session_moved": "Session 1 of 7 of Reverse was moved by <@U1>. The new time:",
+    "program_session_agenda": "Session 1 of 7 of Reverse is booked",
+    "program_session_skipped": "<@U1> skipped session 1 of 7 of Reverse. No problem: session 2 is proposed",
+    "program_agenda_asked": "Set its agenda",
+    "program_agenda_shared": "<@U2> set the agenda for session 1 of Reverse",
+    "program_pair_behind": "Session 1 of Reverse didn't happen in its window",
+    "program_coach_behind": "<@U2> and <@U3> have missed 2 sessions",
+    "program_partner_left": "<@U2> has left the workspace, so your pairing in *Reverse* ends here",
 }
 
 

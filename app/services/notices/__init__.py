@@ -47,6 +47,16 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
+from app.services.notices.program_changes import (
+    AgendaAsked,
+    AgendaShared,
+    CoachBehind,
+    PairBehind,
+    PartnerLeft,
+    ProgramSessionMoved,
+    SessionAgendaSet,
+    SessionSkipped,
+)
 from app.services.notices.program_sessions import (
     ProgramCheckIn,
     SessionBooked,
@@ -109,6 +119,14 @@ Notice = (
     | SessionPicked
     | SessionBooked
     | ProgramCheckIn
+    | AgendaAsked
+    | AgendaShared
+    | CoachBehind
+    | PairBehind
+    | PartnerLeft
+    | ProgramSessionMoved
+    | SessionAgendaSet
+    | SessionSkipped
     | HomeRefresh
 )
 
@@ -146,6 +164,14 @@ KINDS: dict[str, type[Notice]] = {
         SessionPicked,
         SessionBooked,
         ProgramCheckIn,
+        AgendaAsked,
+        AgendaShared,
+        CoachBehind,
+        PairBehind,
+        PartnerLeft,
+        ProgramSessionMoved,
+        SessionAgendaSet,
+        SessionSkipped,
         HomeRefresh,
     )
 }
@@ -164,6 +190,9 @@ def decode(kind: str, payload: Mapping[str, Any], *, key: str) -> Notice:
 __all__ = [
     "KINDS",
     "AboutASession",
+    "AgendaAsked",
+    "AgendaShared",
+    "CoachBehind",
     "CoachBrief",
     "CoffeeFollowup",
     "CoffeeHeadsUp",
@@ -183,18 +212,22 @@ __all__ = [
     "MentorRequest",
     "Notice",
     "NoticeBase",
+    "PairBehind",
     "PairEnded",
     "PairEndedAdmin",
+    "PartnerLeft",
     "PartnerStranded",
     "Priority",
     "ProgramCheckIn",
     "ProgramIntro",
     "ProgramInvite",
+    "ProgramSessionMoved",
     "RequestClosed",
     "RequestDeclined",
     "RequestExpired",
     "SeatConfirmed",
     "SeatOffered",
+    "SessionAgendaSet",
     "SessionBooked",
     "SessionCancelled",
     "SessionCheckIn",
@@ -205,6 +238,7 @@ __all__ = [
     "SessionProposed",
     "SessionRatingForHost",
     "SessionReminder",
+    "SessionSkipped",
     "Undecodable",
     "UnknownKind",
     "decode",
