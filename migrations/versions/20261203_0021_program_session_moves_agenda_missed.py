@@ -26,6 +26,7 @@ SESSION_COLUMNS = (
     "agenda",
     "skipped_at",
     "skipped_by",
+    "moved_by",
     "moves",
 )
 
@@ -38,6 +39,7 @@ def upgrade() -> None:
     op.add_column(
         "program_sessions", sa.Column("moves", sa.SmallInteger(), server_default="0", nullable=False)
     )
+    op.add_column("program_sessions", sa.Column("moved_by", sa.String(length=32), nullable=True))
     op.add_column("program_sessions", sa.Column("skipped_by", sa.String(length=32), nullable=True))
     op.add_column("program_sessions", sa.Column("skipped_at", sa.DateTime(), nullable=True))
     op.add_column("program_sessions", sa.Column("agenda", sa.Text(), nullable=True))

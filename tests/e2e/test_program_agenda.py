@@ -5,11 +5,14 @@ again; the mentee's click, an empty form and a click after the start are refused
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from e2e_support import button, text_of
+from sqlalchemy import select
 from test_program_endings import open_modal_via, said
 from test_program_session_changes import MENTEE, book_first_session, group_messages
+
+from app.db.models import ProgramSession
 
 AGENDA = "Your first 90 days: what surprised you, and the budget review."
 
@@ -80,3 +83,43 @@ def test_the_mentor_sets_the_agenda_and_the_mentee_sees_it(harness, engine):
     h.wait_idle()
     assert len([m for m in h.fake.dms_to(MENTEE) if "the agenda" in m.get("text", "")]) == 2
     assert not [m for m in h.fake.all_messages() if str(m.get("channel", "")).startswith("C")]
+
+
+def test_after_a_move_the_agenda_shows_in_the_message_of_the_new_time(harness, engine):
+    h = harness
+    _, mentor, _, _, _ = book_first_session(h, engine)
+    (booked,) = group_messages(h, mentor, MENTEE, "is booked")
+    move = button(booked["blocks"], "program_move")
+    modal = open_modal_via(h, mentor, lambda: h.sender.action(mentor, "program_move", move["value"]))
+    (radio,) = [b for b in modal["blocks"] if b.get("block_id") == "program_move_to"]
+    value = radio["element"]["options"][0]["value"]
+    chosen = {
+        "program_move_to": {"program_move_to": {"type": "radio_buttons", "selected_option": {"value": value}}}
+    }
+    assert h.sender.submit(mentor, view=modal, values=chosen).status == 200
+    h.wait_idle()
+    (moved,) = group_messages(h, mentor, MENTEE, "was moved")
+    start = datetime.fromtimestamp(int(value), tz=UTC)
+
+    h.clock.set(start - timedelta(days=2) + timedelta(minutes=1))
+    assert h.bot.services.programs.ask_for_agendas() == 1
+    h.wait_idle()
+    (ask,) = [m for m in h.fake.dms_to(mentor) if "Set its agenda" in m.get("text", "")]
+    set_it = button(ask["blocks"], "program_agenda")
+    form = open_modal_via(h, mentor, lambda: h.sender.action(mentor, "program_agenda", set_it["value"]))
+    assert h.sender.submit(mentor, view=form, values=agenda_values(AGENDA)).status == 200
+    h.wait_idle()
+    (moved,) = group_messages(h, mentor, MENTEE, "was moved")
+    assert moved.get("edited") and AGENDA in text_of(moved["blocks"])
+    assert f"moved by <@{mentor}>" in moved["text"]
+    (booked,) = group_messages(h, mentor, MENTEE, "is booked")
+    assert AGENDA not in text_of(booked["blocks"])  # the old time's message stays as it was
+
+    # Forget-me: the mentor's agenda (their words) goes; who moved it is no longer their id.
+    h.click(mentor, "forget_confirm", "forget")
+    h.wait_idle()
+    with engine.connect() as c:
+        kept = c.execute(
+            select(ProgramSession.agenda, ProgramSession.moved_by).where(ProgramSession.moves == 1)
+        ).one()
+    assert kept.agenda is None and kept.moved_by not in (None, mentor)

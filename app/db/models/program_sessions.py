@@ -57,6 +57,7 @@ class ProgramSession(Base):
     reminded_at: Mapped[datetime | None]
     asked_at: Mapped[datetime | None]  # set once both were asked how it went
     moves: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    moved_by: Mapped[str | None] = mapped_column(String(32))  # who moved it last
     skipped_by: Mapped[str | None] = mapped_column(String(32))
     skipped_at: Mapped[datetime | None]
     agenda: Mapped[str | None] = mapped_column(Text)

@@ -135,7 +135,7 @@ def set_agenda(session: Session, session_id: int, user_id: str, text: str, *, no
         at=now,
         agenda=text,
         moves=row.moves,
-        moved_by="",
+        moved_by=row.moved_by or "",
         **cadence.pair_fields(session, row, pair, program),
     )
     outbox.enqueue(session, shown, now=now)

@@ -102,7 +102,7 @@ def move(
     moved = session.execute(
         update(ProgramSession)
         .where(ProgramSession.id == row.id, ProgramSession.moves == moves_seen)
-        .values(start=start, moves=moves_seen + 1, reminded_at=None)
+        .values(start=start, moves=moves_seen + 1, moved_by=user_id, reminded_at=None)
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
