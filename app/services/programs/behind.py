@@ -8,7 +8,8 @@ the latest time the bot itself offered for it, so a mentee who picked the last o
 time lies past the window's end (moved late), or when one of the two said it didn't happen and nobody
 said it did (judged again on later ticks, since answers may come after the window). A skipped session
 is not missed: the two chose it. Numbers passed over while the bot was down have no row and are not
-judged (see cadence.py). Each session is judged missed once (claimed by ``missed_at``)."""
+judged (see cadence.py). Each session is judged missed once (claimed by ``missed_at``); one whose
+window ended more than ``JUDGED_FOR`` ago is left as it is, so old waves cost nothing each tick."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ from app.services.programs import cadence
 from app.services.programs.cadence import CONFIRMED, SKIPPED
 
 COACH_AFTER = 2  # missed sessions before the coach is told
+JUDGED_FOR = timedelta(weeks=8)  # after the window's end, a late "it didn't happen" still counts
+# A window ends at most 8 weeks (the longest cadence) plus the offered stretch after its proposal.
+LOOKBACK = timedelta(weeks=8) + timedelta(days=30) + JUDGED_FOR
 
 
 def window_end(session: Session, row: ProgramSession, pair: ProgramPair, program: Program) -> datetime:
@@ -41,21 +45,23 @@ def window_end(session: Session, row: ProgramSession, pair: ProgramPair, program
     return end
 
 
-def _not_held(session: Session, row: ProgramSession) -> bool:
-    said = set(
-        session.scalars(
-            select(ProgramSessionAnswer.happened).where(
-                ProgramSessionAnswer.session_id == row.id, ProgramSessionAnswer.happened.is_not(None)
-            )
+def _answers(session: Session, ids: list[int]) -> dict[int, set[bool]]:
+    """What each of these sessions' people said: did it happen (one query for all)."""
+    said: dict[int, set[bool]] = {}
+    rows = session.execute(
+        select(ProgramSessionAnswer.session_id, ProgramSessionAnswer.happened).where(
+            ProgramSessionAnswer.session_id.in_(ids), ProgramSessionAnswer.happened.is_not(None)
         )
     )
-    return False in said and True not in said
+    for session_id, happened in rows:
+        said.setdefault(session_id, set()).add(bool(happened))
+    return said
 
 
-def missed(session: Session, row: ProgramSession, end: datetime) -> bool:
+def missed(row: ProgramSession, end: datetime, said: set[bool]) -> bool:
     if row.status != CONFIRMED or row.start is None:
         return True
-    return row.start >= end or _not_held(session, row)
+    return row.start >= end or (False in said and True not in said)
 
 
 def judge_due(session: Session, now: datetime) -> int:
@@ -69,14 +75,19 @@ def judge_due(session: Session, now: datetime) -> int:
         .where(
             ProgramSession.missed_at.is_(None),
             ProgramSession.status != SKIPPED,
+            ProgramSession.proposed_at >= now - LOOKBACK,
             ProgramPair.id.not_in(ended),
         )
         .order_by(ProgramSession.pair_id, ProgramSession.number)
     ).all()
+    ends = {row.id: window_end(session, row, pair, program) for row, pair, program in rows}
+    due = [
+        (row, pair, program) for row, pair, program in rows if ends[row.id] <= now < ends[row.id] + JUDGED_FOR
+    ]
+    said = _answers(session, [row.id for row, _, _ in due])
     marked = 0
-    for row, pair, program in rows:
-        end = window_end(session, row, pair, program)
-        if now < end or not missed(session, row, end):
+    for row, pair, program in due:
+        if not missed(row, ends[row.id], said.get(row.id, set())):
             continue
         claimed = session.execute(
             update(ProgramSession)
