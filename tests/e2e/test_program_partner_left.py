@@ -70,3 +70,9 @@ def test_a_partner_who_left_is_found_at_delivery_and_the_admin_re_matches(harnes
         assert sorted(left) == sorted([a_mentor, b_mentor])
         assert c.execute(select(ProgramPair.id)).scalars().all().__len__() == 3
     assert not [m for m in h.fake.all_messages() if str(m.get("channel", "")).startswith("C")]
+
+    # After the last session's window the pairing is over anyway: someone leaving then ends nothing.
+    h.clock.advance(timedelta(weeks=30))
+    assert programs.people_left([free]) == 0
+    h.wait_idle()
+    assert not [m for m in h.fake.dms_to(a_mentee) if f"<@{free}> {KIND}" in m.get("text", "")]

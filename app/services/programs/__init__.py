@@ -245,7 +245,7 @@ class ProgramsService:
         if not gone:
             return 0
         with self._sessions() as session:
-            pair_ids = leaving.pairs_of(session, gone)
+            pair_ids = leaving.pairs_of(session, gone, now=self._clock())
         ended = 0
         for pair_id in pair_ids:
             try:

@@ -15,27 +15,31 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import ProgramEnding, ProgramPair, ProgramWave
+from app.db.models import Program, ProgramEnding, ProgramPair, ProgramWave
 from app.services import outbox
 from app.services.notices import PairEnded, PairEndedAdmin, PartnerLeft
+from app.services.programs.cadence import due_at
 from app.services.programs.endings import live_pair, rematch_options
 
 
-def pairs_of(session: Session, user_ids: Iterable[str]) -> list[int]:
-    """The live, published pairs any of ``user_ids`` is in."""
+def pairs_of(session: Session, user_ids: Iterable[str], *, now: datetime) -> list[int]:
+    """The live, published pairs any of ``user_ids`` is in, whose wave is still running (after the
+    last session's window a pairing is over anyway: nobody is told it ended)."""
     ids = sorted(set(user_ids))
     ended = select(ProgramEnding.pair_id)
-    return list(
-        session.scalars(
-            select(ProgramPair.id)
+    pairs = list(
+        session.execute(
+            select(ProgramPair, Program)
             .join(ProgramWave, ProgramWave.id == ProgramPair.wave_id)
+            .join(Program, Program.id == ProgramWave.program_id)
             .where(
                 ProgramWave.published_at.is_not(None),
                 ProgramPair.id.not_in(ended),
                 or_(ProgramPair.mentor_id.in_(ids), ProgramPair.mentee_id.in_(ids)),
             )
-        )
+        ).all()
     )
+    return [pair.id for pair, program in pairs if now < due_at(session, pair, program.sessions + 1)]
 
 
 def end_for_leaving(session: Session, pair_id: int, gone: set[str], *, now: datetime) -> bool:
