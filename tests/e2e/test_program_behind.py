@@ -5,6 +5,7 @@ skipped session is not missed; judging twice changes nothing."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, time, timedelta
 
 from e2e_support import button, buttons
@@ -13,6 +14,8 @@ from test_program_cadence import proposals
 from test_program_endings import COACH, published_program, said
 from test_program_session_changes import group_messages
 
+from app.bootstrap import create_services
+from app.db.engine import create_db_engine
 from app.db.models import Program, ProgramSession
 
 NUDGE = "didn't happen in its window"
@@ -106,3 +109,35 @@ def test_one_nudge_then_the_coach_after_the_second_missed_session(harness, engin
             .all()
         )
     assert missed == [1, 1, 2, 3, 3]
+
+
+def test_two_replicas_judge_a_missed_session_once(harness, engine, database_url):
+    h = harness
+    pairs = published_program(h, engine)
+    with engine.connect() as c:
+        anchor = datetime.combine(c.execute(select(Program.start_date)).scalar_one(), time(), tzinfo=UTC)
+    h.clock.set(anchor + timedelta(hours=1))
+    assert h.bot.services.programs.propose_due_sessions() == 2
+    h.wait_idle()
+    h.clock.set(anchor + timedelta(weeks=4, minutes=1))
+    other = create_db_engine(database_url)
+    try:
+        replicas = [h.bot.services.programs, create_services(other, h.bot.settings, h.clock).programs]
+        barrier = threading.Barrier(2)
+        results: list[int] = []
+
+        def replica(programs) -> None:
+            barrier.wait()
+            results.append(programs.judge_behind())
+
+        threads = [threading.Thread(target=replica, args=(p,)) for p in replicas]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sum(results) == 2  # each pair's session 1, once between them
+    finally:
+        other.dispose()
+    h.wait_idle()
+    for mentee, (_, mentor) in pairs.items():
+        assert len(group_messages(h, mentor, mentee, NUDGE)) == 1
