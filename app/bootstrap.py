@@ -181,6 +181,13 @@ def roulette_settings(settings: Settings) -> RouletteSettings:
     )
 
 
+def _people_gone(services: Services, users: list[str], reason: str) -> None:
+    """Slack said these people can't be reached: leave them out of matches and rounds, and end their
+    program pairings kindly (their partners told, the admin offered re-matches)."""
+    services.operations.mark_unreachable(users, reason=reason)
+    services.programs.people_left(users)
+
+
 def create_bot(
     settings: Settings,
     *,
@@ -199,7 +206,7 @@ def create_bot(
         services.outbox,
         create_web_client(settings, for_delivery=True),
         refresh_home=home.publish,
-        on_unreachable=lambda users, reason: services.operations.mark_unreachable(users, reason=reason),
+        on_unreachable=lambda users, reason: _people_gone(services, users, reason),
         on_request_undeliverable=services.mentoring.mentor_unreachable,
         on_partner_unreachable=services.roulette.partner_unreachable,
         history_check=settings.slack_history_check,

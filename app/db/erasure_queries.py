@@ -32,6 +32,7 @@ from app.db.models import (
     ProgramEnding,
     ProgramInvitation,
     ProgramPair,
+    ProgramSession,
     ProgramSessionAnswer,
     SessionFeedback,
 )
@@ -128,6 +129,15 @@ def erase_program_rows(session: Session, user_id: str, stand_in: str) -> None:
         delete(ProgramAdjustment).where(
             or_(ProgramAdjustment.user_id == user_id, ProgramAdjustment.mentee_id == user_id)
         )
+    )
+    # The agendas they set as a mentor are their words: they go (before the pairs are re-pointed).
+    mentored = select(ProgramPair.id).where(ProgramPair.mentor_id == user_id)
+    session.execute(update(ProgramSession).where(ProgramSession.pair_id.in_(mentored)).values(agenda=None))
+    session.execute(
+        update(ProgramSession).where(ProgramSession.moved_by == user_id).values(moved_by=stand_in)
+    )
+    session.execute(
+        update(ProgramSession).where(ProgramSession.skipped_by == user_id).values(skipped_by=stand_in)
     )
     session.execute(update(ProgramPair).where(ProgramPair.mentor_id == user_id).values(mentor_id=stand_in))
     session.execute(update(ProgramPair).where(ProgramPair.mentee_id == user_id).values(mentee_id=stand_in))

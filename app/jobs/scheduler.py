@@ -42,6 +42,8 @@ def periodic_jobs(services: Services, delivery: NoticeDelivery) -> list[Job]:
         ("ask_after_program_sessions", services.programs.ask_after_sessions, SWEEP_EVERY_SECONDS),
         ("send_coach_digests", services.programs.send_coach_digests, SWEEP_EVERY_SECONDS),
         ("send_wave_surveys", services.programs.send_wave_surveys, SWEEP_EVERY_SECONDS),
+        ("ask_program_agendas", services.programs.ask_for_agendas, SWEEP_EVERY_SECONDS),
+        ("judge_programs_behind", services.programs.judge_behind, SWEEP_EVERY_SECONDS),
         ("expire_seat_offers", services.waitlist.expire_offers, SWEEP_EVERY_SECONDS),
         ("ask_session_feedback", services.session_feedback.ask_due, SWEEP_EVERY_SECONDS),
         ("forget_old_event_ids", services.operations.forget_old_events, 3600),

@@ -26,6 +26,7 @@ from app.slack.listeners import (
     hosting,
     insight,
     moving,
+    program_changes,
     program_check_ins,
     program_endings,
     program_surveys,
@@ -122,6 +123,7 @@ def create_bolt_app(
     program_endings.register(app)
     program_check_ins.register(app)
     program_surveys.register(app)
+    program_changes.register(app)
     session_feedback.register(app)
     seat_offers.register(app)
     events.register(app)

@@ -50,6 +50,10 @@ class Action(StrEnum):
     PROGRAM_NOTE = "program_note"  # value: ProgramSlotRef
     PROGRAM_SURVEY = "program_survey"  # value: WaveRef; opens View.PROGRAM_SURVEY
     PROGRAM_COACH_NUDGE = "program_coach_nudge"  # value: CoachNudgeRef
+    # A booked program session (#14): move it (opens View.PROGRAM_MOVE), skip it, set its agenda.
+    PROGRAM_MOVE = "program_move"  # value: ProgramSlotRef
+    PROGRAM_SKIP = "program_skip"  # value: ProgramSlotRef
+    PROGRAM_AGENDA = "program_agenda"  # value: ProgramSlotRef; opens View.PROGRAM_AGENDA
     COFFEE_JOIN = "coffee_join"
     COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"
@@ -89,6 +93,8 @@ class View(StrEnum):
     PROGRAM_END = "program_end"  # private_metadata: PairRef
     PROGRAM_NOTE = "program_note"  # private_metadata: ProgramSlotRef
     PROGRAM_SURVEY = "program_survey_form"  # private_metadata: WaveRef
+    PROGRAM_MOVE = "program_move"  # private_metadata: ProgramMoveRef (the session, its moves so far)
+    PROGRAM_AGENDA = "program_agenda"  # private_metadata: ProgramSlotRef
 
 
 class ProgramField(StrEnum):
@@ -121,6 +127,8 @@ class ProgramField(StrEnum):
     SURVEY_PERSONAL = "program_survey_personal"
     SURVEY_BRAND = "program_survey_brand"
     SURVEY_ALUMNI = "program_survey_alumni"
+    MOVE_TO = "program_move_to"
+    AGENDA = "program_agenda_text"
 
 
 class Block(StrEnum):

@@ -440,3 +440,24 @@ class AskForm:
         if not isinstance(value["m"], str) or not _USER_ID.match(value["m"]):
             raise BadPayload("This form lost track of the mentor you picked; open it again.")
         return cls(value["m"])
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramMoveRef:
+    """A program session's move form: ``pm<id>.<moves>``, the number of moves when it was opened (a
+    move meanwhile makes the form stale)."""
+
+    session_id: int
+    moves: int
+
+    def encode(self) -> str:
+        return f"pm{self.session_id}.{self.moves}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        if not isinstance(raw, str) or not raw.startswith("pm"):
+            raise BadPayload
+        head, dot, tail = raw[2:].partition(".")
+        if not dot or not tail.isascii() or not tail.isdigit() or len(tail) > 4:
+            raise BadPayload
+        return cls(_id(head), int(tail))

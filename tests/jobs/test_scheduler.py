@@ -43,6 +43,8 @@ def test_every_job_is_a_service_call_and_a_failing_one_only_logs(engine, caplog)
         "ask_after_program_sessions",
         "send_coach_digests",
         "send_wave_surveys",
+        "ask_program_agendas",
+        "judge_programs_behind",
         "ask_session_feedback",
         "expire_seat_offers",
         "request_due_feedback",

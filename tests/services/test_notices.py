@@ -20,6 +20,8 @@ NOW_KINDS = {
     "session_seat_offered",
     "session_moved",
     "session_cancelled",
+    "program_session_moved",
+    "program_session_skipped",
     "home_refresh",
 }
 # (sent to, everyone it concerns) of each example.
@@ -59,6 +61,14 @@ PEOPLE = {
     "program_coach_prompt": ((TO,), (TO, OTHER, "U3")),
     "program_coach_check_in": ((TO,), (TO, OTHER, "U3")),
     "program_wave_survey": ((TO,), (TO,)),
+    "program_session_moved": ((OTHER, TO), (OTHER, TO)),
+    "program_session_agenda": ((), (OTHER, TO)),
+    "program_session_skipped": ((OTHER, TO), (OTHER, TO)),
+    "program_agenda_asked": ((TO,), (TO, OTHER)),
+    "program_agenda_shared": ((TO,), (TO, OTHER)),
+    "program_pair_behind": ((OTHER, TO), (OTHER, TO)),
+    "program_coach_behind": ((TO,), (TO, OTHER, "U3")),
+    "program_partner_left": ((TO,), (TO, OTHER)),
     "home_refresh": ((TO,), (TO,)),
 }
 
@@ -90,7 +100,7 @@ def test_how_each_is_delivered():
     assert closed.delivery is n.Delivery.UPDATE and closed.updates == "meeting:1:request"
     assert example("home_refresh", "k").delivery is n.Delivery.HOME
     posted = {kind for kind in PEOPLE if example(kind, "k").delivery is n.Delivery.POST}
-    assert posted == set(PEOPLE) - {"request_closed", "home_refresh"}
+    assert posted == set(PEOPLE) - {"request_closed", "home_refresh", "program_session_agenda"}
     assert all(example(kind, "k").updates is None for kind in posted)
 
 

@@ -44,6 +44,14 @@ WORDS = {
     "program_coach_prompt": "Check-in 1 of 3 for *Reverse*: time to reach out to <@U2>",
     "program_coach_check_in": "<@U2>, your coach in *Reverse*, is checking in: how is it going with <@U3>?",
     "program_wave_survey": "Wave 1 of *Reverse* has come to its end",
+    "program_session_moved": "Session 1 of 7 of Reverse was moved by <@U1>. The new time:",
+    "program_session_agenda": "Session 1 of 7 of Reverse is booked",
+    "program_session_skipped": "<@U1> skipped session 1 of 7 of Reverse. No problem: session 2 is proposed",
+    "program_agenda_asked": "Set its agenda",
+    "program_agenda_shared": "<@U2> set the agenda for session 1 of Reverse",
+    "program_pair_behind": "Session 1 of Reverse didn't happen in its window",
+    "program_coach_behind": "<@U2> and <@U3> have missed 2 sessions",
+    "program_partner_left": "<@U2> has left the workspace, so your pairing in *Reverse* ends here",
 }
 
 

@@ -239,6 +239,54 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             key=key, to=to, pair_id=3, program="Reverse", mentor_id=other, mentee_id="U3", held=2, due=3, k=1
         ),
         "program_wave_survey": n.WaveSurvey(key=key, to=to, wave_id=1, program="Reverse", number=1),
+        # #14 sessions: moved, skipped, the agenda, behind schedule, a partner who left.
+        "program_session_moved": n.ProgramSessionMoved(
+            key=key,
+            start=START,
+            at=START,
+            moves=1,
+            moved_by=to,
+            **session_fields,  # type: ignore[arg-type]
+        ),
+        "program_session_agenda": n.SessionAgendaSet(
+            key=key,
+            update_of="program-session:4:booked",
+            start=START,
+            at=START,
+            agenda="Budgets",
+            **session_fields,  # type: ignore[arg-type]
+        ),
+        "program_session_skipped": n.SessionSkipped(
+            key=key,
+            skipped_by=to,
+            next_at=START + timedelta(weeks=4),
+            start=START,
+            moves=0,
+            at=START,
+            **session_fields,  # type: ignore[arg-type]
+        ),
+        "program_agenda_asked": n.AgendaAsked(
+            key=key, to=to, session_id=4, program="Reverse", number=1, start=START, tz="UTC", mentee_id=other
+        ),
+        "program_agenda_shared": n.AgendaShared(
+            key=key,
+            to=to,
+            session_id=4,
+            program="Reverse",
+            number=1,
+            start=START,
+            tz="UTC",
+            mentor_id=other,
+            agenda="Budgets",
+            version=1,
+        ),
+        "program_pair_behind": n.PairBehind(
+            key=key, program="Reverse", mentor_id=other, mentee_id=to, number=1, next_at=None
+        ),
+        "program_coach_behind": n.CoachBehind(
+            key=key, to=to, program="Reverse", mentor_id=other, mentee_id="U3", missed=2
+        ),
+        "program_partner_left": n.PartnerLeft(key=key, to=to, program="Reverse", gone_id=other),
         "home_refresh": n.HomeRefresh(key=key, to=to),
     }
     return examples[kind]

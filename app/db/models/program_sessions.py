@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base
@@ -21,11 +31,16 @@ class ProgramEnding(Base):
     ended_by: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+    # ``ended_by`` left the workspace (Slack said so at a delivery): nobody clicked anything.
+    left_workspace: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ProgramSession(Base):
     """Session ``number`` of a pair: proposed (three ``slots``), picked by the mentee (``start``),
-    confirmed by the mentor; ``reminded_at`` once the day-before reminder is claimed."""
+    confirmed by the mentor; ``reminded_at`` once the day-before reminder is claimed. Either person may
+    move it (``moves`` counts them: the calendar file's SEQUENCE) or skip it (``skipped_by``). The
+    mentor sets an ``agenda`` (asked two days before, ``agenda_asked_at``; ``agenda_version`` counts
+    its saves). ``missed_at``: judged not held in its window (see programs/behind.py)."""
 
     __tablename__ = "program_sessions"
     __table_args__ = (UniqueConstraint("pair_id", "number"),)
@@ -33,7 +48,7 @@ class ProgramSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     pair_id: Mapped[int] = mapped_column(ForeignKey("program_pairs.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(SmallInteger)
-    status: Mapped[str] = mapped_column(String(10))  # "proposed" | "picked" | "confirmed"
+    status: Mapped[str] = mapped_column(String(10))  # "proposed" | "picked" | "confirmed" | "skipped"
     slots: Mapped[list[Any]] = mapped_column(JSON)  # ISO instants (UTC) offered
     start: Mapped[datetime | None]
     proposed_at: Mapped[datetime]
@@ -41,6 +56,14 @@ class ProgramSession(Base):
     confirmed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
     asked_at: Mapped[datetime | None]  # set once both were asked how it went
+    moves: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    moved_by: Mapped[str | None] = mapped_column(String(32))  # who moved it last
+    skipped_by: Mapped[str | None] = mapped_column(String(32))
+    skipped_at: Mapped[datetime | None]
+    agenda: Mapped[str | None] = mapped_column(Text)
+    agenda_version: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    agenda_asked_at: Mapped[datetime | None]
+    missed_at: Mapped[datetime | None]
 
 
 class ProgramSessionAnswer(Base):

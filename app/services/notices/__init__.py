@@ -47,6 +47,16 @@ from app.services.notices.mentoring import (
     RequestDeclined,
     RequestExpired,
 )
+from app.services.notices.program_changes import (
+    AgendaAsked,
+    AgendaShared,
+    CoachBehind,
+    PairBehind,
+    PartnerLeft,
+    ProgramSessionMoved,
+    SessionAgendaSet,
+    SessionSkipped,
+)
 from app.services.notices.program_coaching import (
     CoachCheckIn,
     CoachDigest,
@@ -120,6 +130,14 @@ Notice = (
     | CoachPrompt
     | CoachCheckIn
     | WaveSurvey
+    | AgendaAsked
+    | AgendaShared
+    | CoachBehind
+    | PairBehind
+    | PartnerLeft
+    | ProgramSessionMoved
+    | SessionAgendaSet
+    | SessionSkipped
     | HomeRefresh
 )
 
@@ -161,6 +179,14 @@ KINDS: dict[str, type[Notice]] = {
         CoachPrompt,
         CoachCheckIn,
         WaveSurvey,
+        AgendaAsked,
+        AgendaShared,
+        CoachBehind,
+        PairBehind,
+        PartnerLeft,
+        ProgramSessionMoved,
+        SessionAgendaSet,
+        SessionSkipped,
         HomeRefresh,
     )
 }
@@ -179,6 +205,9 @@ def decode(kind: str, payload: Mapping[str, Any], *, key: str) -> Notice:
 __all__ = [
     "KINDS",
     "AboutASession",
+    "AgendaAsked",
+    "AgendaShared",
+    "CoachBehind",
     "CoachBrief",
     "CoachCheckIn",
     "CoachDigest",
@@ -202,18 +231,22 @@ __all__ = [
     "MentorRequest",
     "Notice",
     "NoticeBase",
+    "PairBehind",
     "PairEnded",
     "PairEndedAdmin",
+    "PartnerLeft",
     "PartnerStranded",
     "Priority",
     "ProgramCheckIn",
     "ProgramIntro",
     "ProgramInvite",
+    "ProgramSessionMoved",
     "RequestClosed",
     "RequestDeclined",
     "RequestExpired",
     "SeatConfirmed",
     "SeatOffered",
+    "SessionAgendaSet",
     "SessionBooked",
     "SessionCancelled",
     "SessionCheckIn",
@@ -224,6 +257,7 @@ __all__ = [
     "SessionProposed",
     "SessionRatingForHost",
     "SessionReminder",
+    "SessionSkipped",
     "Undecodable",
     "UnknownKind",
     "WaveSurvey",

@@ -128,13 +128,16 @@ class SessionBooked(_PairSession):
     start: datetime
     at: datetime
     reminder: bool = False
+    agenda: str = ""  # the mentor's, once set (shown in the message and the reminder)
+    moves: int = 0  # how often it was moved: the calendar file's SEQUENCE
+    moved_by: str = ""  # who moved it last
 
     def attachment(self) -> CalendarEvent | None:
         if self.reminder:
             return None
         return CalendarEvent(
             uid=program_session_uid(self.session_id),
-            sequence=CONFIRMED_SEQUENCE,
+            sequence=CONFIRMED_SEQUENCE + self.moves,
             start=self.start,
             length=timedelta(minutes=self.minutes),
             goal=f"{self.program}: mentoring session {self.number} of {self.of}",
@@ -147,6 +150,9 @@ class SessionBooked(_PairSession):
             "start": self.start.isoformat(),
             "at": self.at.isoformat(),
             "reminder": self.reminder,
+            "agenda": self.agenda,
+            "moves": self.moves,
+            "moved_by": self.moved_by,
         }
 
     @classmethod
@@ -156,6 +162,9 @@ class SessionBooked(_PairSession):
             start=parse_time(p["start"]),
             at=parse_time(p["at"]),
             reminder=bool(p.get("reminder")),
+            agenda=str(p.get("agenda") or ""),
+            moves=int(p.get("moves") or 0),
+            moved_by=str(p.get("moved_by") or ""),
             **cls._read(p),
         )
 

@@ -148,6 +148,7 @@ class PairEndedAdmin(ToOne):
     ended_by: str
     reason: str
     options: tuple[tuple[str, str, int], ...]
+    left: bool = False  # ``ended_by`` left the workspace: nobody ended it by hand
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -163,6 +164,7 @@ class PairEndedAdmin(ToOne):
             "ended_by": self.ended_by,
             "reason": self.reason,
             "options": [list(o) for o in self.options],
+            "left": self.left,
         }
 
     @classmethod
@@ -177,4 +179,5 @@ class PairEndedAdmin(ToOne):
             ended_by=p["ended_by"],
             reason=p["reason"],
             options=tuple((str(a), str(b), int(c)) for a, b, c in p["options"]),
+            left=bool(p.get("left")),
         )

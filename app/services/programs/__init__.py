@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Sequence, Set
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -16,41 +16,50 @@ from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
 from app.services.programs import (
+    agenda,
     applying,
+    behind,
     board,
     cadence,
     check_ins,
     coaching,
     endings,
     export,
+    leaving,
     matching,
+    moving,
     outcomes,
     setup,
     survey,
 )
+from app.services.programs.agenda import AgendaForm
 from app.services.programs.applying import ImportReport
 from app.services.programs.board import Board
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
 from app.services.programs.endings import Ended, Repaired
 from app.services.programs.matching import EXCLUDE, LOCK, SPLIT, Preview, Published
+from app.services.programs.moving import MoveForm, Skipped
 from app.services.programs.survey import Answered
 
 __all__ = [
     "EXCLUDE",
     "LOCK",
     "SPLIT",
+    "AgendaForm",
     "Answered",
     "Application",
     "ApplicationForm",
     "Board",
     "Ended",
     "ImportReport",
+    "MoveForm",
     "Preview",
     "ProgramSettings",
     "ProgramView",
     "ProgramsService",
     "Published",
     "Repaired",
+    "Skipped",
 ]
 
 
@@ -289,3 +298,52 @@ class ProgramsService:
                 except DomainError:
                     continue
         return found
+
+    # --- a booked session: move, skip, the agenda; pairs behind; people who left ---------------------
+
+    def move_form(self, person: Person, session_id: int) -> MoveForm:
+        with self._sessions() as session:
+            return moving.move_form(session, session_id, person.user_id, now=self._clock())
+
+    def move_session(self, person: Person, session_id: int, start: datetime, moves_seen: int) -> datetime:
+        with self._sessions.begin() as session:
+            return moving.move(session, session_id, person.user_id, start, moves_seen, now=self._clock())
+
+    def skip_session(self, person: Person, session_id: int) -> Skipped:
+        with self._sessions.begin() as session:
+            return moving.skip(session, session_id, person.user_id, now=self._clock())
+
+    def ask_for_agendas(self) -> int:
+        """The scheduler's job: two days before each booked session, ask its mentor (once)."""
+        with self._sessions.begin() as session:
+            return agenda.ask_due(session, self._clock())
+
+    def agenda_form(self, person: Person, session_id: int) -> AgendaForm:
+        with self._sessions() as session:
+            return agenda.agenda_form(session, session_id, person.user_id, now=self._clock())
+
+    def set_agenda(self, person: Person, session_id: int, text: str) -> bool:
+        with self._sessions.begin() as session:
+            return agenda.set_agenda(session, session_id, person.user_id, text, now=self._clock())
+
+    def judge_behind(self) -> int:
+        """The scheduler's job: sessions not held in their window; one nudge, then the coach."""
+        with self._sessions.begin() as session:
+            return behind.judge_due(session, self._clock())
+
+    def people_left(self, user_ids: Iterable[str]) -> int:
+        """Delivery found these people gone from the workspace: end their live pairings kindly and
+        offer the admin re-matches for the partners (see leaving.py). How many pairings ended."""
+        gone = set(user_ids)
+        if not gone:
+            return 0
+        with self._sessions() as session:
+            pair_ids = leaving.pairs_of(session, gone, now=self._clock())
+        ended = 0
+        for pair_id in pair_ids:
+            try:
+                with self._sessions.begin() as session:
+                    ended += leaving.end_for_leaving(session, pair_id, gone, now=self._clock())
+            except IntegrityError:  # another sender thread (or replica) ended it a moment ago
+                continue
+        return ended

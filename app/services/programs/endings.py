@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Program, ProgramApplication, ProgramEnding, ProgramPair, ProgramWave
+from app.db.models import Member, Program, ProgramApplication, ProgramEnding, ProgramPair, ProgramWave
 from app.domain.cohorts import Adjustments, Applicant, Role, match_cohort
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.services import outbox
@@ -45,6 +45,20 @@ def _pair(session: Session, pair_id: int) -> tuple[ProgramPair, ProgramWave, Pro
     program = session.get(Program, wave.program_id)
     assert program is not None
     return pair, wave, program
+
+
+def live_pair(session: Session, pair_id: int) -> tuple[ProgramPair, ProgramWave, Program] | None:
+    """The pair with its wave and program, or None once it has ended (or never existed)."""
+    if session.get(ProgramPair, pair_id) is None or _ended(session, pair_id):
+        return None
+    return _pair(session, pair_id)
+
+
+def gone_people(session: Session) -> set[str]:
+    """Who left the workspace: marked unreachable by a delivery, or a pairing ended by their leaving."""
+    left = session.scalars(select(ProgramEnding.ended_by).where(ProgramEnding.left_workspace.is_(True)))
+    away = session.scalars(select(Member.user_id).where(Member.unreachable_since.is_not(None)))
+    return set(left) | set(away)
 
 
 def _ended(session: Session, pair_id: int) -> bool:
@@ -110,8 +124,9 @@ def _active(session: Session, wave: ProgramWave) -> list[ProgramPair]:
 
 
 def _free(session: Session, program: Program, wave: ProgramWave) -> set[str]:
-    """Applicants of the wave who could take one more partner now."""
+    """Applicants of the wave who could take one more partner now (never someone who left)."""
     active = _active(session, wave)
+    gone = gone_people(session)
     busy_mentees = {p.mentee_id for p in active}
     load: dict[str, int] = {}
     for p in active:
@@ -123,6 +138,8 @@ def _free(session: Session, program: Program, wave: ProgramWave) -> set[str]:
     ).all()
     free = set()
     for uid, role in rows:
+        if uid in gone:
+            continue
         if role == Role.MENTEE.value and uid not in busy_mentees:
             free.add(uid)
         if role == Role.MENTOR.value and load.get(uid, 0) < max(program.capacity, 1):

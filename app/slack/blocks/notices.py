@@ -19,6 +19,7 @@ from app.services import notices as n
 from app.slack.blocks import (
     coffee,
     feedback,
+    program_changes,
     program_coaching,
     program_endings,
     program_sessions,
@@ -114,6 +115,19 @@ def render(notice: n.Notice) -> Message:
             return program_coaching.check_in(notice)
         case n.WaveSurvey():
             return program_coaching.survey_invite(notice)
+        # #14 sessions: moved and agenda-set notices are SessionBooked's kin and render as it does.
+        case n.SessionSkipped():
+            return program_changes.skipped(notice)
+        case n.AgendaAsked():
+            return program_changes.agenda_asked(notice)
+        case n.AgendaShared():
+            return program_changes.agenda_shared(notice)
+        case n.PairBehind():
+            return program_changes.pair_behind(notice)
+        case n.CoachBehind():
+            return program_changes.coach_behind(notice)
+        case n.PartnerLeft():
+            return program_changes.partner_left(notice)
         case n.HomeRefresh():
             raise ValueError("a Home refresh is published, not posted")
 

@@ -48,16 +48,28 @@ def pair_ended(notice: n.PairEnded) -> Message:
 
 
 def pair_ended_admin(notice: n.PairEndedAdmin) -> Message:
+    if notice.left:
+        text = (
+            f"In *{escape(notice.program)}*, {mention(notice.ended_by)} left the workspace, so the pairing "
+            f"of {mention(notice.mentor_id)} (mentor) and {mention(notice.mentee_id)} (mentee) has ended. "
+            "Their partner was told kindly."
+        )
+        return Message(text=text, blocks=_admin_blocks(notice, text))
     text = (
         f"In *{escape(notice.program)}*, {mention(notice.ended_by)} ended the pairing of "
         f"{mention(notice.mentor_id)} (mentor) and {mention(notice.mentee_id)} (mentee), without blame."
     )
+    return Message(text=text, blocks=_admin_blocks(notice, text))
+
+
+def _admin_blocks(notice: n.PairEndedAdmin, text: str) -> list[dict[str, object]]:
     blocks = [_section(text)]
-    blocks.append(
-        _section(f"*Their reason (only you see it):* {escape(notice.reason)}")
-        if notice.reason
-        else _context("No reason given.")
-    )
+    if not notice.left:
+        blocks.append(
+            _section(f"*Their reason (only you see it):* {escape(notice.reason)}")
+            if notice.reason
+            else _context("No reason given.")
+        )
     if not notice.options:
         blocks.append(_context("Nobody free fits either of them under the program's rules right now."))
     for k, (who, candidate, points) in enumerate(notice.options):
@@ -72,4 +84,4 @@ def pair_ended_admin(notice: n.PairEndedAdmin) -> Message:
             ).to_dict()
         )
     blocks.append(_context("Past partners are never offered. Only you see this."))
-    return Message(text=text, blocks=blocks)
+    return blocks

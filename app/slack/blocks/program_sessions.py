@@ -8,6 +8,7 @@ from datetime import timedelta
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -28,6 +29,34 @@ def _section(text: str) -> dict[str, object]:
 
 def _context(text: str) -> dict[str, object]:
     return ContextBlock(elements=[MarkdownTextObject(text=text)]).to_dict()
+
+
+def skip_button(session_id: int) -> ButtonElement:
+    """Either of the two may skip a session; Slack asks them to be sure first."""
+    return ButtonElement(
+        text="Skip this session",
+        action_id=Action.PROGRAM_SKIP,
+        value=ProgramSlotRef(session_id).encode(),
+        confirm=ConfirmObject(
+            title="Skip this session?",
+            text="It's off for both of you; the next one is still proposed on time.",
+            confirm="Skip it",
+            deny="Keep it",
+        ),
+    )
+
+
+def _changes(session_id: int) -> dict[str, object]:
+    move = ButtonElement(
+        text="Move", action_id=Action.PROGRAM_MOVE, value=ProgramSlotRef(session_id).encode()
+    )
+    return ActionsBlock(
+        block_id=f"program_change_{session_id}", elements=[move, skip_button(session_id)]
+    ).to_dict()
+
+
+def _agenda(agenda: str) -> dict[str, object]:
+    return _section(f"*Agenda:* {escape(agenda)}")
 
 
 def proposed(notice: n.SessionProposed) -> Message:
@@ -58,6 +87,9 @@ def proposed(notice: n.SessionProposed) -> Message:
             _section(text),
             _section(lines),
             ActionsBlock(block_id=f"program_pick_{notice.session_id}", elements=picks).to_dict(),
+            ActionsBlock(
+                block_id=f"program_skip_{notice.session_id}", elements=[skip_button(notice.session_id)]
+            ).to_dict(),
             _context("Each time is inside both your working hours."),
         ],
     )
@@ -89,10 +121,14 @@ def booked(notice: n.SessionBooked) -> Message:
         f"{local_time(notice.start, notice.mentor_tz)} for {mention(notice.mentor_id)}"
     )
     program = escape(notice.program)
+    agenda = [_agenda(notice.agenda)] if notice.agenda else []
     if notice.reminder:
         text = f"Tomorrow: session {notice.number} of {notice.of} of {program}, {when}."
-        return Message(text=text, blocks=[_section(text)])
+        return Message(text=text, blocks=[_section(text), *agenda])
     text = f"Session {notice.number} of {notice.of} of {program} is booked: {when}."
+    if notice.moves:
+        by = f" by {mention(notice.moved_by)}" if notice.moved_by else ""
+        text = f"Session {notice.number} of {notice.of} of {program} was moved{by}. The new time: {when}."
     title = f"{notice.program}: mentoring session"
     about = f"Session {notice.number} of {notice.of}, {notice.minutes} minutes."
     buttons = calendar_buttons(title, notice.start, timedelta(minutes=notice.minutes), about)
@@ -100,8 +136,14 @@ def booked(notice: n.SessionBooked) -> Message:
         text=text,
         blocks=[
             _section(text),
+            *agenda,
             ActionsBlock(block_id=f"program_calendar_{notice.session_id}", elements=buttons).to_dict(),
-            _context("A calendar file follows. You'll get a reminder the day before."),
+            _changes(notice.session_id),
+            _context(
+                "A calendar file follows"
+                + (" (it replaces the earlier one)" if notice.moves else "")
+                + ". You'll get a reminder the day before; either of you can move or skip it."
+            ),
         ],
     )
 
