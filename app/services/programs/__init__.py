@@ -15,7 +15,7 @@ from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
 from app.services.programs import applying, cadence, check_ins, endings, matching, outcomes, setup
-from app.services.programs.applying import ImportReport
+from app.services.programs.applying import ImportReport, RoleRefused
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
 from app.services.programs.endings import Ended, Repaired
 from app.services.programs.matching import EXCLUDE, LOCK, SPLIT, Preview, Published
@@ -34,6 +34,7 @@ __all__ = [
     "ProgramsService",
     "Published",
     "Repaired",
+    "RoleRefused",
 ]
 
 

@@ -26,9 +26,11 @@ from app.domain.cohorts import (
     match_cohort,
 )
 from app.domain.errors import Conflict, InvalidInput
+from app.domain.interests import read_tags
 from app.services import outbox
 from app.services.notices import CoachBrief, ProgramIntro
 from app.services.programs.common import coaches_of, current_wave, program_named, rules_of
+from app.services.programs.hours import reference_week, working_weeks
 
 LOCK, SPLIT, EXCLUDE = "lock", "split", "exclude"
 
@@ -60,16 +62,18 @@ def cohort(session: Session, program: Program, wave: ProgramWave) -> tuple[list[
         select(CoffeeAvoid.user_id, CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id.in_(ids))
     ):
         avoids.setdefault(who, set()).add(whom)
+    weeks = working_weeks(session, ids, reference_week(program, wave))
     applicants = [
         Applicant(
             r.user_id,
             Role(r.role),
             team=r.team,
             level=r.level,
-            interests=frozenset(t for t in r.interests.split(",") if t),
+            interests=frozenset(read_tags(r.interests)),
             location=r.location,
             utc_offset_minutes=r.utc_offset_minutes,
             avoid=frozenset(avoids.get(r.user_id, ())),
+            week=weeks.get(r.user_id),
         )
         for r in rows
     ]

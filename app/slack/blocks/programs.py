@@ -33,6 +33,11 @@ GUIDELINES = (
 )
 
 
+def tags(names: tuple[str, ...] | list[str]) -> str:
+    """Interest tags as Slack shows small labels: `chess` `rock climbing`."""
+    return " ".join(f"`{escape(t).replace('`', '')}`" for t in names)
+
+
 def _section(text: str) -> dict[str, object]:
     return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
 
@@ -110,10 +115,10 @@ def preview(p: Preview) -> Message:
     for pair in r.pairs:
         why = []
         if pair.shared_interests:
-            why.append("shared: " + ", ".join(escape(t) for t in pair.shared_interests))
+            why.append("shared: " + tags(pair.shared_interests))
         if pair.level_gap is not None:
             why.append(f"level gap {pair.level_gap}")
-        why.append(f"{pair.hours_overlap} h overlap")
+        why.append(f"{pair.hours_overlap} h a week in both working days")
         lock = " (locked)" if pair.locked else ""
         lines.append(f"• {mention(pair.mentor)} → {mention(pair.mentee)}{lock}: {'; '.join(why)}")
     for u in r.unmatched:

@@ -13,7 +13,7 @@ from app.domain.cohorts import ProgramKind, Role
 from app.domain.errors import DomainError
 from app.services.container import Services
 from app.services.people import Person
-from app.services.programs import EXCLUDE, LOCK, SPLIT, Application, ProgramSettings
+from app.services.programs import EXCLUDE, LOCK, SPLIT, Application, ProgramSettings, RoleRefused
 from app.services.programs.common import parse_interests
 from app.slack import subcommands as sc
 from app.slack.blocks import program_forms as forms
@@ -269,10 +269,15 @@ def save_application(
     )
     try:
         name = services.programs.apply(person, ref.wave_id, form)
+    except RoleRefused as exc:
+        ack(response_action="errors", errors={F.ROLE: exc.message})
+        return
     except DomainError as exc:
         field = F.LEVEL if "level" in exc.message.lower() else F.ROLE
         ack(response_action="errors", errors={field: exc.message})
         return
     ack()
     text = f"Thanks: you've applied to *{escape(name)}* as a {role.value}. You'll hear when you're matched."
+    if interests:
+        text += f"\nYour interests: {blocks.tags(interests)}"
     client.chat_postMessage(channel=person.user_id, text=text)
