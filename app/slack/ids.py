@@ -48,6 +48,8 @@ class Action(StrEnum):
     PROGRAM_RATE = "program_rate"  # prefix: program_rate_1..5 (it happened), value: ProgramSlotRef
     PROGRAM_NOT_HELD = "program_not_held"  # value: ProgramSlotRef
     PROGRAM_NOTE = "program_note"  # value: ProgramSlotRef
+    PROGRAM_ADJUST_FORM = "program_adjust_form"  # value: ProgramAdjustRef ("preview"): the adjust modal
+    PROGRAM_HOME_APPLY = "program_home_apply"  # value: WaveRef (Apply on the App Home)
     COFFEE_JOIN = "coffee_join"
     COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"
@@ -86,6 +88,7 @@ class View(StrEnum):
     PROGRAM_ADD = "program_add"  # private_metadata: ProgramAdjustRef (action "preview": the program)
     PROGRAM_END = "program_end"  # private_metadata: PairRef
     PROGRAM_NOTE = "program_note"  # private_metadata: ProgramSlotRef
+    PROGRAM_ADJUST = "program_adjust_view"  # private_metadata: PreviewFormRef
 
 
 class ProgramField(StrEnum):
@@ -112,6 +115,10 @@ class ProgramField(StrEnum):
     CSV = "program_csv"
     END_REASON = "program_end_reason"
     NOTE = "program_note_text"
+    ADJUST_WHAT = "program_adjust_what"
+    ADJUST_MENTOR = "program_adjust_mentor"
+    ADJUST_MENTEE = "program_adjust_mentee"
+    ADJUST_PERSON = "program_adjust_person"
 
 
 class Block(StrEnum):

@@ -420,3 +420,24 @@ class AskForm:
         if not isinstance(value["m"], str) or not _USER_ID.match(value["m"]):
             raise BadPayload("This form lost track of the mentor you picked; open it again.")
         return cls(value["m"])
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewFormRef:
+    """The adjust modal of a program's preview: the program and the wave shown when it was opened."""
+
+    program: str
+    wave: int
+
+    def encode(self) -> str:
+        return json.dumps({"p": self.program, "w": self.wave}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        value = _json_object(raw, {"p", "w"})
+        program, wave = value["p"], value["w"]
+        if not isinstance(program, str) or not 0 < len(program) <= 80:
+            raise BadPayload
+        if isinstance(wave, bool) or not isinstance(wave, int) or not 0 < wave < 10_000:
+            raise BadPayload
+        return cls(program, wave)

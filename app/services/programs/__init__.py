@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -111,10 +112,25 @@ class ProgramsService:
         with self._sessions() as session:
             return matching.preview(session, name)
 
-    def adjust(self, admin: Person, name: str, action: str, user_id: str, mentee_id: str = "") -> Preview:
+    def adjust(
+        self,
+        admin: Person,
+        name: str,
+        action: str,
+        user_id: str,
+        mentee_id: str = "",
+        *,
+        wave: int | None = None,
+    ) -> Preview:
         require_admin(self._admins, admin)
-        with self._sessions.begin() as session:
-            return matching.adjust(session, name, action, user_id, mentee_id, now=self._clock())
+        try:
+            with self._sessions.begin() as session:
+                return matching.adjust(
+                    session, name, action, user_id, mentee_id, now=self._clock(), wave_number=wave
+                )
+        except IntegrityError:  # the same adjustment, from a second click a moment ago
+            with self._sessions() as session:
+                return replace(matching.preview(session, name), changed=False)
 
     def publish(self, admin: Person, name: str) -> Published:
         require_admin(self._admins, admin)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -43,6 +43,7 @@ class Preview:
     rules: CohortRules
     result: CohortResult
     published: bool
+    changed: bool = True  # False when an adjustment asked for was already in place (a second click)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +108,25 @@ def preview(session: Session, name: str) -> Preview:
 
 
 def adjust(
-    session: Session, name: str, action: str, user_id: str, mentee_id: str = "", *, now: datetime
+    session: Session,
+    name: str,
+    action: str,
+    user_id: str,
+    mentee_id: str = "",
+    *,
+    now: datetime,
+    wave_number: int | None = None,
 ) -> Preview:
-    """Record one adjustment and preview again; a lock that breaks a rule is refused (nothing kept)."""
+    """Record one adjustment and preview again; a lock that breaks a rule is refused (nothing kept).
+    ``wave_number``: the wave the admin was looking at (a form opened before the next wave began is
+    refused rather than applied to a cohort they haven't seen)."""
     program = program_named(session, name)
     wave = current_wave(session, program)
+    if wave_number is not None and wave_number != wave.number:
+        raise Conflict(
+            f"This was for wave {wave_number} of “{program.name}”; wave {wave.number} is open now. "
+            "Nothing changed: preview it again."
+        )
     if wave.published_at is not None:
         raise Conflict(f"Wave {wave.number} of “{program.name}” is published: its pairs no longer change.")
     applied = set(
@@ -145,7 +160,8 @@ def adjust(
             )
         )
         session.flush()
-    return _match(session, program, wave)  # raises (and the transaction rolls back) for a bad lock
+    shown = _match(session, program, wave)  # raises (and the transaction rolls back) for a bad lock
+    return shown if exists is None else replace(shown, changed=False)
 
 
 def publish(session: Session, name: str, *, now: datetime) -> Published:

@@ -103,14 +103,23 @@ def program_list(views: list[ProgramView]) -> Message:
     return Message(text=text, blocks=[_section(text)])
 
 
-def preview(p: Preview) -> Message:
+ALREADY = "Nothing changed: that was already done."
+
+
+def preview_head(p: Preview) -> str:
     r = p.result
-    head = (
+    return (
         f"*{escape(p.program)}*, wave {p.wave} (seed {p.seed}): {len(r.pairs)} pair(s), "
         f"{len(r.unmatched)} unmatched; across teams {r.share_across_teams:.0%}, "
         f"across locations {r.share_across_locations:.0%}."
         + (" Published." if p.published else " Nobody has been told yet.")
+        + ("" if p.changed else f" {ALREADY}")
     )
+
+
+def preview_body(p: Preview) -> str:
+    """Each pair with why, then everyone unmatched with the rule (cut to fit one Slack section)."""
+    r = p.result
     lines = []
     for pair in r.pairs:
         why = []
@@ -125,13 +134,18 @@ def preview(p: Preview) -> Message:
         lines.append(
             f"• unmatched {u.role.value} {mention(u.user_id)}: {rule_words(u.rule, u.role, p.rules)}"
         )
-    body = "\n".join(lines) or "Nobody to show."
+    return ("\n".join(lines) or "Nobody to show.")[:2900]
+
+
+def preview(p: Preview) -> Message:
+    head = preview_head(p)
     hint = (
         f"Adjust: `/mentor program lock {p.program} @mentor @mentee`, `… split …`, "
         f"`/mentor program exclude {p.program} @person`; then `/mentor program publish {p.program}`."
     )
     return Message(
-        text=head, blocks=[_section(head), _section(body[:2900]), *_adjust_buttons(p), _context(escape(hint))]
+        text=head,
+        blocks=[_section(head), _section(preview_body(p)), *_adjust_buttons(p), _context(escape(hint))],
     )
 
 
@@ -160,7 +174,12 @@ def _adjust_buttons(p: Preview) -> list[dict[str, object]]:
         blocks.append(_context(f"Exclude someone from this wave ({names})"))
         blocks.append({"type": "actions", "block_id": "program_unmatched", "elements": elements})
     again = _button(0, "Preview again", ProgramAdjustRef(p.program, "preview"))
-    blocks.append({"type": "actions", "block_id": "program_again", "elements": [again]})
+    form = ButtonElement(
+        text="Adjust in a form…",
+        action_id=Action.PROGRAM_ADJUST_FORM,
+        value=ProgramAdjustRef(p.program, "preview").encode(),
+    ).to_dict()
+    blocks.append({"type": "actions", "block_id": "program_again", "elements": [again, form]})
     return blocks
 
 
