@@ -11,14 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.errors import Conflict, InvalidInput
-from app.services.admins import require_admin
+from app.services.admins import is_admin, require_admin
 from app.services.clock import Clock, utc_now
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
 from app.services.programs import applying, cadence, check_ins, endings, matching, outcomes, setup
+from app.services.programs import home as program_home
 from app.services.programs.applying import ImportReport, RoleRefused
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
 from app.services.programs.endings import Ended, Repaired
+from app.services.programs.home import ProgramHome
 from app.services.programs.matching import EXCLUDE, LOCK, SPLIT, Preview, Published
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "Ended",
     "ImportReport",
     "Preview",
+    "ProgramHome",
     "ProgramSettings",
     "ProgramView",
     "ProgramsService",
@@ -62,6 +65,12 @@ class ProgramsService:
         require_admin(self._admins, admin)
         with self._sessions.begin() as session:
             return setup.create(session, admin.user_id, settings, now=self._clock())
+
+    def home(self, person: Person) -> ProgramHome:
+        """What the person's App Home shows of programs (invitations, their pair, admins' figures)."""
+        admin = is_admin(self._admins, person)
+        with self._sessions() as session:
+            return program_home.home(session, person.user_id, admin=admin, now=self._clock())
 
     def programs(self, admin: Person) -> list[ProgramView]:
         require_admin(self._admins, admin)

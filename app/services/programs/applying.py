@@ -31,6 +31,7 @@ from app.domain.interests import store_tags
 from app.services import outbox
 from app.services.notices import ProgramInvite
 from app.services.people import Person
+from app.services.programs import home
 from app.services.programs.common import (
     MAX_TEXT,
     Application,
@@ -82,6 +83,7 @@ def invite(session: Session, name: str, user_ids: Sequence[str], *, now: datetim
         )
         outbox.enqueue(session, notice, now=now)
     session.flush()
+    home.refresh(session, new, f"program-invite:{wave.id}", now=now)
     return program.name, len(new)
 
 
@@ -138,6 +140,7 @@ def apply(session: Session, wave_id: int, person: Person, form: Application, *, 
         raise InvalidInput(f"Keep each answer under {MAX_TEXT} characters.")
     queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
     _store(session, wave, person.user_id, form, tz=person.tz, now=now)
+    home.refresh(session, [person.user_id], f"program-apply:{wave.id}", now=now)
     return program.name
 
 

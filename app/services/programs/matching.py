@@ -29,6 +29,7 @@ from app.domain.errors import Conflict, InvalidInput
 from app.domain.interests import read_tags
 from app.services import outbox
 from app.services.notices import CoachBrief, ProgramIntro
+from app.services.programs import home
 from app.services.programs.common import coaches_of, current_wave, program_named, rules_of
 from app.services.programs.hours import reference_week, working_weeks
 
@@ -214,4 +215,6 @@ def publish(session: Session, name: str, *, now: datetime) -> Published:
             )
             outbox.enqueue(session, brief, now=now)
     session.flush()
+    paired = [u for p in pairs for u in (p.mentor, p.mentee)]
+    home.refresh(session, paired, f"program-publish:{wave.id}", now=now)
     return Published(program.name, wave.number, len(pairs), sum(1 for t in briefs.values() if t))

@@ -21,11 +21,13 @@ from app.services.coffee import CoffeeStatus
 from app.services.hosting import SessionView
 from app.services.insight import ProgramStats
 from app.services.mentoring import MyConversations
+from app.services.programs import ProgramHome
 from app.services.register import ProfileView
 from app.slack.blocks import coffee, hosting
 from app.slack.blocks.format import local_time, mention
 from app.slack.blocks.insight import dashboard_blocks
 from app.slack.blocks.messages import MAX_LISTED
+from app.slack.blocks.program_home import program_home_blocks
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
 from app.slack.payloads import Availability, MeetingRef
@@ -39,6 +41,7 @@ class HomeData:
     week_load: tuple[int, int] | None
     stats: ProgramStats | None  # set for admins only
     sessions: Sequence[SessionView] = ()  # hosted, joined or waited for, still to come
+    programs: ProgramHome | None = None  # invitations, their pair, admins' figures (blocks/program_home.py)
 
 
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
@@ -96,6 +99,7 @@ def home_view(data: HomeData) -> dict[str, Any]:
         for view in data.sessions[:MAX_LISTED]:
             blocks.extend(hosting.session_blocks(view, tz))
         blocks.extend(_more(len(data.sessions)))
+    blocks.extend(program_home_blocks(data.programs, tz))
     blocks.append(DividerBlock())
     status = coffee.status(data.coffee)
     blocks.append(_section("*Coffee roulette*"))

@@ -22,7 +22,7 @@ from app.slack.blocks import programs as blocks
 from app.slack.blocks.messages import Message
 from app.slack.ids import PROGRAM_ADJUST_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
-from app.slack.listeners import program_adjust
+from app.slack.listeners import program_adjust, program_home
 from app.slack.listeners.modal import open_modal
 from app.slack.listeners.views import confirm_privately
 from app.slack.mrkdwn import escape
@@ -39,6 +39,7 @@ def register(app: App) -> None:
     app.action(PROGRAM_ADJUST_PATTERN)(adjust_click)
     app.view(View.PROGRAM_ADD)(save_added_people)
     program_adjust.register(app)  # the preview's adjust modal
+    program_home.register(app)  # Apply on the App Home
 
 
 def save_added_people(
