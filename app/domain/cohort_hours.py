@@ -4,8 +4,8 @@ weeks overlap.
 Each person's weekly windows (their own, in their own zone) are laid on the UTC week of a reference
 date, as [start, end) minutes after Monday 00:00 UTC; the reference date pins daylight saving (a
 program's sessions start near its start date, so that is the week used). For a whole cohort the weeks
-become rows of 15-minute cells and the overlap of every mentee x mentor pair is one matrix product
-(float32 counts are exact up to 2**24, far above the 672 cells of a week).
+become rows of half-hour cells and the overlap of every mentee x mentor pair is one matrix product
+(float32 counts are exact up to 2**24, far above the 336 cells of a week).
 
 Pure: standard library and numpy.
 """
@@ -22,7 +22,7 @@ import numpy.typing as npt
 from app.domain.model import DEFAULT_WINDOWS, WeeklyWindow
 
 WEEK_MINUTES = 7 * 24 * 60
-CELL = 15  # minutes
+CELL = 30  # minutes: half-hour zones (India, parts of Australia) stay exact, the product stays small
 CELLS = WEEK_MINUTES // CELL
 
 Span = tuple[int, int]  # [start, end) minutes after Monday 00:00 UTC, 0 <= start < end <= WEEK_MINUTES
@@ -76,7 +76,7 @@ def _wrapped(a: int, b: int) -> list[Span]:
 
 
 def week_cells(weeks: Sequence[Sequence[Span] | None]) -> npt.NDArray[np.float32]:
-    """One row per person: 1 in each 15-minute cell of the UTC week wholly inside their hours (an unknown
+    """One row per person: 1 in each half-hour cell of the UTC week wholly inside their hours (an unknown
     week, None, is a row of zeros)."""
     out = np.zeros((len(weeks), CELLS), dtype=np.float32)
     for i, spans in enumerate(weeks):
