@@ -31,7 +31,7 @@ from app.services.notices import HomeRefresh
 from app.services.programs.common import ProgramView, current_wave
 from app.services.programs.setup import listing
 
-LISTED = 5  # of each kind: the Home holds at most 100 blocks, shared with everything else
+LISTED = 3  # of each kind: the Home holds at most 100 blocks, shared with everything else
 OTHERS_LISTED = 10
 
 

@@ -12,7 +12,7 @@ from app.slack.ids import Action
 from app.slack.mrkdwn import escape
 from app.slack.payloads import ProgramAdjustRef, WaveRef
 
-ADMIN_LISTED = 8
+ADMIN_LISTED = 5
 PURPOSE_SHOWN = 300
 
 
