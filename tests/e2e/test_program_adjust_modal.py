@@ -112,6 +112,8 @@ def test_a_stale_modal_after_publishing_or_a_new_wave_changes_nothing(harness, e
     stale = h.sender.submit(ADMIN, view=modal, values=change("exclude", person=MENTOR)).json()
     assert "This was for wave 1" in stale["errors"]["program_adjust_what"]
     assert "wave 2 is open now" in stale["errors"]["program_adjust_what"]
+    lock = next(b for b in buttons(shown.blocks) if '"a":"lock"' in b["value"])  # wave 1's ephemeral
+    assert "This was for wave 1" in said(h.click(ADMIN, lock["action_id"], lock["value"]))
     assert adjustments(engine) == 0
     broken = dict(modal, private_metadata="{}")
     gone = h.sender.submit(ADMIN, view=broken, values=change("exclude", person=MENTOR)).json()

@@ -159,15 +159,15 @@ def _adjust_buttons(p: Preview) -> list[dict[str, object]]:
         return []
     blocks: list[dict[str, object]] = []
     for k, pair in enumerate(p.result.pairs[:BUTTON_PAIRS]):
-        lock = ProgramAdjustRef(p.program, "lock", pair.mentor, pair.mentee)
-        split = ProgramAdjustRef(p.program, "split", pair.mentor, pair.mentee)
+        lock = ProgramAdjustRef(p.program, "lock", pair.mentor, pair.mentee, p.wave)
+        split = ProgramAdjustRef(p.program, "split", pair.mentor, pair.mentee, p.wave)
         blocks.append(_context(f"{mention(pair.mentor)} → {mention(pair.mentee)}"))
         elements = [_button(0, "Split", split)] + ([] if pair.locked else [_button(1, "Lock", lock)])
         blocks.append({"type": "actions", "block_id": f"program_pair_{k}", "elements": elements})
     people = [u for u in p.result.unmatched if u.rule.value != "excluded"][:BUTTON_UNMATCHED]
     if people:
         elements = [
-            _button(k, f"Exclude {k + 1}", ProgramAdjustRef(p.program, "exclude", u.user_id))
+            _button(k, f"Exclude {k + 1}", ProgramAdjustRef(p.program, "exclude", u.user_id, wave=p.wave))
             for k, u in enumerate(people)
         ]
         names = ", ".join(f"{k + 1}: {mention(u.user_id)}" for k, u in enumerate(people))

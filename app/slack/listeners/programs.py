@@ -80,7 +80,8 @@ def adjust_click(
     if ref.action == "preview":
         shown = services.programs.preview(person, ref.program)
     else:
-        shown = services.programs.adjust(person, ref.program, _ADJUST[ref.action], ref.user_id, ref.mentee_id)
+        action, wave = _ADJUST[ref.action], ref.wave or None  # a stale button names an earlier wave
+        shown = services.programs.adjust(person, ref.program, action, ref.user_id, ref.mentee_id, wave=wave)
     respond(response_type="ephemeral", replace_original=True, **blocks.preview(shown).as_kwargs())
 
 
