@@ -14,6 +14,9 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from app.domain.cohort_hours import Span, offset_week, overlap_hours
+from app.domain.interests import normalise_tag
+
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
 
@@ -21,17 +24,15 @@ LEVEL_MIN, LEVEL_MAX = 1, 5
 # Preference points of one pair (all whole numbers, so totals compare exactly).
 POINTS_PER_SHARED_INTEREST = 10
 SHARED_INTERESTS_COUNTED = 3
-POINTS_PER_HOUR_OVERLAP = 2
-HOURS_COUNTED = 8
+# Hours both are at work in a week: 2 points per hour a (five-day) working day, up to a full 40 h week.
+POINTS_PER_DAILY_HOUR = 2
+WEEK_HOURS_COUNTED = 40
 POINTS_MIXED_LOCATIONS = 5
 MAX_PAIR_POINTS = (
     POINTS_PER_SHARED_INTEREST * SHARED_INTERESTS_COUNTED
-    + POINTS_PER_HOUR_OVERLAP * HOURS_COUNTED
+    + POINTS_PER_DAILY_HOUR * WEEK_HOURS_COUNTED // 5
     + POINTS_MIXED_LOCATIONS
 )
-# Working day assumed for everyone, local time, in minutes after midnight.
-DAY_START, DAY_END = 9 * 60, 17 * 60
-_DAY = 24 * 60
 _UNKNOWN = -1
 
 
@@ -70,8 +71,11 @@ class Applicant:
     level: int | None = None
     interests: frozenset[str] = frozenset()
     location: str | None = None
-    utc_offset_minutes: int | None = None
+    utc_offset_minutes: int | None = None  # only read when ``week`` is None: Mon-Fri 09-17 at this offset
     avoid: frozenset[str] = frozenset()  # user ids this person must not be paired with
+    # Their working week on the UTC clock (app.domain.cohort_hours.utc_week); None with no offset either:
+    # unknown, no overlap counted.
+    week: tuple[Span, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,31 +156,30 @@ def _level_rules(mentees: Sequence[Applicant], mentors: Sequence[Applicant], rul
     return out
 
 
+def _week(p: Applicant) -> tuple[Span, ...] | None:
+    if p.week is not None:
+        return p.week
+    return None if p.utc_offset_minutes is None else offset_week(p.utc_offset_minutes)
+
+
 def _hours_overlap(mentees: Sequence[Applicant], mentors: Sequence[Applicant]) -> Ints:
-    """Whole hours both people's 09:00-17:00 share (0 when a zone is unknown)."""
+    """Whole hours a week both people's working hours share (0 when either's are unknown)."""
+    return overlap_hours([_week(p) for p in mentees], [_week(p) for p in mentors])
 
-    def starts(people: Sequence[Applicant]) -> tuple[Ints, Bools]:
-        offsets = [p.utc_offset_minutes for p in people]
-        known = np.array([o is not None for o in offsets], dtype=np.bool_)
-        start = np.array([(DAY_START - (o or 0)) % _DAY for o in offsets], dtype=np.int64)
-        return start, known
 
-    sa, ka = starts(mentees)
-    sb, kb = starts(mentors)
-    length = DAY_END - DAY_START
-    s1 = sa[:, None]
-    total = np.zeros((len(mentees), len(mentors)), dtype=np.int64)
-    for shift in (-_DAY, 0, _DAY):
-        s2 = sb[None, :] + shift
-        total += np.clip(np.minimum(s1 + length, s2 + length) - np.maximum(s1, s2), 0, None)
-    total[~(ka[:, None] & kb[None, :])] = 0
-    return total // 60
+def hour_points(hours: Ints) -> Ints:
+    return (np.minimum(hours, WEEK_HOURS_COUNTED) * POINTS_PER_DAILY_HOUR) // 5
+
+
+def _tag(text: str) -> str | None:
+    return normalise_tag(text) or None
 
 
 def shared_interests(a: Applicant, b: Applicant) -> tuple[str, ...]:
-    left = {_norm(t): t for t in a.interests if _norm(t)}
-    right = {_norm(t) for t in b.interests}
-    return tuple(sorted(left[key] for key in left if key in right))
+    """The normalised tags both share ("Rock  Climbing" and "rock climbing" are one), sorted."""
+    left = {_tag(t) for t in a.interests} - {None}
+    right = {_tag(t) for t in b.interests}
+    return tuple(sorted(t for t in left if t is not None and t in right))
 
 
 def hours_overlap(a: Applicant, b: Applicant) -> int:
@@ -224,7 +227,7 @@ def _points(mentees: Sequence[Applicant], mentors: Sequence[Applicant]) -> Ints:
     tags: dict[str, int] = {}
     for p in (*mentees, *mentors):
         for t in p.interests:
-            key = _norm(t)
+            key = _tag(t)
             if key:
                 tags.setdefault(key, len(tags))
 
@@ -232,20 +235,65 @@ def _points(mentees: Sequence[Applicant], mentors: Sequence[Applicant]) -> Ints:
         out = np.zeros((len(people), max(len(tags), 1)), dtype=np.int64)
         for i, p in enumerate(people):
             for t in p.interests:
-                key = _norm(t)
+                key = _tag(t)
                 if key:
                     out[i, tags[key]] = 1
         return out
 
     shared = np.minimum(bag(mentees) @ bag(mentors).T, SHARED_INTERESTS_COUNTED)
-    hours = np.minimum(_hours_overlap(mentees, mentors), HOURS_COUNTED) if n and m else np.zeros((n, m))
+    hours = hour_points(_hours_overlap(mentees, mentors)) if n and m else np.zeros((n, m))
     places: dict[str, int] = {}
     la = _codes([p.location for p in mentees], places)[:, None]
     lb = _codes([p.location for p in mentors], places)[None, :]
     mixed = (la != lb) & (la != _UNKNOWN) & (lb != _UNKNOWN)
     points: Ints = (
         shared * POINTS_PER_SHARED_INTEREST
-        + hours.astype(np.int64) * POINTS_PER_HOUR_OVERLAP
+        + hours.astype(np.int64)
         + mixed.astype(np.int64) * POINTS_MIXED_LOCATIONS
     )
     return points.reshape(n, m)
+
+
+def partner_levels(rules: CohortRules, role: Role, level: int) -> tuple[int, ...]:
+    """The levels (1-5) a partner of someone at ``level`` in ``role`` may have under the program's kind."""
+    fits = []
+    for other in range(LEVEL_MIN, LEVEL_MAX + 1):
+        mentee, mentor = (level, other) if role is Role.MENTEE else (other, level)
+        gap = mentee - mentor
+        if rules.kind is ProgramKind.REVERSE:
+            ok = gap >= rules.min_level_gap
+        elif rules.kind is ProgramKind.CLASSIC:
+            ok = -gap >= rules.min_level_gap
+        else:
+            ok = rules.min_level_gap <= 0 or abs(gap) >= rules.min_level_gap
+        if ok:
+            fits.append(other)
+    return tuple(fits)
+
+
+def fitting_roles(rules: CohortRules, level: int | None) -> tuple[Role, ...]:
+    """The roles someone may apply in: the ones where the program's kind leaves them a partner level
+    (reverse: mentors below their mentees; classic: above; peer: either way). Both when the level is
+    not known yet (the form asks it)."""
+    if level is None:
+        return (Role.MENTOR, Role.MENTEE)
+    return tuple(r for r in (Role.MENTOR, Role.MENTEE) if partner_levels(rules, r, level))
+
+
+def role_refusal(rules: CohortRules, role: Role, level: int | None) -> str | None:
+    """Why ``role`` at ``level`` can never be matched here, in words for the form; None when it can."""
+    if level is None or partner_levels(rules, role, level):
+        return None
+    gap = rules.min_level_gap
+    if rules.kind is ProgramKind.PEER:
+        way = f"{gap}+ levels apart from their partner"
+    else:
+        below = (rules.kind is ProgramKind.REVERSE) == (role is Role.MENTOR)
+        partner = "mentee" if role is Role.MENTOR else "mentor"
+        way = f"{gap}+ levels {'below' if below else 'above'} their {partner}"
+    others = [r for r in fitting_roles(rules, level) if r is not role]
+    instead = f" Apply as a {others[0].value}, or check your level." if others else " Check your level."
+    return (
+        f"In this {rules.kind.value} program a {role.value} is {way}: at level {level} nobody on the "
+        f"1-5 scale fits.{instead}"
+    )

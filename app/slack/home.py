@@ -30,6 +30,7 @@ class HomePublisher:
             stats=s.insight.stats(person, 30) if s.insight.is_admin(person) else None,
             sessions=s.hosting.mine(person),
             boards=s.programs.home_boards(person),
+            programs=s.programs.home(person),
         )
         try:
             self._client.views_publish(user_id=user_id, view=home_view(data))

@@ -54,6 +54,8 @@ class Action(StrEnum):
     PROGRAM_MOVE = "program_move"  # value: ProgramSlotRef
     PROGRAM_SKIP = "program_skip"  # value: ProgramSlotRef
     PROGRAM_AGENDA = "program_agenda"  # value: ProgramSlotRef; opens View.PROGRAM_AGENDA
+    PROGRAM_ADJUST_FORM = "program_adjust_form"  # value: ProgramAdjustRef ("preview"): the adjust modal
+    PROGRAM_HOME_APPLY = "program_home_apply"  # value: WaveRef (Apply on the App Home)
     COFFEE_JOIN = "coffee_join"
     COFFEE_SKIP = "coffee_skip"  # value: RoundRef (pool id, the round's epoch seconds)
     COFFEE_LEAVE = "coffee_leave"
@@ -95,6 +97,7 @@ class View(StrEnum):
     PROGRAM_SURVEY = "program_survey_form"  # private_metadata: WaveRef
     PROGRAM_MOVE = "program_move"  # private_metadata: ProgramMoveRef (the session, its moves so far)
     PROGRAM_AGENDA = "program_agenda"  # private_metadata: ProgramSlotRef
+    PROGRAM_ADJUST = "program_adjust_view"  # private_metadata: PreviewFormRef
 
 
 class ProgramField(StrEnum):
@@ -129,6 +132,10 @@ class ProgramField(StrEnum):
     SURVEY_ALUMNI = "program_survey_alumni"
     MOVE_TO = "program_move_to"
     AGENDA = "program_agenda_text"
+    ADJUST_WHAT = "program_adjust_what"
+    ADJUST_MENTOR = "program_adjust_mentor"
+    ADJUST_MENTEE = "program_adjust_mentee"
+    ADJUST_PERSON = "program_adjust_person"
 
 
 class Block(StrEnum):

@@ -394,22 +394,31 @@ class MentorPick:
 
 @dataclass(frozen=True, slots=True)
 class ProgramAdjustRef:
-    """A preview's button: lock or split a pair, exclude a person, or preview again, in a program."""
+    """A preview's button: lock or split a pair, exclude a person, or preview again, in a program;
+    ``wave`` the wave previewed (0 on buttons sent before it was carried: then the current one)."""
 
     program: str
     action: str  # "lock" | "split" | "exclude" | "preview"
     user_id: str = ""
     mentee_id: str = ""
+    wave: int = 0
 
     def encode(self) -> str:
-        value = {"p": self.program, "a": self.action, "u": self.user_id, "m": self.mentee_id}
+        value: dict[str, Any] = {"p": self.program, "a": self.action, "u": self.user_id, "m": self.mentee_id}
+        if self.wave:
+            value["w"] = self.wave
         return json.dumps(value, separators=(",", ":"))
 
     @classmethod
     def decode(cls, raw: str) -> Self:
-        value = _json_object(raw, {"p", "a", "u", "m"})
-        program, action, user, mentee = (value[k] for k in ("p", "a", "u", "m"))
+        try:
+            value = _json_object(raw, {"p", "a", "u", "m", "w"})
+        except BadPayload:
+            value = {**_json_object(raw, {"p", "a", "u", "m"}), "w": 0}
+        program, action, user, mentee, wave = (value[k] for k in ("p", "a", "u", "m", "w"))
         if not all(isinstance(v, str) for v in (program, action, user, mentee)):
+            raise BadPayload
+        if isinstance(wave, bool) or not isinstance(wave, int) or not 0 <= wave < 10_000:
             raise BadPayload
         if not 0 < len(program) <= 80 or action not in ("lock", "split", "exclude", "preview"):
             raise BadPayload
@@ -417,7 +426,7 @@ class ProgramAdjustRef:
         ids = [u for u in (user, mentee) if u]
         if len(ids) != wanted or not all(_USER_ID.match(u) for u in ids) or (wanted == 1 and mentee):
             raise BadPayload
-        return cls(program, action, user, mentee)
+        return cls(program, action, user, mentee, wave)
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,3 +470,24 @@ class ProgramMoveRef:
         if not dot or not tail.isascii() or not tail.isdigit() or len(tail) > 4:
             raise BadPayload
         return cls(_id(head), int(tail))
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewFormRef:
+    """The adjust modal of a program's preview: the program and the wave shown when it was opened."""
+
+    program: str
+    wave: int
+
+    def encode(self) -> str:
+        return json.dumps({"p": self.program, "w": self.wave}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str) -> Self:
+        value = _json_object(raw, {"p", "w"})
+        program, wave = value["p"], value["w"]
+        if not isinstance(program, str) or not 0 < len(program) <= 80:
+            raise BadPayload
+        if isinstance(wave, bool) or not isinstance(wave, int) or not 0 < wave < 10_000:
+            raise BadPayload
+        return cls(program, wave)

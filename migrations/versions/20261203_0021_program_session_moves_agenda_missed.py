@@ -1,7 +1,7 @@
 """program_sessions: moves, skips, the mentor's agenda, a missed session; program_endings.left_workspace
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0022
 Create Date: 2026-12-03 06:20:00.000000
 
 Plain ADD COLUMNs (no batch rebuild): neither table carries triggers, and a rebuild of program_sessions
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0021"
-down_revision: str | None = "0018"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -41,7 +41,7 @@ def test_reverse_pairs_mentors_two_levels_below_in_another_team_with_reasons() -
     assert (pair.mentor, pair.mentee) == ("M1", "E1")
     assert pair.shared_interests == ("climbing",)
     assert pair.level_gap == 3
-    assert pair.hours_overlap == 7
+    assert pair.hours_overlap == 35  # Mon-Fri, 7 h a day at an hour apart
     assert pair.across_teams and pair.across_locations
     assert pair.points == 10 + 7 * 2 + 5
     assert result.unmatched == ()

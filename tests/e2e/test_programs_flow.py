@@ -128,7 +128,7 @@ def test_create_invite_apply_preview_adjust_publish(harness, engine):
     shown = said(h.answer(ADMIN, f"program preview {NAME}"))
     # Mia (eng, 1) may only mentor Ash (sales, 5): Eve is in her team; Max (ops, 2) mentors Eve.
     assert f"<@{MENTOR}> → <@{ASKER}>" in shown and f"<@{MENTOR2}> → <@{MENTEE2}>" in shown
-    assert "shared: chess" in shown and "level gap 4" in shown and "across teams 100%" in shown
+    assert "shared: `chess`" in shown and "level gap 4" in shown and "across teams 100%" in shown
     assert shown == said(h.answer(ADMIN, f"program preview {NAME}"))  # the stored seed: the same pairs
 
     refused_lock = said(h.answer(ADMIN, f"program lock {NAME} <@{MENTOR}> <@{MENTEE2}>"))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence, Set
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -32,11 +33,13 @@ from app.services.programs import (
     setup,
     survey,
 )
+from app.services.programs import home as program_home
 from app.services.programs.agenda import AgendaForm
-from app.services.programs.applying import ImportReport
+from app.services.programs.applying import ImportReport, RoleRefused
 from app.services.programs.board import Board
 from app.services.programs.common import Application, ApplicationForm, ProgramSettings, ProgramView
 from app.services.programs.endings import Ended, Repaired
+from app.services.programs.home import ProgramHome
 from app.services.programs.matching import EXCLUDE, LOCK, SPLIT, Preview, Published
 from app.services.programs.moving import MoveForm, Skipped
 from app.services.programs.survey import Answered
@@ -54,11 +57,13 @@ __all__ = [
     "ImportReport",
     "MoveForm",
     "Preview",
+    "ProgramHome",
     "ProgramSettings",
     "ProgramView",
     "ProgramsService",
     "Published",
     "Repaired",
+    "RoleRefused",
     "Skipped",
 ]
 
@@ -86,6 +91,12 @@ class ProgramsService:
         require_admin(self._admins, admin)
         with self._sessions.begin() as session:
             return setup.create(session, admin.user_id, settings, now=self._clock())
+
+    def home(self, person: Person) -> ProgramHome:
+        """What the person's App Home shows of programs (invitations, their pair, admins' figures)."""
+        admin = is_admin(self._admins, person)
+        with self._sessions() as session:
+            return program_home.home(session, person.user_id, admin=admin, now=self._clock())
 
     def programs(self, admin: Person) -> list[ProgramView]:
         require_admin(self._admins, admin)
@@ -136,10 +147,25 @@ class ProgramsService:
         with self._sessions() as session:
             return matching.preview(session, name)
 
-    def adjust(self, admin: Person, name: str, action: str, user_id: str, mentee_id: str = "") -> Preview:
+    def adjust(
+        self,
+        admin: Person,
+        name: str,
+        action: str,
+        user_id: str,
+        mentee_id: str = "",
+        *,
+        wave: int | None = None,
+    ) -> Preview:
         require_admin(self._admins, admin)
-        with self._sessions.begin() as session:
-            return matching.adjust(session, name, action, user_id, mentee_id, now=self._clock())
+        try:
+            with self._sessions.begin() as session:
+                return matching.adjust(
+                    session, name, action, user_id, mentee_id, now=self._clock(), wave_number=wave
+                )
+        except IntegrityError:  # the same adjustment, from a second click a moment ago
+            with self._sessions() as session:
+                return replace(matching.preview(session, name), changed=False)
 
     def publish(self, admin: Person, name: str) -> Published:
         require_admin(self._admins, admin)

@@ -25,10 +25,13 @@ from app.db.models import (
 )
 from app.db.models.base import Base
 from app.domain.cohorts import ProgramKind, Role
+from app.domain.cohorts_rules import fitting_roles, role_refusal
 from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.interests import store_tags
 from app.services import outbox
 from app.services.notices import ProgramInvite
 from app.services.people import Person
+from app.services.programs import home
 from app.services.programs.common import (
     MAX_TEXT,
     Application,
@@ -37,7 +40,13 @@ from app.services.programs.common import (
     current_wave,
     parse_interests,
     program_named,
+    rules_of,
 )
+
+
+class RoleRefused(InvalidInput):
+    """The role chosen can never be matched at the level given, under the program's kind."""
+
 
 STARTED = "“{name}” has started: applications are closed. An admin can add you to its next wave."
 
@@ -48,8 +57,10 @@ class ImportReport:
     skipped: tuple[str, ...]  # "row 3: U123 is not in this workspace"
 
 
-def roles_for(kind: ProgramKind) -> tuple[Role, ...]:
-    return (Role.MENTOR, Role.MENTEE)  # every kind has both sides; the kind sets which way levels go
+def roles_for(program: Program, level: int | None) -> tuple[Role, ...]:
+    """The roles the program's kind leaves someone at ``level`` (reverse: mentors below their mentees,
+    classic: above, peer: either way); both when the level is not known yet."""
+    return fitting_roles(rules_of(program), level) or (Role.MENTOR, Role.MENTEE)
 
 
 def invite(session: Session, name: str, user_ids: Sequence[str], *, now: datetime) -> tuple[str, int]:
@@ -72,6 +83,7 @@ def invite(session: Session, name: str, user_ids: Sequence[str], *, now: datetim
         )
         outbox.enqueue(session, notice, now=now)
     session.flush()
+    home.refresh(session, new, f"program-invite:{wave.id}", now=now)
     return program.name, len(new)
 
 
@@ -97,7 +109,9 @@ def application_form(session: Session, wave_id: int, person: Person, *, now: dat
         wave_id=wave.id,
         program=program.name,
         purpose=program.purpose,
-        roles=roles_for(ProgramKind(program.kind)),
+        roles=roles_for(program, member.level if member else None),
+        kind=ProgramKind(program.kind),
+        min_level_gap=program.min_level_gap,
         team=member.team if member else None,
         level=member.level if member else None,
     )
@@ -119,10 +133,14 @@ def apply(session: Session, wave_id: int, person: Person, form: Application, *, 
     _open_or_refuse(program, wave, now=now)
     _not_twice(session, program, wave, person.user_id)
     check_level(form.level)
+    refusal = role_refusal(rules_of(program), form.role, form.level)
+    if refusal is not None:
+        raise RoleRefused(refusal)
     if len(form.goals) > MAX_TEXT or len(form.intro) > MAX_TEXT:
         raise InvalidInput(f"Keep each answer under {MAX_TEXT} characters.")
     queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
     _store(session, wave, person.user_id, form, tz=person.tz, now=now)
+    home.refresh(session, [person.user_id], f"program-apply:{wave.id}", now=now)
     return program.name
 
 
@@ -140,7 +158,7 @@ def _store(
         role=form.role.value,
         team=(form.team or "").strip()[:80] or None,
         level=form.level,
-        interests=",".join(form.interests),
+        interests=store_tags(form.interests)[:400],
         goals=form.goals.strip(),
         intro=form.intro.strip(),
         location=place,
@@ -181,7 +199,7 @@ def import_csv(
         cells = [c.strip() for c in row]
         if not any(cells) or (number == 1 and cells[0].casefold() in ("slack_id", "slack id", "id")):
             continue
-        why = _bad_row(cells, have)
+        why = _bad_row(cells, have) or _role_misfit(program, cells)
         person = None if why else lookup(cells[0])
         if why is None and person is None:
             why = f"{cells[0][:20]} is not in this workspace"
@@ -189,7 +207,7 @@ def import_csv(
             skipped.append(f"row {number}: {why}")
             continue
         level = int(cells[3]) if len(cells) > 3 and cells[3] else None
-        interests = parse_interests((cells[4] if len(cells) > 4 else "").replace(";", ",").replace("|", ","))
+        interests = parse_interests(cells[4] if len(cells) > 4 else "")
         form = Application(
             Role(cells[1].casefold()), cells[2] if len(cells) > 2 else None, level, interests, "", "", False
         )
@@ -200,6 +218,12 @@ def import_csv(
     return ImportReport(added, tuple(skipped))
 
 
+def _role_misfit(program: Program, cells: list[str]) -> str | None:
+    level = int(cells[3]) if len(cells) > 3 and cells[3] else None
+    refusal = role_refusal(rules_of(program), Role(cells[1].casefold()), level)
+    return None if refusal is None else f"{cells[0][:20]}: {refusal}"
+
+
 def _bad_row(cells: list[str], have: set[str]) -> str | None:
     if len(cells) < 2 or not cells[0]:
         return "give at least a Slack ID and a role"
@@ -208,8 +232,11 @@ def _bad_row(cells: list[str], have: set[str]) -> str | None:
     level = cells[3] if len(cells) > 3 else ""
     if level and (not level.isdigit() or not 1 <= int(level) <= 5):
         return "the level is a whole number from 1 to 5"
-    if len(cells) > 4 and len([t for t in cells[4].replace("|", ";").split(";") if t.strip()]) > 10:
-        return "at most 10 interests"
+    if len(cells) > 4:
+        try:
+            parse_interests(cells[4])
+        except InvalidInput as exc:
+            return exc.message
     if cells[0] in have:
         return f"{cells[0][:20]} is already in this wave"
     return None

@@ -19,10 +19,11 @@ from app.db.models import (
 from app.domain.cohorts import CohortRules, ProgramKind, Role
 from app.domain.cohorts_rules import LEVEL_MAX, LEVEL_MIN
 from app.domain.errors import InvalidInput, NotFound
+from app.domain.interests import MAX_TAGS, parse_tags
 
 MAX_NAME = 80
 MAX_TEXT = 1000
-MAX_INTERESTS = 10
+MAX_INTERESTS = MAX_TAGS
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,8 @@ class ApplicationForm:
     roles: tuple[Role, ...]
     team: str | None
     level: int | None
+    kind: ProgramKind = ProgramKind.PEER
+    min_level_gap: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +100,8 @@ def check_level(level: int | None) -> int | None:
 
 
 def parse_interests(text: str) -> tuple[str, ...]:
-    tags = tuple(dict.fromkeys(t.strip().lstrip("#")[:40] for t in text.split(",") if t.strip().lstrip("#")))
-    if len(tags) > MAX_INTERESTS:
-        raise InvalidInput(f"Give at most {MAX_INTERESTS} interests.")
-    return tags
+    """Interests and hobbies as normalised tags (app.domain.interests); refused when too many or long."""
+    return parse_tags(text)
 
 
 def rules_of(program: Program) -> CohortRules:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -26,9 +26,12 @@ from app.domain.cohorts import (
     match_cohort,
 )
 from app.domain.errors import Conflict, InvalidInput
+from app.domain.interests import read_tags
 from app.services import outbox
 from app.services.notices import CoachBrief, ProgramIntro
+from app.services.programs import home
 from app.services.programs.common import coaches_of, current_wave, program_named, rules_of
+from app.services.programs.hours import reference_week, working_weeks
 
 LOCK, SPLIT, EXCLUDE = "lock", "split", "exclude"
 
@@ -41,6 +44,7 @@ class Preview:
     rules: CohortRules
     result: CohortResult
     published: bool
+    changed: bool = True  # False when an adjustment asked for was already in place (a second click)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +64,18 @@ def cohort(session: Session, program: Program, wave: ProgramWave) -> tuple[list[
         select(CoffeeAvoid.user_id, CoffeeAvoid.avoided_id).where(CoffeeAvoid.user_id.in_(ids))
     ):
         avoids.setdefault(who, set()).add(whom)
+    weeks = working_weeks(session, ids, reference_week(program, wave))
     applicants = [
         Applicant(
             r.user_id,
             Role(r.role),
             team=r.team,
             level=r.level,
-            interests=frozenset(t for t in r.interests.split(",") if t),
+            interests=frozenset(read_tags(r.interests)),
             location=r.location,
             utc_offset_minutes=r.utc_offset_minutes,
             avoid=frozenset(avoids.get(r.user_id, ())),
+            week=weeks.get(r.user_id),
         )
         for r in rows
     ]
@@ -103,11 +109,25 @@ def preview(session: Session, name: str) -> Preview:
 
 
 def adjust(
-    session: Session, name: str, action: str, user_id: str, mentee_id: str = "", *, now: datetime
+    session: Session,
+    name: str,
+    action: str,
+    user_id: str,
+    mentee_id: str = "",
+    *,
+    now: datetime,
+    wave_number: int | None = None,
 ) -> Preview:
-    """Record one adjustment and preview again; a lock that breaks a rule is refused (nothing kept)."""
+    """Record one adjustment and preview again; a lock that breaks a rule is refused (nothing kept).
+    ``wave_number``: the wave the admin was looking at (a form opened before the next wave began is
+    refused rather than applied to a cohort they haven't seen)."""
     program = program_named(session, name)
     wave = current_wave(session, program)
+    if wave_number is not None and wave_number != wave.number:
+        raise Conflict(
+            f"This was for wave {wave_number} of “{program.name}”; wave {wave.number} is open now. "
+            "Nothing changed: preview it again."
+        )
     if wave.published_at is not None:
         raise Conflict(f"Wave {wave.number} of “{program.name}” is published: its pairs no longer change.")
     applied = set(
@@ -141,7 +161,8 @@ def adjust(
             )
         )
         session.flush()
-    return _match(session, program, wave)  # raises (and the transaction rolls back) for a bad lock
+    shown = _match(session, program, wave)  # raises (and the transaction rolls back) for a bad lock
+    return shown if exists is None else replace(shown, changed=False)
 
 
 def publish(session: Session, name: str, *, now: datetime) -> Published:
@@ -194,4 +215,6 @@ def publish(session: Session, name: str, *, now: datetime) -> Published:
             )
             outbox.enqueue(session, brief, now=now)
     session.flush()
+    paired = [u for p in pairs for u in (p.mentor, p.mentee)]
+    home.refresh(session, paired, f"program-publish:{wave.id}", now=now)
     return Published(program.name, wave.number, len(pairs), sum(1 for t in briefs.values() if t))

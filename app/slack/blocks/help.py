@@ -53,7 +53,8 @@ in a form; list them with applicants and matched per wave; `program add &lt;name
 of applicants
 • `/mentor program invite &lt;name&gt; @someone #channel` — Each gets a DM with the purpose and Apply
 • `/mentor program preview &lt;name&gt;` — The optimal pairs with why, who is left out and the rule why; \
-`program lock|split &lt;name&gt; @mentor @mentee`, `program exclude &lt;name&gt; @person` adjust it
+`program lock|split &lt;name&gt; @mentor @mentee`, `program exclude &lt;name&gt; @person` adjust it \
+(or its *Adjust in a form…*, also the App Home's Preview)
 • `/mentor program publish &lt;name&gt;` — A group DM per pair, a private list per coach; \
 `program wave &lt;name&gt;` starts the next wave; `program stats &lt;name&gt; [wave N]` shows its outcomes
 • `/mentor program board &lt;name&gt;` — Sessions up to date by department (anyone); \

@@ -21,18 +21,20 @@ from app.services.coffee import CoffeeStatus
 from app.services.hosting import SessionView
 from app.services.insight import ProgramStats
 from app.services.mentoring import MyConversations
-from app.services.programs import Board
+from app.services.programs import Board, ProgramHome
 from app.services.register import ProfileView
 from app.slack.blocks import coffee, hosting
 from app.slack.blocks.format import local_time, mention
 from app.slack.blocks.insight import dashboard_blocks
 from app.slack.blocks.messages import MAX_LISTED
 from app.slack.blocks.program_coaching import board as program_board
+from app.slack.blocks.program_home import program_home_blocks
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
 from app.slack.payloads import Availability, MeetingRef
 
 MAX_BOARDS = 3  # a Home holds 100 blocks; a board takes up to four
+MAX_HOME_BLOCKS = 100  # views.publish refuses more (Block Kit reference: "Maximum of 100 blocks")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class HomeData:
     stats: ProgramStats | None  # set for admins only
     sessions: Sequence[SessionView] = ()  # hosted, joined or waited for, still to come
     boards: Sequence[Board] = ()  # the boards of the programs they are in (every program's for admins)
+    programs: ProgramHome | None = None  # invitations, their pair, admins' figures (blocks/program_home.py)
 
 
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
@@ -101,6 +104,7 @@ def home_view(data: HomeData) -> dict[str, Any]:
         for view in data.sessions[:MAX_LISTED]:
             blocks.extend(hosting.session_blocks(view, tz))
         blocks.extend(_more(len(data.sessions)))
+    blocks.extend(program_home_blocks(data.programs, tz))
     blocks.append(DividerBlock())
     status = coffee.status(data.coffee)
     blocks.append(_section("*Coffee roulette*"))
@@ -123,7 +127,24 @@ def home_view(data: HomeData) -> dict[str, Any]:
             ]
         )
     )
-    return View(type="home", blocks=[b if isinstance(b, dict) else b.to_dict() for b in blocks]).to_dict()
+    return View(type="home", blocks=_within_slacks_limit(blocks)).to_dict()
+
+
+def _within_slacks_limit(blocks: list[Any]) -> list[Any]:
+    """Each section is capped, but together they may pass the 100 blocks Slack allows a Home (an admin
+    in several programs with many sessions): keep the first 98 and the footer, and say where the rest is."""
+    as_dicts = [b if isinstance(b, dict) else b.to_dict() for b in blocks]
+    if len(as_dicts) <= MAX_HOME_BLOCKS:
+        return as_dicts
+    more = ContextBlock(
+        elements=[
+            MarkdownTextObject(
+                text="There is more than the Home can show: `/mentor list`, `/mentor sessions` and "
+                "`/mentor programs` show the rest."
+            )
+        ]
+    ).to_dict()
+    return [*as_dicts[: MAX_HOME_BLOCKS - 2], more, as_dicts[-1]]
 
 
 def _mentor_section(data: HomeData, tz: str) -> list[Any]:

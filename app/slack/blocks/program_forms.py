@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.cohorts import ProgramKind, Role
+from app.domain.interests import TAGS_EXAMPLE
 from app.services.programs import ApplicationForm
 from app.slack.ids import ProgramField as F
 from app.slack.ids import View
@@ -90,14 +91,29 @@ def new_program_modal(metadata: str) -> dict[str, Any]:
     return _modal(View.PROGRAM_NEW, "New program", "Create", blocks, metadata)
 
 
+def role_label(kind: ProgramKind, gap: int, role: Role) -> str:
+    """The role as the program's kind makes it: who sits above whom (reverse: mentors below)."""
+    name = "Mentor" if role is Role.MENTOR else "Mentee"
+    partner = "mentee" if role is Role.MENTOR else "mentor"
+    if gap <= 0 and kind is ProgramKind.PEER:
+        return name
+    if kind is ProgramKind.PEER:
+        return f"{name}: {gap}+ levels apart from your {partner}"
+    below = (kind is ProgramKind.REVERSE) == (role is Role.MENTOR)
+    return f"{name}: {gap}+ levels {'below' if below else 'above'} your {partner}"
+
+
 def application_modal(form: ApplicationForm, metadata: str) -> dict[str, Any]:
-    roles = [(r.value, "Mentor" if r is Role.MENTOR else "Mentee") for r in form.roles]
+    # Both sides are offered (a prefilled level may be corrected below); a role the level can't take is
+    # refused on submit with the reason. When only one fits the prefilled level, it is chosen.
+    roles = [(r.value, role_label(form.kind, form.min_level_gap, r)) for r in (Role.MENTOR, Role.MENTEE)]
+    chosen = form.roles[0].value if len(form.roles) == 1 else None
     levels = [(str(k), str(k)) for k in range(1, 6)]
     level = _select(levels, str(form.level) if form.level else None)
     consent = _option("yes", "Show my name to the other participants of this program")
     blocks = [
         {"type": "section", "text": {"type": "mrkdwn", "text": escape(form.purpose) or escape(form.program)}},
-        _input(F.ROLE, "I apply as", _select(roles, roles[0][0] if len(roles) == 1 else None)),
+        _input(F.ROLE, "I apply as", _select(roles, chosen), hint=KIND_WORDS[form.kind]),
         _input(F.TEAM, "Team", _plain(initial=form.team or "", max_length=80)),
         _input(F.LEVEL, "Level (1-5)", level),
         _input(
@@ -105,7 +121,7 @@ def application_modal(form: ApplicationForm, metadata: str) -> dict[str, Any]:
             "Interests and hobbies",
             _plain(max_length=400),
             optional=True,
-            hint="Comma separated: chess, climbing, product design",
+            hint=f"Tags, separated by commas: {TAGS_EXAMPLE}",
         ),
         _input(F.GOALS, "What you want to learn, or can offer", _plain(multiline=True), optional=True),
         _input(

@@ -33,6 +33,11 @@ GUIDELINES = (
 )
 
 
+def tags(names: tuple[str, ...] | list[str]) -> str:
+    """Interest tags as Slack shows small labels: `chess` `rock climbing`."""
+    return " ".join(f"`{escape(t).replace('`', '')}`" for t in names)
+
+
 def _section(text: str) -> dict[str, object]:
     return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
 
@@ -98,35 +103,49 @@ def program_list(views: list[ProgramView]) -> Message:
     return Message(text=text, blocks=[_section(text)])
 
 
-def preview(p: Preview) -> Message:
+ALREADY = "Nothing changed: that was already done."
+
+
+def preview_head(p: Preview) -> str:
     r = p.result
-    head = (
+    return (
         f"*{escape(p.program)}*, wave {p.wave} (seed {p.seed}): {len(r.pairs)} pair(s), "
         f"{len(r.unmatched)} unmatched; across teams {r.share_across_teams:.0%}, "
         f"across locations {r.share_across_locations:.0%}."
         + (" Published." if p.published else " Nobody has been told yet.")
+        + ("" if p.changed else f" {ALREADY}")
     )
+
+
+def preview_body(p: Preview) -> str:
+    """Each pair with why, then everyone unmatched with the rule (cut to fit one Slack section)."""
+    r = p.result
     lines = []
     for pair in r.pairs:
         why = []
         if pair.shared_interests:
-            why.append("shared: " + ", ".join(escape(t) for t in pair.shared_interests))
+            why.append("shared: " + tags(pair.shared_interests))
         if pair.level_gap is not None:
             why.append(f"level gap {pair.level_gap}")
-        why.append(f"{pair.hours_overlap} h overlap")
+        why.append(f"{pair.hours_overlap} h a week in both working days")
         lock = " (locked)" if pair.locked else ""
         lines.append(f"• {mention(pair.mentor)} → {mention(pair.mentee)}{lock}: {'; '.join(why)}")
     for u in r.unmatched:
         lines.append(
             f"• unmatched {u.role.value} {mention(u.user_id)}: {rule_words(u.rule, u.role, p.rules)}"
         )
-    body = "\n".join(lines) or "Nobody to show."
+    return ("\n".join(lines) or "Nobody to show.")[:2900]
+
+
+def preview(p: Preview) -> Message:
+    head = preview_head(p)
     hint = (
         f"Adjust: `/mentor program lock {p.program} @mentor @mentee`, `… split …`, "
         f"`/mentor program exclude {p.program} @person`; then `/mentor program publish {p.program}`."
     )
     return Message(
-        text=head, blocks=[_section(head), _section(body[:2900]), *_adjust_buttons(p), _context(escape(hint))]
+        text=head,
+        blocks=[_section(head), _section(preview_body(p)), *_adjust_buttons(p), _context(escape(hint))],
     )
 
 
@@ -140,22 +159,27 @@ def _adjust_buttons(p: Preview) -> list[dict[str, object]]:
         return []
     blocks: list[dict[str, object]] = []
     for k, pair in enumerate(p.result.pairs[:BUTTON_PAIRS]):
-        lock = ProgramAdjustRef(p.program, "lock", pair.mentor, pair.mentee)
-        split = ProgramAdjustRef(p.program, "split", pair.mentor, pair.mentee)
+        lock = ProgramAdjustRef(p.program, "lock", pair.mentor, pair.mentee, p.wave)
+        split = ProgramAdjustRef(p.program, "split", pair.mentor, pair.mentee, p.wave)
         blocks.append(_context(f"{mention(pair.mentor)} → {mention(pair.mentee)}"))
         elements = [_button(0, "Split", split)] + ([] if pair.locked else [_button(1, "Lock", lock)])
         blocks.append({"type": "actions", "block_id": f"program_pair_{k}", "elements": elements})
     people = [u for u in p.result.unmatched if u.rule.value != "excluded"][:BUTTON_UNMATCHED]
     if people:
         elements = [
-            _button(k, f"Exclude {k + 1}", ProgramAdjustRef(p.program, "exclude", u.user_id))
+            _button(k, f"Exclude {k + 1}", ProgramAdjustRef(p.program, "exclude", u.user_id, wave=p.wave))
             for k, u in enumerate(people)
         ]
         names = ", ".join(f"{k + 1}: {mention(u.user_id)}" for k, u in enumerate(people))
         blocks.append(_context(f"Exclude someone from this wave ({names})"))
         blocks.append({"type": "actions", "block_id": "program_unmatched", "elements": elements})
     again = _button(0, "Preview again", ProgramAdjustRef(p.program, "preview"))
-    blocks.append({"type": "actions", "block_id": "program_again", "elements": [again]})
+    form = ButtonElement(
+        text="Adjust in a form…",
+        action_id=Action.PROGRAM_ADJUST_FORM,
+        value=ProgramAdjustRef(p.program, "preview").encode(),
+    ).to_dict()
+    blocks.append({"type": "actions", "block_id": "program_again", "elements": [again, form]})
     return blocks
 
 

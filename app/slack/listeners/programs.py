@@ -13,7 +13,7 @@ from app.domain.cohorts import ProgramKind, Role
 from app.domain.errors import DomainError
 from app.services.container import Services
 from app.services.people import Person
-from app.services.programs import EXCLUDE, LOCK, SPLIT, Application, ProgramSettings
+from app.services.programs import EXCLUDE, LOCK, SPLIT, Application, ProgramSettings, RoleRefused
 from app.services.programs.common import parse_interests
 from app.slack import subcommands as sc
 from app.slack.blocks import program_coaching, program_stats
@@ -22,6 +22,7 @@ from app.slack.blocks import programs as blocks
 from app.slack.blocks.messages import Message
 from app.slack.ids import PROGRAM_ADJUST_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
+from app.slack.listeners import program_adjust, program_home
 from app.slack.listeners.modal import open_modal
 from app.slack.listeners.program_chart import upload_chart
 from app.slack.listeners.views import confirm_privately
@@ -38,6 +39,8 @@ def register(app: App) -> None:
     app.action(Action.PROGRAM_APPLY)(open_application)
     app.action(PROGRAM_ADJUST_PATTERN)(adjust_click)
     app.view(View.PROGRAM_ADD)(save_added_people)
+    program_adjust.register(app)  # the preview's adjust modal
+    program_home.register(app)  # Apply on the App Home
 
 
 def save_added_people(
@@ -78,7 +81,8 @@ def adjust_click(
     if ref.action == "preview":
         shown = services.programs.preview(person, ref.program)
     else:
-        shown = services.programs.adjust(person, ref.program, _ADJUST[ref.action], ref.user_id, ref.mentee_id)
+        action, wave = _ADJUST[ref.action], ref.wave or None  # a stale button names an earlier wave
+        shown = services.programs.adjust(person, ref.program, action, ref.user_id, ref.mentee_id, wave=wave)
     respond(response_type="ephemeral", replace_original=True, **blocks.preview(shown).as_kwargs())
 
 
@@ -280,10 +284,15 @@ def save_application(
     )
     try:
         name = services.programs.apply(person, ref.wave_id, form)
+    except RoleRefused as exc:
+        ack(response_action="errors", errors={F.ROLE: exc.message})
+        return
     except DomainError as exc:
         field = F.LEVEL if "level" in exc.message.lower() else F.ROLE
         ack(response_action="errors", errors={field: exc.message})
         return
     ack()
     text = f"Thanks: you've applied to *{escape(name)}* as a {role.value}. You'll hear when you're matched."
+    if interests:
+        text += f"\nYour interests: {blocks.tags(interests)}"
     client.chat_postMessage(channel=person.user_id, text=text)
