@@ -1,6 +1,7 @@
 """Coffee roulette in a small, stable pool: how many rounds pass before some pair must meet again?
 
 Run: python benchmarks/pairing_small_pool.py [--people 50] [--seeds 5]
+     python benchmarks/pairing_small_pool.py --people 100,200,400 --seeds 1 --quick
 
 Rounds run one after another; each round's groups are added to the history and the repeat window
 is larger than the run (100), so a round "fails" when it cannot avoid every pair that ever met. With
@@ -13,20 +14,27 @@ odd pool, where every round has a trio. Three planners, same seeds, same run:
 * shuffle with retries: up to 1,000 random pairings per round, the first without a repeat wins;
 * greedy with restarts: a random order, each person takes the first later person they have not met;
   up to 100 restarts per round.
+
+"before #15" rows run plan_groups as it was before issue #15's figures, in the same run: no trio-first
+round for odd pools (``odd_cycle``) and the exact method only up to 200 people (the greedy above).
+``--quick`` leaves out the shuffle and the greedy with restarts (slow and far behind for 100+ people).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import app.domain.pairing.exact as exact_method
+import app.domain.pairing.planner as planner_module
 from app.domain.pairing import PairHistory, PairingPolicy, Participant, plan_groups
 
 WINDOW = 100
@@ -57,8 +65,28 @@ def mixed_pool(n: int) -> list[Participant]:
 def ours(
     pool: Sequence[Participant], history: PairHistory, rng: random.Random
 ) -> list[tuple[str, ...]] | None:
-    plan = plan_groups(pool, history, rng=rng, policy=PairingPolicy(repeat_window=WINDOW, mix_levels=True))
+    window = max(WINDOW, len(pool) + 1)  # longer than the whole cycle
+    plan = plan_groups(pool, history, rng=rng, policy=PairingPolicy(repeat_window=window, mix_levels=True))
     return None if plan.repeats or plan.left_out else [g.members for g in plan.groups]
+
+
+@contextlib.contextmanager
+def before_issue_15() -> Iterator[None]:
+    """plan_groups as it was: no trio-first odd rounds, exact only up to 200 people."""
+    saved = exact_method.odd_round, planner_module.EXACT_LIMIT
+    exact_method.odd_round = lambda *_args, **_kw: None  # type: ignore[assignment]
+    planner_module.EXACT_LIMIT = 200
+    try:
+        yield
+    finally:
+        exact_method.odd_round, planner_module.EXACT_LIMIT = saved
+
+
+def before(
+    pool: Sequence[Participant], history: PairHistory, rng: random.Random
+) -> list[tuple[str, ...]] | None:
+    with before_issue_15():
+        return ours(pool, history, rng)
 
 
 def _groups(order: list[str]) -> list[tuple[str, ...]]:
@@ -127,23 +155,34 @@ def rounds_until_repeat(planner: Planner, pool: Sequence[Participant], seed: int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--people", default="50", help="one size or several, comma-separated")
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="plan_groups rows only")
     args = parser.parse_args()
-    n = args.people
+    for n in (int(x) for x in args.people.split(",")):
+        report(n, args.seeds, quick=args.quick)
+
+
+def report(n: int, seeds: int, *, quick: bool) -> None:
     # Even: a round robin. Odd: a round uses (n - 3) / 2 pairs and a trio's 3 pairs of the
     # n (n - 1) / 2 there are, so at most n (n - 1) / (n + 3) rounds (an upper bound).
     best = f"{n - 1} rounds" if n % 2 == 0 else f"at most {n * (n - 1) // (n + 3)} rounds"
-    print(f"{n} people, repeat window {WINDOW}, seeds 0..{args.seeds - 1}; best possible: {best}")
+    window = max(WINDOW, n + 1)
+    print(f"{n} people, repeat window {window}, seeds 0..{seeds - 1}; best possible: {best}")
     print(f"{'planner':<24} {'pool':<22} {'rounds until a forced repeat':<34} {'slowest round':>13}")
     rows = [
+        ("plan_groups before #15", "plain", before, plain_pool(n)),
         ("plan_groups", "plain", ours, plain_pool(n)),
+        ("plan_groups before #15", "3 teams, levels, tz", before, mixed_pool(n)),
         ("plan_groups", "3 teams, levels, tz", ours, mixed_pool(n)),
-        ("shuffle with retries", "plain", shuffle_with_retries, plain_pool(n)),
-        ("greedy with restarts", "plain", greedy_with_restarts, plain_pool(n)),
     ]
+    if not quick:
+        rows += [
+            ("shuffle with retries", "plain", shuffle_with_retries, plain_pool(n)),
+            ("greedy with restarts", "plain", greedy_with_restarts, plain_pool(n)),
+        ]
     for name, kind, planner, pool in rows:
-        results = [rounds_until_repeat(planner, pool, seed) for seed in range(args.seeds)]
+        results = [rounds_until_repeat(planner, pool, seed) for seed in range(seeds)]
         counts = [r for r, _ in results]
         summary = f"min {min(counts)}, median {statistics.median(counts):g}, max {max(counts)}"
         print(f"{name:<24} {kind:<22} {summary:<34} {max(t for _, t in results):>11.3f} s", flush=True)

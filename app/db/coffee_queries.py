@@ -287,6 +287,17 @@ def round_ran(session: Session, pool_id: int, scheduled_for: datetime) -> bool:
     return session.scalar(query) is not None
 
 
+def manual_round_since(session: Session, pool_id: int, since: datetime) -> CoffeeRound | None:
+    """The latest manual round of the pool started at ``since`` or later (an admin's "run now")."""
+    query = (
+        select(CoffeeRound)
+        .where(CoffeeRound.pool_id == pool_id, CoffeeRound.kind == "manual", CoffeeRound.created_at >= since)
+        .order_by(CoffeeRound.created_at.desc(), CoffeeRound.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
 def rounds_due_for_followup(session: Session, *, now: datetime) -> list[CoffeeRound]:
     """Rounds whose "Did you meet?" is due and not yet sent; replicas sharing PostgreSQL split them."""
     query = select(CoffeeRound).where(

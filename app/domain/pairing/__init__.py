@@ -15,14 +15,16 @@ Two methods, switched at :data:`EXACT_LIMIT` people (the cost of the exact one, 
   gets all 49 possible rounds before anyone meets twice. When the repeat window spans (nearly) a
   whole cycle, preferences turn into a tilt on a random draw once a quarter of the pool has been
   met (see ``exact._cycle_mode``), and an odd pool's trio goes to whoever has the most fresh
-  partners to spare.
+  partners to spare: a fresh triangle among them first, the others matched around it
+  (``odd_cycle``), so a stable pool of 51 gets 45-46 of at most 47 rounds.
 * **Greedy** (larger pools): people ordered by UTC offset (random within one), a linear pass that
   pairs the first person waiting with the best of the next :data:`LOOK_AHEAD` - 1 (never within
   one known team in the first pass), a second pass for the few left in wider time-zone bands, and
   the exact method on what remains at the end together with the last :data:`REOPEN_PAIRS` pairs.
 
 The package: ``model`` (the values), ``history`` (:class:`PairHistory`), ``scoring`` (the pool
-and its preferences), ``exact`` and ``greedy`` (the two methods) and ``planner``
+and its preferences), ``exact`` and ``greedy`` (the two methods), ``odd_cycle`` (an odd pool late
+in its cycle) and ``planner``
 (:func:`plan_groups`). The graph algorithms are in :mod:`app.domain.graphs`.
 """
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import random
 
 from app.domain.graphs import MAX_WEIGHT, max_weight_matching, one_factorization
+from app.domain.pairing.odd_cycle import odd_round
 from app.domain.pairing.scoring import Pool
 
 # Pools up to this size are matched exactly. The matching (rustworkx, compiled) is O(n^3) but fast:
 # on a busy development machine a whole plan of 100 people took 25-50 ms, where the pure-Python
-# blossom it replaced took 0.12-0.9 s in the same runs; 200 people take 0.15-0.3 s, half of which is
-# the O(n^2) scoring of every pair. Beyond it the greedy pass (O(n * LOOK_AHEAD)) takes over: in a
-# pool that large a window of random candidates nearly always holds a fresh partner, so exactness
-# buys little. (Raised from 100 with the compiled matching; 100,000 people plan as fast with either.)
-EXACT_LIMIT = 200
+# blossom it replaced took 0.12-0.9 s in the same runs; 200 people take 0.05-0.3 s, 400 people 0.1-0.8 s
+# (the dense first rounds of a cycle the slowest; about half is the O(n^2) scoring of every pair).
+# Beyond it the greedy pass (O(n * LOOK_AHEAD)) takes over. Raised from 200 to 400 (#15): a stable pool
+# of 400 then goes 397 of its 399 rounds before a forced repeat, against 386 for the greedy
+# (benchmarks/pairing_small_pool.py --people 400). The greedy's exact tail keeps 200 (greedy.TAIL_LIMIT).
+EXACT_LIMIT = 400
 # A 1-factorization of the "not met yet" graph is searched for when it is regular of at most this
 # degree (the last rounds of a stable even pool), within FACTOR_BUDGET search steps.
 FACTOR_MAX_DEGREE = 8
@@ -51,6 +53,12 @@ def plan_exact(
     for i, j, _ in fresh:
         degree[i] += 1
         degree[j] += 1
+    if n % 2 and trio and _cycle_mode(ctx, n, degree) and not any(ctx.first[p] for p in members):
+        # An odd pool late in a long cycle: trio first, among those with the most fresh partners.
+        top = ctx.top + 1
+        local = odd_round(n, fresh, lambda _i, _j, s: rng.randrange(_JITTER) * top + s * _CYCLE_BIAS, rng)
+        if local is not None:
+            return [tuple(members[i] for i in g) for g in local], []
     pairs = _factor_round(n, fresh, rng) if n % 2 == 0 else None
     if pairs is None:
         unit = _JITTER * (n // 2 + 1)  # the jitter of a whole matching stays below one point

@@ -1,12 +1,15 @@
-"""The greedy method for pools above EXACT_LIMIT: windows along the time zones, then an exact tail."""
+"""The greedy method for pools above exact.EXACT_LIMIT: windows along the time zones, then an exact tail."""
 
 from __future__ import annotations
 
 import random
 
-from app.domain.pairing.exact import EXACT_LIMIT, plan_exact, repeat_cost
+from app.domain.pairing.exact import plan_exact, repeat_cost
 from app.domain.pairing.scoring import Pool
 
+# The exact tail of a greedy round plans at most this many people at a time (the tail is the last few
+# dozen people of a large pool: a smaller bound than the whole-pool EXACT_LIMIT keeps it quick).
+TAIL_LIMIT = 200
 # The greedy pass compares each person with the next LOOK_AHEAD - 1 people still waiting.
 LOOK_AHEAD = 8
 # After the greedy pass, this many of the last pairs are reopened and re-matched exactly with the
@@ -112,16 +115,16 @@ def plan_greedy(ctx: Pool, rng: random.Random) -> tuple[list[tuple[int, ...]], l
     # the repeat window one round at a time, oldest meetings first.
     floor = ctx.floor
     width = 8 * LOOK_AHEAD
-    while len(waiting) > EXACT_LIMIT // 2 and floor <= ctx.rounds + 1:
+    while len(waiting) > TAIL_LIMIT // 2 and floor <= ctx.rounds + 1:
         more, waiting = _window_pass(ctx, waiting, width, floor)
         pairs.extend(more)
-        if len(waiting) > EXACT_LIMIT // 2:
+        if len(waiting) > TAIL_LIMIT // 2:
             floor += 1
     groups: list[tuple[int, ...]] = list(pairs[:-REOPEN_PAIRS])
     tail = waiting + [x for pair in pairs[-REOPEN_PAIRS:] for x in pair]
     tail.sort(key=lambda p: not ctx.first[p])  # (stable) whoever is first in line leads the exact tail
     done, left = _exact_in_chunks(ctx, tail, rng)
-    room = (EXACT_LIMIT - len(left) - 3) // 2
+    room = (TAIL_LIMIT - len(left) - 3) // 2
     if left and room > 0 and groups:
         # Someone could not be placed among the tail: reopen random pairs from anywhere and retry.
         picked = sorted(rng.sample(range(len(groups)), min(room, len(groups))), reverse=True)
@@ -137,10 +140,10 @@ def plan_greedy(ctx: Pool, rng: random.Random) -> tuple[list[tuple[int, ...]], l
 def _exact_in_chunks(
     ctx: Pool, people: list[int], rng: random.Random
 ) -> tuple[list[tuple[int, ...]], list[int]]:
-    """The exact method on at most EXACT_LIMIT people at a time; who is left carries to the next chunk.
+    """The exact method on at most TAIL_LIMIT people at a time; who is left carries to the next chunk.
 
-    Usually one chunk. Each chunk takes at least EXACT_LIMIT / 2 new people, so the cost stays
-    O(len(people) * EXACT_LIMIT^2); more than EXACT_LIMIT / 2 carried people (avoid wishes that
+    Usually one chunk. Each chunk takes at least TAIL_LIMIT / 2 new people, so the cost stays
+    O(len(people) * TAIL_LIMIT^2); more than TAIL_LIMIT / 2 carried people (avoid wishes that
     exclude nearly everyone they could meet) are left over rather than carried on.
     """
     groups: list[tuple[int, ...]] = []
@@ -148,7 +151,7 @@ def _exact_in_chunks(
     overflow: list[int] = []
     start = 0
     while True:
-        take = EXACT_LIMIT - len(carry)
+        take = TAIL_LIMIT - len(carry)
         chunk = carry + people[start : start + take]
         start += take
         last = start >= len(people)
@@ -156,5 +159,5 @@ def _exact_in_chunks(
         groups.extend(more)
         if last:
             return groups, carry + overflow
-        overflow.extend(carry[EXACT_LIMIT // 2 :])
-        del carry[EXACT_LIMIT // 2 :]
+        overflow.extend(carry[TAIL_LIMIT // 2 :])
+        del carry[TAIL_LIMIT // 2 :]

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
-from app.domain.pairing.history import PairHistory
+from app.domain.pairing.history import PairHistory, pair_key
 from app.domain.pairing.model import Group, Participant, Plan
 
 HARD = 1 << 40  # an avoid wish, or the same team when a pool makes that a hard rule
@@ -119,17 +119,22 @@ def plan_sized_groups(
         if total < REPEAT:
             break  # no repeat and no broken rule: nothing left to win
     left: list[int] = []
-    for g in groups:  # what the trades could not mend: take out whoever breaks a hard rule
+    flawed = [cost.of(g) >= REPEAT for g in groups]  # a repeat or a broken rule: the rest need no look
+    for g in (g for g, bad in zip(groups, flawed, strict=True) if bad):
+        # What the trades could not mend: take out whoever breaks a hard rule.
         while (worst := _breaker(g, cost)) is not None:
             g.remove(worst)
             left.append(worst)
+    seated = [len(g) for g in groups]
     _place_singles(groups, left, cost)
     out, repeats = [], []
-    for g in groups:
+    for g, bad, was in zip(groups, flawed, seated, strict=True):
         if not g:
             continue
         members = tuple(sorted(people[p].user_id for p in g))
         out.append(Group(members, members[rng.randrange(len(members))]))
+        if not bad and len(g) == was:  # fine after the trades, and nobody placed in it since
+            continue
         for x, p in enumerate(g):
             for q in g[x + 1 :]:
                 if cost.repeat(p, q):
@@ -164,6 +169,9 @@ def _seat(count: int, sizes: list[int], led: int, seniors: list[int], juniors: l
 
 
 class _Cost:
+    """Pair costs on positions: the history looked up by int keys (each person's history index found
+    once), avoid wishes and teams as ints, so the trades' inner loop does no string hashing."""
+
     def __init__(
         self,
         people: Sequence[Participant],
@@ -173,37 +181,71 @@ class _Cost:
         never_same_team: bool,
     ) -> None:
         self.people = people
-        self.history = history
-        self.window = window
+        index = history.index
+        self.hid = [index.get(p.user_id, -1) for p in people]
+        self.last = history.last_met
+        # Met within the window: the last round they met is numbered floor or later (1 = oldest held).
+        self.floor = history.rounds - window + 1
         position = {p.user_id: i for i, p in enumerate(people)}
         self.avoided = {
-            frozenset((position[a], position[b]))
-            for a, b in avoid
-            if a in position and b in position and a != b
+            pair_key(position[a], position[b]) for a, b in avoid if a in position and b in position and a != b
         }
-        self.team = [p.team for p in people]
+        teams: dict[str, int] = {}
+        self.team = [-1 if p.team is None else teams.setdefault(p.team, len(teams)) for p in people]
         self.never_same_team = never_same_team
 
+    def _met(self, a: int, b: int) -> int:
+        """The round a and b last met in if within the window, else 0."""
+        ha, hb = self.hid[a], self.hid[b]
+        if ha < 0 or hb < 0:
+            return 0
+        met = self.last.get((ha << 32) | hb if ha < hb else (hb << 32) | ha, 0)
+        return met if met >= self.floor else 0
+
     def repeat(self, a: int, b: int) -> bool:
-        since = self.history.rounds_since(self.people[a].user_id, self.people[b].user_id)
-        return since is not None and since <= self.window
+        return self._met(a, b) > 0
 
     def hard(self, a: int, b: int) -> bool:
-        if frozenset((a, b)) in self.avoided:
+        if self.avoided and ((a << 32) | b if a < b else (b << 32) | a) in self.avoided:
             return True
         team = self.team[a]
-        return self.never_same_team and team is not None and team == self.team[b]
+        return self.never_same_team and team >= 0 and team == self.team[b]
 
     def pair(self, a: int, b: int) -> int:
         if self.hard(a, b):
             return HARD
-        since = self.history.rounds_since(self.people[a].user_id, self.people[b].user_id)
-        total = REPEAT * (self.window - since + 1) if since is not None and since <= self.window else 0
+        met = self._met(a, b)
+        total = REPEAT * (met - self.floor + 1) if met else 0
         team = self.team[a]
-        return total + (team is not None and team == self.team[b])
+        return total + (team >= 0 and team == self.team[b])
 
     def of(self, group: Sequence[int]) -> int:
-        return sum(self.pair(p, q) for x, p in enumerate(group) for q in group[x + 1 :])
+        """The sum of :meth:`pair` over the group's pairs, inlined: this runs for every group, every sweep."""
+        hid, get, floor, team, avoided, strict = (
+            self.hid,
+            self.last.get,
+            self.floor,
+            self.team,
+            self.avoided,
+            self.never_same_team,
+        )
+        total = 0
+        for x, p in enumerate(group):
+            hp, tp = hid[p], team[p]
+            for q in group[x + 1 :]:
+                same_team = tp >= 0 and tp == team[q]
+                if (avoided and ((p << 32) | q if p < q else (q << 32) | p) in avoided) or (
+                    strict and same_team
+                ):
+                    total += HARD
+                    continue
+                hq = hid[q]
+                if hp >= 0 and hq >= 0:
+                    met = get((hp << 32) | hq if hp < hq else (hq << 32) | hp, 0)
+                    if met and met >= floor:
+                        total += REPEAT * (met - floor + 1)
+                total += same_team
+        return total
 
     def with_(self, person: int, group: Sequence[int]) -> int:
         return sum(self.pair(person, q) for q in group if q != person)
@@ -213,11 +255,18 @@ def _improve(groups: list[list[int]], cost: _Cost, senior: list[bool], rng: rand
     where = {p: g for g, members in enumerate(groups) for p in members}
     everyone = sorted(where)
     small = len(everyone) <= SMALL_POOL
+    # Groups worth a look this sweep: after the first, only those found bad or changed by a trade in
+    # the last one (every other group is known fine), plus those a trade changes during this one.
+    check: set[int] | None = None
     for _ in range(SWEEPS):  # sweeps until none mends anything: a trade can make another one worth it
         traded = False
+        touched: set[int] = set()
         for g, members in enumerate(groups):
+            if check is not None and g not in check and g not in touched:
+                continue
             if cost.of(members) < REPEAT:
                 continue  # the whole group is fine: one look at its pairs rather than one per member
+            touched.add(g)
             for person in list(members):
                 if person not in members or cost.with_(person, members) < REPEAT:
                     continue  # no rule broken and no repeat: nothing to mend for them
@@ -240,10 +289,12 @@ def _improve(groups: list[list[int]], cost: _Cost, senior: list[bool], rng: rand
                         members[members.index(person)] = other
                         theirs[theirs.index(other)] = person
                         where[person], where[other] = h, g
+                        touched.add(h)
                         traded = traded or after < before
                         break
         if not traded:
             return
+        check = touched
 
 
 def _breaker(group: list[int], cost: _Cost) -> int | None:

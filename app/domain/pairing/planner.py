@@ -52,18 +52,20 @@ def plan_groups(
       history, policy and avoid list give the same plan. The proposer of each group is drawn with
       ``rng``. Raises ValueError for a user id that appears twice or a negative repeat window.
 
-    Method and cost, with n = len(pool); the switch is at n = :data:`EXACT_LIMIT` (200):
+    Method and cost, with n = len(pool); the switch is at n = :data:`EXACT_LIMIT` (400):
 
     * n <= EXACT_LIMIT, exact. If the pairs not met within the window form a regular graph of degree
       at most :data:`FACTOR_MAX_DEGREE` (a stable even pool late in its cycle), the round is one of
       a 1-factorization of that graph found by a bounded search, so the coming rounds stay
       repeat-free too (a stable pool of 50 goes all 49 rounds). Otherwise a maximum-cardinality,
       maximum-weight matching (rustworkx's blossom algorithm, O(n^3): a whole plan of 100 people in
-      25-50 ms, of 200 in 0.15-0.3 s), first on the fresh pairs only, then, if that leaves someone
-      out, on all allowed pairs with weights in which one more recent repeat outweighs any number of
-      older ones (exact for every round the weights hold a tier for, see ``exact._repeat_tiers``).
-      The single person of an odd pool joins the pair that suits them best, or takes the place of a
-      pair member who joins another pair. O(n^2) memory.
+      25-50 ms, of 200 in 0.05-0.3 s, of 400 in 0.1-0.8 s), first on the fresh pairs only, then,
+      if that leaves someone out, on all allowed pairs with weights in which one more recent repeat
+      outweighs any number of older ones (exact for every round the weights hold a tier for, see
+      ``exact._repeat_tiers``). The single person of an odd pool joins the pair that suits them
+      best, or takes the place of a pair member who joins another pair; but an odd pool late in a
+      long cycle (nobody first in line) picks a fresh trio first and matches everyone else around it
+      (:mod:`~app.domain.pairing.odd_cycle`: 46 of at most 47 rounds for 51 people). O(n^2) memory.
     * n > EXACT_LIMIT, greedy: O(n log n) for the sort by UTC offset, O(n * LOOK_AHEAD) for the
       passes, the exact method on about 60 people at the end. Repeats are avoided whenever someone
       within reach is fresh, which at this size is nearly always (zero in the benchmarks); those

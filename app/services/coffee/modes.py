@@ -16,28 +16,28 @@ from app.domain.pairing import PairHistory, Participant, Plan
 from app.domain.pairing.groups import as_plan
 from app.domain.pairing.in_person import plan_in_person, shared_day
 from app.domain.pairing.lottery import draw_lottery, lottery_as_plan
-from app.services.coffee.pools import read_sides
+from app.services.coffee.sides import read_sides
 
 
 def two_sides(
     session: Session, pool: CoffeePool, people: Sequence[Participant]
 ) -> tuple[dict[str, bool], list[str]]:
     """Each person's side (True: the first named) and, sorted, who is on neither (not placed)."""
-    named = read_sides(pool.settings.get("sides"))
-    if named is None:  # the form refuses this; a pool edited by hand falls back to one side
+    rule = read_sides(pool.settings.get("sides"))
+    if rule is None:  # the form refuses this; a pool edited by hand falls back to one side
         return {p.user_id: False for p in people}, []
-    if named == ("mentors", ""):
+    if rule.field == "mentors":
         mentors = cq.active_mentor_ids(session, (p.user_id for p in people))
         return {p.user_id: p.user_id in mentors for p in people}, []
-    a, b = (name.casefold() for name in named)
+    offices = cq.offices_of(session, (p.user_id for p in people)) if rule.field == "office" else {}
     sides = {}
     outside = []
     for p in people:
-        team = (p.team or "").casefold()
-        if team in (a, b):
-            sides[p.user_id] = team == a
-        else:
+        side = rule.side(p, offices[p.user_id][0] if p.user_id in offices else None)
+        if side is None:
             outside.append(p.user_id)
+        else:
+            sides[p.user_id] = side
     return sides, sorted(outside)
 
 

@@ -17,6 +17,7 @@ from app.domain.schedule import RoundSchedule
 from app.services import admins
 from app.services.clock import Clock
 from app.services.coffee.schedule import Schedule
+from app.services.coffee.sides import SIDES_HINT, read_sides
 from app.services.coffee.views import PoolView, RouletteSettings
 from app.services.people import Person
 
@@ -69,10 +70,7 @@ class PoolSpec:
         if self.mode == "senior" and not isinstance(settings.get("level"), int):
             raise InvalidInput("Coffee with a senior needs the senior level, e.g. `level=3`.")
         if self.mode == "two_sides" and read_sides(settings.get("sides")) is None:
-            raise InvalidInput(
-                "Across two groups needs its sides: `sides=team:Eng|Sales` (two teams) or `sides=mentors`"
-                " (people on the mentor register and the others)."
-            )
+            raise InvalidInput(f"Across two groups needs its sides: {SIDES_HINT}.")
         if self.mode == "lottery":
             hosts = settings.get("hosts")
             if not isinstance(hosts, list) or not 1 <= len(hosts) <= 2:
@@ -81,17 +79,6 @@ class PoolSpec:
                 raise InvalidInput("Name the lottery's hosts by member ID, e.g. `hosts=U0CEO draw=3`.")
             if not isinstance(settings.get("draw"), int) or not 1 <= settings["draw"] <= 5:
                 raise InvalidInput("A lottery draws 1 to 5 people each round, e.g. `hosts=U0CEO draw=3`.")
-
-
-def read_sides(value: object) -> tuple[str, str] | None:
-    """``team:Eng|Sales`` -> ("Eng", "Sales"); ``mentors`` -> ("mentors", ""); anything else None."""
-    if value == "mentors":
-        return ("mentors", "")
-    if isinstance(value, str) and value.startswith("team:"):
-        a, bar, b = value.removeprefix("team:").partition("|")
-        if bar and a.strip() and b.strip() and a.strip() != b.strip():
-            return (a.strip(), b.strip())
-    return None
 
 
 class Pools:

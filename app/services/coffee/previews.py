@@ -38,7 +38,9 @@ def fingerprint(
         "people": sorted([p.user_id, p.team, p.level, p.utc_offset_minutes, p.first_in_line] for p in people),
         "avoid": sorted(sorted(pair) for pair in avoid),
         "latest_round": session.scalar(latest),
-        "offices": sorted(cq.offices_of(session, ids).items()) if pool.mode == "in_person" else [],
+        "offices": sorted(cq.offices_of(session, ids).items())
+        if pool.mode == "in_person" or str(pool.settings.get("sides", "")).startswith("office:")
+        else [],
         "mentors": sorted(cq.active_mentor_ids(session, ids)) if pool.mode == "two_sides" else [],
     }
     text = json.dumps(data, sort_keys=True, default=str)

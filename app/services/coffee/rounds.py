@@ -4,6 +4,11 @@ Each pool runs on its own schedule. A round is claimed by inserting its row (``(
 is unique) in the same transaction that
 plans the groups and enqueues every introduction, so a due round runs exactly once across restarts
 and replicas, and a crash before commit leaves nothing half-done.
+
+A round's transaction first locks its pool's row (PostgreSQL; SQLite's writers are serialised by
+``BEGIN IMMEDIATE`` already), so two rounds of one pool never plan side by side. An admin's "run now"
+is one round per pool within :data:`RERUN_GAP`: a second one (a double click, two admins at once)
+waits for the first, sees it and says so, rather than running a second round on top of it.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import coffee_queries as cq
 from app.db.models import CoffeeGroup, CoffeeGroupMember, CoffeePool, CoffeeRound
+from app.domain.errors import Conflict
 from app.domain.icebreakers import ICEBREAKERS
 from app.domain.pairing import PairHistory, PairingPolicy, Participant, Plan, plan_groups
 from app.domain.pairing.groups import as_plan, plan_sized_groups
@@ -32,6 +38,9 @@ from app.services.coffee.regroup import regroup_stranded
 from app.services.coffee.schedule import Schedule, find_pool
 from app.services.coffee.views import RouletteSettings, RoundSummary
 from app.services.people import Person
+
+# A second "run now" of a pool within this long of the last one is taken for the same request.
+RERUN_GAP = timedelta(minutes=2)
 
 
 class Rounds:
@@ -67,7 +76,8 @@ class Rounds:
         with self._sessions.begin() as session:
             pool_id = find_pool(session, pool, now=now).id
         summary = self._run_round(pool_id, now, kind="manual", started_by=person.user_id, now=now)
-        assert summary is not None  # a manual round's instant is fresh
+        if summary is None:  # the same instant claimed by another run that we did not see (no lock)
+            raise Conflict("A round of this pool is running right now, so no second one was started.")
         return summary
 
     def round_is_due(self, *, now: datetime | None = None) -> bool:
@@ -111,9 +121,12 @@ class Rounds:
     ) -> RoundSummary | None:
         try:
             with self._sessions.begin() as session:
-                pool = session.get(CoffeePool, pool_id)
+                # The pool's lock: a second run of this pool waits here until the first has committed.
+                pool = session.get(CoffeePool, pool_id, with_for_update=True)
                 if pool is None:
                     return None  # removed meanwhile
+                if kind == "manual":
+                    _refuse_a_rerun(session, pool, now)
                 round_ = CoffeeRound(
                     pool_id=pool_id,
                     scheduled_for=scheduled_for,
@@ -278,6 +291,18 @@ class Rounds:
                 notices.CoffeeLeftOut(key=f"coffee:{round_.id}:left-out:{user_id}", to=user_id),
                 now=now,
             )
+
+
+def _refuse_a_rerun(session: Session, pool: CoffeePool, now: datetime) -> None:
+    """Conflict when this pool's last manual round started within RERUN_GAP (the first of two clicks)."""
+    earlier = cq.manual_round_since(session, pool.id, now - RERUN_GAP)
+    if earlier is None:
+        return
+    by = f" by <@{earlier.started_by}>" if earlier.started_by else ""
+    raise Conflict(
+        f"A round of the pool “{pool.name}” was started{by} moments ago (round {earlier.id}), so no second "
+        "one was started: its intros are on their way. To run another round, wait a couple of minutes."
+    )
 
 
 def _utc_offset_minutes(tz: str, now: datetime) -> int | None:

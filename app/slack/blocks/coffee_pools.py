@@ -35,8 +35,9 @@ MODE_LABELS = {
     "lottery": "Lottery (fixed hosts + a draw)",
 }
 SETTINGS_HINT = (
-    "Coffee with a senior: `level=3` (that level and above, 1-5). Across two groups: `sides=team:Eng|Sales`"
-    " or `sides=mentors`. Lottery: `hosts=U0CEO draw=3` (one or two hosts by member ID, 1-5 drawn a round)."
+    "Coffee with a senior: `level=3` (that level and above, 1-5). Across two groups: `sides=team:Eng|Sales`,"
+    " `sides=office:Berlin|London`, `sides=level:1-2|3-5` or `sides=mentors`."
+    " Lottery: `hosts=U0CEO draw=3` (one or two hosts by member ID, 1-5 drawn a round)."
 )
 HEADS_UP, NEVER_SAME_TEAM = "heads_up", "never_same_team"
 
