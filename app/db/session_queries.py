@@ -299,3 +299,38 @@ def lapsed_offers(session: Session, *, now: datetime, limit: int) -> list[Sessio
         .limit(limit)
     )
     return list(session.scalars(skip_locked(session, query)))
+
+
+def busy_in(
+    session: Session,
+    *,
+    after: datetime,
+    until: datetime,
+    longest: timedelta,
+    users: Sequence[str] | None = None,
+) -> dict[str, list[tuple[datetime, datetime]]]:
+    """Each person's open sessions overlapping [after, until) as (start, end), sorted: the host's and
+    every seat held (taken, or offered and held for them). ``users`` None: everyone's."""
+    window = (
+        HostedSession.status == OPEN,
+        HostedSession.start_at < until,
+        HostedSession.start_at > after - longest,
+    )
+    hosts = select(HostedSession.host_id, HostedSession.start_at, HostedSession.minutes).where(*window)
+    seated = (
+        select(SessionSeat.user_id, HostedSession.start_at, HostedSession.minutes)
+        .join(HostedSession, HostedSession.id == SessionSeat.session_id)
+        .where(*window, SessionSeat.status.in_((TAKEN, OFFERED)))
+    )
+    if users is not None:
+        hosts = hosts.where(HostedSession.host_id.in_(users))
+        seated = seated.where(SessionSeat.user_id.in_(users))
+    found: dict[str, list[tuple[datetime, datetime]]] = {}
+    for query in (hosts, seated):
+        for user_id, start, minutes in session.execute(query):
+            end = start + timedelta(minutes=minutes)
+            if end > after:
+                found.setdefault(user_id, []).append((start, end))
+    for intervals in found.values():
+        intervals.sort()
+    return found

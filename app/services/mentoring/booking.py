@@ -27,6 +27,7 @@ from app.services.mentoring.asking import Asking, own_ask
 from app.services.mentoring.views import MeetingView, SlotTaken, meeting_view
 from app.services.people import Person
 from app.services.register_cache import RegisterSnapshot, overlay
+from app.services.session_time import in_a_session
 
 SLOT_HORIZON = timedelta(days=14)
 
@@ -89,7 +90,7 @@ class Booking:
             now=now,
             horizon=SLOT_HORIZON,
         )
-        if start not in set(free):
+        if start not in set(free) or in_a_session(session, [mentor_id, person.user_id], start, now=now):
             raise SlotTaken(self._asking.outcome(session, ask, person, now))
         meeting = Meeting(
             ask_id=ask.id,
