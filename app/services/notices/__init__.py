@@ -58,6 +58,7 @@ from app.services.notices.sessions import (
     AboutASession,
     SeatConfirmed,
     SeatOffered,
+    SeatOfferLapsed,
     SessionCancelled,
     SessionCheckIn,
     SessionFeedbackQuestion,
@@ -110,6 +111,7 @@ Notice = (
     | SessionBooked
     | ProgramCheckIn
     | HomeRefresh
+    | SeatOfferLapsed
 )
 
 KINDS: dict[str, type[Notice]] = {
@@ -147,6 +149,7 @@ KINDS: dict[str, type[Notice]] = {
         SessionBooked,
         ProgramCheckIn,
         HomeRefresh,
+        SeatOfferLapsed,
     )
 }
 
@@ -194,6 +197,7 @@ __all__ = [
     "RequestDeclined",
     "RequestExpired",
     "SeatConfirmed",
+    "SeatOfferLapsed",
     "SeatOffered",
     "SessionBooked",
     "SessionCancelled",

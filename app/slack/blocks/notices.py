@@ -73,6 +73,8 @@ def render(notice: n.Notice) -> Message:
             return session_notices.seat_confirmed(notice)
         case n.SeatOffered():
             return session_notices.seat_offered(notice)
+        case n.SeatOfferLapsed():
+            return session_notices.seat_offer_lapsed(notice)
         case n.SessionCancelled():
             return session_notices.session_cancelled(notice)
         case n.SessionCheckIn():
