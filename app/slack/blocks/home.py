@@ -18,10 +18,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app.services.coffee import CoffeeStatus
-from app.services.hosting import SessionView
 from app.services.insight import ProgramStats
 from app.services.mentoring import MyConversations
 from app.services.register import ProfileView
+from app.services.session_views import SessionView
 from app.slack.blocks import coffee, hosting
 from app.slack.blocks.format import local_time, mention
 from app.slack.blocks.insight import dashboard_blocks

@@ -35,7 +35,7 @@ from app.domain.formats import (
     Format,
     Where,
 )
-from app.services.hosting import JoinResult, SessionView
+from app.services.session_views import JoinResult, SessionView
 from app.slack.blocks.format import local_time, mention, topics_text, zone
 from app.slack.blocks.messages import Message
 from app.slack.ids import Action, Field
