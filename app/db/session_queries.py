@@ -334,3 +334,8 @@ def busy_in(
     for intervals in found.values():
         intervals.sort()
     return found
+
+
+def meeting_link_of(session: Session, user_id: str) -> str | None:
+    """A mentor's own meeting link from their profile (validated when saved), or None."""
+    return session.scalar(select(MentorProfile.meeting_link).where(MentorProfile.user_id == user_id))

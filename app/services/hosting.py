@@ -13,6 +13,7 @@ this service is their one entry point.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,7 @@ from app.domain.formats import (
     RULES,
     Format,
     SessionPlan,
+    Where,
     validate_plan,
     validate_start,
 )
@@ -87,6 +89,9 @@ class HostingService:
                 raise NotAllowed(NOT_ON_REGISTER)
             offices = {o.name: o.id for o in office_queries.all_offices(session)}
             plan = validate_plan(plan, now=now, offices=offices)
+            if plan.where == Where.ONLINE and plan.link is None:
+                # No link typed: the host's own (from their profile), else they meet in the group DM.
+                plan = replace(plan, link=sq.meeting_link_of(session, person.user_id))
             no_conversation_then(session, person, plan.start, plan.start + plan.length)
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
             row = HostedSession(

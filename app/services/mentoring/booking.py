@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import meeting_queries as mq
 from app.db import queries
-from app.db.models import Ask, Meeting, Member
+from app.db.models import Ask, Meeting, Member, MentorProfile
 from app.domain import meeting as lifecycle
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.domain.model import AskStatus, MeetingStatus
@@ -148,6 +148,7 @@ class Booking:
                     start=meeting.start_at,
                     tzs=tzs,
                     at=now,
+                    link=_meeting_link(session, meeting.mentor_id),
                 ),
                 now=now,
             )
@@ -346,6 +347,12 @@ class Booking:
             ),
             now=now,
         )
+
+
+def _meeting_link(session: Session, mentor_id: str) -> str:
+    """The mentor's own meeting link for an online 1:1, or "" (they meet in the group DM)."""
+    profile = session.get(MentorProfile, mentor_id)
+    return (profile.meeting_link or "") if profile is not None else ""
 
 
 def request_key(meeting_id: int) -> str:

@@ -130,6 +130,7 @@ class Confirmation(NoticeBase):
     start: datetime
     tzs: Mapping[str, str]
     at: datetime | None = None  # when it was confirmed (rows queued before it was carried have none)
+    link: str = ""  # the mentor's own meeting link; empty: they meet in the group DM
 
     @property
     def send_to(self) -> tuple[str, ...]:
@@ -147,6 +148,7 @@ class Confirmation(NoticeBase):
             length=SLOT_LENGTH,
             goal=self.goal,
             stamp=self.at or self.start,
+            location=self.link or None,
         )
 
     def to_payload(self) -> dict[str, Any]:
@@ -162,6 +164,8 @@ class Confirmation(NoticeBase):
         }
         if self.at is not None:
             payload["at"] = self.at.isoformat()
+        if self.link:
+            payload["link"] = self.link
         return payload
 
     @classmethod
@@ -177,6 +181,7 @@ class Confirmation(NoticeBase):
             start=parse_time(p["start"]),
             tzs=dict(p["tzs"]),
             at=parse_time(p["at"]) if p.get("at") else None,
+            link=str(p.get("link") or ""),
         )
 
 

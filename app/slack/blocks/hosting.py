@@ -128,7 +128,7 @@ def host_modal(*, tz: str, offices: Sequence[str], form: ProfileForm) -> dict[st
             block_id=BlockId.SESSION_LINK,
             label="Meeting link (online)",
             optional=True,
-            hint="An https:// link; leave it empty to meet in the group DM (a Slack huddle).",
+            hint="An https:// link; empty: your profile's link if you set one, else the group DM.",
             element=PlainTextInputElement(action_id=Field.SESSION_LINK, max_length=MAX_LINK),
         ),
     ]

@@ -42,7 +42,8 @@ def calendar_file(event: CalendarEvent) -> CalendarFile:
 def description(event: CalendarEvent) -> str:
     """The event's description: a 1:1's goal, or a session's description and where it is."""
     if event.title is None:
-        return f"Goal: {event.goal}\nIn your group DM in Slack. {CONFIDENTIAL}"
+        where = f"Online: {event.location}" if event.location else "In your group DM in Slack."
+        return f"Goal: {event.goal}\n{where} {CONFIDENTIAL}"
     where = f"Where: {event.location}" if event.location else ""
     return "\n".join(p for p in (event.goal, where, "Booked with Mentorbot in Slack.") if p)
 

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from app.domain.formats import MAX_LINK
 from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, DEFAULT_WINDOWS, MAX_GOAL_LENGTH
 from app.domain.windows import format_windows
 from app.services.feedback import MAX_NOTE
@@ -85,6 +86,17 @@ def profile_modal(
                 max_length=MAX_BIO,
                 # Slack refuses a modal whose initial_value exceeds max_length: never let old data do that.
                 initial_value=(view.bio[:MAX_BIO] or None) if view else None,
+            ),
+        ),
+        InputBlock(
+            block_id=Block.MEETING_LINK,
+            label="Your meeting link",
+            optional=True,
+            hint="An https:// link for your online 1:1s and sessions; empty: we'll meet in the group DM.",
+            element=PlainTextInputElement(
+                action_id=Field.MEETING_LINK,
+                max_length=MAX_LINK,
+                initial_value=((view.meeting_link or "")[:MAX_LINK] or None) if view else None,
             ),
         ),
         InputBlock(

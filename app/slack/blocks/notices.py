@@ -161,9 +161,10 @@ def confirmation(notice: n.Confirmation) -> Message:
     details = (
         f"*Goal:* {escape(notice.goal)}"
         + (f"  {topics_text(list(notice.topics))}" if notice.topics else "")
-        + f"\n*When:* {times}\n{CONFIDENTIAL}"
+        + f"\n*When:* {times}\n*Where:* {_meet_at(notice.link)}\n{CONFIDENTIAL}"
     )
-    about = f"Goal: {notice.goal}\nIn your group DM in Slack. {CONFIDENTIAL}"
+    where = f"Online: {notice.link}" if notice.link else "In your group DM in Slack."
+    about = f"Goal: {notice.goal}\n{where} {CONFIDENTIAL}"
     return _render(
         text,
         _section(f":handshake: {text}"),
@@ -174,6 +175,16 @@ def confirmation(notice: n.Confirmation) -> Message:
         ),
         _context("Can't make it? `/mentor list` lets either of you cancel; the other is told."),
     )
+
+
+def _meet_at(link: str) -> str:
+    """The mentor's own link, or the group DM. A validated https link may still hold characters Slack's
+    <url|text> markup reads: then it is shown as text."""
+    if not link:
+        return "we'll meet in the group DM (start a huddle here)"
+    if set("<>|") & set(link):
+        return f"online, {escape(link)}"
+    return f"online, <{link}|the mentor's meeting link>"
 
 
 def request_fell_through(notice: n.RequestDeclined | n.RequestExpired) -> Message:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from app.domain.errors import InvalidInput
+from app.domain.formats import validate_link
 from app.domain.goal import validate_goal
 from app.domain.model import WeeklyWindow
 from app.domain.windows import parse_windows
@@ -76,6 +77,12 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
     bio = (_value(values, Block.BIO, Field.BIO).get("value") or "").strip()
     if len(bio) > MAX_BIO:  # Slack enforces max_length, but a crafted payload may not
         errors[Block.BIO] = f"Keep the bio to {MAX_BIO} characters (it has {len(bio)})."
+    link = (_value(values, Block.MEETING_LINK, Field.MEETING_LINK).get("value") or "").strip() or None
+    if link is not None:
+        try:
+            link = validate_link(link)
+        except InvalidInput as exc:
+            errors[Block.MEETING_LINK] = exc.message
     team, level = read_team_and_level(values, errors)
     reverse = _value(values, Block.REVERSE, Field.REVERSE).get("selected_options") or []
     if errors:
@@ -88,6 +95,7 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
         reverse_ok=any(o.get("value") == REVERSE_VALUE for o in reverse),
         team=team,
         level=level,
+        meeting_link=link,
     ), {}
 
 

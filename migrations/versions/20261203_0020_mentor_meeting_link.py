@@ -1,0 +1,30 @@
+"""mentor_profiles.meeting_link: a mentor's optional personal https meeting link, for online 1:1s and
+the online sessions they host
+
+Revision ID: 0020
+Revises: 0018
+Create Date: 2026-12-03 06:30:00.000000
+
+A plain ADD COLUMN, never a batch rebuild: mentor_profiles carries the register's change triggers, which
+SQLite drops when a table is rebuilt; ADD COLUMN keeps them.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision: str = "0020"
+down_revision: str | None = "0018"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("mentor_profiles", sa.Column("meeting_link", sa.String(length=500), nullable=True))
+
+
+def downgrade() -> None:
+    # A plain DROP COLUMN, not a batch rebuild, for the same reason (SQLite >= 3.35 drops it in place).
+    op.drop_column("mentor_profiles", "meeting_link")
