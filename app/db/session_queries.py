@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
-from app.db.models import HostedSession, Meeting, MentorProfile, Office, SessionSeat
+from app.db.models import Ask, HostedSession, Meeting, MentorProfile, MentorTopic, Office, SessionSeat
 from app.domain.model import MeetingStatus
 from app.domain.slots import SLOT_LENGTH
 
@@ -339,3 +339,46 @@ def busy_in(
 def meeting_link_of(session: Session, user_id: str) -> str | None:
     """A mentor's own meeting link from their profile (validated when saved), or None."""
     return session.scalar(select(MentorProfile.meeting_link).where(MentorProfile.user_id == user_id))
+
+
+def open_for(
+    session: Session,
+    user_id: str,
+    *,
+    topics: Sequence[str],
+    office_id: int | None,
+    now: datetime,
+    limit: int = 5,
+) -> list[HostedSession]:
+    """Open sessions still to join, with a seat left, on one of ``topics`` or at ``office_id``, that the
+    person neither hosts nor is in (waiting included), soonest first."""
+    matches: list[ColumnElement[bool]] = [HostedSession.topics.like(f"%,{topic},%") for topic in topics]
+    if office_id is not None:
+        matches.append(HostedSession.office_id == office_id)
+    if not matches:
+        return []
+    theirs = select(SessionSeat.session_id).where(
+        SessionSeat.user_id == user_id, SessionSeat.status.in_((TAKEN, OFFERED, WAITLISTED))
+    )
+    query = select(HostedSession).where(
+        HostedSession.status == OPEN,
+        HostedSession.start_at > now,
+        HostedSession.gathered_at.is_(None),
+        HostedSession.taken < HostedSession.seats,
+        HostedSession.host_id != user_id,
+        HostedSession.id.not_in(theirs),
+        or_(*matches),
+    )
+    return list(session.scalars(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit)))
+
+
+RECENT_ASKS = 5
+
+
+def topics_of_person(session: Session, user_id: str) -> list[str]:
+    """A person's topics, for what the Home suggests: those they mentor on, then those of their last asks."""
+    topics = [t for t in session.scalars(select(MentorTopic.topic).where(MentorTopic.user_id == user_id))]
+    recent = select(Ask.topics).where(Ask.asker_id == user_id).order_by(Ask.created_at.desc(), Ask.id.desc())
+    for asked in session.scalars(recent.limit(RECENT_ASKS)):
+        topics.extend((asked or {}).get("topics", []))
+    return list(dict.fromkeys(topics))

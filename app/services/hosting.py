@@ -136,6 +136,23 @@ class HostingService:
                 session, sq.upcoming_of(session, person.user_id, now=self._clock()), person.user_id
             )
 
+    def open_for(self, person: Person, *, limit: int = 5) -> list[SessionView]:
+        """Sessions with a seat left on the person's topics (those they mentor on and recently asked
+        about) or at their office, that they are not in yet (the Home's "open for you")."""
+        now = self._clock()
+        with self._sessions() as session:
+            topics = sq.topics_of_person(session, person.user_id)
+            office = office_queries.office_of(session, person.user_id)
+            rows = sq.open_for(
+                session,
+                person.user_id,
+                topics=topics,
+                office_id=office[0].id if office else None,
+                now=now,
+                limit=limit,
+            )
+            return self._views(session, rows, person.user_id)
+
     def session(self, person: Person, session_id: int) -> SessionView:
         with self._sessions() as session:
             return self._view(session, found(session, session_id), person.user_id)

@@ -29,6 +29,7 @@ class HomePublisher:
             week_load=s.mentoring.week_load(person),
             stats=s.insight.stats(person, 30) if s.insight.is_admin(person) else None,
             sessions=s.hosting.mine(person),
+            open_sessions=s.hosting.open_for(person),
         )
         try:
             self._client.views_publish(user_id=user_id, view=home_view(data))

@@ -39,6 +39,7 @@ class HomeData:
     week_load: tuple[int, int] | None
     stats: ProgramStats | None  # set for admins only
     sessions: Sequence[SessionView] = ()  # hosted, joined or waited for, still to come
+    open_sessions: Sequence[SessionView] = ()  # with seats left, on their topics or at their office
 
 
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
@@ -96,6 +97,12 @@ def home_view(data: HomeData) -> dict[str, Any]:
         for view in data.sessions[:MAX_LISTED]:
             blocks.extend(hosting.session_blocks(view, tz))
         blocks.extend(_more(len(data.sessions)))
+    if data.open_sessions:
+        blocks.append(DividerBlock())
+        blocks.append(_section("*Open sessions for your topics and office*"))
+        for view in data.open_sessions[:MAX_LISTED]:
+            blocks.extend(hosting.session_blocks(view, tz))
+        blocks.append(_section("_More in `/mentor sessions`._"))
     blocks.append(DividerBlock())
     status = coffee.status(data.coffee)
     blocks.append(_section("*Coffee roulette*"))
