@@ -310,7 +310,8 @@ def busy_in(
     users: Sequence[str] | None = None,
 ) -> dict[str, list[tuple[datetime, datetime]]]:
     """Each person's open sessions overlapping [after, until) as (start, end), sorted: the host's and
-    every seat held (taken, or offered and held for them). ``users`` None: everyone's."""
+    every seat held (taken, or offered and held for them); and the lunches they hold (requested or
+    confirmed, either side), whose hour a 15-minute hold doesn't cover. ``users`` None: everyone's."""
     window = (
         HostedSession.status == OPEN,
         HostedSession.start_at < until,
@@ -322,13 +323,23 @@ def busy_in(
         .join(HostedSession, HostedSession.id == SessionSeat.session_id)
         .where(*window, SessionSeat.status.in_((TAKEN, OFFERED)))
     )
+    lunch = (
+        Meeting.minutes.is_not(None),
+        Meeting.status.in_((MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)),
+        Meeting.start_at < until,
+        Meeting.start_at > after - longest,
+    )
+    lunching = select(Meeting.mentor_id, Meeting.start_at, Meeting.minutes).where(*lunch)
+    lunched = select(Meeting.asker_id, Meeting.start_at, Meeting.minutes).where(*lunch)
     if users is not None:
         hosts = hosts.where(HostedSession.host_id.in_(users))
         seated = seated.where(SessionSeat.user_id.in_(users))
+        lunching = lunching.where(Meeting.mentor_id.in_(users))
+        lunched = lunched.where(Meeting.asker_id.in_(users))
     found: dict[str, list[tuple[datetime, datetime]]] = {}
-    for query in (hosts, seated):
+    for query in (hosts, seated, lunching, lunched):
         for user_id, start, minutes in session.execute(query):
-            end = start + timedelta(minutes=minutes)
+            end = start + timedelta(minutes=minutes or 0)
             if end > after:
                 found.setdefault(user_id, []).append((start, end))
     for intervals in found.values():

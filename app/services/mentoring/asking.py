@@ -24,6 +24,8 @@ from app.domain.meeting import reverse_shortfall
 from app.domain.model import DEFAULT_WINDOWS, AskSpec, AskStatus, Mentor, Ranking, WorkingHours
 from app.services.clock import Clock
 from app.services.members import working_hours
+from app.services.mentoring.lunch import rank_lunch
+from app.services.mentoring.places import lunch_office
 from app.services.mentoring.views import AskOutcome
 from app.services.people import Person
 from app.services.register_cache import RegisterCache, RegisterSnapshot
@@ -53,6 +55,7 @@ class Asking:
         *,
         mentor_id: str | None = None,
         reverse: bool = False,
+        lunch: bool = False,
     ) -> AskOutcome:
         """Rank on this process's register in a read-only transaction, then write only the ask.
 
@@ -89,8 +92,14 @@ class Asking:
             min_level_gap=self._gap,
             asker_busy=own_busy(busy, user_id),
         )
-        aimed = _aimed(spec, register, mentor_id, now=now, busy=busy) if mentor_id else None
-        ranking = aimed if aimed is not None else rank_register(spec, register, now=now, busy=busy)
+        lunch_at = None
+        if lunch:  # in person at the asker's office, with its mentors on their office days
+            with self._reads.begin() as session:
+                ranking, lunch_at = rank_lunch(session, spec, register, now=now)
+            aimed = None
+        else:
+            aimed = _aimed(spec, register, mentor_id, now=now, busy=busy) if mentor_id else None
+            ranking = aimed if aimed is not None else rank_register(spec, register, now=now, busy=busy)
         with self._sessions.begin() as session:
             if not current:
                 queries.upsert_member(session, user_id, name=person.name, tz=person.tz, now=now)
@@ -99,6 +108,7 @@ class Asking:
                 goal=goal,
                 topics={"topics": list(topics)},
                 reverse=reverse,
+                lunch=lunch,
                 # UNMET is remembered for admins: topics nobody could serve
                 status=(AskStatus.OPEN if ranking.offers else AskStatus.UNMET).value,
                 created_at=now,
@@ -122,6 +132,7 @@ class Asking:
                 reverse_shortfall=shortfall,
                 min_level_gap=self._gap,
                 bios=_bios(session, ranking),
+                lunch_at=lunch_at,
             )
 
     def options(self, person: Person, ask_id: int) -> AskOutcome:
@@ -141,6 +152,7 @@ class Asking:
                 ranking,
                 queries.member_tz(session, person.user_id, person.tz),
                 bios=_bios(session, ranking),
+                lunch_at=lunch_office(session, ask) or None,
             )
 
     def not_a_good_fit(self, person: Person, meeting_id: int) -> AskOutcome:
@@ -174,6 +186,7 @@ class Asking:
             goal=old.goal,
             topics=dict(old.topics),
             reverse=old.reverse,
+            lunch=old.lunch,
             status=AskStatus.OPEN.value,
             created_at=now,
             updated_at=now,
@@ -184,7 +197,13 @@ class Asking:
         if not ranking.offers:
             ask.status = AskStatus.UNMET.value
         return AskOutcome(
-            ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz, bios=_bios(session, ranking)
+            ask.id,
+            ask.goal,
+            queries.ask_topics(ask),
+            ranking,
+            person.tz,
+            bios=_bios(session, ranking),
+            lunch_at=lunch_office(session, ask) or None,
         )
 
     def snapshot(self, session: Session, *, now: datetime) -> RegisterSnapshot:
@@ -196,7 +215,13 @@ class Asking:
         register = self._register.sync(session, now=now)
         ranking = self.rank(session, ask, register, now=now)
         return AskOutcome(
-            ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz, bios=_bios(session, ranking)
+            ask.id,
+            ask.goal,
+            queries.ask_topics(ask),
+            ranking,
+            person.tz,
+            bios=_bios(session, ranking),
+            lunch_at=lunch_office(session, ask) or None,
         )
 
     def rank(
@@ -212,6 +237,9 @@ class Asking:
         """Rank ``register`` for ``ask``, leaving out ``exclude`` and mentors who declined this ask
         (none can have, when it is ``new``)."""
         declined_by: set[str] = set() if new else mq.declined_by(session, ask.id)
+        if ask.lunch:
+            lunch_spec = ask_spec(session, ask, min_level_gap=self._gap)
+            return rank_lunch(session, lunch_spec, register, now=now, left_out=declined_by | exclude)[0]
         busy = busy_in_horizon(session, now=now)
         spec = replace(
             ask_spec(session, ask, min_level_gap=self._gap), asker_busy=own_busy(busy, ask.asker_id)
