@@ -97,3 +97,57 @@ def test_an_office_where_nobody_can_lunch_is_said_so(harness):
     text = said(reply)
     assert "Nobody on the mentor register at London has a lunch free" in text and "#python" in text
     assert "`/mentor ask <goal> #topic`" in text and not slot_buttons(reply.blocks)
+
+
+def home_ask_form(h, user_id, kinds):
+    """This click's own ask form (not an earlier one still last in the record), and the values to send."""
+    before = [m["id"] for m in h.fake.modals_for(user_id)]
+    h.sender.action(user_id, "home_ask", "ask", view={"id": "VHOME", "type": "home"})
+    (modal,) = h.fake.wait_for(
+        lambda: [
+            m for m in h.fake.modals_for(user_id) if m["callback_id"] == "ask_modal" and m["id"] not in before
+        ]
+    )
+    values = {
+        "goal": {"goal_input": {"type": "plain_text_input", "value": "Talk careers over lunch"}},
+        "ask_topics": {"ask_topics_input": {"type": "plain_text_input", "value": "python"}},
+        "ask_kind": {
+            "ask_kind_input": {"type": "checkboxes", "selected_options": [{"value": k} for k in kinds]}
+        },
+    }
+    return modal, values
+
+
+def dms_saying(h, user_id, words):
+    return [
+        m
+        for m in h.fake.messages_in(h.fake.dm_channel_for(user_id))
+        if words in text_of(m.get("blocks"), m.get("text", ""))
+    ]
+
+
+def test_the_home_s_ask_form_has_the_in_person_choice(harness):
+    h = harness
+    h.fake.add_channel(COMMAND_CHANNEL, members=[MENTOR, ASKER, ADMIN], name="general")
+    h.answer(ADMIN, "offices add Berlin Europe/Berlin")
+    h.answer(MENTOR, "join #python")
+    set_office(h, MENTOR, "Berlin", (TUESDAY, THURSDAY))
+
+    modal, both = home_ask_form(h, ASKER, ["reverse", "lunch"])
+    kind = next(b for b in modal["blocks"] if b.get("block_id") == "ask_kind")
+    assert [o["value"] for o in kind["element"]["options"]] == ["reverse", "lunch"]
+    refused = h.sender.submit(ASKER, view=modal, values=both).json()
+    assert refused["response_action"] == "errors" and "Pick one" in refused["errors"]["ask_kind"]
+
+    modal, lunch = home_ask_form(h, ASKER, ["lunch"])
+    assert h.sender.submit(ASKER, view=modal, values=lunch).status == 200
+    h.wait_idle()
+    assert h.fake.wait_for(lambda: dms_saying(h, ASKER, "I don't know yours yet"))  # no office yet
+
+    set_office(h, ASKER, "Berlin")
+    modal, lunch = home_ask_form(h, ASKER, ["lunch"])
+    assert h.sender.submit(ASKER, view=modal, values=lunch).status == 200
+    h.wait_idle()
+    (offers,) = h.fake.wait_for(lambda: dms_saying(h, ASKER, "Pick a lunch at Berlin"))
+    slots = slot_buttons(offers["blocks"])
+    assert slots and {slot_of(b)[1] for b in slots} == {MENTOR}

@@ -77,9 +77,24 @@ def test_reverse_from_the_home_s_ask_form(harness, engine):
     }
     assert harness.sender.submit(ASKER, view=about, values=about_values).status == 200
     set_member(engine, MENTOR, team="Data", level=1)
+    # Wait for this click's own modal: the last one recorded may still be "About you" (or the first ask
+    # form), which made the submit go elsewhere under load; then for the DM with slot buttons.
+    asked_before = [m["id"] for m in harness.fake.modals_for(ASKER) if m["callback_id"] == "ask_modal"]
     harness.sender.action(ASKER, "home_ask", "ask", view={"id": "VHOME", "type": "home"})
-    modal = harness.fake.wait_for(lambda: harness.fake.modals_for(ASKER))[-1]
+    modal = harness.fake.wait_for(
+        lambda: [
+            m
+            for m in harness.fake.modals_for(ASKER)
+            if m["callback_id"] == "ask_modal" and m["id"] not in asked_before
+        ]
+    )[-1]
     assert harness.sender.submit(ASKER, view=modal, values=values).status == 200
     harness.wait_idle()
-    offers = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-1]
+    (offers,) = harness.fake.wait_for(
+        lambda: [
+            m
+            for m in harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))
+            if slot_buttons(m.get("blocks") or [])
+        ]
+    )
     assert {slot_of(b)[1] for b in slot_buttons(offers["blocks"])} == {MENTOR}

@@ -166,17 +166,20 @@ def note_modal(meeting_id: int, current: str | None) -> dict[str, Any]:
 
 
 REVERSE_ASK = "reverse"
+LUNCH_ASK = "lunch"  # in person: an hour's lunch at the asker's office (#12)
 
 
 def _reverse_choice() -> InputBlock:
     reverse = Option(
         value=REVERSE_ASK, text="Reverse mentoring: a colleague two or more levels junior, in another team"
     )
+    lunch = Option(value=LUNCH_ASK, text="In person: an hour's lunch at my office, on a day the mentor is in")
     return InputBlock(
         block_id=Block.ASK_KIND,
         label="Kind of mentoring",
         optional=True,
-        element=CheckboxesElement(action_id=Field.ASK_KIND, options=[reverse]),
+        hint="A lunch is in person with a mentor of your office (set yours in `/mentor about`).",
+        element=CheckboxesElement(action_id=Field.ASK_KIND, options=[reverse, lunch]),
     )
 
 
