@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.domain.busy import overlaps
+from app.domain.directory import browse
 from app.domain.matching import rank_mentors
 from app.domain.model import AskSpec, Mentor
 
@@ -39,3 +40,13 @@ def test_the_asker_s_session_removes_the_slots_inside_it():
     nine = NOW.replace(hour=9)
     spec = AskSpec("UASK", "goal", asker_busy=((nine + 15 * MINUTES, nine + 45 * MINUTES),))
     assert first_slots(spec=spec)[:2] == (nine, nine + 45 * MINUTES)
+
+
+def test_the_register_s_next_free_slot_skips_the_mentor_s_session():
+    nine = NOW.replace(hour=9)
+    mentors = [Mentor("UM", frozenset({"python"}), "UTC")]
+    (listed,) = browse(mentors, frozenset(), {}, viewer_id="UV", page=1, now=NOW).entries
+    assert listed.next_slot == nine
+    busy = {"UM": ((nine, nine + 90 * MINUTES),)}
+    (listed,) = browse(mentors, frozenset(), {}, viewer_id="UV", page=1, now=NOW, busy=busy).entries
+    assert listed.next_slot == nine + 90 * MINUTES

@@ -9,6 +9,8 @@ from datetime import timedelta
 from e2e_support import ASKER, MENTOR, OTHER, button, slot_buttons, slot_of, text_of
 from test_hosted_sessions import BERLIN, COMMAND_CHANNEL, form, open_host
 
+from app.slack.blocks.format import local_time
+
 LENGTH = timedelta(minutes=45)
 
 
@@ -41,6 +43,11 @@ def test_the_host_is_not_offered_inside_their_session(harness):
     starts = offered_starts(after)
     assert starts and start not in starts and clear_of(starts, start)
     assert start + timedelta(minutes=15) not in starts  # 14:15 inside a 14:00-14:45 session
+
+    # The register's "next free" skips it too.
+    mentors = h.answer(ASKER, "mentors #python")
+    listed = text_of(mentors.blocks, mentors.text)
+    assert "Next free:" in listed and f"Next free: {local_time(start, 'America/New_York')}" not in listed
 
     # The slot offered before the session was hosted is refused when picked, with fresh options.
     picked = h.click(ASKER, first["action_id"], first["value"])
