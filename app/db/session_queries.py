@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
 from app.db.models import Ask, HostedSession, Meeting, MentorProfile, MentorTopic, Office, SessionSeat
+from app.domain.lunch import LUNCH_LENGTH
 from app.domain.model import MeetingStatus
 from app.domain.slots import SLOT_LENGTH
 
 OPEN, CANCELLED = "open", "cancelled"
 TAKEN, WAITLISTED, LEFT = "taken", "waitlisted", "left"
 OFFERED = "offered"  # a freed seat held for the first waiting until ``offer_expires_at``
+LUNCH_MINUTES = (LUNCH_LENGTH // timedelta(minutes=1),)
 
 
 def topics_column(topics: Sequence[str]) -> str:
@@ -324,7 +326,9 @@ def busy_in(
         .where(*window, SessionSeat.status.in_((TAKEN, OFFERED)))
     )
     lunch = (
-        Meeting.minutes.is_not(None),
+        # ``IN`` the lengths a lunch has, not ``IS NOT NULL``: so SQLite's planner takes the minutes index
+        # (a few lunches) over the status one (every talk in the window), which cost every ask ~50 ms.
+        Meeting.minutes.in_(LUNCH_MINUTES),
         Meeting.status.in_((MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)),
         Meeting.start_at < until,
         Meeting.start_at > after - longest,

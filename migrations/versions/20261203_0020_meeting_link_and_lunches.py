@@ -25,10 +25,13 @@ def upgrade() -> None:
     op.add_column("mentor_profiles", sa.Column("meeting_link", sa.String(length=500), nullable=True))
     op.add_column("asks", sa.Column("lunch", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column("meetings", sa.Column("minutes", sa.Integer(), nullable=True))
+    # CREATE INDEX doesn't rebuild the table, so the triggers stay.
+    op.create_index("ix_meetings_minutes_start_at", "meetings", ["minutes", "start_at"])
 
 
 def downgrade() -> None:
     # A plain DROP COLUMN, not a batch rebuild, for the same reason (SQLite >= 3.35 drops it in place).
+    op.drop_index("ix_meetings_minutes_start_at", table_name="meetings")
     op.drop_column("meetings", "minutes")
     op.drop_column("asks", "lunch")
     op.drop_column("mentor_profiles", "meeting_link")

@@ -53,6 +53,8 @@ class Meeting(Base):
         # (one mentor's conversations); see app.services.register_cache.
         Index("ix_meetings_status_start_at_mentor_id", "status", "start_at", "mentor_id"),
         Index("ix_meetings_mentor_id_status_start_at", "mentor_id", "status", "start_at"),
+        # Lunches are few among many 15-minute talks: every ask finds the held ones by this (busy time).
+        Index("ix_meetings_minutes_start_at", "minutes", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
