@@ -76,6 +76,7 @@ def test_a_lunch_is_offered_by_mentors_of_your_office_on_their_days(harness, eng
     (event,) = icalendar.Calendar.from_ical(invite["content"]).walk("VEVENT")
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=1)
     assert "Berlin" in str(event["LOCATION"])
+    assert "Lunch at Berlin" in str(event["DESCRIPTION"]) and "15 minutes" not in str(event["DESCRIPTION"])
     with engine.connect() as c:
         assert c.scalar(select(Meeting.minutes)) == 60
 

@@ -168,16 +168,16 @@ def confirmation(notice: n.Confirmation) -> Message:
     details = (
         f"*Goal:* {escape(notice.goal)}"
         + (f"  {topics_text(list(notice.topics))}" if notice.topics else "")
-        + f"\n*When:* {times}\n*Where:* {_meet_at(notice)}\n{CONFIDENTIAL if not notice.lunch_at else ''}"
+        + f"\n*When:* {times}\n*Where:* {_meet_at(notice)}\n"
+        + (CONFIDENTIAL if not notice.lunch_at else "Confidential unless you both agree otherwise.")
     )
-    where = (
-        f"Lunch in person at {notice.lunch_at}."
-        if notice.lunch_at
-        else f"Online: {notice.link}"
-        if notice.link
-        else "In your group DM in Slack."
-    )
-    about = f"Goal: {notice.goal}\n{where} {CONFIDENTIAL}"
+    if notice.lunch_at:
+        about = (
+            f"Goal: {notice.goal}\nLunch in person at {notice.lunch_at}. Confidential unless you both agree."
+        )
+    else:
+        where = f"Online: {notice.link}" if notice.link else "In your group DM in Slack."
+        about = f"Goal: {notice.goal}\n{where} {CONFIDENTIAL}"
     return _render(
         text,
         _section(f":handshake: {text}"),
