@@ -47,3 +47,11 @@ def delete_office(session: Session, office: Office) -> None:
     """The office and who worked there (they keep everything else)."""
     session.execute(delete(MemberOffice).where(MemberOffice.office_id == office.id))
     session.delete(office)
+
+
+def members_at(session: Session, office_id: int) -> dict[str, str]:
+    """Who works from the office, with their days there ("0,2")."""
+    rows = session.execute(
+        select(MemberOffice.user_id, MemberOffice.days).where(MemberOffice.office_id == office_id)
+    )
+    return {user_id: days for user_id, days in rows}

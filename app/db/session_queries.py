@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
-from app.db.models import HostedSession, Meeting, MentorProfile, Office, SessionSeat
+from app.db.models import Ask, HostedSession, Meeting, MentorProfile, MentorTopic, Office, SessionSeat
+from app.domain.lunch import LUNCH_LENGTH
 from app.domain.model import MeetingStatus
 from app.domain.slots import SLOT_LENGTH
 
 OPEN, CANCELLED = "open", "cancelled"
 TAKEN, WAITLISTED, LEFT = "taken", "waitlisted", "left"
 OFFERED = "offered"  # a freed seat held for the first waiting until ``offer_expires_at``
+LUNCH_MINUTES = (LUNCH_LENGTH // timedelta(minutes=1),)
 
 
 def topics_column(topics: Sequence[str]) -> str:
@@ -299,3 +301,99 @@ def lapsed_offers(session: Session, *, now: datetime, limit: int) -> list[Sessio
         .limit(limit)
     )
     return list(session.scalars(skip_locked(session, query)))
+
+
+def busy_in(
+    session: Session,
+    *,
+    after: datetime,
+    until: datetime,
+    longest: timedelta,
+    users: Sequence[str] | None = None,
+) -> dict[str, list[tuple[datetime, datetime]]]:
+    """Each person's open sessions overlapping [after, until) as (start, end), sorted: the host's and
+    every seat held (taken, or offered and held for them); and the lunches they hold (requested or
+    confirmed, either side), whose hour a 15-minute hold doesn't cover. ``users`` None: everyone's."""
+    window = (
+        HostedSession.status == OPEN,
+        HostedSession.start_at < until,
+        HostedSession.start_at > after - longest,
+    )
+    hosts = select(HostedSession.host_id, HostedSession.start_at, HostedSession.minutes).where(*window)
+    seated = (
+        select(SessionSeat.user_id, HostedSession.start_at, HostedSession.minutes)
+        .join(HostedSession, HostedSession.id == SessionSeat.session_id)
+        .where(*window, SessionSeat.status.in_((TAKEN, OFFERED)))
+    )
+    lunch = (
+        # ``IN`` the lengths a lunch has, not ``IS NOT NULL``: so SQLite's planner takes the minutes index
+        # (a few lunches) over the status one (every talk in the window), which cost every ask ~50 ms.
+        Meeting.minutes.in_(LUNCH_MINUTES),
+        Meeting.status.in_((MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)),
+        Meeting.start_at < until,
+        Meeting.start_at > after - longest,
+    )
+    lunching = select(Meeting.mentor_id, Meeting.start_at, Meeting.minutes).where(*lunch)
+    lunched = select(Meeting.asker_id, Meeting.start_at, Meeting.minutes).where(*lunch)
+    if users is not None:
+        hosts = hosts.where(HostedSession.host_id.in_(users))
+        seated = seated.where(SessionSeat.user_id.in_(users))
+        lunching = lunching.where(Meeting.mentor_id.in_(users))
+        lunched = lunched.where(Meeting.asker_id.in_(users))
+    found: dict[str, list[tuple[datetime, datetime]]] = {}
+    for query in (hosts, seated, lunching, lunched):
+        for user_id, start, minutes in session.execute(query):
+            end = start + timedelta(minutes=minutes or 0)
+            if end > after:
+                found.setdefault(user_id, []).append((start, end))
+    for intervals in found.values():
+        intervals.sort()
+    return found
+
+
+def meeting_link_of(session: Session, user_id: str) -> str | None:
+    """A mentor's own meeting link from their profile (validated when saved), or None."""
+    return session.scalar(select(MentorProfile.meeting_link).where(MentorProfile.user_id == user_id))
+
+
+def open_for(
+    session: Session,
+    user_id: str,
+    *,
+    topics: Sequence[str],
+    office_id: int | None,
+    now: datetime,
+    limit: int = 5,
+) -> list[HostedSession]:
+    """Open sessions still to join, with a seat left, on one of ``topics`` or at ``office_id``, that the
+    person neither hosts nor is in (waiting included), soonest first."""
+    matches: list[ColumnElement[bool]] = [HostedSession.topics.like(f"%,{topic},%") for topic in topics]
+    if office_id is not None:
+        matches.append(HostedSession.office_id == office_id)
+    if not matches:
+        return []
+    theirs = select(SessionSeat.session_id).where(
+        SessionSeat.user_id == user_id, SessionSeat.status.in_((TAKEN, OFFERED, WAITLISTED))
+    )
+    query = select(HostedSession).where(
+        HostedSession.status == OPEN,
+        HostedSession.start_at > now,
+        HostedSession.gathered_at.is_(None),
+        HostedSession.taken < HostedSession.seats,
+        HostedSession.host_id != user_id,
+        HostedSession.id.not_in(theirs),
+        or_(*matches),
+    )
+    return list(session.scalars(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit)))
+
+
+RECENT_ASKS = 5
+
+
+def topics_of_person(session: Session, user_id: str) -> list[str]:
+    """A person's topics, for what the Home suggests: those they mentor on, then those of their last asks."""
+    topics = [t for t in session.scalars(select(MentorTopic.topic).where(MentorTopic.user_id == user_id))]
+    recent = select(Ask.topics).where(Ask.asker_id == user_id).order_by(Ask.created_at.desc(), Ask.id.desc())
+    for asked in session.scalars(recent.limit(RECENT_ASKS)):
+        topics.extend((asked or {}).get("topics", []))
+    return list(dict.fromkeys(topics))

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain.model import Mentor, MentorLoad
+from app.domain.busy import NOBODY_BUSY, Busy, overlaps
+from app.domain.model import SLOT_LENGTH, Mentor, MentorLoad
 from app.domain.slots import free_slots, require_aware
 
 PAGE_SIZE = 8
@@ -58,8 +59,10 @@ def browse(
     page: int,
     now: datetime,
     page_size: int = PAGE_SIZE,
+    busy: Busy = NOBODY_BUSY,
 ) -> DirectoryPage:
-    """One page of the register for ``viewer_id``; the next free slot is looked up for that page only."""
+    """One page of the register for ``viewer_id``; the next free slot is looked up for that page only,
+    clear of the sessions (``busy``) the mentor hosts or sits in."""
     require_aware(now, "now")
     if page_size < 1:
         raise ValueError(f"page_size must be >= 1, got {page_size}")
@@ -83,13 +86,15 @@ def browse(
     entries = []
     for *_, mentor, matched in chosen:
         load = loads.get(mentor.user_id)
+        sessions = busy.get(mentor.user_id, ())
         slots = free_slots(
             mentor.windows,
             mentor.tz,
             load.held_starts if load else (),
             mentor.capacity_per_week,
             now=now,
-            limit=1,
+            limit=None if sessions else 1,  # only a mentor in a session needs more than the first
         )
-        entries.append(Listed(mentor, matched, slots[0] if slots else None))
+        clear = (s for s in slots if not overlaps(sessions, s, SLOT_LENGTH))
+        entries.append(Listed(mentor, matched, next(clear, None)))
     return DirectoryPage(tuple(entries), page, pages, len(listed), away)

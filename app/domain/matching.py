@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, time
 from operator import attrgetter
 
+from app.domain.busy import NOBODY_BUSY, Busy, free_of, overlaps
 from app.domain.errors import InvalidInput
 from app.domain.meeting import may_mentor
-from app.domain.model import AskSpec, Mentor, MentorLoad, Offer, Ranking, WeeklyWindow
+from app.domain.model import SLOT_LENGTH, AskSpec, Mentor, MentorLoad, Offer, Ranking, WeeklyWindow
 from app.domain.shared_hours import AskerDay
 from app.domain.slots import (
     DEFAULT_HORIZON,
@@ -40,8 +41,11 @@ class _Calendars:
     A mentor whose time zone or windows cannot be read gets None: they cannot be offered any slot.
     """
 
-    def __init__(self, now: datetime, keep: Callable[[datetime], bool] | None = None) -> None:
-        self._keep = keep  # only the slots it accepts (the asker's hours), when given
+    def __init__(
+        self, now: datetime, keep: Callable[[datetime], bool] | None = None, busy: Busy = NOBODY_BUSY
+    ) -> None:
+        self._keep = keep  # only the slots it accepts (the asker's hours and time), when given
+        self.busy = busy  # each mentor's hosted sessions: their slots overlapping one are not free
         self._start = now + DEFAULT_LEAD
         self._end = now + DEFAULT_HORIZON
         # Mentors sharing one windows object (DEFAULT_WINDOWS) are found by identity; the stored windows
@@ -85,6 +89,14 @@ class _Calendars:
         grid = SlotGrid(zone, layout, self._start, self._end)
         return grid.only(self._keep) if self._keep is not None else grid
 
+    def free(self, grid: SlotGrid, mentor: Mentor, load: MentorLoad) -> Iterator[tuple[datetime, int]]:
+        """The mentor's free slots (``SlotGrid.iter_free``) less those overlapping a session of theirs."""
+        free = grid.iter_free(load.held_starts, mentor.capacity_per_week)
+        sessions = self.busy.get(mentor.user_id)
+        if not sessions:
+            return free
+        return ((at, spare) for at, spare in free if not overlaps(sessions, at, SLOT_LENGTH))
+
 
 def _best_of_tier(
     candidates: Sequence[Mentor],
@@ -125,7 +137,7 @@ def _best_of_tier(
         load = loads.get(mentor.user_id, _NO_LOAD)
         slots: list[datetime] = []
         spare = 0
-        for instant, spare_that_week in grid.iter_free(load.held_starts, mentor.capacity_per_week):
+        for instant, spare_that_week in calendars.free(grid, mentor, load):
             if not slots:
                 spare = spare_that_week
             slots.append(instant)
@@ -148,6 +160,7 @@ def rank_mentors(
     now: datetime,
     max_offers: int = 3,
     slots_per_offer: int = 3,
+    busy: Busy = NOBODY_BUSY,
 ) -> Ranking:
     """Up to ``max_offers`` mentors for ``ask``, best first, each with their next free slots.
 
@@ -170,6 +183,9 @@ def rank_mentors(
     offered (the mentor's windows and the asker's, each in their own zone), tier by tier as above; a
     tier with none falls back to its mentors' slots nearest the asker's hours, with ``in_both_days``
     False (see app.domain.shared_hours). Mentors are ranked on the slots they are offered with.
+
+    Sessions: no slot overlapping ``busy[mentor]`` (the sessions a mentor hosts or sits in) or
+    ``ask.asker_busy`` (the asker's) is offered, in either pass.
 
     Cost: one pass over the mentors (a few attribute checks and one set intersection each), then per
     topic tier, best tier first and only until ``max_offers`` are found, a heap over the tier and a
@@ -198,10 +214,12 @@ def rank_mentors(
     # asker's hours (marked by the answer). The topic still comes first: a mentor for the asked topic
     # at 07:15 the asker's time beats one for another topic at 10:00.
     day = _asker_day(ask)
+    clear = free_of(ask.asker_busy, SLOT_LENGTH)
+    inside = day.contains if day else None
     passes = (
-        [(_Calendars(now, day.contains), True), (_Calendars(now), False)]
+        [(_Calendars(now, _both(inside, clear), busy), True), (_Calendars(now, clear, busy), False)]
         if day
-        else [(_Calendars(now), True)]
+        else [(_Calendars(now, clear, busy), True)]
     )
     covering = sorted((count for count in tiers if count > 0), reverse=True)
     for calendars, in_both in passes:
@@ -219,6 +237,14 @@ def rank_mentors(
         if others:
             return _ranking(others, not asked, in_both, day, loads, calendars, slots_per_offer)
     return Ranking(offers=(), topic_matched=not asked)
+
+
+def _both(
+    first: Callable[[datetime], bool] | None, second: Callable[[datetime], bool] | None
+) -> Callable[[datetime], bool] | None:
+    if first is None or second is None:
+        return first or second
+    return lambda start: first(start) and second(start)
 
 
 def _asker_day(ask: AskSpec) -> AskerDay | None:
@@ -252,6 +278,6 @@ def _nearest(
     grid = calendars.grid(offer.mentor)
     assert grid is not None  # it was offered, so it has a calendar
     load = loads.get(offer.mentor.user_id, _NO_LOAD)
-    free = [instant for instant, _ in grid.iter_free(load.held_starts, offer.mentor.capacity_per_week)]
+    free = [instant for instant, _ in calendars.free(grid, offer.mentor, load)]
     nearest = sorted(free, key=lambda instant: (day.minutes_outside(instant), instant))[:slots_per_offer]
     return Offer(mentor=offer.mentor, matched_topics=offer.matched_topics, slots=tuple(sorted(nearest)))

@@ -83,6 +83,9 @@ class AskSpec:
     reverse: bool = False
     asker_team: str | None = None
     min_level_gap: int = 2
+    # The asker's own busy time (hosted sessions they host or have a seat in), sorted (start, end):
+    # no slot overlapping it is offered.
+    asker_busy: tuple[tuple[datetime, datetime], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,15 @@ Each use case is one transaction. A join takes a seat with one conditional UPDAT
 exactly one gets it and the others go on the waitlist. Leaving frees the seat and gives it to the first
 on the waitlist, who is told (and may leave in turn). The host's cancel tells everyone with a seat or on
 the waitlist. Refusals are DomainErrors with words for the person, and change nothing.
+
+Cancelling and moving live in ``session_cancelling`` and ``session_moving``, the views in ``session_views``;
+this service is their one entry point.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,62 +36,26 @@ from app.services import outbox
 from app.services.clock import Clock, utc_now
 from app.services.notices import (
     SeatConfirmed,
-    SessionCancelled,
     SessionCheckIn,
     SessionGathering,
-    SessionMoved,
     SessionReminder,
 )
 from app.services.people import Person
+from app.services.session_cancelling import cancel_within
 from app.services.session_checks import found, joinable, movable, no_conversation_then, place_filter
+from app.services.session_moving import move_within
 from app.services.session_notices import about_session, where_words
+from app.services.session_views import JoinResult, SessionView, views
 from app.services.waitlist import offer_next
 
 MAX_TOPICS = 5
 REMIND_WITHIN = timedelta(hours=40)  # a reminder comes at most this long before the start (18:00 the eve)
 CHECK_IN_EVERY = timedelta(minutes=30)
 GATHER_LEAD = timedelta(hours=1)  # the group DM opens this long before the start; joining closes then
+__all__ = ["HostingService", "JoinResult", "SessionView"]
 NOT_ON_REGISTER = (
     "Only people on the mentor register host sessions. `/mentor join #topic` puts you on it first."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SessionView:
-    """A session as a person sees it; ``mine`` is their part in it: "host", "taken", "waitlisted" or None."""
-
-    session_id: int
-    host_id: str
-    format: Format
-    title: str
-    topics: tuple[str, ...]
-    start: datetime
-    length: timedelta
-    seats: int
-    taken: int
-    waitlisted: int
-    where: Where
-    link: str | None
-    office: str | None
-    place: str | None
-    description: str
-    cancelled: bool
-    mine: str | None
-
-    @property
-    def seats_left(self) -> int:
-        return max(0, self.seats - self.taken)
-
-    @property
-    def label(self) -> str:
-        return RULES[self.format].label
-
-
-@dataclass(frozen=True, slots=True)
-class JoinResult:
-    view: SessionView
-    seated: bool  # False: it was full, and they are on the waitlist
-    position: int = 0  # on the waitlist, from 1
 
 
 class HostingService:
@@ -122,6 +89,9 @@ class HostingService:
                 raise NotAllowed(NOT_ON_REGISTER)
             offices = {o.name: o.id for o in office_queries.all_offices(session)}
             plan = validate_plan(plan, now=now, offices=offices)
+            if plan.where == Where.ONLINE and plan.link is None:
+                # No link typed: the host's own (from their profile), else they meet in the group DM.
+                plan = replace(plan, link=sq.meeting_link_of(session, person.user_id))
             no_conversation_then(session, person, plan.start, plan.start + plan.length)
             queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
             row = HostedSession(
@@ -165,6 +135,23 @@ class HostingService:
             return self._views(
                 session, sq.upcoming_of(session, person.user_id, now=self._clock()), person.user_id
             )
+
+    def open_for(self, person: Person, *, limit: int = 5) -> list[SessionView]:
+        """Sessions with a seat left on the person's topics (those they mentor on and recently asked
+        about) or at their office, that they are not in yet (the Home's "open for you")."""
+        now = self._clock()
+        with self._sessions() as session:
+            topics = sq.topics_of_person(session, person.user_id)
+            office = office_queries.office_of(session, person.user_id)
+            rows = sq.open_for(
+                session,
+                person.user_id,
+                topics=topics,
+                office_id=office[0].id if office else None,
+                now=now,
+                limit=limit,
+            )
+            return self._views(session, rows, person.user_id)
 
     def session(self, person: Person, session_id: int) -> SessionView:
         with self._sessions() as session:
@@ -262,32 +249,7 @@ class HostingService:
         self, session: Session, user_id: str, session_id: int, *, now: datetime
     ) -> HostedSession:
         """Cancel in the caller's transaction (erasure calls it too)."""
-        row = found(session, session_id)
-        if row.host_id != user_id:
-            raise NotAllowed("Only the host can cancel a session.")
-        if row.status == sq.CANCELLED:
-            raise Conflict(f"“{row.title}” is already cancelled.")
-        if row.start_at <= now:
-            raise Conflict(f"“{row.title}” has already started.")
-        if not sq.cancel(session, session_id, now=now):
-            raise Conflict(f"“{row.title}” is already cancelled.")
-        for status in (sq.TAKEN, sq.OFFERED, sq.WAITLISTED):
-            for seat in sq.seats_by_status(session, session_id, status):
-                notice = about_session(
-                    SessionCancelled,
-                    session,
-                    row,
-                    seat.user_id,
-                    key=f"session:{session_id}:cancelled:{seat.user_id}",
-                    now=now,
-                    default_tz=self._default_tz,
-                    on_calendar=status == sq.TAKEN,  # a seat was on their calendar: take it off
-                    sequence=row.sequence + 1,
-                )
-                outbox.enqueue(session, notice, now=now)
-        session.flush()
-        session.refresh(row)
-        return row
+        return cancel_within(session, user_id, session_id, now=now, default_tz=self._default_tz)
 
     def movable(self, person: Person, session_id: int) -> SessionView:
         """The session, for the host's "move" form; refused as ``move`` would refuse it."""
@@ -301,27 +263,7 @@ class HostingService:
         now = self._clock()
         validate_start(start, now=now)
         with self._sessions.begin() as session:
-            row = movable(session, person.user_id, session_id, now=now)
-            if row.start_at == start:
-                raise InvalidInput(f"“{row.title}” is already at that time.")
-            was = row.start_at
-            no_conversation_then(session, person, start, start + timedelta(minutes=row.minutes))
-            if not sq.move(session, session_id, start=start, sequence=row.sequence, now=now):
-                raise Conflict(f"“{row.title}” changed meanwhile. Look at it again and retry.")
-            session.refresh(row)
-            for status in (sq.TAKEN, sq.OFFERED, sq.WAITLISTED):
-                for seat in sq.seats_by_status(session, session_id, status):
-                    notice = about_session(
-                        SessionMoved,
-                        session,
-                        row,
-                        seat.user_id,
-                        key=f"session:{session_id}:moved:{row.sequence}:{seat.user_id}",
-                        now=now,
-                        default_tz=self._default_tz,
-                        on_calendar=status == sq.TAKEN,
-                    )
-                    outbox.enqueue(session, replace(notice, was=was), now=now)
+            row = move_within(session, person, session_id, start, now=now, default_tz=self._default_tz)
             return self._view(session, row, person.user_id)
 
     def forget_within(self, session: Session, user_id: str, *, now: datetime) -> int:
@@ -428,35 +370,4 @@ class HostingService:
         return self._views(session, [row], viewer)[0]
 
     def _views(self, session: Session, rows: Sequence[HostedSession], viewer: str) -> list[SessionView]:
-        ids = [r.id for r in rows]
-        mine = sq.statuses_of(session, viewer, ids)
-        waiting = sq.waitlisted_counts(session, ids)
-        offices = {o.id: o.name for o in office_queries.all_offices(session)}
-        return [
-            SessionView(
-                session_id=r.id,
-                host_id=r.host_id,
-                format=Format(r.format),
-                title=r.title,
-                topics=sq.topics_of(r),
-                start=r.start_at,
-                length=timedelta(minutes=r.minutes),
-                seats=r.seats,
-                taken=r.taken,
-                waitlisted=waiting.get(r.id, 0),
-                where=Where(r.where),
-                link=r.link,
-                office=offices.get(r.office_id) if r.office_id is not None else None,
-                place=r.place,
-                description=r.description,
-                cancelled=r.status == sq.CANCELLED,
-                mine="host" if r.host_id == viewer else _part(mine.get(r.id)),
-            )
-            for r in rows
-        ]
-
-
-def _part(status: str | None) -> str | None:
-    if status == sq.OFFERED:
-        return sq.WAITLISTED  # still waiting, with a seat held for them
-    return status if status in (sq.TAKEN, sq.WAITLISTED) else None
+        return views(session, rows, viewer)

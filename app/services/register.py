@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import queries
 from app.db.models import Meeting, Member, MentorProfile
 from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.formats import validate_link
 from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, MAX_TOPICS, MeetingStatus, WeeklyWindow
 from app.services.clock import Clock, utc_now
 from app.services.mentoring import MentoringService
@@ -38,6 +39,7 @@ class ProfileView:
     team: str | None
     level: int | None
     tz: str
+    meeting_link: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class ProfileInput:
     reverse_ok: bool
     team: str | None
     level: int | None
+    meeting_link: str | None = None  # validated with app.domain.formats.validate_link; None: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,7 @@ class RegisterService:
             raise InvalidInput(f"Weekly capacity must be a whole number from 0 to {MAX_CAPACITY}.")
         if len(data.bio) > MAX_BIO:
             raise InvalidInput(f"Keep the bio to {MAX_BIO} characters (it has {len(data.bio)}).")
+        link = validate_link(data.meeting_link) if data.meeting_link and data.meeting_link.strip() else None
         now = self._clock()
         with self._sessions.begin() as session:
             member = queries.upsert_member(session, person.user_id, name=person.name, tz=person.tz, now=now)
@@ -125,6 +129,7 @@ class RegisterService:
             profile.windows_customised = True
             profile.capacity_per_week = data.capacity_per_week
             profile.reverse_ok = data.reverse_ok
+            profile.meeting_link = link
             profile.active, profile.updated_at = True, now
             session.flush()
             queries.set_mentor_topics(session, person.user_id, data.topics)
@@ -225,6 +230,7 @@ class RegisterService:
             team=member.team,
             level=member.level,
             tz=member.tz,
+            meeting_link=profile.meeting_link,
         )
 
 

@@ -17,7 +17,7 @@ from app.db.models import HostedSession
 from app.domain.errors import Conflict
 from app.services import outbox
 from app.services.clock import Clock, utc_now
-from app.services.notices import SeatConfirmed, SeatOffered
+from app.services.notices import SeatConfirmed, SeatOffered, SeatOfferLapsed
 from app.services.people import Person
 from app.services.session_checks import found
 from app.services.session_notices import about_session
@@ -104,8 +104,25 @@ class WaitlistService:
             for seat in lapsed:
                 sq.set_seat_status(seat, sq.LEFT, now=now)
                 row = found(session, seat.session_id)
+                self._tell_lapsed(session, row, seat.user_id, seat.id, now=now)
                 sq.free_a_seat(session, row.id, now=now)
                 if row.status == sq.OPEN and row.start_at > now:
                     session.flush()
                     offer_next(session, row, now=now, within=self.within, default_tz=self._default_tz)
             return len(lapsed)
+
+    def _tell_lapsed(
+        self, session: Session, row: HostedSession, user_id: str, seat_id: int, *, now: datetime
+    ) -> None:
+        """The one the seat was held for hears it went on (once per offer: the key names the seat)."""
+        notice = about_session(
+            SeatOfferLapsed,
+            session,
+            row,
+            user_id,
+            key=f"session:{row.id}:offer-lapsed:{user_id}:{seat_id}:{int(now.timestamp())}",
+            now=now,
+            default_tz=self._default_tz,
+            on_calendar=False,
+        )
+        outbox.enqueue(session, notice, now=now)

@@ -94,11 +94,13 @@ def _parse_ask(rest: str) -> Ask:
     # "ask reverse <goal>": reverse mentoring. A goal that starts with the word needs a second word
     # anyway ("reverse engineering tips" reads as a reverse ask for "engineering tips"; the help says so).
     reverse = len(words) > 1 and words[0].lower() == "reverse"
+    # "ask lunch <goal>": an hour in person at the asker's office (the same two-word rule).
+    lunch = not reverse and len(words) > 1 and words[0].lower() == "lunch"
     try:
-        goal = validate_goal(" ".join(words[1:] if reverse else words))
+        goal = validate_goal(" ".join(words[1:] if reverse or lunch else words))
     except InvalidInput as exc:  # the domain's one message, and (as every refusal here) what works
         raise InvalidInput(f"{exc.message} {_ASK_EXAMPLE}") from None
-    return Ask(goal=goal, topics=topics, reverse=reverse)
+    return Ask(goal=goal, topics=topics, reverse=reverse, lunch=lunch)
 
 
 def _parse_join(rest: str) -> Join:

@@ -31,6 +31,7 @@ class HomePublisher:
             sessions=s.hosting.mine(person),
             boards=s.programs.home_boards(person),
             programs=s.programs.home(person),
+            open_sessions=s.hosting.open_for(person),
         )
         try:
             self._client.views_publish(user_id=user_id, view=home_view(data))

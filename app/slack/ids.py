@@ -152,6 +152,7 @@ class Block(StrEnum):
     POOL_OPTIONS = "pool_options"
     TOPICS = "topics"
     BIO = "bio"
+    MEETING_LINK = "meeting_link"  # the mentor's own https link (#12)
     WINDOWS = "windows"
     CAPACITY = "capacity"
     TEAM = "team"
@@ -196,6 +197,7 @@ class Field(StrEnum):
 
     TOPICS = "topics_input"
     BIO = "bio_input"
+    MEETING_LINK = "meeting_link_input"
     WINDOWS = "windows_input"
     CAPACITY = "capacity_input"
     TEAM = "team_input"

@@ -23,12 +23,14 @@ class Unknown:
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    """``ask [reverse] <goal> [#topic …]``: a goal (plain text, unescaped, whitespace collapsed) and topics;
-    ``reverse`` asks for reverse mentoring (a more junior colleague, in another team)."""
+    """``ask [reverse|lunch] <goal> [#topic …]``: a goal (plain text, unescaped, whitespace collapsed) and
+    topics; ``reverse`` asks for reverse mentoring (a more junior colleague, in another team), ``lunch``
+    for an hour in person at the asker's office."""
 
     goal: str
     topics: tuple[str, ...] = ()
     reverse: bool = False
+    lunch: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,5 +84,11 @@ def test_reverse_from_the_home_s_ask_form(harness, engine):
     assert modal["callback_id"] == next(m for m in harness.fake.modals_for(ASKER))["callback_id"]
     assert harness.sender.submit(ASKER, view=modal, values=values).status == 200
     harness.wait_idle()
-    offers = harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))[-1]
+    (offers,) = harness.fake.wait_for(
+        lambda: [
+            m
+            for m in harness.fake.messages_in(harness.fake.dm_channel_for(ASKER))
+            if slot_buttons(m.get("blocks") or [])
+        ]
+    )
     assert {slot_of(b)[1] for b in slot_buttons(offers["blocks"])} == {MENTOR}

@@ -41,6 +41,7 @@ PEOPLE = {
     "coffee_partner_left": ((TO,), (TO,)),
     "session_seat_confirmed": ((TO,), (TO, OTHER)),
     "session_seat_offered": ((TO,), (TO, OTHER)),
+    "session_seat_offer_lapsed": ((TO,), (TO, OTHER)),
     "session_moved": ((TO,), (TO, OTHER)),
     "session_reminder": ((TO,), (TO, OTHER)),
     "session_feedback_question": ((TO,), (TO, OTHER)),

@@ -67,6 +67,8 @@ PARSES = [
     ("ask #sre #k8s how do I page someone", Ask("how do I page someone", ("sre", "k8s"))),
     ("ask how do I #sre page someone", Ask("how do I page someone", ("sre",))),
     ("ask on-call tips #sre #SRE #sre.", Ask("on-call tips", ("sre",))),
+    ("ask lunch careers over lunch #career", Ask("careers over lunch", ("career",), lunch=True)),
+    ("ask lunch #career", Ask("lunch", ("career",))),  # one word: the goal itself
     (
         "ask what's next? #c++ #node.js #on-call #ml_ops",
         Ask("what's next?", ("c++", "node.js", "on-call", "ml_ops")),

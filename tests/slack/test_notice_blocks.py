@@ -29,6 +29,7 @@ WORDS = {
     "session_rating_for_host": "is rated 4.3 / 5 on average by 3 people",
     "session_moved": "<@U2> moved “Office hours”: it's now",
     "session_seat_offered": "A seat came free in “Office hours”",
+    "session_seat_offer_lapsed": "has gone to the next person waiting",
     "session_cancelled": "<@U2> cancelled “Office hours”",
     "session_gathering": "starts within the hour. Here's your group.",
     "program_invite": "You're invited to the mentoring program *Reverse*",

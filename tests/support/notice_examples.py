@@ -159,6 +159,9 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
         "session_seat_offered": n.SeatOffered(
             key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="UTC"
         ),
+        "session_seat_offer_lapsed": n.SeatOfferLapsed(
+            key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="UTC"
+        ),
         "session_cancelled": n.SessionCancelled(
             key=key, to=to, session_id=1, host_id=other, title="Office hours", start=START, tz="Asia/Tokyo"
         ),

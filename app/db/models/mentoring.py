@@ -30,6 +30,7 @@ class Ask(Base):
     goal: Mapped[str] = mapped_column(String(300))
     topics: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"topics": [..]}
     reverse: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    lunch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # in person (#12)
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -52,6 +53,8 @@ class Meeting(Base):
         # (one mentor's conversations); see app.services.register_cache.
         Index("ix_meetings_status_start_at_mentor_id", "status", "start_at", "mentor_id"),
         Index("ix_meetings_mentor_id_status_start_at", "mentor_id", "status", "start_at"),
+        # Lunches are few among many 15-minute talks: every ask finds the held ones by this (busy time).
+        Index("ix_meetings_minutes_start_at", "minutes", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -67,6 +70,9 @@ class Meeting(Base):
     responded_at: Mapped[datetime | None]
     cancelled_by: Mapped[str | None] = mapped_column(String(32))
     feedback_requested_at: Mapped[datetime | None]
+    # A lunch's length (60); None: the 15-minute conversation. Its time beyond the first 15 minutes is
+    # kept from other offers as busy time (app.services.session_time), not by ``hold_start``.
+    minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class Feedback(Base):

@@ -76,6 +76,8 @@ class MentorProfile(Base):
     available: Mapped[bool] = mapped_column(Boolean, default=True)
     away_until: Mapped[datetime | None]
     reverse_ok: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Their own https meeting link (validated), for online 1:1s and the online sessions they host.
+    meeting_link: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     joined_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -84,10 +84,11 @@ class MentoringService:
         *,
         mentor_id: str | None = None,
         reverse: bool = False,
+        lunch: bool = False,
     ) -> AskOutcome:
         """Ranked offers for a new ask; ``mentor_id`` aims it at one mentor (picked from the register),
         ``reverse`` asks for reverse mentoring (someone junior, in another team)."""
-        return self.asking.ask(person, goal, topics, mentor_id=mentor_id, reverse=reverse)
+        return self.asking.ask(person, goal, topics, mentor_id=mentor_id, reverse=reverse, lunch=lunch)
 
     def browse_mentors(self, person: Person, topics: tuple[str, ...], page: int = 1) -> DirectoryView:
         return self.directory.browse(person, topics, page)

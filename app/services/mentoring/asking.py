@@ -6,6 +6,7 @@ Ranking lives here too, since booking re-ranks when a request can't be made or f
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Set
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,7 @@ from app.db import meeting_queries as mq
 from app.db.engine import create_read_session_factory
 from app.db.models import Ask, Meeting, Member
 from app.domain import meeting as lifecycle
+from app.domain.busy import NOBODY_BUSY, Busy
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.goal import validate_goal
 from app.domain.matching import rank_mentors
@@ -22,9 +24,12 @@ from app.domain.meeting import reverse_shortfall
 from app.domain.model import DEFAULT_WINDOWS, AskSpec, AskStatus, Mentor, Ranking, WorkingHours
 from app.services.clock import Clock
 from app.services.members import working_hours
+from app.services.mentoring.lunch import rank_lunch
+from app.services.mentoring.places import lunch_office
 from app.services.mentoring.views import AskOutcome
 from app.services.people import Person
 from app.services.register_cache import RegisterCache, RegisterSnapshot
+from app.services.session_time import busy_in_horizon, own_busy
 
 
 class Asking:
@@ -50,6 +55,7 @@ class Asking:
         *,
         mentor_id: str | None = None,
         reverse: bool = False,
+        lunch: bool = False,
     ) -> AskOutcome:
         """Rank on this process's register in a read-only transaction, then write only the ask.
 
@@ -69,6 +75,7 @@ class Asking:
             register = self._register.sync(session, now=now)
             current = queries.member_is_current(session, user_id, name=person.name, tz=person.tz)
             level, team, own_hours = queries.asker_facts(session, user_id)
+            busy = busy_in_horizon(session, now=now)  # sessions' time is nobody's 1:1 slot
         if reverse and (level is None or not team):
             raise InvalidInput(
                 "For reverse mentoring I need your team and level, to find someone junior in another "
@@ -83,9 +90,16 @@ class Asking:
             reverse=reverse,
             asker_team=team,
             min_level_gap=self._gap,
+            asker_busy=own_busy(busy, user_id),
         )
-        aimed = _aimed(spec, register, mentor_id, now=now) if mentor_id else None
-        ranking = aimed if aimed is not None else rank_register(spec, register, now=now)
+        lunch_at = None
+        if lunch:  # in person at the asker's office, with its mentors on their office days
+            with self._reads.begin() as session:
+                ranking, lunch_at = rank_lunch(session, spec, register, now=now)
+            aimed = None
+        else:
+            aimed = _aimed(spec, register, mentor_id, now=now, busy=busy) if mentor_id else None
+            ranking = aimed if aimed is not None else rank_register(spec, register, now=now, busy=busy)
         with self._sessions.begin() as session:
             if not current:
                 queries.upsert_member(session, user_id, name=person.name, tz=person.tz, now=now)
@@ -94,6 +108,7 @@ class Asking:
                 goal=goal,
                 topics={"topics": list(topics)},
                 reverse=reverse,
+                lunch=lunch,
                 # UNMET is remembered for admins: topics nobody could serve
                 status=(AskStatus.OPEN if ranking.offers else AskStatus.UNMET).value,
                 created_at=now,
@@ -117,6 +132,7 @@ class Asking:
                 reverse_shortfall=shortfall,
                 min_level_gap=self._gap,
                 bios=_bios(session, ranking),
+                lunch_at=lunch_at,
             )
 
     def options(self, person: Person, ask_id: int) -> AskOutcome:
@@ -136,6 +152,7 @@ class Asking:
                 ranking,
                 queries.member_tz(session, person.user_id, person.tz),
                 bios=_bios(session, ranking),
+                lunch_at=lunch_office(session, ask) or None,
             )
 
     def not_a_good_fit(self, person: Person, meeting_id: int) -> AskOutcome:
@@ -169,6 +186,7 @@ class Asking:
             goal=old.goal,
             topics=dict(old.topics),
             reverse=old.reverse,
+            lunch=old.lunch,
             status=AskStatus.OPEN.value,
             created_at=now,
             updated_at=now,
@@ -179,7 +197,13 @@ class Asking:
         if not ranking.offers:
             ask.status = AskStatus.UNMET.value
         return AskOutcome(
-            ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz, bios=_bios(session, ranking)
+            ask.id,
+            ask.goal,
+            queries.ask_topics(ask),
+            ranking,
+            person.tz,
+            bios=_bios(session, ranking),
+            lunch_at=lunch_office(session, ask) or None,
         )
 
     def snapshot(self, session: Session, *, now: datetime) -> RegisterSnapshot:
@@ -191,7 +215,13 @@ class Asking:
         register = self._register.sync(session, now=now)
         ranking = self.rank(session, ask, register, now=now)
         return AskOutcome(
-            ask.id, ask.goal, queries.ask_topics(ask), ranking, person.tz, bios=_bios(session, ranking)
+            ask.id,
+            ask.goal,
+            queries.ask_topics(ask),
+            ranking,
+            person.tz,
+            bios=_bios(session, ranking),
+            lunch_at=lunch_office(session, ask) or None,
         )
 
     def rank(
@@ -207,8 +237,14 @@ class Asking:
         """Rank ``register`` for ``ask``, leaving out ``exclude`` and mentors who declined this ask
         (none can have, when it is ``new``)."""
         declined_by: set[str] = set() if new else mq.declined_by(session, ask.id)
-        spec = ask_spec(session, ask, min_level_gap=self._gap)
-        return rank_register(spec, register, now=now, left_out=declined_by | exclude)
+        if ask.lunch:
+            lunch_spec = ask_spec(session, ask, min_level_gap=self._gap)
+            return rank_lunch(session, lunch_spec, register, now=now, left_out=declined_by | exclude)[0]
+        busy = busy_in_horizon(session, now=now)
+        spec = replace(
+            ask_spec(session, ask, min_level_gap=self._gap), asker_busy=own_busy(busy, ask.asker_id)
+        )
+        return rank_register(spec, register, now=now, left_out=declined_by | exclude, busy=busy)
 
     def spec(self, session: Session, ask: Ask) -> AskSpec:
         return ask_spec(session, ask, min_level_gap=self._gap)
@@ -219,17 +255,24 @@ def _bios(session: Session, ranking: Ranking) -> Mapping[str, str]:
     return directory_queries.bios(session, [offer.mentor.user_id for offer in ranking.offers])
 
 
-def _aimed(spec: AskSpec, register: RegisterSnapshot, mentor_id: str, *, now: datetime) -> Ranking | None:
+def _aimed(
+    spec: AskSpec, register: RegisterSnapshot, mentor_id: str, *, now: datetime, busy: Busy
+) -> Ranking | None:
     """That one mentor's offer (the same rules as any ranking), or None when they can't take it."""
     mentor = register.mentors.get(mentor_id)
     if mentor is None:
         return None
-    ranking = rank_mentors(spec, [mentor], register.loads, now=now)
+    ranking = rank_mentors(spec, [mentor], register.loads, now=now, busy=busy)
     return ranking if ranking.offers else None
 
 
 def rank_register(
-    spec: AskSpec, register: RegisterSnapshot, *, now: datetime, left_out: Set[str] = frozenset()
+    spec: AskSpec,
+    register: RegisterSnapshot,
+    *,
+    now: datetime,
+    left_out: Set[str] = frozenset(),
+    busy: Busy = NOBODY_BUSY,
 ) -> Ranking:
     """Rank the register's mentors (but ``left_out``) for ``spec``; no database."""
 
@@ -242,10 +285,10 @@ def rank_register(
     # result equals ranking the whole register at once.
     if spec.topics:
         covering = without_left_out(register.covering(spec.topics))
-        ranking = rank_mentors(spec, covering, register.loads, now=now)
+        ranking = rank_mentors(spec, covering, register.loads, now=now, busy=busy)
         if ranking.offers:
             return ranking
-    return rank_mentors(spec, without_left_out(register.everyone), register.loads, now=now)
+    return rank_mentors(spec, without_left_out(register.everyone), register.loads, now=now, busy=busy)
 
 
 def ask_spec(session: Session, ask: Ask, *, min_level_gap: int) -> AskSpec:

@@ -19,14 +19,18 @@ from app.db import queries
 from app.db.models import Ask, Meeting, Member
 from app.domain import meeting as lifecycle
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound
-from app.domain.model import AskStatus, MeetingStatus
+from app.domain.lunch import LUNCH_LENGTH
+from app.domain.model import AskStatus, MeetingStatus, Mentor
 from app.domain.slots import free_slots
 from app.services import notices, outbox
 from app.services.clock import Clock
 from app.services.mentoring.asking import Asking, own_ask
+from app.services.mentoring.lunch import is_lunch_slot
+from app.services.mentoring.places import lunch_office, meeting_link
 from app.services.mentoring.views import MeetingView, SlotTaken, meeting_view
 from app.services.people import Person
 from app.services.register_cache import RegisterSnapshot, overlay
+from app.services.session_time import in_a_session
 
 SLOT_HORIZON = timedelta(days=14)
 
@@ -80,16 +84,13 @@ class Booking:
         assert mentor is not None
         if start <= now:
             raise InvalidInput("That time has passed. Here are the current options: `/mentor list`.")
-        load = queries.mentor_loads(session, [mentor_id], now=now).get(mentor_id)
-        free = free_slots(
-            mentor.windows,
-            mentor.tz,
-            load.held_starts if load else (),
-            mentor.capacity_per_week,
-            now=now,
-            horizon=SLOT_HORIZON,
-        )
-        if start not in set(free):
+        if ask.lunch:
+            register = self._asking.snapshot(session, now=now)
+            if not is_lunch_slot(
+                session, self._asking.spec(session, ask), register, mentor_id, start, now=now
+            ):
+                raise SlotTaken(self._asking.outcome(session, ask, person, now))
+        elif not self._free_for_a_talk(session, mentor, person, start, now=now):
             raise SlotTaken(self._asking.outcome(session, ask, person, now))
         meeting = Meeting(
             ask_id=ask.id,
@@ -101,7 +102,31 @@ class Booking:
             status=MeetingStatus.REQUESTED.value,
             expires_at=lifecycle.request_deadline(now, start, self._request_expiry),
             requested_at=now,
+            minutes=LUNCH_LENGTH // timedelta(minutes=1) if ask.lunch else None,
         )
+        return self._hold(session, meeting, ask, person, mentor.tz, now=now)
+
+    def _free_for_a_talk(
+        self, session: Session, mentor: Mentor, person: Person, start: datetime, *, now: datetime
+    ) -> bool:
+        """A 15-minute slot still free in the mentor's windows and clear of both people's sessions."""
+        mentor_id = mentor.user_id
+        load = queries.mentor_loads(session, [mentor_id], now=now).get(mentor_id)
+        free = free_slots(
+            mentor.windows,
+            mentor.tz,
+            load.held_starts if load else (),
+            mentor.capacity_per_week,
+            now=now,
+            horizon=SLOT_HORIZON,
+        )
+        return start in set(free) and not in_a_session(session, [mentor_id, person.user_id], start, now=now)
+
+    def _hold(
+        self, session: Session, meeting: Meeting, ask: Ask, person: Person, mentor_tz: str, *, now: datetime
+    ) -> MeetingView:
+        """Hold the slot and ask the mentor (the request DM), in the caller's transaction."""
+        mentor_id, start = meeting.mentor_id, meeting.start_at
         session.add(meeting)
         ask.status, ask.updated_at = AskStatus.REQUESTED.value, now
         session.flush()
@@ -115,8 +140,9 @@ class Booking:
                 goal=ask.goal,
                 topics=tuple(queries.ask_topics(ask)),
                 start=start,
-                tz=mentor.tz,
+                tz=mentor_tz,
                 expires_at=meeting.expires_at,
+                lunch_at=lunch_office(session, ask),
             ),
             now=now,
         )
@@ -147,6 +173,9 @@ class Booking:
                     start=meeting.start_at,
                     tzs=tzs,
                     at=now,
+                    link="" if ask.lunch else meeting_link(session, meeting.mentor_id),
+                    lunch_at=lunch_office(session, ask),
+                    minutes=meeting.minutes or 0,
                 ),
                 now=now,
             )

@@ -12,6 +12,7 @@ from app.domain import directory
 from app.services.clock import Clock
 from app.services.people import Person
 from app.services.register_cache import RegisterCache
+from app.services.session_time import busy_in_horizon
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class Directory:
                 viewer_id=person.user_id,
                 page=page,
                 now=now,
+                busy=busy_in_horizon(session, now=now),
             )
             bios = directory_queries.bios(session, [e.mentor.user_id for e in found.entries])
             tz = queries.member_tz(session, person.user_id, person.tz)

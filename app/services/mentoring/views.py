@@ -28,6 +28,7 @@ class AskOutcome:
     reverse_shortfall: ReverseShortfall | None = None  # why a reverse ask found nobody
     min_level_gap: int = 2
     bios: Mapping[str, str] = field(default_factory=dict)  # the offered mentors' bios ("" when none)
+    lunch_at: str | None = None  # a lunch ask: the office it is at
 
     @property
     def unmet(self) -> bool:

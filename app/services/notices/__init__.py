@@ -75,6 +75,7 @@ from app.services.notices.sessions import (
     AboutASession,
     SeatConfirmed,
     SeatOffered,
+    SeatOfferLapsed,
     SessionCancelled,
     SessionCheckIn,
     SessionFeedbackQuestion,
@@ -139,6 +140,7 @@ Notice = (
     | SessionAgendaSet
     | SessionSkipped
     | HomeRefresh
+    | SeatOfferLapsed
 )
 
 KINDS: dict[str, type[Notice]] = {
@@ -188,6 +190,7 @@ KINDS: dict[str, type[Notice]] = {
         SessionAgendaSet,
         SessionSkipped,
         HomeRefresh,
+        SeatOfferLapsed,
     )
 }
 
@@ -245,6 +248,7 @@ __all__ = [
     "RequestDeclined",
     "RequestExpired",
     "SeatConfirmed",
+    "SeatOfferLapsed",
     "SeatOffered",
     "SessionAgendaSet",
     "SessionBooked",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Self
 
 from app.domain.calendar import CANCELLED_SEQUENCE, CONFIRMED_SEQUENCE, CalendarEvent, meeting_uid
@@ -36,6 +36,7 @@ class MentorRequest(ToOne):
     start: datetime
     tz: str
     expires_at: datetime
+    lunch_at: str = ""  # a lunch (an hour, in person) at this office; "": the 15-minute talk
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -55,6 +56,7 @@ class MentorRequest(ToOne):
             "start": self.start.isoformat(),
             "tz": self.tz,
             "expires_at": self.expires_at.isoformat(),
+            **({"lunch_at": self.lunch_at} if self.lunch_at else {}),
         }
 
     @classmethod
@@ -69,6 +71,7 @@ class MentorRequest(ToOne):
             start=parse_time(p["start"]),
             tz=p["tz"],
             expires_at=parse_time(p["expires_at"]),
+            lunch_at=str(p.get("lunch_at") or ""),
         )
 
 
@@ -130,6 +133,9 @@ class Confirmation(NoticeBase):
     start: datetime
     tzs: Mapping[str, str]
     at: datetime | None = None  # when it was confirmed (rows queued before it was carried have none)
+    link: str = ""  # the mentor's own meeting link; empty: they meet in the group DM
+    lunch_at: str = ""  # a lunch: the office it is at (in person, ``minutes`` long)
+    minutes: int = 0  # 0: the 15-minute conversation
 
     @property
     def send_to(self) -> tuple[str, ...]:
@@ -144,9 +150,10 @@ class Confirmation(NoticeBase):
             uid=meeting_uid(self.meeting_id),
             sequence=CONFIRMED_SEQUENCE,
             start=self.start,
-            length=SLOT_LENGTH,
+            length=timedelta(minutes=self.minutes) if self.minutes else SLOT_LENGTH,
             goal=self.goal,
             stamp=self.at or self.start,
+            location=(f"{self.lunch_at} (in person)" if self.lunch_at else self.link) or None,
         )
 
     def to_payload(self) -> dict[str, Any]:
@@ -162,6 +169,10 @@ class Confirmation(NoticeBase):
         }
         if self.at is not None:
             payload["at"] = self.at.isoformat()
+        if self.link:
+            payload["link"] = self.link
+        if self.lunch_at:
+            payload["lunch_at"], payload["minutes"] = self.lunch_at, self.minutes
         return payload
 
     @classmethod
@@ -177,6 +188,9 @@ class Confirmation(NoticeBase):
             start=parse_time(p["start"]),
             tzs=dict(p["tzs"]),
             at=parse_time(p["at"]) if p.get("at") else None,
+            link=str(p.get("link") or ""),
+            lunch_at=str(p.get("lunch_at") or ""),
+            minutes=int(p.get("minutes") or 0),
         )
 
 

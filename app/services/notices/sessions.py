@@ -120,6 +120,15 @@ class SeatOffered(AboutASession):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SeatOfferLapsed(AboutASession):
+    """The time to take an offered seat ran out: it went to the next person waiting (or back to open),
+    and the one it was held for is told so, kindly, with where to find other sessions."""
+
+    kind: ClassVar[str] = "session_seat_offer_lapsed"
+    priority: ClassVar[Priority] = Priority.BULK
+
+
+@dataclass(frozen=True, kw_only=True)
 class SessionCancelled(AboutASession):
     """The host called the session off: each person with a seat or on the waitlist is told."""
 

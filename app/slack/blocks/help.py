@@ -9,6 +9,8 @@ _MENTORING_HELP = """\
 `/mentor ask How do I prepare for on-call? #sre`
 • `/mentor ask reverse &lt;goal&gt; #topic` — Reverse mentoring: a colleague two or more levels junior, \
 in another team, mentors you (needs your team and level: `/mentor about`)
+• `/mentor ask lunch &lt;goal&gt; #topic` — An hour's lunch in person with a mentor of your office, \
+on a day they're in (set your office in `/mentor about`)
 • `/mentor mentors #topic` — Browse the mentors (all of them without a topic) and ask one by name
 • `/mentor sessions #topic online|in person|office` — Upcoming group sessions, lunches and coworking \
 with seats left, to join (afterwards you're asked once how it went)

@@ -18,11 +18,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app.services.coffee import CoffeeStatus
-from app.services.hosting import SessionView
 from app.services.insight import ProgramStats
 from app.services.mentoring import MyConversations
 from app.services.programs import Board, ProgramHome
 from app.services.register import ProfileView
+from app.services.session_views import SessionView
 from app.slack.blocks import coffee, hosting
 from app.slack.blocks.format import local_time, mention
 from app.slack.blocks.insight import dashboard_blocks
@@ -47,6 +47,7 @@ class HomeData:
     sessions: Sequence[SessionView] = ()  # hosted, joined or waited for, still to come
     boards: Sequence[Board] = ()  # the boards of the programs they are in (every program's for admins)
     programs: ProgramHome | None = None  # invitations, their pair, admins' figures (blocks/program_home.py)
+    open_sessions: Sequence[SessionView] = ()  # with seats left, on their topics or at their office
 
 
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
@@ -105,6 +106,12 @@ def home_view(data: HomeData) -> dict[str, Any]:
             blocks.extend(hosting.session_blocks(view, tz))
         blocks.extend(_more(len(data.sessions)))
     blocks.extend(program_home_blocks(data.programs, tz))
+    if data.open_sessions:
+        blocks.append(DividerBlock())
+        blocks.append(_section("*Open sessions for your topics and office*"))
+        for view in data.open_sessions[:MAX_LISTED]:
+            blocks.extend(hosting.session_blocks(view, tz))
+        blocks.append(_section("_More in `/mentor sessions`._"))
     blocks.append(DividerBlock())
     status = coffee.status(data.coffee)
     blocks.append(_section("*Coffee roulette*"))

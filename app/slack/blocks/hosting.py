@@ -35,7 +35,7 @@ from app.domain.formats import (
     Format,
     Where,
 )
-from app.services.hosting import JoinResult, SessionView
+from app.services.session_views import JoinResult, SessionView
 from app.slack.blocks.format import local_time, mention, topics_text, zone
 from app.slack.blocks.messages import Message
 from app.slack.ids import Action, Field
@@ -128,7 +128,7 @@ def host_modal(*, tz: str, offices: Sequence[str], form: ProfileForm) -> dict[st
             block_id=BlockId.SESSION_LINK,
             label="Meeting link (online)",
             optional=True,
-            hint="An https:// link; leave it empty to meet in the group DM (a Slack huddle).",
+            hint="An https:// link; empty: your profile's link if you set one, else the group DM.",
             element=PlainTextInputElement(action_id=Field.SESSION_LINK, max_length=MAX_LINK),
         ),
     ]

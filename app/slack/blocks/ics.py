@@ -42,7 +42,14 @@ def calendar_file(event: CalendarEvent) -> CalendarFile:
 def description(event: CalendarEvent) -> str:
     """The event's description: a 1:1's goal, or a session's description and where it is."""
     if event.title is None:
-        return f"Goal: {event.goal}\nIn your group DM in Slack. {CONFIDENTIAL}"
+        if not event.location:
+            where = "In your group DM in Slack."
+        elif event.location.startswith("https://"):
+            where = f"Online: {event.location}"
+        else:  # a lunch: in person, an hour
+            lunch = f"Lunch at {event.location}."
+            return f"Goal: {event.goal}\n{lunch} Confidential unless you both agree otherwise."
+        return f"Goal: {event.goal}\n{where} {CONFIDENTIAL}"
     where = f"Where: {event.location}" if event.location else ""
     return "\n".join(p for p in (event.goal, where, "Booked with Mentorbot in Slack.") if p)
 

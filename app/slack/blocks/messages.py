@@ -147,6 +147,14 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
         if lead:
             text = f"{lead}\n{text}"
         return _render(text, _section(goal), _section(text))
+    if outcome.unmet and outcome.lunch_at:
+        text = (
+            f"Nobody on the mentor register at {escape(outcome.lunch_at)} has a lunch free on a day they're "
+            "in, in the next two weeks"
+            + (f" for {topics_text(outcome.topics)}" if outcome.topics else "")
+            + ". An online conversation may work: `/mentor ask <goal> #topic`."
+        )
+        return _render(text, _section(goal), _section(text))
     if outcome.unmet:
         text = (
             "Nobody on the mentor register is available right now. I've noted "
@@ -167,6 +175,11 @@ def ask_offers(outcome: AskOutcome, *, lead: str | None = None) -> Message:
         heading = (
             f"No mentor covers {topics_text(outcome.topics)} right now. These mentors are available "
             "and may still help:"
+        )
+    elif outcome.lunch_at:
+        heading = (
+            f"Pick a lunch at {escape(outcome.lunch_at)}: an hour, in person, on a day the mentor is in. "
+            "They'll be asked to accept:"
         )
     else:
         heading = "Pick a 15-minute slot with one of these mentors. They'll be asked to accept:"

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from app.domain.formats import MAX_LINK
 from app.domain.model import DEFAULT_CAPACITY_PER_WEEK, DEFAULT_WINDOWS, MAX_GOAL_LENGTH
 from app.domain.windows import format_windows
 from app.services.feedback import MAX_NOTE
@@ -88,6 +89,17 @@ def profile_modal(
             ),
         ),
         InputBlock(
+            block_id=Block.MEETING_LINK,
+            label="Your meeting link",
+            optional=True,
+            hint="An https:// link for your online 1:1s and sessions; empty: we'll meet in the group DM.",
+            element=PlainTextInputElement(
+                action_id=Field.MEETING_LINK,
+                max_length=MAX_LINK,
+                initial_value=((view.meeting_link or "")[:MAX_LINK] or None) if view else None,
+            ),
+        ),
+        InputBlock(
             block_id=Block.WINDOWS,
             label=f"When you're free each week ({tz})",
             hint="e.g. Mon-Fri 09:00-12:00, Thu 14:00-17:00. Times are in your Slack time zone.",
@@ -154,17 +166,20 @@ def note_modal(meeting_id: int, current: str | None) -> dict[str, Any]:
 
 
 REVERSE_ASK = "reverse"
+LUNCH_ASK = "lunch"  # in person: an hour's lunch at the asker's office (#12)
 
 
 def _reverse_choice() -> InputBlock:
     reverse = Option(
         value=REVERSE_ASK, text="Reverse mentoring: a colleague two or more levels junior, in another team"
     )
+    lunch = Option(value=LUNCH_ASK, text="In person: an hour's lunch at my office, on a day the mentor is in")
     return InputBlock(
         block_id=Block.ASK_KIND,
         label="Kind of mentoring",
         optional=True,
-        element=CheckboxesElement(action_id=Field.ASK_KIND, options=[reverse]),
+        hint="A lunch is in person with a mentor of your office (set yours in `/mentor about`).",
+        element=CheckboxesElement(action_id=Field.ASK_KIND, options=[reverse, lunch]),
     )
 
 

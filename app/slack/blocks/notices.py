@@ -5,6 +5,8 @@ The mentoring notices' Block Kit lives here; coffee's and feedback's in their ow
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -75,6 +77,8 @@ def render(notice: n.Notice) -> Message:
             return session_notices.seat_confirmed(notice)
         case n.SeatOffered():
             return session_notices.seat_offered(notice)
+        case n.SeatOfferLapsed():
+            return session_notices.seat_offer_lapsed(notice)
         case n.SessionCancelled():
             return session_notices.session_cancelled(notice)
         case n.SessionCheckIn():
@@ -146,7 +150,12 @@ def _context(text: str) -> ContextBlock:
 
 def mentor_request(notice: n.MentorRequest) -> Message:
     when = local_time(notice.start, notice.tz)
-    text = f"{mention(notice.asker_id)} would like a 15-minute conversation with you on {when}."
+    text = (
+        f"{mention(notice.asker_id)} would like a mentoring lunch with you at {escape(notice.lunch_at)} "
+        f"(an hour, in person) on {when}."
+        if notice.lunch_at
+        else f"{mention(notice.asker_id)} would like a 15-minute conversation with you on {when}."
+    )
     details = f"*Goal:* {escape(notice.goal)}" + (
         f"\n*Topics:* {topics_text(list(notice.topics))}" if notice.topics else ""
     )
@@ -182,19 +191,41 @@ def confirmation(notice: n.Confirmation) -> Message:
     details = (
         f"*Goal:* {escape(notice.goal)}"
         + (f"  {topics_text(list(notice.topics))}" if notice.topics else "")
-        + f"\n*When:* {times}\n{CONFIDENTIAL}"
+        + f"\n*When:* {times}\n*Where:* {_meet_at(notice)}\n"
+        + (CONFIDENTIAL if not notice.lunch_at else "Confidential unless you both agree otherwise.")
     )
-    about = f"Goal: {notice.goal}\nIn your group DM in Slack. {CONFIDENTIAL}"
+    if notice.lunch_at:
+        about = (
+            f"Goal: {notice.goal}\nLunch in person at {notice.lunch_at}. Confidential unless you both agree."
+        )
+    else:
+        where = f"Online: {notice.link}" if notice.link else "In your group DM in Slack."
+        about = f"Goal: {notice.goal}\n{where} {CONFIDENTIAL}"
     return _render(
         text,
         _section(f":handshake: {text}"),
         _section(details),
         ActionsBlock(
             block_id="add_to_calendar",
-            elements=calendar_buttons(TITLE, start, SLOT_LENGTH, about),
+            elements=calendar_buttons(
+                TITLE, start, timedelta(minutes=notice.minutes) if notice.minutes else SLOT_LENGTH, about
+            ),
         ),
         _context("Can't make it? `/mentor list` lets either of you cancel; the other is told."),
     )
+
+
+def _meet_at(notice: n.Confirmation) -> str:
+    """A lunch's office, the mentor's own link, or the group DM. A validated https link may still hold
+    characters Slack's <url|text> markup reads: then it is shown as text."""
+    link = notice.link
+    if notice.lunch_at:
+        return f"lunch in person at {escape(notice.lunch_at)}, an hour"
+    if not link:
+        return "we'll meet in the group DM (start a huddle here)"
+    if set("<>|") & set(link):
+        return f"online, {escape(link)}"
+    return f"online, <{link}|the mentor's meeting link>"
 
 
 def request_fell_through(notice: n.RequestDeclined | n.RequestExpired) -> Message:

@@ -75,6 +75,15 @@ def seat_offered(notice: n.SeatOffered) -> Message:
     return _render(text, *blocks)
 
 
+def seat_offer_lapsed(notice: n.SeatOfferLapsed) -> Message:
+    text = (
+        f"The seat held for you in “{escape(notice.title)}” with {mention(notice.host_id)}, "
+        f"{local_time(notice.start, notice.tz)}, has gone to the next person waiting: the time to take it "
+        "ran out. No harm done. `/mentor sessions` shows what's open, and you're welcome to join another."
+    )
+    return _render(text, _section(f":hourglass: {text}"))
+
+
 def session_cancelled(notice: n.SessionCancelled) -> Message:
     when = local_time(notice.start, notice.tz)
     text = (

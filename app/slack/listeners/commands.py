@@ -83,8 +83,10 @@ def serve(
     match cmd:
         case sc.Help() | sc.Unknown():
             return _help(cmd)
-        case sc.Ask(goal=goal, topics=topics, reverse=reverse):
-            return messages.ask_offers(services.mentoring.ask(person, goal, topics, reverse=reverse))
+        case sc.Ask(goal=goal, topics=topics, reverse=reverse, lunch=lunch):
+            return messages.ask_offers(
+                services.mentoring.ask(person, goal, topics, reverse=reverse, lunch=lunch)
+            )
         case sc.Join(topics=()) | sc.Profile():
             open_profile_modal(
                 client, services, person, command["trigger_id"], respond, channel_id=command.get("channel_id")

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from app.domain.errors import InvalidInput
+from app.domain.formats import validate_link
 from app.domain.goal import validate_goal
 from app.domain.model import WeeklyWindow
 from app.domain.windows import parse_windows
@@ -17,7 +18,7 @@ from app.services.container import Services
 from app.services.feedback import MAX_NOTE
 from app.services.register import MAX_BIO, ProfileInput
 from app.slack.blocks import messages
-from app.slack.blocks.modals import LEVELS, MAX_TEAM, REVERSE_ASK, REVERSE_VALUE
+from app.slack.blocks.modals import LEVELS, LUNCH_ASK, MAX_TEAM, REVERSE_ASK, REVERSE_VALUE
 from app.slack.blocks.register import profile_saved
 from app.slack.ids import Block, Field, View
 from app.slack.mrkdwn import escape
@@ -76,6 +77,12 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
     bio = (_value(values, Block.BIO, Field.BIO).get("value") or "").strip()
     if len(bio) > MAX_BIO:  # Slack enforces max_length, but a crafted payload may not
         errors[Block.BIO] = f"Keep the bio to {MAX_BIO} characters (it has {len(bio)})."
+    link = (_value(values, Block.MEETING_LINK, Field.MEETING_LINK).get("value") or "").strip() or None
+    if link is not None:
+        try:
+            link = validate_link(link)
+        except InvalidInput as exc:
+            errors[Block.MEETING_LINK] = exc.message
     team, level = read_team_and_level(values, errors)
     reverse = _value(values, Block.REVERSE, Field.REVERSE).get("selected_options") or []
     if errors:
@@ -88,6 +95,7 @@ def read_profile_form(values: dict[str, Any]) -> tuple[ProfileInput | None, dict
         reverse_ok=any(o.get("value") == REVERSE_VALUE for o in reverse),
         team=team,
         level=level,
+        meeting_link=link,
     ), {}
 
 
@@ -173,6 +181,12 @@ def ask_from_home(
         topics = parse_topics(_value(values, Block.ASK_TOPICS, Field.ASK_TOPICS).get("value") or "")
     except InvalidInput as exc:
         errors[Block.ASK_TOPICS] = exc.message
+    kinds = {
+        o.get("value") for o in _value(values, Block.ASK_KIND, Field.ASK_KIND).get("selected_options") or []
+    }
+    reverse, lunch = REVERSE_ASK in kinds, LUNCH_ASK in kinds
+    if reverse and lunch:
+        errors[Block.ASK_KIND] = "Pick one: reverse mentoring (online) or a lunch in person."
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -183,12 +197,12 @@ def ask_from_home(
         return
     ack()
     person = people.get(body["user"]["id"])
-    kinds = _value(values, Block.ASK_KIND, Field.ASK_KIND).get("selected_options") or []
-    reverse = any(o.get("value") == REVERSE_ASK for o in kinds)
     # Posting to the user's id lands in the app's DM with them, where the slot buttons work as usual; the
     # modal is closed already, so a refusal (a reverse ask without team and level) goes there too.
     try:
-        outcome = services.mentoring.ask(person, goal, topics, mentor_id=aimed.mentor_id, reverse=reverse)
+        outcome = services.mentoring.ask(
+            person, goal, topics, mentor_id=aimed.mentor_id, reverse=reverse, lunch=lunch
+        )
     except InvalidInput as exc:
         client.chat_postMessage(channel=person.user_id, **messages.plain(escape(exc.message)).as_kwargs())
         return
