@@ -150,6 +150,10 @@ def test_a_whole_wave_end_to_end(harness, engine):
         if day == 84:  # session 3's window closed without a pick: one nudge, the coach not told yet
             assert len([m for m in behind.group(h) if NUDGE in m.get("text", "")]) == 1
             assert not coach_dms(h, "have missed")
+        if day == 89:  # a Monday: this week's digest shows the pair behind (session 3 missed)
+            shown = text_of(coach_dms(h, "weekly digest")[-1]["blocks"])
+            line = f"<@{behind.mentor}> with <@{behind.mentee}>: 2 held of 3 due (7 in all)"
+            assert line in shown and "*behind*" in shown.split(line)[1].split("\n")[0]
         if day == 112:  # the second miss: the coach is told
             (told,) = coach_dms(h, "have missed")
             assert f"<@{behind.mentor}> and <@{behind.mentee}> have missed 2 sessions" in told["text"]
@@ -173,6 +177,15 @@ def test_a_whole_wave_end_to_end(harness, engine):
         nudges = [m for m in pair.group(h) if NUDGE in m.get("text", "")]
         assert len(nudges) == (1 if pair is behind else 0)
     assert len(coach_dms(h, "have missed")) == 1
+    # Each session held was booked (calendar links and a file), had its agenda set and shared with the
+    # mentee two days before, and a reminder the day before: 7, 7, 6, 5, 1 and 7 of them.
+    for pair, held in zip([*pairs[:4], ended, pairs[4]], (7, 7, 6, 5, 1, 7), strict=True):
+        group = pair.group(h)
+        assert len([m for m in group if "is booked" in m.get("text", "")]) == held
+        assert len([m for m in group if m.get("text", "").startswith("Tomorrow")]) == held
+        assert len([f for m in group for f in m.get("files") or []]) == held
+        shared = [m for m in h.fake.dms_to(pair.mentee) if "set the agenda" in m.get("text", "")]
+        assert len([m for m in shared if f"<@{pair.mentor}>" in m["text"]]) == held
     # The coach: one digest a week while the wave was live, and the check-in prompts.
     assert len(digests) == 30 and set(digests.values()) == {1}, digests
     assert len(coach_dms(h, "Check-in")) == 15

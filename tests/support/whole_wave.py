@@ -56,6 +56,17 @@ class Pair:
                 confirm = button(ask["blocks"], "program_confirm")
                 assert "Confirmed" in said(h.click(self.mentor, "program_confirm", confirm["value"]))
             h.wait_idle()
+        for m in h.fake.dms_to(self.mentor):  # two days before, the mentor sets the agenda
+            if "Set its agenda" not in m.get("text", "") or m["ts"] in self.done:
+                continue
+            self.done.add(m["ts"])
+            value = button(m["blocks"], "program_agenda")["value"]
+            modal = open_modal_via(
+                h, self.mentor, lambda v=value: h.sender.action(self.mentor, "program_agenda", v)
+            )
+            values = {"program_agenda_text": {"program_agenda_text": typed("Where the work gets stuck.")}}
+            assert h.sender.submit(self.mentor, view=modal, values=values).status == 200
+            h.wait_idle()
         for m in h.fake.dms_to(self.mentee):
             words = m.get("text", "")
             if (
@@ -81,6 +92,10 @@ def end_without_blame(h: Any, pair: Pair, reason: str) -> dict[str, Any]:
     assert h.sender.submit(pair.mentee, view=modal, values=values).status == 200
     h.wait_idle()
     note = [m for m in h.fake.dms_to(ADMIN) if "without blame" in m.get("text", "")][-1]
+    assert reason in text_of(note["blocks"])  # only the admin reads the reason
+    assert not [m for m in h.fake.all_messages() if reason in str(m) and m.get("ts") != note.get("ts")]
+    told = h.fake.dms_to(pair.mentor)[-1]["text"]
+    assert "has ended" in told and "nobody's fault" in told
     repair = next(b for b in buttons(note["blocks"]) if b["action_id"].startswith("program_repair"))
     assert "Re-paired" in said(h.click(ADMIN, repair["action_id"], repair["value"]))
     h.wait_idle()
