@@ -8,6 +8,7 @@ wave's end, answered in its modal. The stats then match a history counted by han
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime, time
 
 from e2e_support import ADMIN, ASKER, OTHER, buttons, text_of
@@ -48,6 +49,23 @@ ANSWERS = [
     ("no", "poor", "not", "somewhat", "no", "no"),
 ]
 FIELDS = ("goal", "experience", "business", "personal", "brand", "alumni")
+EXPORTED = {  # the export's (value, count, of) of the figures below, by hand
+    "invited": ("", "12", ""),
+    "applied": ("0.92", "11", "12"),
+    "matched": ("", "11", ""),
+    "held_a_first_session": ("", "11", "11"),
+    "completion": ("0.83", "5", "6"),
+    "drop_out": ("0.17", "1", "6"),
+    "rematch_rate": ("0.17", "1", "6"),
+    "match_satisfaction": ("4.06", "33", ""),
+    "survey_answers": ("", "10", "11"),
+    "goal_achieved": ("0.60", "6", "10"),
+    "goal_partly": ("0.30", "3", "10"),
+    "program_satisfaction": ("0.80", "8", "10"),
+    "effective_business": ("0.70", "7", "10"),
+    "effective_personal": ("0.90", "9", "10"),
+    "brand_impression": ("0.70", "7", "10"),
+}
 
 # The history by hand:
 # | pair            | held of 7          | ratings (mentee)   | sum | ended | re-match |
@@ -201,6 +219,7 @@ def test_a_whole_wave_end_to_end(harness, engine):
     assert reminded == [silent]
     assert {MENTEES[0], MENTEES[3]} <= set(h.fake.channels[ALUMNI].members)
 
+    before = set(h.fake.files)
     shown = said(h.answer(ADMIN, f"program stats {NAME}"))
     assert "all waves: 6 pairs" in shown
     assert "12 invited → 11 applied (92%) → 11 matched → 11 held a first session" in shown
@@ -215,5 +234,24 @@ def test_a_whole_wave_end_to_end(harness, engine):
     assert "Brand impression:* 70% say it reflects well on the organisation" in shown
     for uid in MENTORS + MENTEES:  # aggregates only
         assert uid not in shown
+    # The chart of sessions held per week: a PNG in the admin's DM.
+    (chart,) = h.fake.wait_for(
+        lambda: [f for f in h.fake.files if f not in before and h.fake.files[f].get("completed")]
+    )
+    assert h.fake.files[chart]["content"][:8] == b"\x89PNG\r\n\x1a\n"
+
+    # The export carries the same figures: (value, count, of) per row, as counted above.
+    before = set(h.fake.files)
+    assert "sent the CSV" in said(h.answer(ADMIN, "export"))
+    (sent,) = h.fake.wait_for(
+        lambda: [f for f in h.fake.files if f not in before and h.fake.files[f].get("content")]
+    )
+    content = h.fake.files[sent]["content"]
+    lines = (content.decode() if isinstance(content, bytes) else content).splitlines()
+    rows = [r for r in csv.reader(lines) if r and r[0] == "program"]
+    figures = {r[2]: tuple(r[3:6]) for r in rows}
+    assert figures == {**figures, **EXPORTED}
+    weekly = [int(r[4]) for r in rows if r[2] == "sessions_held_week_of"]
+    assert sum(weekly) == 33  # 7 + 7 + 6 + 5 + 1 + 7 sessions held
     board = text_of(h.answer(ASKER, f"program board {NAME}").blocks)
     assert f"<@{MENTEES[1]}>" in board and f"<@{MENTEES[2]}>" not in board  # both of a pair must agree
