@@ -16,7 +16,7 @@ from program_steps import apply_from_dm, create_program, open_modal_via, pick, t
 from sqlalchemy import select
 from whole_wave import Pair, end_without_blame, live_through, said
 
-from app.db.models import Program, ProgramPair
+from app.db.models import Program, ProgramPair, ProgramSessionAnswer
 
 NAME = "Reverse 2027"
 COACH = OTHER
@@ -25,6 +25,7 @@ MENTORS = [f"UMW000{k}" for k in range(1, 7)]  # six, level 1, each in a team of
 MENTEES = [f"UEW000{k}" for k in range(1, 6)]  # five, level 5, each in a sales team of their own
 NAMED = {*MENTORS, MENTEES[0], MENTEES[1]}  # consent to be named on the board
 NUDGE = "didn't happen in its window"
+SECRET = "I talked too much; next time I listen."
 # The mentees' scripts, per session: a rating after holding it (the mentor confirms, the mentee rates),
 # "skip", or nothing (no one picks a time). The pair of the 5th mentee ends on day 27, after session 1.
 PLANS = {
@@ -35,6 +36,7 @@ PLANS = {
     MENTEES[4]: {1: 2},
 }
 REMATCH = {1: 4, 2: 5, 3: 4, 4: 5, 5: 4, 6: 5, 7: 4}  # the 5th mentee with the free mentor, from day 28
+# The 2nd mentee's mentor rates sessions 1 to 3 too (5 each) and keeps a private note on session 1.
 # Survey rows: goal, experience, business, personal, reflects well, alumni. Ten of the eleven answer.
 ANSWERS = [
     ("yes", "best", "extremely", "extremely", "yes", "yes"),
@@ -57,7 +59,7 @@ EXPORTED = {  # the export's (value, count, of) of the figures below, by hand
     "completion": ("0.83", "5", "6"),
     "drop_out": ("0.17", "1", "6"),
     "rematch_rate": ("0.17", "1", "6"),
-    "match_satisfaction": ("4.06", "33", ""),
+    "match_satisfaction": ("4.14", "36", ""),
     "survey_answers": ("", "10", "11"),
     "goal_achieved": ("0.60", "6", "10"),
     "goal_partly": ("0.30", "3", "10"),
@@ -70,14 +72,14 @@ EXPORTED = {  # the export's (value, count, of) of the figures below, by hand
 # The history by hand:
 # | pair            | held of 7          | ratings (mentee)   | sum | ended | re-match |
 # | P1 mentee 1     | 7                  | 5 5 4 5 5 4 5      | 33  |       |          |
-# | P2 mentee 2     | 7                  | 4 4 4 4 4 4 4      | 28  |       |          |
+# | P2 mentee 2     | 7                  | 4 4 4 4 4 4 4      | 28  |       |          |  + mentor: 5 5 5 (15)
 # | P3 mentee 3     | 6 (7 skipped)      | 3 4 3 4 3 4        | 21  |       |          |
 # | P4 mentee 4     | 5 (3, 4 missed)    | 4 4 3 4 4          | 19  |       |          |
 # | P5 mentee 5     | 1                  | 2                  |  2  | day 27|          |
 # | P6 free mentor  | 7 (own cadence)    | 4 5 4 5 4 5 4      | 31  |       | yes      |
 # 12 invited (11 + one who never applies) -> 11 applied (92%) -> 11 matched -> 11 held a first session.
 # 6 pairs: 5 held at least 5 of 7 (83%); 1 ended before the wave's end (17%); 1 re-match (17%).
-# 33 ratings summing to 134: 4.06, shown 4.1 of 5.
+# 33 mentees' ratings summing to 134, and the 2nd mentor's 5 5 5: 36 ratings summing to 149, 4.14 (4.1).
 # Survey: 11 asked (everyone of the six pairs, the ended pair too), 10 answered: goal yes 6 (60%),
 # partly 3 (30%); good or best 8 (80%); business extremely or effective 7 (70%); personal 9 (90%);
 # reflects well 7 (70%). One reminder, to the one who didn't answer (the 5th mentee's first mentor).
@@ -150,6 +152,7 @@ def test_a_whole_wave_end_to_end(harness, engine):
     h.fake.add_channel(ALUMNI, members=[ADMIN], name="reverse-alumni")
     assert f"alumni group is <#{ALUMNI}>" in said(h.answer(ADMIN, f"program alumni {NAME} <#{ALUMNI}>"))
     pairs = [Pair(matched[e], e, PLANS[e]) for e in MENTEES]
+    pairs[1].mentor_plan, pairs[1].note = {1: 5, 2: 5, 3: 5}, SECRET
     (free,) = set(MENTORS) - set(matched.values())
     ended = pairs[4]
     behind = pairs[3]
@@ -210,6 +213,10 @@ def test_a_whole_wave_end_to_end(harness, engine):
     assert len([m for m in h.fake.dms_to(COACH) if "has ended" in m.get("text", "")]) == 1
     for m in h.fake.dms_to(COACH):  # never a rating or a note
         assert "rated" not in str(m)
+    assert not [m for m in h.fake.all_messages() if SECRET in str(m)]  # the note: only its author reads it
+    with engine.connect() as c:
+        kept = c.execute(select(ProgramSessionAnswer.user_id).where(ProgramSessionAnswer.note == SECRET))
+        assert kept.scalars().all() == [pairs[1].mentor]
     reminded = [
         who
         for who in people
@@ -226,7 +233,7 @@ def test_a_whole_wave_end_to_end(harness, engine):
     assert "83% of pairs held at least 5 sessions (5 of 6) — benchmark 70% (The Hartford)" in shown
     assert "17% of pairs ended before the wave's end (1) — up to 10%-15% is normal" in shown
     assert "Re-match rate:* 17% (1) — should be rare" in shown
-    assert "4.1 of 5 from 33 ratings" in shown
+    assert "4.1 of 5 from 36 ratings" in shown
     assert "Goal achievement:* 60% achieved their goal, 30% partly (10 of 11 answered the survey)" in shown
     assert "Program satisfaction:* 80% said good or one of the best — benchmark over 80%" in shown
     assert "Effective for business:* 70% — benchmark 80% (The Hartford)" in shown

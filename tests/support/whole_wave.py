@@ -32,6 +32,8 @@ class Pair:
     mentor: str
     mentee: str
     plan: Plan
+    mentor_plan: Plan = field(default_factory=dict)  # the mentor's ratings, where the mentor gives one
+    note: str = ""  # the mentor's private note on session 1
     done: set[str] = field(default_factory=set)  # the ts of messages already acted on
 
     def group(self, h: Any) -> list[dict[str, Any]]:
@@ -67,20 +69,28 @@ class Pair:
             values = {"program_agenda_text": {"program_agenda_text": typed("Where the work gets stuck.")}}
             assert h.sender.submit(self.mentor, view=modal, values=values).status == 200
             h.wait_idle()
-        for m in h.fake.dms_to(self.mentee):
+        self._check_ins(h, self.mentee, self.mentor, self.plan)
+        self._check_ins(h, self.mentor, self.mentee, self.mentor_plan)
+        h.wait_idle()
+
+    def _check_ins(self, h: Any, who: str, partner: str, plan: Plan) -> None:
+        """After a session: rate it as the plan says (if it says), and add the private note to the first."""
+        for m in h.fake.dms_to(who):
             words = m.get("text", "")
-            if (
-                "How was session" not in words
-                or f"with <@{self.mentor}>" not in words
-                or m["ts"] in self.done
-            ):
+            if "How was session" not in words or f"with <@{partner}>" not in words or m["ts"] in self.done:
                 continue
             self.done.add(m["ts"])
             number = int(words.split("How was session ")[1].split(" of")[0])
-            rating = self.plan[number]
+            rating = plan.get(number)
+            if rating is None:
+                continue
             rate = button(m["blocks"], f"program_rate_{rating}")
-            assert f"rated it {rating}" in said(h.click(self.mentee, rate["action_id"], rate["value"]))
-        h.wait_idle()
+            assert f"rated it {rating}" in said(h.click(who, rate["action_id"], rate["value"]))
+            if number == 1 and self.note and who == self.mentor:
+                value = button(m["blocks"], "program_note")["value"]
+                modal = open_modal_via(h, who, lambda v=value: h.sender.action(who, "program_note", v))
+                values = {"program_note_text": {"program_note_text": typed(self.note)}}
+                assert h.sender.submit(who, view=modal, values=values).status == 200
 
 
 def end_without_blame(h: Any, pair: Pair, reason: str) -> dict[str, Any]:
