@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_support import DEFAULT_PG_URL, SIGNING_SECRET, percentile, scratch_database
-from saturation import free_port, start_bot, wait_ready
+from saturation import cpu_seconds, free_port, start_bot, tree, wait_ready
 from slack_requests import block_actions_body, signed_headers, slash_command_body
 from sqlalchemy import func, select
 
@@ -85,8 +85,9 @@ def client_process(port: int, bursts: Any, out: Any) -> None:
         out.put(_at_once(port, bodies))
 
 
-def _seed(fake: FakeSlack, url: str, seats: int) -> str:
-    """The host on the register and one session of ``seats``, written by the bot's own services."""
+def _seed(fake: FakeSlack, url: str, seats: int) -> tuple[str, str]:
+    """The host on the register, the session raced for (``seats``) and one for the warm-up, written by
+    the bot's own services."""
     settings = load_settings(
         _env_file=None,
         slack_bot_token=fake.bot_token,
@@ -100,20 +101,37 @@ def _seed(fake: FakeSlack, url: str, seats: int) -> str:
     try:
         bot.services.register.join(HOST, ("python",))
         start = datetime.now(UTC) + timedelta(days=2)
-        plan = SessionPlan(Format.GROUP, "Office hours", start, timedelta(minutes=45), seats, Where.ONLINE)
-        return SessionRef(bot.services.hosting.host(HOST, plan).session_id).encode()
+        refs = []
+        for offset in (0, 3):
+            plan = SessionPlan(
+                Format.GROUP,
+                "Office hours",
+                start + timedelta(hours=offset),
+                timedelta(minutes=45),
+                seats,
+                Where.ONLINE,
+            )
+            refs.append(SessionRef(bot.services.hosting.host(HOST, plan).session_id).encode())
+        return refs[0], refs[1]
     finally:
         bot.engine.dispose()
 
 
-def _taken(url: str) -> int:
+def _taken(url: str, ref: str) -> int:
     from app.db.engine import create_db_engine
 
     engine = create_db_engine(url)
     try:
         with engine.connect() as c:
             return int(
-                c.scalar(select(func.count()).select_from(SessionSeat).where(SessionSeat.status == "taken"))
+                c.scalar(
+                    select(func.count())
+                    .select_from(SessionSeat)
+                    .where(
+                        SessionSeat.status == "taken",
+                        SessionSeat.session_id == SessionRef.decode(ref).session_id,
+                    )
+                )
                 or 0
             )
     finally:
@@ -131,7 +149,6 @@ def _bot_process(fake: FakeSlack, url: str, port: int, workers: int, profile: Pa
             "--pid",
             str(process.pid),
             "--subprocesses",
-            "--idle",
             "--rate",
             "250",
             "--format",
@@ -153,7 +170,7 @@ def one_run(
     for user_id in [HOST.user_id, *users]:
         fake.add_user(user_id, user_id.lower(), tz="UTC")
     with scratch_database(args.backend, args.pg_url, tag="joinrace") as url:
-        ref = _seed(fake, url, args.seats)
+        ref, warm_ref = _seed(fake, url, args.seats)
         port = free_port()
         process, spy = _bot_process(fake, url, port, workers, profile, f"w{workers}-run{run + 1}")
         context = multiprocessing.get_context("spawn")
@@ -163,10 +180,24 @@ def one_run(
         clients.start()
         try:
             wait_ready(port)
-            # Warm-up, untimed: each worker's first connections and Bolt's first request.
-            for _ in range(4 * workers):
-                _post(port, slash_command_body(text="help", user_id=HOST.user_id))
+            # Warm-up, untimed, so that the figures are those of a bot that has been up a while: a burst
+            # of helps (the thread pools grown, each worker's first requests), then Join clicks on the
+            # other session, one at a time (the first block_actions, the seat work's first connections).
+            bursts.put([slash_command_body(text="help", user_id=u) for u in users])
+            out.get(timeout=120)
+            for i in range(2 * workers):
+                _post(
+                    port,
+                    block_actions_body(
+                        users[i], "join_session", warm_ref, response_url=fake.response_url(f"warm-{run}-{i}")
+                    ),
+                )
+            fake.wait_for(
+                lambda: all(fake.responses_for(f"warm-{run}-{i}") for i in range(2 * workers)), timeout=30
+            )
             keys = [f"join-{run}-{i}" for i in range(args.people)]
+            pids = tree(process.pid)
+            cpu_before = cpu_seconds(pids)
             bursts.put(
                 [
                     block_actions_body(u, "join_session", ref, response_url=fake.response_url(k))
@@ -175,8 +206,10 @@ def one_run(
             )
             acks = out.get(timeout=120)
             answers = [fake.wait_for(lambda k=k: fake.responses_for(k), timeout=30)[-1] for k in keys]
+            cpu_joins = cpu_seconds(pids) - cpu_before  # the acks and the seat work after them
             bursts.put([slash_command_body(text="help", user_id=u) for u in users])
             helps = out.get(timeout=120)
+            cpu_helps = cpu_seconds(pids) - cpu_before - cpu_joins
             bursts.put(None)
         finally:
             clients.join(timeout=30)
@@ -187,7 +220,7 @@ def one_run(
         texts = [str(a.text or "") for a in answers]
         seated = sum("You have a seat" in t for t in texts)
         waitlisted = sum("on the waitlist" in t for t in texts)
-        in_db = _taken(url)
+        in_db = _taken(url, ref)
     times = [ms for _, ms in acks]
     help_times = [ms for _, ms in helps]
     return {
@@ -203,6 +236,8 @@ def one_run(
         "ack_p99": percentile(times, 99),
         "help_p50": statistics.median(help_times),
         "help_p99": percentile(help_times, 99),
+        "join_cpu": 1000 * cpu_joins / args.people,
+        "help_cpu": 1000 * cpu_helps / args.people,
     }
 
 
@@ -227,7 +262,7 @@ def main() -> None:
     )
     print(
         "workers run  seated  waitlisted  errors  taken in db   join ack p50 / p99 ms"
-        "   help ack p50 / p99 ms   p99 ratio"
+        "   help ack p50 / p99 ms   p99 ratio   bot CPU ms per join / help"
     )
     with FakeSlack() as fake:
         for workers in (int(w) for w in args.workers.split(",")):
@@ -237,7 +272,8 @@ def main() -> None:
                     f"{workers:>7} {run + 1:>3}  {r['seated']:>6.0f}  {r['waitlisted']:>10.0f}  "
                     f"{r['errors']:>6.0f}  {r['taken_in_db']:>11.0f}   {r['ack_p50']:>9.1f} / "
                     f"{r['ack_p99']:>6.1f}      {r['help_p50']:>9.1f} / {r['help_p99']:>6.1f}"
-                    f"   {r['ack_p99'] / r['help_p99']:>9.2f}",
+                    f"   {r['ack_p99'] / r['help_p99']:>9.2f}"
+                    f"   {r['join_cpu']:>15.1f} / {r['help_cpu']:>4.1f}",
                     flush=True,
                 )
         assert not fake.crashes, fake.crashes
