@@ -197,7 +197,7 @@ def one_run(
             )
             keys = [f"join-{run}-{i}" for i in range(args.people)]
             pids = tree(process.pid)
-            cpu_before = cpu_seconds(pids)
+            cpu_before, burst_at = cpu_seconds(pids), time.perf_counter()
             bursts.put(
                 [
                     block_actions_body(u, "join_session", ref, response_url=fake.response_url(k))
@@ -207,6 +207,7 @@ def one_run(
             acks = out.get(timeout=120)
             answers = [fake.wait_for(lambda k=k: fake.responses_for(k), timeout=30)[-1] for k in keys]
             cpu_joins = cpu_seconds(pids) - cpu_before  # the acks and the seat work after them
+            last_answer = time.perf_counter() - burst_at
             bursts.put([slash_command_body(text="help", user_id=u) for u in users])
             helps = out.get(timeout=120)
             cpu_helps = cpu_seconds(pids) - cpu_before - cpu_joins
@@ -238,6 +239,7 @@ def one_run(
         "help_p99": percentile(help_times, 99),
         "join_cpu": 1000 * cpu_joins / args.people,
         "help_cpu": 1000 * cpu_helps / args.people,
+        "last_answer": last_answer,
     }
 
 
@@ -262,7 +264,7 @@ def main() -> None:
     )
     print(
         "workers run  seated  waitlisted  errors  taken in db   join ack p50 / p99 ms"
-        "   help ack p50 / p99 ms   p99 ratio   bot CPU ms per join / help"
+        "   help ack p50 / p99 ms   p99 ratio   bot CPU ms per join / help   last answer s"
     )
     with FakeSlack() as fake:
         for workers in (int(w) for w in args.workers.split(",")):
@@ -273,7 +275,7 @@ def main() -> None:
                     f"{r['errors']:>6.0f}  {r['taken_in_db']:>11.0f}   {r['ack_p50']:>9.1f} / "
                     f"{r['ack_p99']:>6.1f}      {r['help_p50']:>9.1f} / {r['help_p99']:>6.1f}"
                     f"   {r['ack_p99'] / r['help_p99']:>9.2f}"
-                    f"   {r['join_cpu']:>15.1f} / {r['help_cpu']:>4.1f}",
+                    f"   {r['join_cpu']:>15.1f} / {r['help_cpu']:>4.1f}   {r['last_answer']:>13.2f}",
                     flush=True,
                 )
         assert not fake.crashes, fake.crashes
