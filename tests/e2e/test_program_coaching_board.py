@@ -183,13 +183,22 @@ def test_the_board_by_department_by_consenting_pair_and_for_the_admin(harness, e
     h = harness
     start = applied_program(h)
     pairs = pairs_now(engine)
+    viewer = MENTEES[3]  # in the program, and did not consent to be named
     assert "ops: 100% up to date (5 of 5 people)" in said(
-        h.answer(ASKER, f"program board {NAME}")
+        h.answer(viewer, f"program board {NAME}")
     )  # none due yet
     first_sessions(h, engine, start, pairs)
     h.clock.set(start + timedelta(weeks=4, hours=1))
 
-    board = said(h.answer(ASKER, f"program board {NAME}"))  # anyone may look
+    # Consent was to be named to the program's other people: an outsider sees nothing, and is not even
+    # told whether the program exists.
+    outsider = said(h.answer(ASKER, f"program board {NAME}"))
+    assert outsider == said(h.answer(ASKER, "program board Nothing Here"))
+    assert "Only the people in a program (and admins) see its board." in outsider
+    assert "up to date" not in outsider and not any(f"<@{u}>" in outsider for u in MENTORS + MENTEES)
+    assert "up to date" in said(h.answer(COACH, f"program board {NAME}"))  # its coach
+
+    board = said(h.answer(viewer, f"program board {NAME}"))
     assert "sessions up to date" in board
     assert "1. ops: 80% up to date (4 of 5 people)" in board
     assert "sales: 80% up to date (4 of 5 people)" in board
@@ -203,7 +212,7 @@ def test_the_board_by_department_by_consenting_pair_and_for_the_admin(harness, e
     assert all(f"<@{m}>" in admin for m in MENTEES)
     assert f"<@{pairs[MENTEES[4]]}> & <@{MENTEES[4]}>: 0 of 1 due held" in admin.splitlines()[-1]
 
-    assert "no program called" in said(h.answer(ASKER, "program board Nothing Here"))
+    assert "no program called" in said(h.answer(ADMIN, "program board Nothing Here"))  # admins may know
     assert "Which program?" in h.command(ASKER, "program board").json()["text"]
 
     # In the App Home of someone in the program.

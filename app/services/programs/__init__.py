@@ -296,10 +296,11 @@ class ProgramsService:
             return survey.set_alumni(session, name, channel_id, admin.user_id, now=self._clock())
 
     def board(self, person: Person, name: str) -> Board:
-        """Anyone may look: by department, and by pair only where both agreed (an admin sees all)."""
+        """The program's people see it by department, and by pair only where both agreed; an admin sees
+        every pair; anyone else is refused (without confirming the program exists)."""
         everyone = self.is_admin(person)
         with self._sessions() as session:
-            return board.board(session, name, everyone=everyone, now=self._clock())
+            return board.board(session, name, person.user_id, everyone=everyone, now=self._clock())
 
     def home_boards(self, person: Person) -> list[Board]:
         everyone = self.is_admin(person)

@@ -1,6 +1,7 @@
 """The board of sessions up to date (`/mentor program board <name>` and the App Home): by department
 for everyone in the program's current wave, by pair only where both consented to be named at
-application, every pair for an admin."""
+application, every pair for an admin. Only the program's people (applicants of that wave, its pairs,
+its coaches) and admins see it: consent was to be named to the other participants, nobody else."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Program, ProgramApplication, ProgramPair, ProgramWave
 from app.domain.errors import NotFound
 from app.domain.program_board import DepartmentRow, PairProgress, by_department, ranked_pairs
-from app.services.programs.common import program_named
+from app.services.programs.common import coaches_of, program_named
 from app.services.programs.progress import pairs_of, progress
 
 
@@ -74,8 +75,38 @@ def board_of(session: Session, program: Program, *, everyone: bool, now: datetim
     )
 
 
-def board(session: Session, name: str, *, everyone: bool, now: datetime) -> Board:
-    return board_of(session, program_named(session, name), everyone=everyone, now=now)
+NOT_YOURS = "Only the people in a program (and admins) see its board."
+
+
+def board(session: Session, name: str, user_id: str, *, everyone: bool, now: datetime) -> Board:
+    if everyone:
+        return board_of(session, program_named(session, name), everyone=True, now=now)
+    # The same answer whether the program exists or not: its name is not confirmed to outsiders.
+    try:
+        program = program_named(session, name)
+        wave = _live(session, program)
+    except NotFound:
+        raise NotFound(NOT_YOURS) from None
+    if not _takes_part(session, program, wave, user_id):
+        raise NotFound(NOT_YOURS)
+    return board_of(session, program, everyone=False, now=now)
+
+
+def _takes_part(session: Session, program: Program, wave: ProgramWave, user_id: str) -> bool:
+    applied = session.scalar(
+        select(ProgramApplication.id)
+        .where(ProgramApplication.wave_id == wave.id, ProgramApplication.user_id == user_id)
+        .limit(1)
+    )
+    paired = session.scalar(
+        select(ProgramPair.id)
+        .where(
+            ProgramPair.wave_id == wave.id,
+            (ProgramPair.mentor_id == user_id) | (ProgramPair.mentee_id == user_id),
+        )
+        .limit(1)
+    )
+    return applied is not None or paired is not None or user_id in coaches_of(session, program)
 
 
 def boards_for(session: Session, user_id: str, *, everyone: bool, now: datetime) -> list[Board]:

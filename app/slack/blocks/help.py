@@ -59,7 +59,7 @@ of applicants
 (or its *Adjust in a form…*, also the App Home's Preview)
 • `/mentor program publish &lt;name&gt;` — A group DM per pair, a private list per coach; \
 `program wave &lt;name&gt;` starts the next wave; `program stats &lt;name&gt; [wave N]` shows its outcomes
-• `/mentor program board &lt;name&gt;` — Sessions up to date by department (anyone); \
+• `/mentor program board &lt;name&gt;` — Sessions up to date by department (for the program's people); \
 `program alumni &lt;name&gt; #channel` names the alumni group of the end-of-wave survey"""
 
 HELP_TEXT = (
