@@ -346,6 +346,7 @@ def _serve_socket_mode(bot: object, stopping: _Stopping) -> int:
         bot.settings.slack_app_token.get_secret_value(),
         bot.metrics,
         concurrency=bot.settings.http_threads,
+        acks_first=bot.after_ack.acks_first,
     )
     log.info("connecting to Slack in Socket Mode")
     # As with auth.test: a refused token ends start-up; Slack unreachable is waited out, a line a try.

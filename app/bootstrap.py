@@ -71,7 +71,9 @@ class Bot:
         return True
 
     def wsgi_app(self, *, socket_connected: Callable[[], bool] | None = None) -> Any:
-        return create_wsgi_app(self.bolt_app, self.healthy, self.metrics, socket_connected)
+        return create_wsgi_app(
+            self.bolt_app, self.healthy, self.metrics, socket_connected, acks_first=self.after_ack.acks_first
+        )
 
     def sign_in(self, stopped: threading.Event) -> bool:
         """auth.test before serving, waiting out an outage; False if ``stopped`` first.

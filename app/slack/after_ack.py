@@ -4,7 +4,8 @@ Bolt runs each listener on its listener pool and answers Slack's HTTP request wh
 ``ack()``. A listener that acks and then does slow work (users.info, a transaction that waits on a row
 lock, the response_url POST) keeps its pool thread for all of that, so under a burst (50 Join clicks at
 once) the later clicks' acks queue behind the earlier clicks' work. A listener that hands the work to
-``AfterAck`` frees its thread at once: acks only ever wait for other acks.
+``AfterAck`` frees its thread at once: acks only ever wait for other acks. And the work itself waits
+while other requests are being acked (``AcksFirst``), so a burst's acks are not slowed by its own work.
 
 Bolt's own lazy listeners would run on the same pool (and deep-copy the request context, our services
 with it), so they don't help here.
@@ -22,6 +23,7 @@ from typing import Any
 
 from app.domain.errors import DomainError
 from app.logs import ContextExecutor
+from app.slack.acks_first import AcksFirst
 from app.slack.mrkdwn import escape
 
 log = logging.getLogger(__name__)
@@ -39,8 +41,9 @@ def error_text(error: Exception) -> str:
 class AfterAck:
     """A pool for after-ack work; its tasks keep the request's log fields (``ContextExecutor``)."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, acks_first: AcksFirst | None = None) -> None:
         self.executor = ContextExecutor(max_workers=workers, thread_name_prefix="after-ack")
+        self.acks_first = acks_first or AcksFirst()
 
     @property
     def in_flight(self) -> int:
@@ -50,9 +53,9 @@ class AfterAck:
         """Run ``work`` on the pool; an error it raises is told through ``respond`` (when there is one)."""
         return self.executor.submit(self._guarded, work, respond)
 
-    @staticmethod
-    def _guarded(work: Callable[[], None], respond: Callable[..., Any] | None) -> None:
+    def _guarded(self, work: Callable[[], None], respond: Callable[..., Any] | None) -> None:
         try:
+            self.acks_first.wait_turn()
             work()
         except Exception as error:
             if not isinstance(error, DomainError):

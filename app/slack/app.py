@@ -11,8 +11,9 @@ from slack_sdk import WebClient
 
 from app.config import Settings
 from app.domain.errors import DomainError, NotAllowed
-from app.logs import ContextExecutor, bind, current_fields
+from app.logs import bind, current_fields
 from app.services.container import Services
+from app.slack.ack_wait import AckAwaitingExecutor, give_signalling_ack
 from app.slack.after_ack import AfterAck, error_text
 from app.slack.command_text import subcommand_word
 from app.slack.home import HomePublisher
@@ -66,7 +67,10 @@ def create_bolt_app(
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         # After-ack work keeps the request's log fields (request id, user, what was asked).
-        listener_executor=ContextExecutor(max_workers=settings.http_threads, thread_name_prefix="listener"),
+        # The pool also lets a request's thread answer as soon as its listener acks (ack_wait.py).
+        listener_executor=AckAwaitingExecutor(
+            max_workers=settings.http_threads, thread_name_prefix="listener"
+        ),
     )
 
     @app.middleware
@@ -91,6 +95,9 @@ def create_bolt_app(
         context["after_ack"] = after_ack
         next()
 
+    # Last of the global middleware, so nothing after it can answer instead of a listener.
+    app.middleware(give_signalling_ack)
+
     @app.error
     def render_error(
         error: Exception, body: dict[str, Any], respond: Any, logger: logging.Logger
@@ -110,13 +117,19 @@ def create_bolt_app(
                 logger.warning("could not deliver an error message")
         return BoltResponse(status=200, body="")
 
+    # Bolt tries the listeners one after another in the order they were registered (each try ~20 µs of
+    # CPU: it builds the listener's keyword arguments), and no two of ours match the same request, so
+    # the order is free: what comes in bursts or most often goes first. The one command, a session's
+    # Join and Leave (50 clicks at once on an announced session), seat offers, then Home opens.
     commands.register(app)
+    hosting.register(app)
+    seat_offers.register(app)
+    events.register(app)
     actions.register(app)
     coffee.register(app)
     insight.register(app)
     views.register(app)
     about.register(app)
-    hosting.register(app)
     programs.register(app)
     coffee_pools.register(app)
     moving.register(app)
@@ -125,8 +138,6 @@ def create_bolt_app(
     program_surveys.register(app)
     program_changes.register(app)
     session_feedback.register(app)
-    seat_offers.register(app)
-    events.register(app)
     return app
 
 

@@ -18,6 +18,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from app.slack.accounting import accounted_request
+from app.slack.acks_first import AcksFirst
 from app.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -33,15 +34,18 @@ def create_wsgi_app(
     health_check: Callable[[], bool],
     metrics: Metrics | None = None,
     socket_connected: Callable[[], bool] | None = None,
+    acks_first: AcksFirst | None = None,
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """``socket_connected`` in Socket Mode: /healthz is 200 only while the database answers and the
-    WebSocket to Slack is up, since a bot without its socket hears nothing."""
+    WebSocket to Slack is up, since a bot without its socket hears nothing. ``acks_first`` is told of
+    each Slack request until it is answered, so after-ack work waits for a burst's acks."""
     slack_handler = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
     metrics = metrics or Metrics()
+    acks_first = acks_first or AcksFirst()
 
     def handle_slack(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         retry = environ.get("HTTP_X_SLACK_RETRY_NUM")
-        with accounted_request(metrics, log, retry=retry) as outcome:
+        with acks_first.ack(), accounted_request(metrics, log, retry=retry) as outcome:
 
             def record_status(status_line: str, headers: Any, *args: Any) -> Any:
                 outcome.status = int(status_line.split(" ", 1)[0])

@@ -32,6 +32,7 @@ from websocket import WebSocketException
 
 from app.logs import bind
 from app.slack.accounting import accounted_request
+from app.slack.acks_first import AcksFirst
 from app.slack.app import ENVELOPE_ID
 from app.slack.metrics import Metrics
 
@@ -165,8 +166,17 @@ def _say_goodbye(session: Any) -> None:
 class SocketMode:
     """Connects with the app-level token, keeps the link up, and hands each envelope to Bolt."""
 
-    def __init__(self, bolt_app: App, app_token: str, metrics: Metrics, *, concurrency: int = 10) -> None:
+    def __init__(
+        self,
+        bolt_app: App,
+        app_token: str,
+        metrics: Metrics,
+        *,
+        concurrency: int = 10,
+        acks_first: AcksFirst | None = None,
+    ) -> None:
         self._bolt_app = bolt_app
+        self._acks_first = acks_first or AcksFirst()
         self._app_token = app_token
         self._metrics = metrics
         self._client = _Client(
@@ -207,7 +217,7 @@ class SocketMode:
 
     def _handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:
         retry = str(req.retry_attempt) if req.retry_attempt else None
-        with accounted_request(self._metrics, log, retry=retry) as outcome:
+        with self._acks_first.ack(), accounted_request(self._metrics, log, retry=retry) as outcome:
             bind(envelope_id=req.envelope_id)
             request = BoltRequest(
                 mode="socket_mode",

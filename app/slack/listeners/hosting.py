@@ -43,11 +43,11 @@ _FIELD_BLOCKS = {
 
 
 def register(app: App) -> None:
-    app.view(View.HOST)(save_host)
-    app.action(Action.HOME_HOST)(open_from_home)
-    app.action(Action.JOIN_SESSION)(join)
+    app.action(Action.JOIN_SESSION)(join)  # first: Bolt tries listeners in this order (see app.py)
     app.action(Action.LEAVE_SESSION)(leave)
     app.action(Action.CANCEL_SESSION)(cancel)
+    app.view(View.HOST)(save_host)
+    app.action(Action.HOME_HOST)(open_from_home)
 
 
 def open_host_modal(
