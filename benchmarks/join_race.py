@@ -40,7 +40,7 @@ from sqlalchemy import func, select
 
 from app.bootstrap import create_bot
 from app.config import load_settings
-from app.db.models import SessionSeat
+from app.db.models import Notice, SessionSeat
 from app.domain.formats import Format, SessionPlan, Where
 from app.sandbox.standin import FakeSlack
 from app.services.people import Person
@@ -181,6 +181,30 @@ def _taken(url: str, ref: str) -> int:
         engine.dispose()
 
 
+def _wait_outbox_idle(url: str, timeout: float = 60) -> None:
+    """Until the bot has delivered every notice already due (the warm-up's and the joins' DMs), so a
+    timed burst meets a bot with nothing else to do, as a test waits until the bot is idle."""
+    from app.db.engine import create_db_engine
+
+    engine = create_db_engine(url)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            with engine.connect() as c:
+                due = c.scalar(
+                    select(func.count())
+                    .select_from(Notice)
+                    .where(Notice.status.in_(("queued", "sending")), Notice.due_at <= datetime.now(UTC))
+                )
+            if not due:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{due} notices still undelivered after {timeout:.0f} s")
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
 def _bot_process(fake: FakeSlack, url: str, port: int, workers: int, profile: Path | None, tag: str) -> Any:
     process = start_bot(fake, url, port, workers)
     if profile is None:
@@ -238,6 +262,7 @@ def one_run(
             fake.wait_for(
                 lambda: all(fake.responses_for(f"warm-{run}-{i}") for i in range(2 * workers)), timeout=30
             )
+            _wait_outbox_idle(url)
             keys = [f"join-{run}-{i}" for i in range(args.people)]
             pids = tree(process.pid)
             cpu_before, burst_at = cpu_seconds(pids), time.perf_counter()
@@ -251,9 +276,11 @@ def one_run(
             answers = [fake.wait_for(lambda k=k: fake.responses_for(k), timeout=30)[-1] for k in keys]
             cpu_joins = cpu_seconds(pids) - cpu_before  # the acks and the seat work after them
             last_answer = time.perf_counter() - burst_at
+            _wait_outbox_idle(url)
+            cpu_before_helps = cpu_seconds(pids)
             bursts.put([slash_command_body(text="help", user_id=u) for u in users])
             helps = out.get(timeout=120)
-            cpu_helps = cpu_seconds(pids) - cpu_before - cpu_joins
+            cpu_helps = cpu_seconds(pids) - cpu_before_helps
             bursts.put(None)
         finally:
             clients.join(timeout=30)
