@@ -31,7 +31,7 @@ from slack_requests import SlackSender
 from sqlalchemy import insert
 
 from app.db.engine import create_db_engine
-from app.db.models import HostedSession, Member, MentorProfile, MentorTopic, Office, SessionSeat
+from app.db.models import HostedSession, Member, MentorProfile, MentorTopic, Office, SessionSeat, SessionTopic
 
 OFFICES = [("Berlin", "Europe/Berlin"), ("London", "Europe/London"), ("New York", "America/New_York"),
            ("Tokyo", "Asia/Tokyo"), ("Sydney", "Australia/Sydney")]  # fmt: skip
@@ -58,7 +58,7 @@ def seed(url: str, mentors: int, sessions: int, rng: random.Random, now: datetim
             dict(user_id=uid, display_name=uid, tz=rng.choice(ZONES), created_at=now, updated_at=now)
         )
     offices = [dict(id=k + 1, name=name, tz=tz, created_at=now) for k, (name, tz) in enumerate(OFFICES)]
-    rows, seats = [], []
+    rows, seats, session_topics = [], [], []
     for n in range(sessions):
         fmt, where = rng.choice([("group", "online"), ("group", "in_person"), ("lunch", "in_person"),
                                  ("coworking", "online"), ("coworking", "in_person")])  # fmt: skip
@@ -73,13 +73,15 @@ def seed(url: str, mentors: int, sessions: int, rng: random.Random, now: datetim
                  office_id=rng.randint(1, len(OFFICES)) if where == "in_person" else None, description="",
                  status="open", sequence=0, check_ins=False, created_at=now, updated_at=now)
         )  # fmt: skip
+        session_topics.extend(dict(session_id=n + 1, topic=topic, start_at=start) for topic in chosen)
         for user in rng.sample(range(mentors), taken):
             seats.append(
                 dict(session_id=n + 1, user_id=f"UM{user:05d}", status="taken", since=now, taken_at=now)
             )
     with engine.begin() as connection:
         for table, batch in ((Member, members), (MentorProfile, profiles), (MentorTopic, topics),
-                             (Office, offices), (HostedSession, rows), (SessionSeat, seats)):  # fmt: skip
+                             (Office, offices), (HostedSession, rows), (SessionSeat, seats),
+                             (SessionTopic, session_topics)):  # fmt: skip
             for chunk in range(0, len(batch), 5000):
                 connection.execute(insert(table), batch[chunk : chunk + 5000])
     engine.dispose()
