@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
@@ -131,13 +132,27 @@ def upcoming(
     query = select(HostedSession, *_beside(viewer)).where(
         HostedSession.status == OPEN, HostedSession.start_at > now
     )
-    if topics:
+    order: tuple[Any, ...] = (HostedSession.start_at, HostedSession.id)
+    topics = list(dict.fromkeys(topics))
+    if len(topics) == 1:
+        # Walk the topic's index from now on, in the list's order (a topic row's start is its session's),
+        # so a common topic stops at the page's end and a rare one reads just its own sessions.
+        query = query.join(
+            SessionTopic,
+            and_(
+                SessionTopic.session_id == HostedSession.id,
+                SessionTopic.topic == topics[0],
+                SessionTopic.start_at > now,
+            ),
+        )
+        order = (SessionTopic.start_at, SessionTopic.session_id)
+    elif topics:
         query = query.where(_on_topics(topics, now=now))
     if where is not None:
         query = query.where(HostedSession.where == where)
     if office_id is not None:
         query = query.where(HostedSession.office_id == office_id)
-    page = session.execute(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit))
+    page = session.execute(query.order_by(*order).limit(limit))
     return [Listed(row, waiting, mine, office) for row, waiting, mine, office in page]
 
 
