@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.dialects import insert_or_ignore, skip_locked
-from app.db.models import Ask, HostedSession, Meeting, MentorProfile, MentorTopic, Office, SessionSeat
+from app.db.models import (
+    Ask,
+    HostedSession,
+    Meeting,
+    MentorProfile,
+    MentorTopic,
+    Office,
+    SessionSeat,
+    SessionTopic,
+)
 from app.domain.lunch import LUNCH_LENGTH
 from app.domain.model import MeetingStatus
 from app.domain.slots import SLOT_LENGTH
@@ -42,24 +53,107 @@ def office_name(session: Session, office_id: int | None) -> str | None:
     return None if office_id is None else session.scalar(select(Office.name).where(Office.id == office_id))
 
 
+def set_topics(session: Session, session_id: int, topics: Sequence[str], *, start: datetime) -> None:
+    """The session's rows in ``session_topics`` (what a list by topic looks up), one per topic."""
+    session.execute(delete(SessionTopic).where(SessionTopic.session_id == session_id))
+    unique = list(dict.fromkeys(t for t in topics if t))
+    if unique:
+        session.add_all(SessionTopic(session_id=session_id, topic=t, start_at=start) for t in unique)
+        session.flush()
+
+
+def _on_topics(topics: Sequence[str], *, now: datetime) -> ColumnElement[bool]:
+    """The session has one of ``topics`` and starts after ``now``: an index range per topic
+    ``(topic, start_at > now)`` in ``session_topics``, however rare the topic is."""
+    return HostedSession.id.in_(
+        select(SessionTopic.session_id).where(
+            SessionTopic.topic.in_(list(topics)), SessionTopic.start_at > now
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A session with what a list shows beside it: people waiting, the viewer's seat status, the office."""
+
+    row: HostedSession
+    waitlisted: int
+    status: str | None
+    office: str | None
+
+
+def _beside(viewer: str) -> tuple[ColumnElement[int], ColumnElement[str | None], ColumnElement[str | None]]:
+    """Per session, as correlated subqueries (computed for the page's rows only): how many wait, the
+    viewer's seat status (one seat row per person and session), the office's name."""
+    waiting = (
+        select(func.count())
+        .where(SessionSeat.session_id == HostedSession.id, SessionSeat.status == WAITLISTED)
+        .correlate(HostedSession)
+        .scalar_subquery()
+    )
+    mine = (
+        select(SessionSeat.status)
+        .where(SessionSeat.session_id == HostedSession.id, SessionSeat.user_id == viewer)
+        .correlate(HostedSession)
+        .scalar_subquery()
+    )
+    office = (
+        select(Office.name)
+        .where(Office.id == HostedSession.office_id)
+        .correlate(HostedSession)
+        .scalar_subquery()
+    )
+    return waiting, mine, office
+
+
+def listed(session: Session, rows: Sequence[HostedSession], viewer: str) -> list[Listed]:
+    """``rows`` with what a list shows beside each (one query for them all), in their order."""
+    if not rows:
+        return []
+    query = select(HostedSession.id, *_beside(viewer)).where(HostedSession.id.in_([r.id for r in rows]))
+    found = {
+        session_id: (waiting, mine, office) for session_id, waiting, mine, office in session.execute(query)
+    }
+    return [Listed(r, *found[r.id]) for r in rows]
+
+
 def upcoming(
     session: Session,
     *,
     now: datetime,
+    viewer: str,
     topics: Sequence[str] = (),
     where: str | None = None,
     office_id: int | None = None,
     limit: int = 20,
-) -> list[HostedSession]:
-    """Open sessions that haven't started, soonest first, with the filters given."""
-    query = select(HostedSession).where(HostedSession.status == OPEN, HostedSession.start_at > now)
-    if topics:
-        query = query.where(or_(*(HostedSession.topics.like(f"%,{topic},%") for topic in topics)))
+) -> list[Listed]:
+    """Open sessions that haven't started, soonest first, with the filters given, and what the list shows
+    beside each for ``viewer``: one query for the page."""
+    query = select(HostedSession, *_beside(viewer)).where(
+        HostedSession.status == OPEN, HostedSession.start_at > now
+    )
+    order: tuple[Any, ...] = (HostedSession.start_at, HostedSession.id)
+    topics = list(dict.fromkeys(topics))
+    if len(topics) == 1:
+        # Walk the topic's index from now on, in the list's order (a topic row's start is its session's),
+        # so a common topic stops at the page's end and a rare one reads just its own sessions.
+        query = query.join(
+            SessionTopic,
+            and_(
+                SessionTopic.session_id == HostedSession.id,
+                SessionTopic.topic == topics[0],
+                SessionTopic.start_at > now,
+            ),
+        )
+        order = (SessionTopic.start_at, SessionTopic.session_id)
+    elif topics:
+        query = query.where(_on_topics(topics, now=now))
     if where is not None:
         query = query.where(HostedSession.where == where)
     if office_id is not None:
         query = query.where(HostedSession.office_id == office_id)
-    return list(session.scalars(query.order_by(HostedSession.start_at, HostedSession.id).limit(limit)))
+    page = session.execute(query.order_by(*order).limit(limit))
+    return [Listed(row, waiting, mine, office) for row, waiting, mine, office in page]
 
 
 def seat_of(session: Session, session_id: int, user_id: str) -> SessionSeat | None:
@@ -77,29 +171,6 @@ def seats_by_status(session: Session, session_id: int, status: str) -> list[Sess
             .order_by(SessionSeat.since, SessionSeat.id)
         )
     )
-
-
-def statuses_of(session: Session, user_id: str, session_ids: Sequence[int]) -> dict[int, str]:
-    """A person's seat status in each of these sessions that they have one in."""
-    if not session_ids:
-        return {}
-    rows = session.execute(
-        select(SessionSeat.session_id, SessionSeat.status).where(
-            SessionSeat.user_id == user_id, SessionSeat.session_id.in_(session_ids)
-        )
-    )
-    return {session_id: status for session_id, status in rows}
-
-
-def waitlisted_counts(session: Session, session_ids: Sequence[int]) -> dict[int, int]:
-    if not session_ids:
-        return {}
-    rows = session.execute(
-        select(SessionSeat.session_id, func.count())
-        .where(SessionSeat.session_id.in_(session_ids), SessionSeat.status == WAITLISTED)
-        .group_by(SessionSeat.session_id)
-    )
-    return {session_id: count for session_id, count in rows}
 
 
 def take_a_seat(session: Session, session_id: int, *, now: datetime) -> bool:
@@ -169,7 +240,15 @@ def move(session: Session, session_id: int, *, start: datetime, sequence: int, n
         .returning(HostedSession.id)
         .execution_options(synchronize_session=False)
     ).first()
-    return done is not None
+    if done is None:
+        return False
+    session.execute(
+        update(SessionTopic)
+        .where(SessionTopic.session_id == session_id)
+        .values(start_at=start)
+        .execution_options(synchronize_session=False)
+    )
+    return True
 
 
 def add_seat(session: Session, session_id: int, user_id: str, status: str, *, now: datetime) -> bool:
@@ -367,7 +446,7 @@ def open_for(
 ) -> list[HostedSession]:
     """Open sessions still to join, with a seat left, on one of ``topics`` or at ``office_id``, that the
     person neither hosts nor is in (waiting included), soonest first."""
-    matches: list[ColumnElement[bool]] = [HostedSession.topics.like(f"%,{topic},%") for topic in topics]
+    matches: list[ColumnElement[bool]] = [_on_topics(topics, now=now)] if topics else []
     if office_id is not None:
         matches.append(HostedSession.office_id == office_id)
     if not matches:

@@ -45,7 +45,7 @@ from app.services.session_cancelling import cancel_within
 from app.services.session_checks import found, joinable, movable, no_conversation_then, place_filter
 from app.services.session_moving import move_within
 from app.services.session_notices import about_session, where_words
-from app.services.session_views import JoinResult, SessionView, views
+from app.services.session_views import JoinResult, SessionView, views, views_of
 from app.services.waitlist import offer_next
 
 MAX_TOPICS = 5
@@ -116,6 +116,7 @@ class HostingService:
             )
             session.add(row)
             session.flush()
+            sq.set_topics(session, row.id, topics, start=plan.start)
             return self._view(session, row, person.user_id)
 
     def upcoming(
@@ -126,8 +127,10 @@ class HostingService:
         now = self._clock()
         with self._sessions() as session:
             where, office_id = place_filter(session, place)
-            rows = sq.upcoming(session, now=now, topics=topics, where=where, office_id=office_id)
-            return self._views(session, rows, person.user_id)
+            page = sq.upcoming(
+                session, now=now, viewer=person.user_id, topics=topics, where=where, office_id=office_id
+            )
+            return views_of(page, person.user_id)
 
     def mine(self, person: Person) -> list[SessionView]:
         """The sessions still to come that the person hosts, has a seat in or waits for (the Home)."""

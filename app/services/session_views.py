@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.db import office_queries
 from app.db import session_queries as sq
 from app.db.models import HostedSession
 from app.domain.formats import RULES, Format, Where
@@ -54,32 +53,34 @@ class JoinResult:
 
 
 def views(session: Session, rows: Sequence[HostedSession], viewer: str) -> list[SessionView]:
-    ids = [r.id for r in rows]
-    mine = sq.statuses_of(session, viewer, ids)
-    waiting = sq.waitlisted_counts(session, ids)
-    offices = {o.id: o.name for o in office_queries.all_offices(session)}
-    return [
-        SessionView(
-            session_id=r.id,
-            host_id=r.host_id,
-            format=Format(r.format),
-            title=r.title,
-            topics=sq.topics_of(r),
-            start=r.start_at,
-            length=timedelta(minutes=r.minutes),
-            seats=r.seats,
-            taken=r.taken,
-            waitlisted=waiting.get(r.id, 0),
-            where=Where(r.where),
-            link=r.link,
-            office=offices.get(r.office_id) if r.office_id is not None else None,
-            place=r.place,
-            description=r.description,
-            cancelled=r.status == sq.CANCELLED,
-            mine="host" if r.host_id == viewer else _part(mine.get(r.id)),
-        )
-        for r in rows
-    ]
+    return views_of(sq.listed(session, rows, viewer), viewer)
+
+
+def views_of(page: Sequence[sq.Listed], viewer: str) -> list[SessionView]:
+    return [_view(item, viewer) for item in page]
+
+
+def _view(item: sq.Listed, viewer: str) -> SessionView:
+    r = item.row
+    return SessionView(
+        session_id=r.id,
+        host_id=r.host_id,
+        format=Format(r.format),
+        title=r.title,
+        topics=sq.topics_of(r),
+        start=r.start_at,
+        length=timedelta(minutes=r.minutes),
+        seats=r.seats,
+        taken=r.taken,
+        waitlisted=item.waitlisted,
+        where=Where(r.where),
+        link=r.link,
+        office=item.office if r.office_id is not None else None,
+        place=r.place,
+        description=r.description,
+        cancelled=r.status == sq.CANCELLED,
+        mine="host" if r.host_id == viewer else _part(item.status),
+    )
 
 
 def _part(status: str | None) -> str | None:

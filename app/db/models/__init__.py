@@ -30,7 +30,7 @@ from app.db.models.programs import (
     ProgramWave,
 )
 from app.db.models.session_feedback import SessionFeedback
-from app.db.models.sessions import HostedSession, SessionSeat
+from app.db.models.sessions import HostedSession, SessionSeat, SessionTopic
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -73,5 +73,6 @@ __all__ = [
     "RegisterChange",
     "SessionFeedback",
     "SessionSeat",
+    "SessionTopic",
     "SlackEvent",
 ]

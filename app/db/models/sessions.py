@@ -29,13 +29,17 @@ class HostedSession(Base):
     """
 
     __tablename__ = "hosted_sessions"
-    __table_args__ = (Index("ix_hosted_sessions_status_start_at", "status", "start_at"),)
+    # ``id`` in the index too: the lists order by (start_at, id), and PostgreSQL walks the index in that
+    # order and stops at the page's end only when the index gives the whole order (SQLite's has the rowid).
+    __table_args__ = (Index("ix_hosted_sessions_status_start_at_id", "status", "start_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     host_id: Mapped[str] = mapped_column(ForeignKey("members.user_id", ondelete="CASCADE"), index=True)
     format: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(80))
-    topics: Mapped[str] = mapped_column(String(400), default="")  # ",python,sre," (so LIKE finds one)
+    topics: Mapped[str] = mapped_column(
+        String(400), default=""
+    )  # ",python,sre,": shown; found by SessionTopic
     start_at: Mapped[datetime]
     minutes: Mapped[int] = mapped_column(Integer)
     seats: Mapped[int] = mapped_column(SmallInteger)
@@ -70,3 +74,18 @@ class SessionSeat(Base):
     since: Mapped[datetime]  # when it got this status: the waitlist's order
     taken_at: Mapped[datetime | None]
     offer_expires_at: Mapped[datetime | None]  # "offered": the seat is held for them until then
+
+
+class SessionTopic(Base):
+    """One topic of a hosted session, with the session's start (kept in step when it moves): a list by
+    topic walks ``(topic, start_at)`` from now on, so a rare topic's few sessions are found without
+    reading the calendar. ``HostedSession.topics`` stays what is shown."""
+
+    __tablename__ = "session_topics"
+    __table_args__ = (Index("ix_session_topics_topic_start_at", "topic", "start_at", "session_id"),)
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("hosted_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(30), primary_key=True)
+    start_at: Mapped[datetime]
