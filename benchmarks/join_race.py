@@ -3,11 +3,13 @@ released together over HTTP, to the bot run as production runs it (``mentorbot r
 its own, ``WEB_CONCURRENCY`` workers), on PostgreSQL by default.
 
 Run: python benchmarks/join_race.py [--people 50] [--seats 6] [--workers 1,2] [--runs 3]
-                                    [--backend postgresql] [--profile DIR]
+                                    [--backend postgresql] [--client asyncio] [--profile DIR]
 
 Three processes, as in ``saturation.py``: the bot (``start_bot``); the fake Slack (users.info, the
-response_url POSTs) in this one; the clicks in a client process, one thread and one connection per
-click, all waiting on one barrier. Ack time is the HTTP round trip of one click, timed in the client
+response_url POSTs) in this one; the clicks in a client process, one connection per click, all opened
+in the same moment from one event loop (``--client asyncio``, the default) or from a thread each
+released by one barrier (``--client threads``). Before each timed burst the bot is left to deliver
+what its outbox has due, so the joins and the helps both meet an idle bot. Ack time is the HTTP round trip of one click, timed in the client
 process. Outcomes are read from what the bot answered on each click's response_url: "You have a seat",
 "full, so you're on the waitlist", or anything else (an error). The seats are then counted in the
 database. In the same run, as a baseline, the same number of concurrent ``/mentor help`` commands
