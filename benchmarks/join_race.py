@@ -6,14 +6,14 @@ Run: python benchmarks/join_race.py [--people 50] [--seats 6] [--workers 1,2] [-
                                     [--backend postgresql] [--client asyncio] [--profile DIR]
 
 Three processes, as in ``saturation.py``: the bot (``start_bot``); the fake Slack (users.info, the
-response_url POSTs) in this one; the clicks in a client process, one connection per click, all opened
-in the same moment from one event loop (``--client asyncio``, the default) or from a thread each
-released by one barrier (``--client threads``). Before each timed burst the bot is left to deliver
-what its outbox has due, so the joins and the helps both meet an idle bot. Ack time is the HTTP round
-trip of one click, timed in the client process. Outcomes are read from what the bot answered on each click's response_url: "You have a seat",
-"full, so you're on the waitlist", or anything else (an error). The seats are then counted in the
-database. In the same run, as a baseline, the same number of concurrent ``/mentor help`` commands
-(answered in the ack itself, no database) are sent to the same bot process.
+response_url POSTs) in this one; the clicks in a client process, one connection per click, all opened in
+the same moment from one event loop (``--client asyncio``, the default) or from a thread each released
+by one barrier (``--client threads``). Before each timed burst the bot is left to deliver what its
+outbox has due, so the joins and the helps both meet an idle bot. Ack time is the HTTP round trip of one
+click, timed in the client process. Outcomes are read from what the bot answered on each click's
+response_url: "You have a seat", "full, so you're on the waitlist", or anything else (an error). The
+seats are then counted in the database. In the same run, as a baseline, the same number of concurrent
+``/mentor help`` commands (answered in the ack itself, no database) are sent to the same bot process.
 
 ``--profile DIR`` runs the bot under py-spy (if installed; not a dependency of the bot) and writes one
 flame graph per run into DIR.
