@@ -184,7 +184,11 @@ def _program_import(program: str, path: str) -> int:
         engine.dispose()
     for problem in report.skipped:
         print(f"{path}: {problem}", file=sys.stderr)
-    print(f"added {report.added} applicant(s); skipped {len(report.skipped)} row(s)")
+    added, skipped = report.added, len(report.skipped)
+    print(
+        f"added {added} applicant{'' if added == 1 else 's'}; "
+        f"skipped {skipped} row{'' if skipped == 1 else 's'}"
+    )
     return 1 if report.skipped else 0
 
 

@@ -168,7 +168,9 @@ def _parse_available(rest: str) -> SetAvailable:
 
 
 def _parse_away(rest: str) -> Away:
-    example = "e.g. `/mentor away 2w`, `/mentor away 10d`, `/mentor away 2025-09-01`, or `/mentor away off`"
+    example = (
+        "e.g. `/mentor away 2w`, `/mentor away 10d` or `/mentor away off`, or until a date written YYYY-MM-DD"
+    )
     if rest.strip().lower() in ("off", "back"):
         return Away()
     duration, until = tw.period(rest, example=example)
@@ -176,7 +178,7 @@ def _parse_away(rest: str) -> Away:
 
 
 def _parse_coffee_pause(rest: str) -> CoffeePause:
-    example = "e.g. `/mentor coffee pause 2w` or `/mentor coffee pause 2025-09-01`"
+    example = "e.g. `/mentor coffee pause 2w`, or until a date written YYYY-MM-DD"
     if rest.strip().lower() in ("off", "back"):
         raise InvalidInput("To take part again, say `/mentor coffee resume`")
     duration, until = tw.period(rest, example=example)

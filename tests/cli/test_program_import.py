@@ -53,7 +53,7 @@ def test_program_import_adds_known_people_and_reports_the_rest(tmp_path, fake):
         timeout=60,
     )
     assert run.returncode == 1, run.stderr
-    assert "added 1 applicant(s); skipped 1 row(s)" in run.stdout
+    assert "added 1 applicant; skipped 1 row" in run.stdout
     assert "row 3: UNOBODY99 is not in this workspace" in run.stderr
     with engine.connect() as c:
         assert c.execute(select(ProgramApplication.user_id, ProgramApplication.role)).all() == [

@@ -52,14 +52,14 @@ def applied_program(h):
     assert h.sender.submit(ADMIN, view=modal, values=program_values(day.isoformat())).status == 200
     h.wait_idle()
     invited = " ".join(f"<@{u}>" for u in MENTORS + MENTEES)
-    assert "Invited 10 new person(s)" in said(h.answer(ADMIN, f"program invite {NAME} {invited}"))
+    assert "Invited 10 new people" in said(h.answer(ADMIN, f"program invite {NAME} {invited}"))
     h.wait_idle()
     for uid in MENTORS:
         apply_from_dm(h, uid, application("mentor", "ops", "1", True))
     for uid in MENTEES:
         apply_from_dm(h, uid, application("mentee", "sales", "5", uid in NAMED))
     h.wait_idle()
-    assert "5 pair(s) introduced" in said(h.answer(ADMIN, f"program publish {NAME}"))
+    assert "5 pairs introduced" in said(h.answer(ADMIN, f"program publish {NAME}"))
     h.wait_idle()
     return datetime.combine(day, time(), tzinfo=UTC)
 
@@ -116,7 +116,7 @@ def test_coach_digests_and_check_in_prompts(harness, engine):
     h.wait_idle()
     (digest,) = coach_dms(h, "weekly digest")
     shown = text_of(digest["blocks"])
-    assert f"*{NAME}*: 5 pair(s), 1 behind" in digest["text"]
+    assert f"*{NAME}*: 5 pairs, 1 behind" in digest["text"]
     first = f"<@{pairs[MENTEES[0]]}> with <@{MENTEES[0]}>: 1 held of 1 due (7 in all); next "
     assert first + local_time(booked.replace(tzinfo=UTC), "UTC") + "." in shown  # the coach's zone
     for mentee in MENTEES[1:4]:
@@ -205,7 +205,7 @@ def test_the_board_by_department_by_consenting_pair_and_for_the_admin(harness, e
     assert "Pairs who agreed to be named" in board
     for mentee in MENTEES:
         assert (f"<@{mentee}>" in board) == (mentee in NAMED)
-    assert "3 pair(s) chose not to be named" in board
+    assert "3 pairs chose not to be named" in board
 
     admin = said(h.answer(ADMIN, f"program board {NAME}"))
     assert "Every pair* (admin view)" in admin

@@ -75,7 +75,7 @@ def published_program(h, engine):
     csv = {"program_csv": {"program_csv": text("\n".join(rows))}}
     assert h.sender.submit(ADMIN, view=add, values=csv).status == 200
     h.wait_idle()
-    assert "2 pair(s) introduced" in said(h.answer(ADMIN, f"program publish {NAME}"))
+    assert "2 pairs introduced" in said(h.answer(ADMIN, f"program publish {NAME}"))
     h.wait_idle()
     with engine.connect() as c:
         pairs = c.execute(select(ProgramPair.id, ProgramPair.mentor_id, ProgramPair.mentee_id)).all()

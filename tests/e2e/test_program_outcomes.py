@@ -33,7 +33,7 @@ def setup_program(h, engine):
     assert h.sender.submit(ADMIN, view=modal, values=program_values(day.isoformat())).status == 200
     h.wait_idle()
     invited = " ".join(f"<@{u}>" for u in [*MENTORS, *MENTEES, ASKER])
-    assert "Invited 12 new person(s)" in said(h.answer(ADMIN, f"program invite {NAME} {invited}"))
+    assert "Invited 12 new people" in said(h.answer(ADMIN, f"program invite {NAME} {invited}"))
     rows = [f"{u},mentor,team{k},1,chess" for k, u in enumerate(MENTORS)]
     rows += [f"{u},mentee,sales{k},5,chess" for k, u in enumerate(MENTEES)]
     add = open_modal_via(h, ADMIN, lambda: h.command(ADMIN, f"program add {NAME}"))
@@ -44,7 +44,7 @@ def setup_program(h, engine):
         == 200
     )
     h.wait_idle()
-    assert "5 pair(s) introduced" in said(h.answer(ADMIN, f"program publish {NAME}"))
+    assert "5 pairs introduced" in said(h.answer(ADMIN, f"program publish {NAME}"))
     h.wait_idle()
     return datetime.combine(day, time(), tzinfo=UTC)
 
@@ -147,4 +147,4 @@ def test_a_program_of_two_pairs_shows_no_figures(harness, engine):
     h = harness
     published_program(h, engine)
     refused = said(h.answer(ADMIN, f"program stats {NAME}"))
-    assert "has 2 pair(s): figures need at least 5" in refused
+    assert "has 2 pairs: figures need at least 5" in refused

@@ -109,7 +109,7 @@ def published(h, engine) -> tuple[datetime, dict[str, str]]:
         h.fake.add_user(uid, uid.lower(), real_name=uid, tz="Europe/London")
     create_program(h, ADMIN, NAME, COACH)
     invited = " ".join(f"<@{u}>" for u in [*MENTORS, *MENTEES, ASKER])
-    assert "Invited 12 new person(s)" in said(h.answer(ADMIN, f"program invite {NAME} {invited}"))
+    assert "Invited 12 new people" in said(h.answer(ADMIN, f"program invite {NAME} {invited}"))
     h.wait_idle()
     for k, uid in enumerate(MENTORS):
         apply_from_dm(h, uid, application("mentor", f"team{k}", "1", uid in NAMED))
@@ -118,7 +118,7 @@ def published(h, engine) -> tuple[datetime, dict[str, str]]:
     h.wait_idle()
     preview = said(h.answer(ADMIN, f"program preview {NAME}"))
     assert all(f"→ <@{uid}>" in preview for uid in MENTEES)
-    assert "5 pair(s) introduced" in said(h.answer(ADMIN, f"program publish {NAME}"))
+    assert "5 pairs introduced" in said(h.answer(ADMIN, f"program publish {NAME}"))
     h.wait_idle()
     with engine.connect() as c:
         day = c.execute(select(Program.start_date)).scalar_one()

@@ -235,7 +235,7 @@ REFUSALS = [
     ("away 366d", ["between 1 and 365 days", "that was 366"]),
     ("away 53w", ["that was 371"]),
     ("away 99999999999999999999d", ["between 1 and 365 days"]),
-    ("away soon", ["I didn't understand `soon`", "`/mentor away 2025-09-01`"]),
+    ("away soon", ["I didn't understand `soon`", "until a date written YYYY-MM-DD"]),
     ("away 2025-02-30", ["`2025-02-30` isn't a date", "`/mentor away 2w`"]),
     ("away 2025-13-01", ["isn't a date"]),
     ("away 0000-01-01", ["isn't a date"]),

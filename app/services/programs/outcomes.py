@@ -109,7 +109,8 @@ def stats(session: Session, name: str, wave_number: int | None) -> Stats:
         figures, merged, chosen = _figures(session, program.sessions, waves, end_of), True, waves
     if figures.pairs < SMALLEST:
         raise InvalidInput(
-            f"“{program.name}” has {figures.pairs} pair(s): figures need at least {SMALLEST}, so that none "
+            f"“{program.name}” has {figures.pairs} {'pair' if figures.pairs == 1 else 'pairs'}: "
+            f"figures need at least {SMALLEST}, so that none "
             "of them points at a person."
         )
     given, asked = survey.answers(session, [w.id for w in chosen])

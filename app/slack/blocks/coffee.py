@@ -76,7 +76,8 @@ def status(view: CoffeeStatus, *, lead: str = "") -> Message:
     else:
         state = "You're not in the coffee roulette yet. Join to meet a colleague each round."
     if view.avoid_count:
-        state += f"\nYou keep a private list of {view.avoid_count} person(s) you won't be paired with."
+        avoided = counted(view.avoid_count, "person", "people")
+        state += f"\nYou keep a private list of {avoided} you won't be paired with."
     if view.pool != DEFAULT_POOL:
         state = f"Pool *{escape(view.pool)}*: {state}"
     text = f"{lead}\n{state}".strip()
@@ -241,10 +242,11 @@ def round_summary(summary: RoundSummary, *, preview: bool) -> Message:
         lines.append(f"Could not be placed (their 'don't pair' wishes): {len(summary.left_out)}.")
     if summary.seniors_short:
         lines.append(
-            f"Too few seniors: {summary.seniors_short} group(s) without one (ordinary groups this round)."
+            f"Too few seniors: {counted(summary.seniors_short, 'group')} without one "
+            "(ordinary groups this round)."
         )
     if summary.unmixed:
-        lines.append(f"Sides uneven: {summary.unmixed} group(s) of one side only this round.")
+        lines.append(f"Sides uneven: {counted(summary.unmixed, 'group')} of one side only this round.")
     if summary.not_placed:
         reasons: dict[str, int] = {}
         for _, why in summary.not_placed:
@@ -288,7 +290,7 @@ def avoid_noted(user_id: str, removed: bool, count: int) -> Message:
         if removed
         else f"Noted: you won't be paired with <@{user_id}>."
     )
-    return plain(f"{done} Your list has {count} person(s); only you can see it.")
+    return plain(f"{done} Your list has {counted(count, 'person', 'people')}; only you can see it.")
 
 
 def channel_added(channel_id: str, members: int | None) -> Message:

@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 
 from app.domain.schedule import DAY_NAMES
 from app.services.coffee import MODES, PoolView
-from app.slack.blocks.format import local_time
+from app.slack.blocks.format import counted, local_time
 from app.slack.blocks.messages import Message, plain
 from app.slack.ids import Block as BlockId
 from app.slack.ids import Field
@@ -123,7 +123,7 @@ def pool_modal(*, tz: str, form: ProfileForm) -> dict[str, Any]:
 
 
 def pool_created(view: PoolView, tz: str) -> Message:
-    joined = f"{view.channels} channel(s)" if view.channels else "people who join it"
+    joined = counted(view.channels, "channel") if view.channels else "people who join it"
     return plain(
         f"Created the coffee pool *{escape(view.name)}* ({MODE_LABELS.get(view.mode, view.mode)}, groups of"
         f" {view.group_size}; members: {joined}). {view.schedule}; first round"

@@ -23,7 +23,7 @@ _MENTORS_HELP = """\
 • `/mentor join #topic …` — Offer to mentor on a few topics (no topics opens your profile)
 • `/mentor profile` — Edit your topics, hours and how many conversations a week you take
 • `/mentor available on|off` — Take new requests, or pause them
-• `/mentor away 2w|2025-09-01|off` — Step away for a while; `off` when you're back
+• `/mentor away 2w|10d|off` — Step away for a while, or until a date (YYYY-MM-DD); `off` when you're back
 • `/mentor host` — Host a group session, a group lunch or coworking, online or at an office; \
 move or cancel it from `/mentor sessions` or your Home; after it, you hear its average rating once three \
 people rated
@@ -32,7 +32,7 @@ people rated
 _COFFEE_HELP = """\
 *Coffee roulette*
 • `/mentor coffee join` · `coffee leave` — Meet a colleague or two for coffee every round, or stop
-• `/mentor coffee pause 2w|2025-09-01` · `coffee resume` — Sit out a few rounds
+• `/mentor coffee pause 2w` · `coffee resume` — Sit out a few rounds, or until a date (YYYY-MM-DD)
 • `/mentor coffee avoid @someone` · `coffee unavoid @someone` — Never be paired with someone (only you know)
 • `/mentor coffee status` — Whether you're in, and when the next round is
 • `/mentor coffee pools` — Every coffee pool, its schedule, how many take part and its next round"""

@@ -140,12 +140,13 @@ def forget_me_question() -> Message:
 def erasure_report(r: ErasureReport) -> Message:
     lines = ["Done. I've erased what I held about you:"]
     lines.append("• your mentor profile and topics" if r.mentor_profile else "• (you had no mentor profile)")
-    lines.append(f"• {r.goals} goal(s) and {r.notes} private note(s)")
-    lines.append(f"• {r.answers} feedback answer(s) and {r.coffee_groups} coffee group(s) in your history")
+    lines.append(f"• {counted(r.goals, 'goal')} and {counted(r.notes, 'private note')}")
+    answers, groups = counted(r.answers, "feedback answer"), counted(r.coffee_groups, "coffee group")
+    lines.append(f"• {answers} and {groups} in your history")
     lines.append(f'• your "don\'t pair" list ({r.avoid_entries}) and coffee choices')
     if r.cancelled_conversations:
         lines.append(
-            f"• {r.cancelled_conversations} upcoming conversation(s) were cancelled; the others were told"
+            f"• {counted(r.cancelled_conversations, 'upcoming conversation')} cancelled; the others were told"
         )
     lines.append(
         "Only anonymous counts remain. If you're in a coffee channel, leave it to stay out of rounds."

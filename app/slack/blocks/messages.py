@@ -22,7 +22,7 @@ from app.domain.meeting import ReverseShortfall
 from app.domain.shared_hours import time_of_day
 from app.services.mentoring import AskOutcome, MeetingView, MyConversations
 from app.services.register import LeavePreview, ProfileView
-from app.slack.blocks.format import local_time, mention, short_time, topics_text, zone
+from app.slack.blocks.format import counted, local_time, mention, short_time, topics_text, zone
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
 from app.slack.payloads import AskRef, MeetingRef, SlotPick
@@ -322,14 +322,15 @@ def leave_preview(preview: LeavePreview, tz: str) -> Message:
     lines = ["*Leave the mentor register?* You won't be offered to anyone any more."]
     if preview.confirmed:
         lines.append(
-            f"Your {len(preview.confirmed)} confirmed conversation(s) stay booked: "
+            f"Your {counted(len(preview.confirmed), 'confirmed conversation')} "
+            f"{'stays' if len(preview.confirmed) == 1 else 'stay'} booked: "
             + ", ".join(f"{local_time(m.start_at, tz)} with {mention(m.asker_id)}" for m in preview.confirmed)
             + ". Cancel any of them with `/mentor list`."
         )
     if preview.pending:
         lines.append(
-            f"Your {len(preview.pending)} unanswered request(s) will be declined, and the askers offered "
-            "other mentors."
+            f"Your {counted(len(preview.pending), 'unanswered request')} will be declined, and the askers "
+            "offered other mentors."
         )
     if not (preview.confirmed or preview.pending):
         lines.append("You have no upcoming bookings.")

@@ -8,7 +8,7 @@ from typing import Any
 from app.domain.program_survey import EFFECTIVE_WORDS, EXPERIENCE_WORDS, GOAL_WORDS
 from app.services import notices as n
 from app.services.programs import Board
-from app.slack.blocks.format import local_time, mention
+from app.slack.blocks.format import counted, local_time, mention
 from app.slack.blocks.messages import Message
 from app.slack.blocks.program_forms import _input, _modal, _select
 from app.slack.ids import Action, View
@@ -30,7 +30,7 @@ def _context(text: str) -> dict[str, Any]:
 def digest(notice: n.CoachDigest) -> Message:
     program = escape(notice.program)
     behind = [line for line in notice.lines if line.behind]
-    head = f"Your weekly digest for *{program}*: {len(notice.lines)} pair(s), {len(behind)} behind."
+    head = f"Your weekly digest for *{program}*: {counted(len(notice.lines), 'pair')}, {len(behind)} behind."
     rows = []
     for line in notice.lines:
         who = f"{mention(line.mentor_id)} with {mention(line.mentee_id)}"
@@ -54,7 +54,7 @@ def prompt(notice: n.CoachPrompt) -> Message:
     text = (
         f"Check-in {notice.k} of 3 for *{escape(notice.program)}*: time to reach out to "
         f"{mention(notice.mentor_id)}, who mentors {mention(notice.mentee_id)}. "
-        f"They have held {notice.held} of the {notice.due} session(s) due so far. "
+        f"They have held {notice.held} of the {counted(notice.due, 'session')} due so far. "
         "A short note asking how it's going (and whether they need anything) keeps pairs meeting."
     )
     button = {
@@ -150,5 +150,6 @@ def board(b: Board) -> Message:
         title = "*Every pair* (admin view)" if b.everyone else "*Pairs who agreed to be named*"
         blocks.append(_section(f"{title}\n{pairs}"))
     if b.hidden:
-        blocks.append(_context(f"{b.hidden} pair(s) chose not to be named: they count in their departments."))
+        hidden = counted(b.hidden, "pair")
+        blocks.append(_context(f"{hidden} chose not to be named: they count in their departments."))
     return Message(text=head, blocks=blocks)

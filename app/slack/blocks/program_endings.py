@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
 from app.services import notices as n
-from app.slack.blocks.format import mention
+from app.slack.blocks.format import counted, mention
 from app.slack.blocks.messages import Message
 from app.slack.ids import Action
 from app.slack.mrkdwn import escape
@@ -78,7 +78,7 @@ def _admin_blocks(notice: n.PairEndedAdmin, text: str) -> list[dict[str, object]
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"{mention(who)} with {mention(candidate)} ({points} preference point(s))"
+                    text=f"{mention(who)} with {mention(candidate)} ({counted(points, 'preference point')})"
                 ),
                 accessory=button,
             ).to_dict()

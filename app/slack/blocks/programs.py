@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 from app.domain.cohorts import rule_words
 from app.services import notices as n
 from app.services.programs import Preview, ProgramView, Published
-from app.slack.blocks.format import mention
+from app.slack.blocks.format import counted, mention
 from app.slack.blocks.messages import Message
 from app.slack.blocks.program_endings import end_button
 from app.slack.ids import Action
@@ -82,7 +82,7 @@ def intro(notice: n.ProgramIntro) -> Message:
 
 
 def coach_brief(notice: n.CoachBrief) -> Message:
-    text = f"You're coaching {len(notice.pairs)} pair(s) in {escape(notice.program)}."
+    text = f"You're coaching {counted(len(notice.pairs), 'pair')} in {escape(notice.program)}."
     lines = "\n".join(f"• {mention(a)} mentors {mention(b)}" for a, b in notice.pairs)
     return Message(text=text, blocks=[_section(text), _section(lines), _context("Only you see this list.")])
 
@@ -109,7 +109,7 @@ ALREADY = "Nothing changed: that was already done."
 def preview_head(p: Preview) -> str:
     r = p.result
     return (
-        f"*{escape(p.program)}*, wave {p.wave} (seed {p.seed}): {len(r.pairs)} pair(s), "
+        f"*{escape(p.program)}*, wave {p.wave} (seed {p.seed}): {counted(len(r.pairs), 'pair')}, "
         f"{len(r.unmatched)} unmatched; across teams {r.share_across_teams:.0%}, "
         f"across locations {r.share_across_locations:.0%}."
         + (" Published." if p.published else " Nobody has been told yet.")
@@ -185,7 +185,8 @@ def _adjust_buttons(p: Preview) -> list[dict[str, object]]:
 
 def published(p: Published) -> Message:
     text = (
-        f"Published wave {p.wave} of *{escape(p.program)}*: {p.pairs} pair(s) introduced in group DMs, "
-        f"{p.coaches} coach(es) told privately."
+        f"Published wave {p.wave} of *{escape(p.program)}*: {counted(p.pairs, 'pair')} introduced in group "
+        "DMs, "
+        f"{counted(p.coaches, 'coach', 'coaches')} told privately."
     )
     return Message(text=text)

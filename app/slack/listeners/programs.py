@@ -19,6 +19,7 @@ from app.slack import subcommands as sc
 from app.slack.blocks import program_coaching, program_stats
 from app.slack.blocks import program_forms as forms
 from app.slack.blocks import programs as blocks
+from app.slack.blocks.format import counted
 from app.slack.blocks.messages import Message
 from app.slack.ids import PROGRAM_ADJUST_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
@@ -67,7 +68,9 @@ def save_added_people(
         return
     skipped = "".join(f"\n• {escape(line)}" for line in report.skipped[:20])
     program = escape(ref.program)
-    text = f"Added {report.added} applicant(s) to *{program}*; skipped {len(report.skipped)}.{skipped}"
+    text = (
+        f"Added {counted(report.added, 'applicant')} to *{program}*; skipped {len(report.skipped)}.{skipped}"
+    )
     client.chat_postMessage(channel=person.user_id, text=text)
 
 
@@ -106,7 +109,8 @@ def serve_program(
         case "invite":
             name, new = programs.invite(person, cmd.name, cmd.users, cmd.channels)
             return Message(
-                text=f"Invited {new} new person(s) to *{escape(name)}*; each gets a DM with Apply."
+                text=f"Invited {counted(new, 'new person', 'new people')} to *{escape(name)}*; "
+                "each gets a DM with Apply."
             )
         case "preview":
             return blocks.preview(programs.preview(person, cmd.name))
