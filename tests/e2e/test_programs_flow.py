@@ -159,6 +159,9 @@ def test_create_invite_apply_preview_adjust_publish(harness, engine):
     intro = text_of(group[-1]["blocks"])
     assert "stays between you" in intro and "The mentor sets the agenda" in intro
     assert "Nobody does all the talking" in intro and "CRO" in intro and "I run the servers" in intro
+    # What each wrote they hope to learn or can offer is shown to the partner, and only in the pair's DM.
+    assert f"<@{ASKER}> hopes to learn or can offer:* to learn how the floor sees us" in intro
+    assert all("how the floor sees us" not in m["text"] for m in h.fake.messages_in(CHANNEL))
     brief = text_of(h.fake.dms_to(OTHER)[-1]["blocks"])
     assert f"<@{MENTOR2}> mentors <@{ASKER}>" in brief
     assert h.fake.messages_in(CHANNEL) == []

@@ -188,6 +188,7 @@ def example(kind: str, key: str, *, to: str = "U1", other: str = "U2") -> n.Noti
             every_weeks=4,
             minutes=60,
             pair_id=5,
+            goals={to: "Learn how releases work"},
         ),
         "program_coach_brief": n.CoachBrief(key=key, to=to, program="Reverse", pairs=((other, "U3"),)),
         "program_pair_ended": n.PairEnded(key=key, to=to, program="Reverse", mentor_id=other, mentee_id=to),

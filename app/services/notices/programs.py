@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from app.services.notices.base import NoticeBase, ToOne, ids
@@ -28,7 +28,8 @@ class ProgramInvite(ToOne):
 
 @dataclass(frozen=True, kw_only=True)
 class ProgramIntro(NoticeBase):
-    """A published pair's group DM: the purpose, each one's intro, the cadence and the guidelines."""
+    """A published pair's group DM: the purpose, each one's intro and what they hope to learn or can
+    offer (both written for the partner in the application), the cadence and the guidelines."""
 
     kind: ClassVar[str] = "program_intro"
     mentor_id: str
@@ -40,6 +41,7 @@ class ProgramIntro(NoticeBase):
     every_weeks: int
     minutes: int
     pair_id: int = 0  # 0: written before pairs could end (no button)
+    goals: Mapping[str, str] = field(default_factory=dict)  # empty in intros written before it was shown
 
     @property
     def send_to(self) -> tuple[str, ...]:
@@ -56,6 +58,7 @@ class ProgramIntro(NoticeBase):
             "every_weeks": self.every_weeks,
             "minutes": self.minutes,
             "pair_id": self.pair_id,
+            "goals": dict(self.goals),
         }
 
     @classmethod
@@ -71,6 +74,7 @@ class ProgramIntro(NoticeBase):
             every_weeks=int(p["every_weeks"]),
             minutes=int(p["minutes"]),
             pair_id=int(p.get("pair_id") or 0),
+            goals=dict(p.get("goals") or {}),
         )
 
 

@@ -215,20 +215,22 @@ def repair(session: Session, pair_id: int, for_user: str, candidate: str, *, now
     )
     session.add(row)
     session.flush()
-    intros = dict(
-        session.execute(
-            select(ProgramApplication.user_id, ProgramApplication.intro).where(
+    written = {
+        user: (intro, goals)
+        for user, intro, goals in session.execute(
+            select(ProgramApplication.user_id, ProgramApplication.intro, ProgramApplication.goals).where(
                 ProgramApplication.wave_id == wave.id, ProgramApplication.user_id.in_([mentor, mentee])
             )
-        ).all()
-    )
+        )
+    }
     notice = ProgramIntro(
         key=f"program:{wave.id}:rematch:{pair.id}:{for_user}",
         mentor_id=mentor,
         mentee_id=mentee,
         program=program.name,
         purpose=program.purpose,
-        intros={u: intros.get(u, "") for u in (mentor, mentee)},
+        intros={u: written.get(u, ("", ""))[0] for u in (mentor, mentee)},
+        goals={u: written.get(u, ("", ""))[1] for u in (mentor, mentee)},
         sessions=program.sessions,
         every_weeks=program.every_weeks,
         minutes=program.minutes,

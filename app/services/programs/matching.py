@@ -177,13 +177,14 @@ def publish(session: Session, name: str, *, now: datetime) -> Published:
     if not pairs:
         raise InvalidInput(f"“{program.name}” has nobody to match under its rules: nothing was published.")
     wave.published_at = now
-    intros = dict(
-        session.execute(
-            select(ProgramApplication.user_id, ProgramApplication.intro).where(
+    written = {
+        user: (intro, goals)
+        for user, intro, goals in session.execute(
+            select(ProgramApplication.user_id, ProgramApplication.intro, ProgramApplication.goals).where(
                 ProgramApplication.wave_id == wave.id
             )
-        ).all()
-    )
+        )
+    }
     coaches = coaches_of(session, program)
     briefs: dict[str, list[tuple[str, str]]] = {c: [] for c in coaches}
     for k, pair in enumerate(pairs):
@@ -201,7 +202,8 @@ def publish(session: Session, name: str, *, now: datetime) -> Published:
             mentee_id=pair.mentee,
             program=program.name,
             purpose=program.purpose,
-            intros={u: intros.get(u, "") for u in (pair.mentor, pair.mentee)},
+            intros={u: written.get(u, ("", ""))[0] for u in (pair.mentor, pair.mentee)},
+            goals={u: written.get(u, ("", ""))[1] for u in (pair.mentor, pair.mentee)},
             sessions=program.sessions,
             every_weeks=program.every_weeks,
             minutes=program.minutes,

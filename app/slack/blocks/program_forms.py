@@ -123,7 +123,13 @@ def application_modal(form: ApplicationForm, metadata: str) -> dict[str, Any]:
             optional=True,
             hint=f"Tags, separated by commas: {TAGS_EXAMPLE}",
         ),
-        _input(F.GOALS, "What you want to learn, or can offer", _plain(multiline=True), optional=True),
+        _input(
+            F.GOALS,
+            "What you want to learn, or can offer",
+            _plain(multiline=True),
+            optional=True,
+            hint="Shown only to your future partner, in your introduction.",
+        ),
         _input(
             F.INTRO,
             "A short intro",

@@ -75,6 +75,9 @@ def intro(notice: n.ProgramIntro) -> Message:
         words = notice.intros.get(uid, "")
         if words:
             blocks.append(_section(f"*{mention(uid)} says:* {escape(words)}"))
+        hopes = notice.goals.get(uid, "")
+        if hopes:
+            blocks.append(_section(f"*{mention(uid)} hopes to learn or can offer:* {escape(hopes)}"))
     blocks += [_section(cadence), _section(GUIDELINES)]
     if notice.pair_id:
         blocks += end_button(notice.pair_id)
