@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import replace
 from datetime import datetime
@@ -66,6 +67,9 @@ __all__ = [
     "RoleRefused",
     "Skipped",
 ]
+
+
+log = logging.getLogger(__name__)
 
 
 class ProgramsService:
@@ -247,7 +251,7 @@ class ProgramsService:
         """The scheduler's job: each coach's weekly digest and the check-in prompts due, each once."""
         now = self._clock()
         with self._sessions() as session:
-            due = coaching.due_sends(session, now)
+            due = coaching.due_sends(session, now, zone_of=self._slack_zone)
         sent = 0
         for item in due:
             try:
@@ -257,6 +261,17 @@ class ProgramsService:
             except IntegrityError:  # another replica (or an earlier run) claimed it
                 continue
         return sent
+
+    def _slack_zone(self, user_id: str) -> str | None:
+        """A coach who never used the bot is known to us by id only: their zone as Slack has it."""
+        if self._workspace is None:
+            return None
+        try:
+            found = self._workspace.find(user_id)
+        except Exception:  # Slack unreachable: a digest in UTC beats no digest this week
+            log.warning("could not look up a coach's time zone; their digest is in UTC")
+            return None
+        return found.tz if found is not None else None
 
     def coach_nudge(self, coach: Person, pair_id: int, k: int) -> str:
         try:

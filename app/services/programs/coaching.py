@@ -5,6 +5,7 @@ two replicas (or a restart) send it once; after downtime only the latest prompt 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,8 +35,11 @@ def _week(now: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def due_sends(session: Session, now: datetime) -> list[Send]:
-    """The digests of this week and the prompts due, not yet claimed."""
+def due_sends(
+    session: Session, now: datetime, *, zone_of: Callable[[str], str | None] = lambda _: None
+) -> list[Send]:
+    """The digests of this week and the prompts due, not yet claimed. A digest's times are in the
+    coach's zone: the one we know them by, else ``zone_of`` (Slack's), else UTC."""
     sent = set(session.scalars(select(ProgramCoachSend.key)))
     sends: list[Send] = []
     for program, wave in live_waves(session, now):
@@ -75,7 +79,7 @@ def due_sends(session: Session, now: datetime) -> list[Send]:
                 to=coach,
                 program=program.name,
                 of=program.sessions,
-                tz=working_hours(member).tz if member is not None else "UTC",
+                tz=working_hours(member).tz if member is not None else (zone_of(coach) or "UTC"),
                 lines=tuple(lines),
             )
             sends.append(Send((key,), digest))
