@@ -10,11 +10,9 @@ import threading
 from datetime import time
 
 import pytest
-from clocks import TestClock
+from service_setup import services_on
 from sqlalchemy import func, select
 
-from app.bootstrap import create_services
-from app.config import load_settings
 from app.db.models import Meeting
 from app.domain.model import WeeklyWindow
 from app.services.mentoring import SlotTaken
@@ -25,17 +23,9 @@ MENTOR = Person("UMENTOR", "Mia Mentor", "Europe/Berlin")
 
 
 @pytest.fixture
-def clock() -> TestClock:
-    return TestClock()
-
-
-@pytest.fixture
 def services(engine, clock):
-    settings = load_settings(
-        slack_bot_token="xoxb-test", slack_signing_secret="secret", database_url="sqlite://"
-    )
     # Every ask is made at the same instant, so all are offered the same first slot.
-    return create_services(engine, settings, clock)
+    return services_on(engine, clock)
 
 
 def _all_week(services) -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from clocks import TestClock
 from sqlalchemy import func, select
 
-from app.bootstrap import create_services
-from app.config import load_settings
 from app.db.models import HostedSession, Notice, SessionSeat
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.formats import Format, PlanError, SessionPlan, Where
@@ -19,23 +16,6 @@ HOST = Person("UHOST", "Hana Host", "Europe/Berlin")
 ASH = Person("UASH", "Ash", "America/New_York")
 OMAR = Person("UOMAR", "Omar", "Asia/Kolkata")
 PIA = Person("UPIA", "Pia", "UTC")
-
-
-@pytest.fixture
-def clock() -> TestClock:
-    return TestClock()
-
-
-@pytest.fixture
-def services(engine, clock):
-    settings = load_settings(
-        _env_file=None,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret="secret",
-        database_url="sqlite://",
-        mentorbot_admins="UADMIN",
-    )
-    return create_services(engine, settings, clock)
 
 
 def plan(clock, **changes) -> SessionPlan:

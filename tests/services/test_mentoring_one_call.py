@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-from clocks import TestClock
+from service_setup import services_on
 from sqlalchemy import func, select
 
-from app.bootstrap import create_services
-from app.config import load_settings
 from app.db.models import Ask, Feedback
 from app.domain.errors import Conflict, NotAllowed
 from app.domain.model import WeeklyWindow
@@ -21,16 +19,8 @@ ASKER = Person("UASKER", "Asker", "Europe/Berlin")
 
 
 @pytest.fixture
-def clock() -> TestClock:
-    return TestClock()
-
-
-@pytest.fixture
 def services(engine, clock):
-    settings = load_settings(
-        slack_bot_token="xoxb-test", slack_signing_secret="secret", database_url="sqlite://"
-    )
-    services = create_services(engine, settings, clock)
+    services = services_on(engine, clock)
     every_day = tuple(WeeklyWindow(day, time(0, 0), time(23, 45)) for day in range(7))
     for mentor in MENTORS:
         services.register.save_profile(

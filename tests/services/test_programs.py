@@ -32,11 +32,6 @@ class Workspace:
 
 
 @pytest.fixture
-def clock() -> TestClock:
-    return TestClock()
-
-
-@pytest.fixture
 def svc(engine, clock):
     settings = load_settings(
         _env_file=None,

@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from clocks import TestClock
+from service_setup import services_on
 from sqlalchemy import select
 
-from app.bootstrap import create_services
-from app.config import load_settings
 from app.db.models import SessionTopic
 from app.domain.formats import Format, SessionPlan, Where
 from app.services.people import Person
@@ -21,20 +19,8 @@ OMAR = Person("UOMAR", "Omar", "Asia/Kolkata")
 
 
 @pytest.fixture
-def clock() -> TestClock:
-    return TestClock()
-
-
-@pytest.fixture
 def services(engine, clock):
-    settings = load_settings(
-        _env_file=None,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret="secret",
-        database_url="sqlite://",
-        mentorbot_admins="UADMIN",
-    )
-    services = create_services(engine, settings, clock)
+    services = services_on(engine, clock)
     services.register.join(HOST, ("python",))
     return services
 
