@@ -3,20 +3,16 @@ people in ``notice_people`` and deliver after the upgrade to 0007, on SQLite and
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from app.bootstrap import create_web_client
 from app.config import load_settings
-from app.db.engine import create_db_engine, create_session_factory, normalise_url
+from app.db.engine import create_db_engine, create_session_factory
 from app.db.migrate import alembic_config
 from app.db.models import Notice, NoticePerson
 from app.db.types import UTCDateTime
@@ -26,8 +22,6 @@ from app.services.outbox import Outbox
 from app.slack.delivery import Dispatcher
 from app.slack.pacing import DOCUMENTED_LIMITS, Limit, Pacer
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 QUEUED_AT = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
 START = "2030-03-04T10:00:00+00:00"
 MENTOR, ASKER, OTHER, PEER = "UMENTOR01", "UASKER01", "UOTHER01", "UPEER01"
@@ -183,27 +177,6 @@ EXPECTED_PEOPLE = {
     "coffee:2:partner-left:UPEER01": {(PEER, True)},
     "home:UASKER01:2030-03-01T09:00:00+00:00": {(ASKER, True)},
 }
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables yet: a SQLite file, or a PostgreSQL schema of this test's own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'at_0006.sqlite3'}"
-        return
-    assert POSTGRES_URL is not None
-    schema = f"mentorbot_notice_migration_{os.getpid()}"
-    admin = create_db_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(normalise_url(POSTGRES_URL)).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -4,26 +4,20 @@ SQLite and PostgreSQL, and today's commands then act on that pool unchanged."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
+from old_rows import table_of
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from app.db import coffee_queries as cq
-from app.db.engine import create_db_engine, create_session_factory, normalise_url
+from app.db.engine import create_db_engine, create_session_factory
 from app.db.migrate import alembic_config
 from app.db.types import UTCDateTime
 from app.services.coffee import PoolSpec, RouletteService, RouletteSettings
 from app.services.people import Person
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 WRITTEN = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
 LAST_ROUND = datetime(2030, 2, 22, 15, 0, tzinfo=UTC)  # a Friday, 16:00 in Berlin
 ANCHOR = datetime(2030, 2, 8, 0, 0, tzinfo=UTC)  # the fortnightly rhythm: Feb 8, Feb 22, Mar 8 …
@@ -31,41 +25,17 @@ ADMIN = Person("UADMIN", "Ada", "Europe/Berlin")
 JOINED, LEFT, VIA_CHANNEL, ALSO_VIA_CHANNEL = "UJOINED", "ULEFT", "UCHAN1", "UCHAN2"
 
 
-@pytest.fixture(params=BACKENDS)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'at_0011.sqlite3'}"
-        return
-    assert POSTGRES_URL is not None
-    schema = f"mentorbot_pools_migration_{os.getpid()}"
-    admin = create_db_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(normalise_url(POSTGRES_URL)).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
-
-
-def _table(table_name: str, /, **columns: sa.types.TypeEngine) -> sa.TableClause:
-    return sa.table(table_name, *(sa.column(c, t) for c, t in columns.items()))
-
-
 def write_rows_at_0011(url: str) -> None:
     """Exactly the columns revision 0011's models had (coffee_schedule id 1; no pool anywhere)."""
     command.upgrade(alembic_config(url), "0011")
     s, i, b, d = sa.String(), sa.Integer(), sa.Boolean(), UTCDateTime()
-    members = _table("members", user_id=s, display_name=s, tz=s, created_at=d, updated_at=d)
-    participants = _table(
+    members = table_of("members", user_id=s, display_name=s, tz=s, created_at=d, updated_at=d)
+    participants = table_of(
         "coffee_participants", user_id=s, opted_in=b, opted_out=b, unanswered_streak=i, updated_at=d
     )
-    channels = _table("coffee_channels", channel_id=s, name=s, added_by=s, added_at=d)
-    channel_members = _table("coffee_channel_members", channel_id=s, user_id=s)
-    schedule = _table(
+    channels = table_of("coffee_channels", channel_id=s, name=s, added_by=s, added_at=d)
+    channel_members = table_of("coffee_channel_members", channel_id=s, user_id=s)
+    schedule = table_of(
         "coffee_schedule",
         id=i,
         every_weeks=i,
@@ -76,7 +46,7 @@ def write_rows_at_0011(url: str) -> None:
         updated_by=s,
         updated_at=d,
     )
-    rounds = _table(
+    rounds = table_of(
         "coffee_rounds",
         id=i,
         scheduled_for=d,
@@ -86,8 +56,8 @@ def write_rows_at_0011(url: str) -> None:
         created_at=d,
         followup_due_at=d,
     )
-    groups = _table("coffee_groups", id=i, round_id=i, proposer_id=s, icebreaker=s)
-    group_members = _table("coffee_group_members", group_id=i, user_id=s, settled=b)
+    groups = table_of("coffee_groups", id=i, round_id=i, proposer_id=s, icebreaker=s)
+    group_members = table_of("coffee_group_members", group_id=i, user_id=s, settled=b)
     engine = create_db_engine(url)
     try:
         with engine.begin() as connection:

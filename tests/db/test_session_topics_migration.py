@@ -3,56 +3,26 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
+from old_rows import table_of
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from app.db import session_queries as sq
-from app.db.engine import create_db_engine, create_session_factory, normalise_url
+from app.db.engine import create_db_engine, create_session_factory
 from app.db.migrate import alembic_config
 from app.db.types import UTCDateTime
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 WRITTEN = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'at_0020.sqlite3'}"
-        return
-    assert POSTGRES_URL is not None
-    schema = f"mentorbot_topics_migration_{os.getpid()}"
-    admin = create_db_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(normalise_url(POSTGRES_URL)).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
-
-
-def _table(table_name: str, /, **columns: sa.types.TypeEngine) -> sa.TableClause:
-    return sa.table(table_name, *(sa.column(c, t) for c, t in columns.items()))
 
 
 def write_sessions_at_0020(url: str) -> None:
     command.upgrade(alembic_config(url), "0020")
     s, i, b, d = sa.String(), sa.Integer(), sa.Boolean(), UTCDateTime()
-    members = _table("members", user_id=s, display_name=s, tz=s, created_at=d, updated_at=d)
-    sessions = _table(
+    members = table_of("members", user_id=s, display_name=s, tz=s, created_at=d, updated_at=d)
+    sessions = table_of(
         "hosted_sessions", id=i, host_id=s, format=s, title=s, topics=s, start_at=d, minutes=i, seats=i,
         taken=i, where=s, description=s, status=s, sequence=i, check_ins=b, created_at=d, updated_at=d,
     )  # fmt: skip
