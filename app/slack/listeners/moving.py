@@ -16,9 +16,9 @@ from app.slack.blocks import hosting as blocks
 from app.slack.blocks.format import zone
 from app.slack.ids import Action, Block, Field, View
 from app.slack.listeners.answer import from_home
-from app.slack.listeners.modal import open_modal
+from app.slack.listeners.modal import form_ref, open_modal
 from app.slack.listeners.views import confirm_privately
-from app.slack.payloads import BadPayload, SessionRef
+from app.slack.payloads import SessionRef
 from app.slack.people import PeopleDirectory
 
 
@@ -68,10 +68,8 @@ def save_move(
     people: PeopleDirectory,
 ) -> None:
     person = people.get(body["user"]["id"])
-    try:
-        ref = SessionRef.decode(view.get("private_metadata") or "")
-    except BadPayload:
-        ack(response_action="errors", errors={Block.SESSION_DATE: "This form is out of date: close it."})
+    ref = form_ref(view, SessionRef.decode, ack, field=Block.SESSION_DATE, again="close it")
+    if ref is None:
         return
     start, errors = read_start(view["state"]["values"], person.tz)
     if start is None:

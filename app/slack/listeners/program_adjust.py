@@ -18,8 +18,8 @@ from app.slack.blocks.format import mention
 from app.slack.blocks.programs import ALREADY
 from app.slack.ids import Action, View
 from app.slack.ids import ProgramField as F
-from app.slack.listeners.modal import open_modal
-from app.slack.payloads import BadPayload, PreviewFormRef, ProgramAdjustRef
+from app.slack.listeners.modal import form_ref, open_modal
+from app.slack.payloads import PreviewFormRef, ProgramAdjustRef
 from app.slack.people import PeopleDirectory
 
 _ACTIONS = {"lock": LOCK, "split": SPLIT, "exclude": EXCLUDE}
@@ -57,10 +57,8 @@ def _user(view: dict[str, Any], field: F) -> str:
 def save_adjustment(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, people: PeopleDirectory
 ) -> None:
-    try:
-        ref = PreviewFormRef.decode(view.get("private_metadata") or "")
-    except BadPayload:
-        ack(response_action="errors", errors={F.ADJUST_WHAT: "This form is out of date: open it again."})
+    ref = form_ref(view, PreviewFormRef.decode, ack, field=F.ADJUST_WHAT, again="open it again")
+    if ref is None:
         return
     what = str((_state(view, F.ADJUST_WHAT).get("selected_option") or {}).get("value") or "")
     mentor, mentee, person = (_user(view, f) for f in (F.ADJUST_MENTOR, F.ADJUST_MENTEE, F.ADJUST_PERSON))

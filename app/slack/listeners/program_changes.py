@@ -17,7 +17,7 @@ from app.slack.blocks.format import local_time
 from app.slack.blocks.messages import Message
 from app.slack.ids import Action, View
 from app.slack.ids import ProgramField as F
-from app.slack.listeners.modal import open_modal
+from app.slack.listeners.modal import form_ref, open_modal
 from app.slack.listeners.views import confirm_privately
 from app.slack.payloads import BadPayload, ProgramMoveRef, ProgramSlotRef
 from app.slack.people import PeopleDirectory
@@ -67,10 +67,8 @@ def save_move(
     people: PeopleDirectory,
 ) -> None:
     person = people.get(body["user"]["id"])
-    try:
-        ref = ProgramMoveRef.decode(view.get("private_metadata") or "")
-    except BadPayload:
-        ack(response_action="errors", errors={F.MOVE_TO: "This form is out of date: close it."})
+    ref = form_ref(view, ProgramMoveRef.decode, ack, field=F.MOVE_TO, again="close it")
+    if ref is None:
         return
     values = view.get("state", {}).get("values", {}) or {}
     chosen = (values.get(F.MOVE_TO, {}).get(F.MOVE_TO, {}) or {}).get("selected_option") or {}
@@ -124,10 +122,8 @@ def save_agenda(
     people: PeopleDirectory,
 ) -> None:
     person = people.get(body["user"]["id"])
-    try:
-        ref = ProgramSlotRef.decode(view.get("private_metadata") or "")
-    except BadPayload:
-        ack(response_action="errors", errors={F.AGENDA: "This form is out of date: click the button again."})
+    ref = form_ref(view, ProgramSlotRef.decode, ack, field=F.AGENDA, again="click the button again")
+    if ref is None:
         return
     values = view.get("state", {}).get("values", {}) or {}
     text = str((values.get(F.AGENDA, {}).get(F.AGENDA, {}) or {}).get("value") or "")

@@ -14,7 +14,7 @@ from app.services.container import Services
 from app.slack.blocks import program_forms as forms
 from app.slack.ids import PROGRAM_RATE_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
-from app.slack.listeners.modal import open_modal
+from app.slack.listeners.modal import form_ref, open_modal
 from app.slack.payloads import BadPayload, ProgramSlotRef
 from app.slack.people import PeopleDirectory
 
@@ -77,10 +77,8 @@ def save_note(
     people: PeopleDirectory,
 ) -> None:
     person = people.get(body["user"]["id"])
-    try:
-        ref = ProgramSlotRef.decode(view.get("private_metadata") or "")
-    except BadPayload:
-        ack(response_action="errors", errors={F.NOTE: "This form is out of date: click the button again."})
+    ref = form_ref(view, ProgramSlotRef.decode, ack, field=F.NOTE, again="click the button again")
+    if ref is None:
         return
     values = view.get("state", {}).get("values", {}) or {}
     text = str((values.get(F.NOTE, {}).get(F.NOTE, {}) or {}).get("value") or "")

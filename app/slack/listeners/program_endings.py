@@ -16,7 +16,7 @@ from app.slack.blocks import program_forms as forms
 from app.slack.blocks.format import local_time
 from app.slack.ids import PROGRAM_PICK_PATTERN, PROGRAM_REPAIR_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
-from app.slack.listeners.modal import open_modal
+from app.slack.listeners.modal import form_ref, open_modal
 from app.slack.mrkdwn import escape
 from app.slack.payloads import BadPayload, PairRef, ProgramSlotRef, RepairRef
 from app.slack.people import PeopleDirectory
@@ -59,13 +59,8 @@ def save_ending(
     people: PeopleDirectory,
 ) -> None:
     person = people.get(body["user"]["id"])
-    try:
-        ref = PairRef.decode(view.get("private_metadata") or "")
-    except BadPayload:
-        ack(
-            response_action="errors",
-            errors={F.END_REASON: "This form is out of date: click the button again."},
-        )
+    ref = form_ref(view, PairRef.decode, ack, field=F.END_REASON, again="click the button again")
+    if ref is None:
         return
     values = view.get("state", {}).get("values", {}) or {}
     reason = str((values.get(F.END_REASON, {}).get(F.END_REASON, {}) or {}).get("value") or "")

@@ -17,9 +17,9 @@ from app.services.container import Services
 from app.slack.blocks import program_coaching as blocks
 from app.slack.ids import Action, View
 from app.slack.ids import ProgramField as F
-from app.slack.listeners.modal import open_modal
+from app.slack.listeners.modal import form_ref, open_modal
 from app.slack.mrkdwn import escape
-from app.slack.payloads import BadPayload, CoachNudgeRef, WaveRef
+from app.slack.payloads import CoachNudgeRef, WaveRef
 from app.slack.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -83,13 +83,8 @@ def save_survey(
     people: PeopleDirectory,
 ) -> None:
     person = people.get(body["user"]["id"])
-    try:
-        ref = WaveRef.decode(view.get("private_metadata") or "")
-    except BadPayload:
-        ack(
-            response_action="errors",
-            errors={F.SURVEY_GOAL: "This form is out of date: click the button again."},
-        )
+    ref = form_ref(view, WaveRef.decode, ack, field=F.SURVEY_GOAL, again="click the button again")
+    if ref is None:
         return
     values = view.get("state", {}).get("values", {}) or {}
     chosen = {field: _chosen(values, field) for field, _ in _QUESTIONS}

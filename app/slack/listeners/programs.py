@@ -24,7 +24,7 @@ from app.slack.blocks.messages import Message
 from app.slack.ids import PROGRAM_ADJUST_PATTERN, Action, View
 from app.slack.ids import ProgramField as F
 from app.slack.listeners import program_adjust, program_home
-from app.slack.listeners.modal import open_modal
+from app.slack.listeners.modal import form_ref, open_modal
 from app.slack.listeners.program_chart import upload_chart
 from app.slack.listeners.views import confirm_privately
 from app.slack.mrkdwn import escape
@@ -55,10 +55,8 @@ def save_added_people(
     """Acked at once (each row is a users.info look-up, longer than a modal may wait); the report, or
     the refusal, comes in the DM."""
     person = people.get(body["user"]["id"])
-    try:
-        ref = ProgramAdjustRef.decode(view.get("private_metadata") or "")
-    except BadPayload:
-        ack(response_action="errors", errors={F.CSV: "This form is out of date: run it again."})
+    ref = form_ref(view, ProgramAdjustRef.decode, ack, field=F.CSV, again="run it again")
+    if ref is None:
         return
     ack()
     try:
