@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.bootstrap import create_services
 from app.config import load_settings
-from app.db.models import Ask, Meeting
+from app.db.models import Ask, Meeting, MemberOffice, Office
 from app.domain.errors import Conflict
 from app.domain.model import AskStatus, MeetingStatus, WeeklyWindow
 from app.services.people import Person
@@ -174,3 +174,37 @@ def test_the_directory_next_free_slot_skips_a_mentors_own_ask(services):
     book(services, TWO, "python", ONE, confirm=True, at=before.next_slot)  # TWO asks ONE then
     (listed,) = services.mentoring.browse_mentors(OTHER, ("sre",)).mentors
     assert listed.next_slot == before.next_slot + SLOT
+
+
+def at_office(engine, *user_ids: str, tz: str = "Europe/Berlin") -> None:
+    with Session(engine) as session, session.begin():
+        office = Office(name="Office", tz=tz, created_at=WEDNESDAY_MORNING - timedelta(days=400))
+        session.add(office)
+        session.flush()
+        for user_id in user_ids:
+            session.add(MemberOffice(user_id=user_id, office_id=office.id, days="0,1,2,3,4"))
+
+
+def lunch_slots_of(services, asker: Person, mentor: Person) -> tuple[datetime, ...]:
+    return first_slots(services.mentoring.ask(asker, "Lunch and careers", ("sre",), lunch=True), mentor)
+
+
+def test_a_lunch_is_not_offered_over_a_15_minute_talk_of_the_asker_or_the_mentor(services, engine):
+    services.mentoring.ask(ASKER, "First contact", ("sre",))
+    services.mentoring.ask(OTHER, "First contact", ("sre",))
+    at_office(engine, TWO.user_id, ASKER.user_id, OTHER.user_id)
+    stale = services.mentoring.ask(ASKER, "Lunch and careers", ("sre",), lunch=True)
+    lunch = first_slots(stale, TWO)[0]
+    # The asker's 15-minute talk with ONE half an hour into that lunch keeps it (and the next) from them.
+    book(services, ASKER, "python", ONE, confirm=True, at=lunch + timedelta(minutes=30))
+    slots = lunch_slots_of(services, ASKER, TWO)
+    assert lunch not in slots and lunch + timedelta(minutes=30) not in slots
+    assert slots[0] == lunch + timedelta(minutes=60)  # the same day's 12:30 after an 11:30 lunch
+    before = meetings(engine)
+    with pytest.raises(Conflict, match="You have another conversation then"):
+        services.mentoring.request_slot(ASKER, stale.ask_id, TWO.user_id, lunch)
+    assert meetings(engine) == before
+    # TWO's own ask of ONE in the last quarter of that lunch keeps it from OTHER too.
+    assert lunch_slots_of(services, OTHER, TWO)[0] == lunch
+    book(services, TWO, "python", ONE, confirm=False, at=lunch + timedelta(minutes=45))
+    assert lunch not in lunch_slots_of(services, OTHER, TWO)
