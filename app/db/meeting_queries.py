@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, func, or_, select
+from sqlalchemy import Connection, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Ask, Meeting, MentorProfile
@@ -97,33 +97,37 @@ def talk_time_in(
 
     ``users`` given: theirs, on either side. ``users`` None (a ranking over everyone): each mentor's
     conversations as the asker (their own as the mentor are the register's held starts already), and
-    ``people``'s (the asker, the viewer) on either side. One statement either way."""
+    ``people``'s (the asker, the viewer) on either side. At most three statements, however many mentors."""
     holding = (MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)
     window = (
-        *(() if lunches else (Meeting.minutes.is_(None),)),
         Meeting.status.in_(holding),
         Meeting.start_at < until,
         Meeting.start_at > after - (LUNCH_LENGTH if lunches else SLOT_LENGTH),
     )
-    sides: list[ColumnElement[bool]]
-    if users is not None:
-        sides = [Meeting.asker_id.in_(users), Meeting.mentor_id.in_(users)]
-    else:
-        sides = [Meeting.asker_id.in_(select(MentorProfile.user_id))]
-        if people:
-            sides += [Meeting.asker_id.in_(people), Meeting.mentor_id.in_(people)]
-    query = select(Meeting.asker_id, Meeting.mentor_id, Meeting.start_at, Meeting.minutes).where(
-        *window, or_(*sides)
-    )
-    wanted = set(users) if users is not None else set(people)
+    columns = (Meeting.asker_id, Meeting.mentor_id, Meeting.start_at, Meeting.minutes)
+    # Separate statements, each on its own index: an OR over both sides (or a ``minutes IS NULL``
+    # filter) sent the planner through every held meeting in the window (~18 ms in the ask benchmark).
+    queries = []
+    named = list(users) if users is not None else list(people)
+    if named:
+        queries += [
+            select(*columns).where(*window, Meeting.asker_id.in_(named)),
+            select(*columns).where(*window, Meeting.mentor_id.in_(named)),
+        ]
+    if users is None:
+        queries.append(select(*columns).where(*window, Meeting.asker_id.in_(select(MentorProfile.user_id))))
+    wanted = set(named)
     found: dict[str, list[tuple[datetime, datetime]]] = {}
-    for asker_id, mentor_id, start, minutes in session.execute(query):
-        end = start + (timedelta(minutes=minutes) if minutes else SLOT_LENGTH)
-        if end <= after:
-            continue
-        found.setdefault(asker_id, []).append((start, end))  # an asker (a mentor, or one of ``people``)
-        if mentor_id in wanted:
-            found.setdefault(mentor_id, []).append((start, end))
+    for query in queries:
+        for asker_id, mentor_id, start, minutes in session.execute(query):
+            if minutes and not lunches:
+                continue  # a lunch: busy_in has it, for everyone
+            end = start + (timedelta(minutes=minutes) if minutes else SLOT_LENGTH)
+            if end <= after:
+                continue
+            found.setdefault(asker_id, []).append((start, end))
+            if mentor_id in wanted:
+                found.setdefault(mentor_id, []).append((start, end))
     if users is not None:
         found = {user: intervals for user, intervals in found.items() if user in wanted}
     return found
