@@ -62,7 +62,7 @@ def browse(
     busy: Busy = NOBODY_BUSY,
 ) -> DirectoryPage:
     """One page of the register for ``viewer_id``; the next free slot is looked up for that page only,
-    clear of the sessions (``busy``) the mentor hosts or sits in."""
+    clear of both the mentor's and the viewer's taken time (``busy``: sessions, other 1:1s)."""
     require_aware(now, "now")
     if page_size < 1:
         raise ValueError(f"page_size must be >= 1, got {page_size}")
@@ -84,9 +84,12 @@ def browse(
     page = min(max(page, 1), pages)
     chosen = listed[(page - 1) * page_size : page * page_size]
     entries = []
+    viewer_busy = tuple(busy.get(viewer_id, ()))
     for *_, mentor, matched in chosen:
         load = loads.get(mentor.user_id)
         sessions = busy.get(mentor.user_id, ())
+        if viewer_busy:
+            sessions = sorted([*sessions, *viewer_busy])
         slots = free_slots(
             mentor.windows,
             mentor.tz,

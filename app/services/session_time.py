@@ -1,14 +1,16 @@
-"""The time hosted sessions take from people's 1:1 offers: each person's open sessions (hosting, or a
-seat held) in the offers' horizon, read once per ranking, for ``rank_mentors(busy=...)`` and the
-asker's ``AskSpec.asker_busy``; and the check a 1:1 request makes before it holds a slot."""
+"""The time people are already taken from 1:1 offers: each person's open sessions (hosting, or a seat
+held), lunches and other 1:1 conversations (either side, requested or confirmed) in the offers' horizon,
+read once per ranking, for ``rank_mentors(busy=...)`` and the asker's ``AskSpec.asker_busy``; and the
+checks a 1:1 request makes before it holds a slot."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.db import meeting_queries as mq
 from app.db import session_queries as sq
 from app.domain.busy import Busy, Interval, overlaps
 from app.domain.formats import RULES
@@ -18,10 +20,25 @@ from app.domain.slots import DEFAULT_HORIZON
 LONGEST_SESSION = max(rules.max_length for rules in RULES.values())
 
 
-def busy_in_horizon(session: Session, *, now: datetime, users: Sequence[str] | None = None) -> Busy:
-    """Everyone's (or ``users``') session time from now to the end of the offers' horizon."""
-    found = sq.busy_in(session, after=now, until=now + DEFAULT_HORIZON, longest=LONGEST_SESSION, users=users)
-    return {user: tuple(intervals) for user, intervals in found.items()}
+def busy_in_horizon(
+    session: Session, *, now: datetime, users: Sequence[str] | None = None, people: Sequence[str] = ()
+) -> Busy:
+    """Everyone's (or ``users``') taken time from now to the end of the offers' horizon: sessions,
+    lunches, and 1:1s. Over everyone, a mentor's own 15-minute talks as the mentor are left to the
+    register's held starts; ``people`` (the asker, the viewer) get theirs on either side too."""
+    until = now + DEFAULT_HORIZON
+    return _merged(
+        sq.busy_in(session, after=now, until=until, longest=LONGEST_SESSION, users=users),
+        mq.talk_time_in(session, after=now, until=until, users=users, people=people),
+    )
+
+
+def _merged(*maps: dict[str, list[Interval]]) -> Busy:
+    merged: dict[str, list[Interval]] = {}
+    for found in maps:
+        for user, intervals in found.items():
+            merged.setdefault(user, []).extend(intervals)
+    return {user: tuple(sorted(set(intervals))) for user, intervals in merged.items()}
 
 
 def own_busy(busy: Busy, user_id: str) -> tuple[Interval, ...]:
@@ -29,6 +46,20 @@ def own_busy(busy: Busy, user_id: str) -> tuple[Interval, ...]:
 
 
 def in_a_session(session: Session, user_ids: Sequence[str], start: datetime, *, now: datetime) -> bool:
-    """Whether any of ``user_ids`` hosts or sits in a session overlapping the 1:1 slot at ``start``."""
-    found = sq.busy_in(session, after=now, until=start + SLOT_LENGTH, longest=LONGEST_SESSION, users=user_ids)
+    """Whether any of ``user_ids`` hosts or sits in a session, or has another 1:1 (either side),
+    overlapping the 1:1 slot at ``start``."""
+    until = start + SLOT_LENGTH
+    found = _merged(
+        sq.busy_in(session, after=now, until=until, longest=LONGEST_SESSION, users=user_ids),
+        mq.talk_time_in(session, after=now, until=until, users=user_ids),
+    )
     return any(overlaps(intervals, start, SLOT_LENGTH) for intervals in found.values())
+
+
+def in_another_talk(
+    session: Session, user_id: str, start: datetime, length: timedelta, *, now: datetime
+) -> bool:
+    """Whether ``user_id`` has another 1:1 (a 15-minute talk or a lunch, either side, requested or
+    confirmed) overlapping [start, start + length): the check a late pick makes before it holds a slot."""
+    talks = mq.talk_time_in(session, after=now, until=start + length, users=[user_id], lunches=True)
+    return overlaps(sorted(talks.get(user_id, ())), start, length)

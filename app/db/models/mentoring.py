@@ -55,6 +55,8 @@ class Meeting(Base):
         Index("ix_meetings_mentor_id_status_start_at", "mentor_id", "status", "start_at"),
         # Lunches are few among many 15-minute talks: every ask finds the held ones by this (busy time).
         Index("ix_meetings_minutes_start_at", "minutes", "start_at"),
+        # Every ask reads the 1:1s mentors hold as askers in the horizon (busy time) from this alone.
+        Index("ix_meetings_status_start_at_asker_id", "status", "start_at", "asker_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -75,7 +75,7 @@ class Asking:
             register = self._register.sync(session, now=now)
             current = queries.member_is_current(session, user_id, name=person.name, tz=person.tz)
             level, team, own_hours = queries.asker_facts(session, user_id)
-            busy = busy_in_horizon(session, now=now)  # sessions' time is nobody's 1:1 slot
+            busy = busy_in_horizon(session, now=now, people=[user_id])  # sessions', 1:1s' time
         if reverse and (level is None or not team):
             raise InvalidInput(
                 "For reverse mentoring I need your team and level, to find someone junior in another "
@@ -240,7 +240,7 @@ class Asking:
         if ask.lunch:
             lunch_spec = ask_spec(session, ask, min_level_gap=self._gap)
             return rank_lunch(session, lunch_spec, register, now=now, left_out=declined_by | exclude)[0]
-        busy = busy_in_horizon(session, now=now)
+        busy = busy_in_horizon(session, now=now, people=[ask.asker_id])
         spec = replace(
             ask_spec(session, ask, min_level_gap=self._gap), asker_busy=own_busy(busy, ask.asker_id)
         )

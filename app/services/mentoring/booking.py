@@ -20,7 +20,7 @@ from app.db.models import Ask, Meeting, Member
 from app.domain import meeting as lifecycle
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.domain.lunch import LUNCH_LENGTH
-from app.domain.model import AskStatus, MeetingStatus, Mentor
+from app.domain.model import SLOT_LENGTH, AskStatus, MeetingStatus, Mentor
 from app.domain.slots import free_slots
 from app.services import notices, outbox
 from app.services.clock import Clock
@@ -30,9 +30,13 @@ from app.services.mentoring.places import lunch_office, meeting_link
 from app.services.mentoring.views import MeetingView, SlotTaken, meeting_view
 from app.services.people import Person
 from app.services.register_cache import RegisterSnapshot, overlay
-from app.services.session_time import in_a_session
+from app.services.session_time import in_a_session, in_another_talk
 
 SLOT_HORIZON = timedelta(days=14)
+ANOTHER_TALK = (
+    "You have another conversation then, so I didn't book this one. Pick another time, or see yours "
+    "in `/mentor list`."
+)
 
 
 class Booking:
@@ -84,6 +88,9 @@ class Booking:
         assert mentor is not None
         if start <= now:
             raise InvalidInput("That time has passed. Here are the current options: `/mentor list`.")
+        length = LUNCH_LENGTH if ask.lunch else SLOT_LENGTH
+        if in_another_talk(session, person.user_id, start, length, now=now):
+            raise Conflict(ANOTHER_TALK)
         if ask.lunch:
             register = self._asking.snapshot(session, now=now)
             if not is_lunch_slot(
@@ -109,7 +116,8 @@ class Booking:
     def _free_for_a_talk(
         self, session: Session, mentor: Mentor, person: Person, start: datetime, *, now: datetime
     ) -> bool:
-        """A 15-minute slot still free in the mentor's windows and clear of both people's sessions."""
+        """A 15-minute slot still free in the mentor's windows and clear of both people's sessions and
+        other 1:1s."""
         mentor_id = mentor.user_id
         load = queries.mentor_loads(session, [mentor_id], now=now).get(mentor_id)
         free = free_slots(

@@ -53,7 +53,7 @@ class Directory:
                 viewer_id=person.user_id,
                 page=page,
                 now=now,
-                busy=busy_in_horizon(session, now=now),
+                busy=busy_in_horizon(session, now=now, people=[person.user_id]),
             )
             bios = directory_queries.bios(session, [e.mentor.user_id for e in found.entries])
             tz = queries.member_tz(session, person.user_id, person.tz)

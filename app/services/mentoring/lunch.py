@@ -44,7 +44,7 @@ def rank_lunch(
 ) -> tuple[Ranking, str]:
     """The lunch offers for ``spec`` (its asker's office), and the office's name."""
     office_id, name, tz, asker_days = office_for_lunch(session, spec.asker_id)
-    busy = busy_in_horizon(session, now=now)
+    busy = busy_in_horizon(session, now=now, people=[spec.asker_id])
     candidates = _candidates(session, spec, register, office_id, busy, now=now, left_out=left_out)
     offers, matched = rank_lunches(
         candidates.values(),
@@ -75,7 +75,7 @@ def is_lunch_slot(
 ) -> bool:
     """Whether ``start`` is still one of the mentor's lunch slots for this asker (checked on request)."""
     office_id, _, tz, asker_days = office_for_lunch(session, spec.asker_id)
-    busy = busy_in_horizon(session, now=now)
+    busy = busy_in_horizon(session, now=now, people=[spec.asker_id])
     mentor = _candidates(session, spec, register, office_id, busy, now=now).get(mentor_id)
     if mentor is None:
         return False
