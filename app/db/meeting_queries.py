@@ -90,6 +90,7 @@ def talk_time_in(
     users: Sequence[str] | None = None,
     people: Sequence[str] = (),
     lunches: bool = False,
+    mentors_asks: bool = True,
 ) -> dict[str, list[tuple[datetime, datetime]]]:
     """The 15-minute conversations holding time (requested or confirmed) overlapping [after, until), as
     (start, end) per person, unsorted; lunches (an hour) too when ``lunches``, otherwise they are left
@@ -97,7 +98,9 @@ def talk_time_in(
 
     ``users`` given: theirs, on either side. ``users`` None (a ranking over everyone): each mentor's
     conversations as the asker (their own as the mentor are the register's held starts already), and
-    ``people``'s (the asker, the viewer) on either side. At most three statements, however many mentors."""
+    ``people``'s (the asker, the viewer) on either side; ``mentors_asks`` False leaves out the former
+    (an ask's ranking reads only its offered mentors' afterwards: ``session_time.offered_mentors_talks``).
+    At most three statements, however many mentors."""
     holding = (MeetingStatus.REQUESTED.value, MeetingStatus.CONFIRMED.value)
     window = (
         Meeting.status.in_(holding),
@@ -114,7 +117,7 @@ def talk_time_in(
             select(*columns).where(*window, Meeting.asker_id.in_(named)),
             select(*columns).where(*window, Meeting.mentor_id.in_(named)),
         ]
-    if users is None:
+    if users is None and mentors_asks:
         queries.append(select(*columns).where(*window, Meeting.asker_id.in_(select(MentorProfile.user_id))))
     wanted = set(named)
     found: dict[str, list[tuple[datetime, datetime]]] = {}

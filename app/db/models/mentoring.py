@@ -57,6 +57,8 @@ class Meeting(Base):
         Index("ix_meetings_minutes_start_at", "minutes", "start_at"),
         # Every ask reads the 1:1s mentors hold as askers in the horizon (busy time) from this alone.
         Index("ix_meetings_status_start_at_asker_id", "status", "start_at", "asker_id"),
+        # One person's own 1:1s as the asker in the horizon (every ask reads the asker's, #12).
+        Index("ix_meetings_asker_id_status_start_at", "asker_id", "status", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -29,7 +29,7 @@ from app.services.mentoring.places import lunch_office
 from app.services.mentoring.views import AskOutcome
 from app.services.people import Person
 from app.services.register_cache import RegisterCache, RegisterSnapshot
-from app.services.session_time import busy_in_horizon, own_busy
+from app.services.session_time import busy_in_horizon, offered_mentors_talks, own_busy, with_busy
 
 
 class Asking:
@@ -75,7 +75,8 @@ class Asking:
             register = self._register.sync(session, now=now)
             current = queries.member_is_current(session, user_id, name=person.name, tz=person.tz)
             level, team, own_hours = queries.asker_facts(session, user_id)
-            busy = busy_in_horizon(session, now=now, people=[user_id])  # sessions', 1:1s' time
+            # sessions' and 1:1s' time; the offered mentors' own asks are read once they are known
+            busy = busy_in_horizon(session, now=now, people=[user_id], mentors_asks=False)
         if reverse and (level is None or not team):
             raise InvalidInput(
                 "For reverse mentoring I need your team and level, to find someone junior in another "
@@ -100,6 +101,12 @@ class Asking:
         else:
             aimed = _aimed(spec, register, mentor_id, now=now, busy=busy) if mentor_id else None
             ranking = aimed if aimed is not None else rank_register(spec, register, now=now, busy=busy)
+            with self._reads.begin() as session:
+                more = offered_mentors_talks(session, ranking, now=now)
+            if more:  # an offered mentor is asking someone else then: rank again without that time
+                busy = with_busy(busy, more)
+                aimed = _aimed(spec, register, mentor_id, now=now, busy=busy) if mentor_id else None
+                ranking = aimed if aimed is not None else rank_register(spec, register, now=now, busy=busy)
         with self._sessions.begin() as session:
             if not current:
                 queries.upsert_member(session, user_id, name=person.name, tz=person.tz, now=now)
@@ -240,11 +247,16 @@ class Asking:
         if ask.lunch:
             lunch_spec = ask_spec(session, ask, min_level_gap=self._gap)
             return rank_lunch(session, lunch_spec, register, now=now, left_out=declined_by | exclude)[0]
-        busy = busy_in_horizon(session, now=now, people=[ask.asker_id])
+        busy = busy_in_horizon(session, now=now, people=[ask.asker_id], mentors_asks=False)
         spec = replace(
             ask_spec(session, ask, min_level_gap=self._gap), asker_busy=own_busy(busy, ask.asker_id)
         )
-        return rank_register(spec, register, now=now, left_out=declined_by | exclude, busy=busy)
+        left_out = declined_by | exclude
+        ranking = rank_register(spec, register, now=now, left_out=left_out, busy=busy)
+        more = offered_mentors_talks(session, ranking, now=now)
+        if more:  # an offered mentor is asking someone else then: rank again without that time
+            ranking = rank_register(spec, register, now=now, left_out=left_out, busy=with_busy(busy, more))
+        return ranking
 
     def spec(self, session: Session, ask: Ask) -> AskSpec:
         return ask_spec(session, ask, min_level_gap=self._gap)
