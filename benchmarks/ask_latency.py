@@ -160,6 +160,12 @@ def seed(url: str, mentors: int, rng: random.Random, now: datetime) -> dict[str,
                 connection.execute(insert(table), rows[chunk : chunk + 5000])
         if connection.dialect.name == "postgresql":  # the ids above were explicit
             connection.execute(text("SELECT setval(pg_get_serial_sequence('asks', 'id'), max(id)) FROM asks"))
+    if engine.dialect.name == "postgresql":
+        # Statistics, as autovacuum keeps them on a database that has been up a while: without them
+        # the planner takes a freshly loaded table for empty and picks its plans accordingly. (SQLite
+        # keeps none unless ANALYZE is run, and the bot does not run it.)
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     engine.dispose()
     return {"mentors": mentors, "topic rows": len(topics), "meetings": len(meetings)}
 
