@@ -64,10 +64,15 @@ class AcksFirst:
                 self._last_ack = self._clock()
                 self._changed.notify_all()
 
-    def wait_turn(self) -> None:
-        """Return once no ack has been in progress for ``quiet`` seconds, or after ``longest``."""
+    def now(self) -> float:
+        return self._clock()
+
+    def wait_turn(self, handed_off: float | None = None) -> None:
+        """Return once no ack has been in progress for ``quiet`` seconds, or ``longest`` after the work
+        was ``handed_off`` (``now()`` then; default: now), so work queued behind other work on a busy
+        pool is not held back again for the whole of ``longest``."""
         with self._changed:
-            deadline = self._clock() + self._longest
+            deadline = (self._clock() if handed_off is None else handed_off) + self._longest
             self._waiting += 1
             try:
                 while True:

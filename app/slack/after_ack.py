@@ -51,11 +51,13 @@ class AfterAck:
 
     def run(self, work: Callable[[], None], *, respond: Callable[..., Any] | None) -> Future[None]:
         """Run ``work`` on the pool; an error it raises is told through ``respond`` (when there is one)."""
-        return self.executor.submit(self._guarded, work, respond)
+        return self.executor.submit(self._guarded, work, respond, self.acks_first.now())
 
-    def _guarded(self, work: Callable[[], None], respond: Callable[..., Any] | None) -> None:
+    def _guarded(
+        self, work: Callable[[], None], respond: Callable[..., Any] | None, handed_off: float
+    ) -> None:
         try:
-            self.acks_first.wait_turn()
+            self.acks_first.wait_turn(handed_off)
             work()
         except Exception as error:
             if not isinstance(error, DomainError):

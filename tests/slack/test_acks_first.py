@@ -108,3 +108,26 @@ def test_after_ack_work_runs_once_the_burst_is_answered():
         assert ran.is_set()
     finally:
         pool.shutdown()
+
+
+def test_the_longest_wait_counts_from_the_hand_off_not_from_a_free_thread():
+    """Work that queued behind other work on a busy pool is not held back for another whole ``longest``."""
+    now = [100.0]
+    acks = AcksFirst(quiet=0.02, longest=0.5, clock=lambda: now[0])
+    stop = threading.Event()
+    in_ack = threading.Event()
+
+    def endless_request() -> None:
+        with acks.ack():
+            in_ack.set()
+            stop.wait(30)
+
+    requester = threading.Thread(target=endless_request)
+    requester.start()
+    in_ack.wait(5)
+    handed_off = acks.now()
+    now[0] = 100.6  # the pool's threads were busy for 0.6 s
+    acks.wait_turn(handed_off)  # returns at once though a request is still in its ack
+    assert acks.acking == 1
+    stop.set()
+    requester.join(5)

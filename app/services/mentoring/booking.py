@@ -75,6 +75,10 @@ class Booking:
         ask = own_ask(session, person.user_id, ask_id)
         lifecycle.require_open(ask.status)
         profile = mq.lock_mentor_profile(session, mentor_id)
+        # A second click of the same offer waited on that lock while the first one booked (PostgreSQL):
+        # read the ask again, so it is told it already asked, not that it has another conversation.
+        session.refresh(ask)
+        lifecycle.require_open(ask.status)
         mentor = queries.load_mentor(session, mentor_id)
         member = session.get(Member, mentor_id)
         if not lifecycle.may_take_request(
