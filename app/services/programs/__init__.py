@@ -15,6 +15,7 @@ from app.domain.errors import Conflict, DomainError, InvalidInput
 from app.domain.program_survey import SurveyAnswer
 from app.services.admins import is_admin, require_admin
 from app.services.clock import Clock, utc_now
+from app.services.notices import CoachDigest
 from app.services.people import Person
 from app.services.ports import ChannelMembers, WorkspacePeople
 from app.services.programs import (
@@ -251,7 +252,8 @@ class ProgramsService:
         """The scheduler's job: each coach's weekly digest and the check-in prompts due, each once."""
         now = self._clock()
         with self._sessions() as session:
-            due = coaching.due_sends(session, now, zone_of=self._slack_zone)
+            due = coaching.due_sends(session, now)
+        due = self._in_coaches_zones(due)  # Slack asked after the read, not inside it
         sent = 0
         for item in due:
             try:
@@ -261,6 +263,19 @@ class ProgramsService:
             except IntegrityError:  # another replica (or an earlier run) claimed it
                 continue
         return sent
+
+    def _in_coaches_zones(self, due: list[coaching.Send]) -> list[coaching.Send]:
+        """Digests for coaches we know by id only get their Slack zone (once each), else UTC."""
+        zones: dict[str, str] = {}
+        placed = []
+        for item in due:
+            notice = item.notice
+            if isinstance(notice, CoachDigest) and notice.tz == coaching.UNKNOWN_ZONE:
+                if notice.to not in zones:
+                    zones[notice.to] = self._slack_zone(notice.to) or "UTC"
+                item = replace(item, notice=replace(notice, tz=zones[notice.to]))
+            placed.append(item)
+        return placed
 
     def _slack_zone(self, user_id: str) -> str | None:
         """A coach who never used the bot is known to us by id only: their zone as Slack has it."""

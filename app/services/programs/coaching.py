@@ -5,7 +5,6 @@ two replicas (or a restart) send it once; after downtime only the latest prompt 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,11 +34,12 @@ def _week(now: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def due_sends(
-    session: Session, now: datetime, *, zone_of: Callable[[str], str | None] = lambda _: None
-) -> list[Send]:
+UNKNOWN_ZONE = ""  # a digest for a coach we know by id only: the caller asks Slack, outside the session
+
+
+def due_sends(session: Session, now: datetime) -> list[Send]:
     """The digests of this week and the prompts due, not yet claimed. A digest's times are in the
-    coach's zone: the one we know them by, else ``zone_of`` (Slack's), else UTC."""
+    coach's zone as we know it, else ``UNKNOWN_ZONE``."""
     sent = set(session.scalars(select(ProgramCoachSend.key)))
     sends: list[Send] = []
     for program, wave in live_waves(session, now):
@@ -79,7 +79,7 @@ def due_sends(
                 to=coach,
                 program=program.name,
                 of=program.sessions,
-                tz=working_hours(member).tz if member is not None else (zone_of(coach) or "UTC"),
+                tz=working_hours(member).tz if member is not None else UNKNOWN_ZONE,
                 lines=tuple(lines),
             )
             sends.append(Send((key,), digest))
