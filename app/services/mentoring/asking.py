@@ -31,6 +31,10 @@ from app.services.people import Person
 from app.services.register_cache import RegisterCache, RegisterSnapshot
 from app.services.session_time import busy_in_horizon, offered_mentors_talks, own_busy, with_busy
 
+# At most this many rankings more when offered mentors turn out to be asking someone else then; a pick
+# of a slot still taken that way is refused at request time anyway.
+RE_RANKINGS = 3
+
 
 class Asking:
     def __init__(
@@ -102,11 +106,17 @@ class Asking:
             aimed = _aimed(spec, register, mentor_id, now=now, busy=busy) if mentor_id else None
             ranking = aimed if aimed is not None else rank_register(spec, register, now=now, busy=busy)
             with self._reads.begin() as session:
-                more = offered_mentors_talks(session, ranking, now=now)
-            if more:  # an offered mentor is asking someone else then: rank again without that time
-                busy = with_busy(busy, more)
-                aimed = _aimed(spec, register, mentor_id, now=now, busy=busy) if mentor_id else None
-                ranking = aimed if aimed is not None else rank_register(spec, register, now=now, busy=busy)
+                # An offered mentor is asking someone else then: rank again without that time (the
+                # new offers are checked too; a rare case, so the read stays open for it).
+                for _ in range(RE_RANKINGS):
+                    more = offered_mentors_talks(session, ranking, now=now)
+                    if not more:
+                        break
+                    busy = with_busy(busy, more)
+                    aimed = _aimed(spec, register, mentor_id, now=now, busy=busy) if mentor_id else None
+                    ranking = (
+                        aimed if aimed is not None else rank_register(spec, register, now=now, busy=busy)
+                    )
         with self._sessions.begin() as session:
             if not current:
                 queries.upsert_member(session, user_id, name=person.name, tz=person.tz, now=now)
@@ -253,9 +263,12 @@ class Asking:
         )
         left_out = declined_by | exclude
         ranking = rank_register(spec, register, now=now, left_out=left_out, busy=busy)
-        more = offered_mentors_talks(session, ranking, now=now)
-        if more:  # an offered mentor is asking someone else then: rank again without that time
-            ranking = rank_register(spec, register, now=now, left_out=left_out, busy=with_busy(busy, more))
+        for _ in range(RE_RANKINGS):  # an offered mentor is asking someone else then: without that time
+            more = offered_mentors_talks(session, ranking, now=now)
+            if not more:
+                break
+            busy = with_busy(busy, more)
+            ranking = rank_register(spec, register, now=now, left_out=left_out, busy=busy)
         return ranking
 
     def spec(self, session: Session, ask: Ask) -> AskSpec:
