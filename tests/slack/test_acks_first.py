@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from app.slack.acks_first import AcksFirst
 from app.slack.after_ack import AfterAck
@@ -14,6 +16,26 @@ def wait_for(condition, timeout: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.001)
+
+
+@contextmanager
+def request_in_its_ack(acks: AcksFirst) -> Iterator[None]:
+    """Inside the block, one request is being acked (on a thread of its own) and stays so."""
+    stop, in_ack = threading.Event(), threading.Event()
+
+    def endless_request() -> None:
+        with acks.ack():
+            in_ack.set()
+            stop.wait(30)
+
+    requester = threading.Thread(target=endless_request)
+    requester.start()
+    in_ack.wait(5)
+    try:
+        yield
+    finally:
+        stop.set()
+        requester.join(5)
 
 
 def test_nothing_being_acked_lets_work_start_at_once():
@@ -75,23 +97,11 @@ def test_work_waits_for_a_quiet_moment_after_the_last_ack():
 
 def test_a_steady_stream_of_requests_holds_work_back_no_longer_than_longest():
     acks = AcksFirst(quiet=0, longest=0.05)
-    stop = threading.Event()
-    in_ack = threading.Event()
-
-    def endless_request() -> None:
-        with acks.ack():
-            in_ack.set()
-            stop.wait(30)
-
-    requester = threading.Thread(target=endless_request)
-    requester.start()
-    in_ack.wait(5)
-    started = time.monotonic()
-    acks.wait_turn()  # returns though a request is still in its ack
-    waited = time.monotonic() - started
-    assert acks.acking == 1
-    stop.set()
-    requester.join(5)
+    with request_in_its_ack(acks):
+        started = time.monotonic()
+        acks.wait_turn()  # returns though a request is still in its ack
+        waited = time.monotonic() - started
+        assert acks.acking == 1
     assert 0.04 <= waited < 10
 
 
@@ -114,20 +124,8 @@ def test_the_longest_wait_counts_from_the_hand_off_not_from_a_free_thread():
     """Work that queued behind other work on a busy pool is not held back for another whole ``longest``."""
     now = [100.0]
     acks = AcksFirst(quiet=0.02, longest=0.5, clock=lambda: now[0])
-    stop = threading.Event()
-    in_ack = threading.Event()
-
-    def endless_request() -> None:
-        with acks.ack():
-            in_ack.set()
-            stop.wait(30)
-
-    requester = threading.Thread(target=endless_request)
-    requester.start()
-    in_ack.wait(5)
-    handed_off = acks.now()
-    now[0] = 100.6  # the pool's threads were busy for 0.6 s
-    acks.wait_turn(handed_off)  # returns at once though a request is still in its ack
-    assert acks.acking == 1
-    stop.set()
-    requester.join(5)
+    with request_in_its_ack(acks):
+        handed_off = acks.now()
+        now[0] = 100.6  # the pool's threads were busy for 0.6 s
+        acks.wait_turn(handed_off)  # returns at once though a request is still in its ack
+        assert acks.acking == 1
